@@ -1,0 +1,3 @@
+"""Key account management service."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Accounts: the customer organisations, their scores, tiers and review cadence."""

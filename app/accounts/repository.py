@@ -1,0 +1,123 @@
+"""All SQL for the account aggregate: accounts and their tier history."""
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Text, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.models import Account, TierChange
+
+SORT_KEYS: dict[str, SortKey] = {
+    "name": SortKey(Account.name, "str"),
+    # Unscored accounts sort as if their score were below every real one.
+    "score": SortKey(func.coalesce(Account.score, -1), "decimal"),
+    "created_at": SortKey(Account.created_at, "datetime"),
+    "updated_at": SortKey(Account.updated_at, "datetime"),
+}
+
+
+def sort_value(account: Account, field: str) -> object:
+    if field == "score":
+        return account.score if account.score is not None else Decimal(-1)
+    return getattr(account, field)
+
+
+def _trigrams(value: object) -> ColumnElement[list[str]]:
+    """The migration's ``name_trigrams`` SQL function; typed so ``contains`` compiles to ``@>``."""
+    return func.name_trigrams(value, type_=ARRAY(Text))
+
+
+@dataclass(frozen=True)
+class AccountFilters:
+    tier: str | None = None
+    computed_tier: str | None = None
+    status: str | None = None
+    owner_id: uuid.UUID | None = None
+    industry: str | None = None
+    region: str | None = None
+    parent_id: uuid.UUID | None = None
+    q: str | None = None
+    updated_since: datetime | None = None
+    archived: bool = False
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        equal_to = {
+            Account.tier: self.tier,
+            Account.computed_tier: self.computed_tier,
+            Account.status: self.status,
+            Account.owner_id: self.owner_id,
+            Account.industry: self.industry,
+            Account.region: self.region,
+            Account.parent_id: self.parent_id,
+        }
+        conditions = [column == value for column, value in equal_to.items() if value is not None]
+        conditions.append(Account.archived_at.is_not(None) if self.archived else Account.archived_at.is_(None))
+        if self.updated_since is not None:
+            conditions.append(Account.updated_at >= self.updated_since)
+        if self.q:
+            needle = self.q.lower()
+            # The trigram containment narrows through the GIN index; the LIKE makes it exact.
+            conditions.append(_trigrams(func.lower(Account.name)).contains(_trigrams(needle)))
+            conditions.append(func.lower(Account.name).contains(needle, autoescape=True))
+        return conditions
+
+
+class AccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, account_id: uuid.UUID) -> Account | None:
+        return await self.session.get(Account, account_id)
+
+    async def add(self, account: Account) -> Account:
+        self.session.add(account)
+        await self.session.flush()
+        return account
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def list_page(self, filters: AccountFilters, page: PageRequest) -> tuple[list[Account], str | None]:
+        key = SORT_KEYS[page.field]
+        statement = apply_keyset(select(Account).where(*filters.conditions()), page, key, Account.id)
+        rows = (await self.session.execute(statement)).scalars().all()
+        return split_page(rows, page, lambda a: sort_value(a, page.field), key.kind, lambda a: a.id)
+
+    async def ancestry_contains(self, start_id: uuid.UUID, target_id: uuid.UUID) -> bool:
+        """Whether ``target_id`` is ``start_id`` or one of its ancestors, following parent links up."""
+        chain = select(Account.id, Account.parent_id).where(Account.id == start_id).cte("chain", recursive=True)
+        chain = chain.union(select(Account.id, Account.parent_id).join(chain, Account.id == chain.c.parent_id))
+        found = await self.session.execute(select(chain.c.id).where(chain.c.id == target_id).limit(1))
+        return found.first() is not None
+
+    def add_tier_change(self, change: TierChange) -> None:
+        self.session.add(change)
+
+    async def tier_changes_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[TierChange], str | None]:
+        key = SortKey(TierChange.created_at, "datetime")
+        statement = apply_keyset(
+            select(TierChange).where(TierChange.account_id == account_id), page, key, TierChange.id
+        )
+        rows = (await self.session.execute(statement)).scalars().all()
+        return split_page(rows, page, lambda c: c.created_at, key.kind, lambda c: c.id)
+
+    async def all_in_batches(self, size: int) -> AsyncIterator[Sequence[Account]]:
+        """Every account, archived ones included, in id order, a batch at a time."""
+        last_id: uuid.UUID | None = None
+        while True:
+            statement = select(Account).order_by(Account.id).limit(size)
+            if last_id is not None:
+                statement = statement.where(Account.id > last_id)
+            batch = (await self.session.execute(statement)).scalars().all()
+            if not batch:
+                return
+            yield batch
+            last_id = batch[-1].id
+            if len(batch) < size:
+                return

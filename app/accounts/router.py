@@ -1,0 +1,160 @@
+"""HTTP endpoints for accounts and their tier decisions."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from app.accounts.repository import AccountFilters, AccountRepository
+from app.accounts.schemas import (
+    AccountCreate,
+    AccountListQuery,
+    AccountRead,
+    AccountUpdate,
+    TierChangeRead,
+    TierDecisionCreate,
+)
+from app.accounts.service import AccountService, AccountView
+from app.db import SessionDep
+from app.kit import idempotency
+from app.kit.concurrency import etag, set_etag
+from app.kit.errors import problems
+from app.kit.pagination import ListQuery, Page, PageRequest
+from app.rules_config.repository import RulesRepository
+
+router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
+
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", max_length=200, description='The ETag read, e.g. "3"; 412 if stale.')
+]
+
+
+async def account_service(session: SessionDep) -> AccountService:
+    rules = await RulesRepository(session).current()
+    return AccountService(AccountRepository(session), rules, datetime.now(UTC))
+
+
+Service = Annotated[AccountService, Depends(account_service)]
+
+
+def account_read(view: AccountView) -> AccountRead:
+    account = view.account
+    return AccountRead.model_validate(
+        {
+            **{field: getattr(account, field) for field in AccountRead.model_fields if hasattr(account, field)},
+            "score": view.score.score,
+            "missing_criteria": list(view.score.missing_criteria),
+            "tier_pending_review": view.tier_pending_review,
+            "cadence": {
+                "name": view.cadence.name,
+                "days": view.cadence.days,
+                "base": view.cadence.base,
+                "adjustments": [vars(adjustment) for adjustment in view.cadence.adjustments],
+            },
+            "next_review_due": view.next_review_due,
+            "review_overdue": view.review_overdue,
+        }
+    )
+
+
+@router.get("", name="accounts_list", responses=problems(422))
+async def list_accounts(query: Annotated[AccountListQuery, Query()], service: Service) -> Page[AccountRead]:
+    filters = AccountFilters(**query.model_dump(exclude=set(ListQuery.model_fields) | {"sort"}))
+    views, next_cursor = await service.list_page(filters, PageRequest(query.sort, query.limit, query.cursor))
+    return Page(items=[account_read(view) for view in views], next_cursor=next_cursor)
+
+
+@router.post(
+    "",
+    name="accounts_create",
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(400, 409, 413, 422),
+)
+async def create_account(
+    payload: AccountCreate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    service: Service,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> AccountRead:
+    if idempotency_key is not None:
+        fingerprint = idempotency.body_fingerprint(payload.model_dump(mode="json", exclude_unset=True))
+        replay = await idempotency.claim(session, "accounts_create", idempotency_key, fingerprint)
+        if replay is not None:
+            return JSONResponse(replay.body, status_code=replay.status_code, headers=replay.headers)
+    account = await service.create(payload)
+    body = account_read(service.view(account))
+    headers = {
+        "ETag": etag(account.version),
+        "Location": str(request.url_for("accounts_get", account_id=account.id)),
+    }
+    response.headers.update(headers)
+    if idempotency_key is not None:
+        stored = idempotency.StoredResponse(status.HTTP_201_CREATED, body.model_dump(mode="json"), headers)
+        await idempotency.remember(session, "accounts_create", idempotency_key, stored)
+    return body
+
+
+@router.get("/{account_id}", name="accounts_get", responses=problems(404, 422))
+async def get_account(account_id: uuid.UUID, response: Response, service: Service) -> AccountRead:
+    account = await service.get(account_id)
+    set_etag(response, account.version)
+    return account_read(service.view(account))
+
+
+@router.patch("/{account_id}", name="accounts_update", responses=problems(400, 404, 409, 412, 413, 422))
+async def update_account(
+    account_id: uuid.UUID,
+    payload: AccountUpdate,
+    response: Response,
+    service: Service,
+    if_match: IfMatch = None,
+) -> AccountRead:
+    account = await service.update(account_id, payload, if_match)
+    set_etag(response, account.version)
+    return account_read(service.view(account))
+
+
+@router.delete(
+    "/{account_id}",
+    name="accounts_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(404, 412, 422),
+)
+async def delete_account(account_id: uuid.UUID, service: Service, if_match: IfMatch = None) -> Response:
+    """Archive the account: it leaves lists (unless `archived=true`), stays readable and can be restored."""
+    await service.archive(account_id, if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{account_id}/restore", name="accounts_restore", responses=problems(404, 412, 422))
+async def restore_account(
+    account_id: uuid.UUID, response: Response, service: Service, if_match: IfMatch = None
+) -> AccountRead:
+    account = await service.restore(account_id, if_match)
+    set_etag(response, account.version)
+    return account_read(service.view(account))
+
+
+@router.get("/{account_id}/tier-decisions", name="tier_decisions_list", responses=problems(404, 422))
+async def list_tier_decisions(
+    account_id: uuid.UUID, query: Annotated[ListQuery, Query()], service: Service
+) -> Page[TierChangeRead]:
+    """The account's tier history, oldest first: automatic promotions and managers' decisions."""
+    changes, next_cursor = await service.tier_history(account_id, PageRequest("created_at", query.limit, query.cursor))
+    return Page(items=[TierChangeRead.model_validate(change) for change in changes], next_cursor=next_cursor)
+
+
+@router.post(
+    "/{account_id}/tier-decisions",
+    name="tier_decisions_create",
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(400, 404, 409, 422),
+)
+async def create_tier_decision(account_id: uuid.UUID, payload: TierDecisionCreate, service: Service) -> TierChangeRead:
+    """Demote to the computed tier, keep the tier (both only while a demotion review is pending), or set one."""
+    change = await service.decide_tier(account_id, payload, decided_by=None)
+    return TierChangeRead.model_validate(change)

@@ -1,0 +1,138 @@
+"""Request and response bodies for accounts and their tier decisions."""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field, PlainSerializer, StrictInt
+
+from app.kit.pagination import ListQuery
+from app.kit.schemas import ReadModel, WriteModel, text_field
+from app.rules.config import Cadence, CriterionKey, Tier
+
+AccountStatus = Literal["prospect", "active", "churned"]
+CriterionValue = Annotated[StrictInt, Field(ge=1, le=10)]
+Score = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+Name = text_field(200, min_length=1)
+ExternalId = text_field(200, min_length=1)
+ShortText = text_field(100)
+Website = text_field(500)
+Notes = text_field(10000)
+Reason = text_field(2000, min_length=1)
+EmployeeCount = Annotated[int, Field(ge=0, le=100_000_000)]
+
+
+class AccountCreate(WriteModel):
+    name: Name
+    external_id: ExternalId | None = None
+    industry: ShortText | None = None
+    region: ShortText | None = None
+    employee_count: EmployeeCount | None = None
+    website: Website | None = None
+    parent_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+    status: AccountStatus = "active"
+    scores: dict[CriterionKey, CriterionValue] = Field(
+        default_factory=dict, description="Criterion key to a whole number from 1 to 10."
+    )
+    notes: Notes | None = None
+
+
+class AccountUpdate(WriteModel):
+    """PATCH: only the fields sent change. ``scores`` merges: a criterion set to null is removed."""
+
+    name: Name | None = None
+    external_id: ExternalId | None = None
+    industry: ShortText | None = None
+    region: ShortText | None = None
+    employee_count: EmployeeCount | None = None
+    website: Website | None = None
+    parent_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+    status: AccountStatus | None = None
+    scores: dict[CriterionKey, CriterionValue | None] | None = None
+    notes: Notes | None = None
+
+
+class CadenceAdjustmentRead(ReadModel):
+    code: str = Field(description="large_team, high_value, health_amber or health_red")
+    steps: int = Field(description="How many steps more frequent this factor makes the cadence.")
+    reason: str
+
+
+class CadenceRead(ReadModel):
+    name: Cadence
+    days: int
+    base: Cadence = Field(description="The cadence the tier gives before adjustments.")
+    adjustments: list[CadenceAdjustmentRead]
+
+
+class AccountRead(ReadModel):
+    id: uuid.UUID
+    version: int
+    name: str
+    external_id: str | None
+    industry: str | None
+    region: str | None
+    employee_count: int | None
+    website: str | None
+    parent_id: uuid.UUID | None
+    owner_id: uuid.UUID | None
+    status: AccountStatus
+    scores: dict[str, int]
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None
+
+    score: Score | None = Field(description="Weighted score 10.0 to 100.0; null while a criterion is missing.")
+    missing_criteria: list[str]
+    computed_tier: Tier | None
+    tier: Tier | None
+    tier_pending_review: bool = Field(description="The computed tier is lower and awaits a manager's decision.")
+    tier_assigned_at: datetime | None
+    cadence: CadenceRead
+    next_review_due: date
+    review_overdue: bool
+
+
+class TierDecisionCreate(WriteModel):
+    decision: Literal["demote", "keep", "set"] = Field(
+        description="demote to the computed tier, keep the current tier, or set a tier by hand"
+    )
+    tier: Tier | None = Field(default=None, description="Required for set; must be absent otherwise.")
+    reason: Reason
+
+
+class TierChangeRead(ReadModel):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    kind: Literal["initial", "promotion", "demotion", "keep", "set"]
+    from_tier: Tier | None
+    to_tier: Tier | None
+    computed_tier: Tier | None
+    score: Score | None
+    reason: str | None
+    decided_by: uuid.UUID | None
+    created_at: datetime
+
+
+AccountSort = Literal["name", "-name", "score", "-score", "created_at", "-created_at", "updated_at", "-updated_at"]
+
+
+class AccountListQuery(ListQuery):
+    """Filters of ``GET /v1/accounts``; an unknown parameter is refused rather than ignored."""
+
+    tier: Tier | None = None
+    computed_tier: Tier | None = None
+    status: AccountStatus | None = None
+    owner_id: uuid.UUID | None = None
+    industry: ShortText | None = None
+    region: ShortText | None = None
+    parent_id: uuid.UUID | None = None
+    q: text_field(200, min_length=1) | None = Field(default=None, description="Name contains, case-insensitive.")
+    updated_since: AwareDatetime | None = Field(default=None, description="Changed at or after this time.")
+    archived: bool = Field(default=False, description="List archived accounts instead of live ones.")
+    sort: AccountSort = "name"

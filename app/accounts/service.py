@@ -1,0 +1,247 @@
+"""Account use cases: load what the rules need, apply them, write through the repository."""
+
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.accounts.repository import AccountFilters, AccountRepository
+from app.accounts.schemas import AccountCreate, AccountUpdate, TierDecisionCreate
+from app.kit.concurrency import check_if_match
+from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, PreconditionFailed, RuleViolation
+from app.kit.pagination import PageRequest
+from app.models import Account, TierChange
+from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
+from app.rules.config import RulesConfig
+from app.rules.score import ScoreResult, compute_score
+from app.rules.tiers import (
+    TierDecisionRefused,
+    TierEvaluation,
+    TierState,
+    compute_tier,
+    decide_tier,
+    evaluate_tier,
+    pending_demotion_review,
+)
+
+REEVALUATION_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """An account with the judgement the rules give it at the moment of the request."""
+
+    account: Account
+    score: ScoreResult
+    tier_pending_review: bool
+    cadence: CadenceResult
+    next_review_due: date
+    review_overdue: bool
+
+
+def _tier_state(account: Account) -> TierState:
+    return TierState(
+        tier=account.tier, computed_tier=account.computed_tier, held_at_computed=account.tier_held_at_computed
+    )
+
+
+class AccountService:
+    def __init__(self, repository: AccountRepository, rules: RulesConfig, now: datetime) -> None:
+        self.repository = repository
+        self.rules = rules
+        self.now = now
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def view(self, account: Account) -> AccountView:
+        score = compute_score(account.scores, self.rules.criteria)
+        cadence = compute_cadence(account.tier, self.rules)
+        due = next_review_due(
+            cadence.days,
+            last_review_on=None,
+            tier_assigned_on=account.tier_assigned_at.date() if account.tier_assigned_at else None,
+            created_on=account.created_at.date(),
+        )
+        return AccountView(
+            account=account,
+            score=score,
+            tier_pending_review=pending_demotion_review(_tier_state(account)),
+            cadence=cadence,
+            next_review_due=due,
+            review_overdue=review_overdue(due, self.now.date()),
+        )
+
+    async def get(self, account_id: uuid.UUID) -> Account:
+        account = await self.repository.get(account_id)
+        if account is None:
+            raise NotFound(f"No account with id {account_id}.")
+        return account
+
+    async def list_page(self, filters: AccountFilters, page: PageRequest) -> tuple[list[AccountView], str | None]:
+        accounts, next_cursor = await self.repository.list_page(filters, page)
+        return [self.view(account) for account in accounts], next_cursor
+
+    # --- writing -------------------------------------------------------------------------------
+
+    async def create(self, data: AccountCreate) -> Account:
+        self._check_criteria(data.scores)
+        if data.parent_id is not None:
+            await self._check_parent_exists(data.parent_id)
+        account = Account(id=uuid.uuid4(), **data.model_dump(exclude={"scores"}), scores=dict(data.scores))
+        account.tier = account.computed_tier = account.tier_held_at_computed = None
+        self._apply_rules(account)
+        await self._flush(account, lambda: self.repository.add(account))
+        return account
+
+    async def update(self, account_id: uuid.UUID, data: AccountUpdate, if_match: str | None) -> Account:
+        account = await self.get(account_id)
+        check_if_match(if_match, account.version)
+        if account.archived_at is not None:
+            raise Conflict("The account is archived; restore it before changing it.")
+        changes = data.model_dump(exclude_unset=True)
+        for required in ("name", "status"):
+            if required in changes and changes[required] is None:
+                raise InvalidFields.one(["body", required], f"{required} cannot be null")
+        if changes.get("parent_id") is not None:
+            await self._check_parent(account.id, changes["parent_id"])
+        if "scores" in changes:
+            merged = {**account.scores, **(changes.pop("scores") or {})}
+            scores = {key: value for key, value in merged.items() if value is not None}
+            self._check_criteria({key: value for key, value in (data.scores or {}).items() if value is not None})
+            account.scores = scores
+        for field, value in changes.items():
+            setattr(account, field, value)
+        self._apply_rules(account)
+        await self._flush(account, self.repository.flush)
+        return account
+
+    async def archive(self, account_id: uuid.UUID, if_match: str | None) -> None:
+        account = await self.get(account_id)
+        check_if_match(if_match, account.version)
+        if account.archived_at is None:
+            account.archived_at = self.now
+            await self._flush(account, self.repository.flush)
+
+    async def restore(self, account_id: uuid.UUID, if_match: str | None) -> Account:
+        account = await self.get(account_id)
+        check_if_match(if_match, account.version)
+        if account.archived_at is not None:
+            account.archived_at = None
+            await self._flush(account, self.repository.flush)
+        return account
+
+    async def decide_tier(
+        self, account_id: uuid.UUID, decision: TierDecisionCreate, decided_by: uuid.UUID | None
+    ) -> TierChange:
+        account = await self.get(account_id)
+        if decision.decision != "set" and decision.tier is not None:
+            raise InvalidFields.one(["body", "tier"], "tier is only given with a set decision")
+        if decision.decision == "set" and decision.tier is None:
+            raise InvalidFields.one(["body", "tier"], "a set decision needs the tier to set")
+        try:
+            evaluation = decide_tier(_tier_state(account), decision.decision, decision.reason, decision.tier)
+        except TierDecisionRefused as refused:
+            raise RuleViolation(str(refused)) from refused
+        change = self._record(account, evaluation, decided_by)
+        await self._flush(account, self.repository.flush)
+        assert change is not None
+        return change
+
+    async def tier_history(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[TierChange], str | None]:
+        await self.get(account_id)
+        return await self.repository.tier_changes_page(account_id, page)
+
+    async def reevaluate_all(self) -> int:
+        """Apply the rules in force to every account (after a rules change); returns how many changed."""
+        changed = 0
+        async for batch in self.repository.all_in_batches(REEVALUATION_BATCH):
+            for account in batch:
+                before = (account.score, account.computed_tier, account.tier, account.tier_held_at_computed)
+                self._apply_rules(account)
+                if before != (
+                    account.score,
+                    account.computed_tier,
+                    account.tier,
+                    account.tier_held_at_computed,
+                ):
+                    changed += 1
+            await self.repository.flush()
+        return changed
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _apply_rules(self, account: Account) -> None:
+        """Recompute score and computed tier; promote or mark for review as the tier rules say."""
+        score = compute_score(account.scores, self.rules.criteria)
+        account.score = score.score
+        evaluation = evaluate_tier(_tier_state(account), compute_tier(score.score, self.rules.tier_thresholds))
+        self._record(account, evaluation, decided_by=None)
+
+    def _record(self, account: Account, evaluation: TierEvaluation, decided_by: uuid.UUID | None) -> TierChange | None:
+        state = evaluation.state
+        if state.tier != account.tier:
+            account.tier_assigned_at = self.now
+        account.tier = state.tier
+        account.computed_tier = state.computed_tier
+        account.tier_held_at_computed = state.held_at_computed
+        if evaluation.change is None:
+            return None
+        change = TierChange(
+            id=uuid.uuid4(),
+            account_id=account.id,
+            kind=evaluation.change.kind,
+            from_tier=evaluation.change.from_tier,
+            to_tier=evaluation.change.to_tier,
+            computed_tier=evaluation.change.computed_tier,
+            score=account.score,
+            reason=evaluation.change.reason,
+            decided_by=decided_by,
+            created_at=self.now,
+        )
+        self.repository.add_tier_change(change)
+        return change
+
+    def _check_criteria(self, scores: Mapping[str, int]) -> None:
+        known = set(self.rules.criterion_keys)
+        unknown = sorted(set(scores) - known)
+        if unknown:
+            raise InvalidFields(
+                f"Unknown criteria: {', '.join(unknown)}. The criteria are: {', '.join(self.rules.criterion_keys)}.",
+                errors=[
+                    FieldError(
+                        loc=["body", "scores", key],
+                        msg="not a criterion of the rules in force",
+                        type="value_error",
+                    )
+                    for key in unknown
+                ],
+            )
+
+    async def _check_parent_exists(self, parent_id: uuid.UUID) -> None:
+        if await self.repository.get(parent_id) is None:
+            raise InvalidFields.one(["body", "parent_id"], f"no account with id {parent_id}")
+
+    async def _check_parent(self, account_id: uuid.UUID, parent_id: uuid.UUID) -> None:
+        if parent_id == account_id:
+            raise RuleViolation("An account cannot be its own parent.")
+        await self._check_parent_exists(parent_id)
+        if await self.repository.ancestry_contains(parent_id, account_id):
+            raise RuleViolation(
+                f"Account {parent_id} is below this account in the hierarchy; making it the parent would form a cycle."
+            )
+
+    async def _flush(self, account: Account, flush: Callable[[], Awaitable[object]]) -> None:
+        external_id = account.external_id  # read now: a failed flush expires the object
+        try:
+            await flush()
+        except StaleDataError as error:
+            raise PreconditionFailed(
+                "The account was changed by another request at the same time; read it again and retry."
+            ) from error
+        except IntegrityError as error:
+            if "uq_accounts_external_id" in str(error.orig):
+                raise Conflict(f"Another account already has external_id {external_id!r}.") from error
+            raise

@@ -1,0 +1,83 @@
+"""The ``kam`` command: serve, migrate, openapi."""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from app.config import Settings, get_settings
+from app.embedded_pg import start_embedded_postgres
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def database_url(settings: Settings) -> str:
+    """The configured server, or the embedded one, started (or reused) now."""
+    return settings.database_url or start_embedded_postgres(settings.data_dir)
+
+
+def migrate(url: str) -> None:
+    command.upgrade(alembic_config(url), "head")
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    url = database_url(settings)
+    migrate(url)
+    # Workers (and the app factory) read the URL from the environment; this process keeps the
+    # embedded server and stops it when uvicorn returns after Ctrl-C or SIGTERM.
+    os.environ["KAM_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    print(f"Serving on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+    )
+
+
+def write_openapi(output: str | None) -> None:
+    from app.main import create_app
+
+    document = json.dumps(create_app().openapi(), indent=2, sort_keys=True) + "\n"
+    if output:
+        Path(output).write_text(document)
+    else:
+        sys.stdout.write(document)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="kam", description="Key account management service.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="migrate, then serve the API (starts the embedded PostgreSQL if needed)")
+    commands.add_parser("migrate", help="apply database migrations")
+    openapi = commands.add_parser("openapi", help="print or write the OpenAPI document")
+    openapi.add_argument("--output", help="file to write instead of standard output")
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    if args.command == "serve":
+        serve(settings)
+    elif args.command == "migrate":
+        migrate(database_url(settings))
+    elif args.command == "openapi":
+        write_openapi(args.output)
+
+
+if __name__ == "__main__":
+    main()

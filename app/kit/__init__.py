@@ -1,0 +1,1 @@
+"""Shared plumbing: errors, pagination, concurrency and idempotency helpers."""

@@ -1,0 +1,188 @@
+"""RFC 9457 problem details: one error hierarchy and the handlers that write every error the same way."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://kam.example/problems/"
+
+logger = logging.getLogger(__name__)
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details body."""
+
+    type: str = Field(examples=[PROBLEM_TYPE_BASE + "not-found"])
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class AppError(Exception):
+    status = 500
+    title = "Internal server error"
+    slug = "internal"
+
+    def __init__(self, detail: str, *, errors: list[FieldError] | None = None, headers: dict | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+
+
+class BadRequest(AppError):
+    status, title, slug = 400, "Malformed request", "malformed"
+
+
+class Unauthorized(AppError):
+    status, title, slug = 401, "Not authenticated", "unauthorized"
+
+
+class Forbidden(AppError):
+    status, title, slug = 403, "Forbidden", "forbidden"
+
+
+class NotFound(AppError):
+    status, title, slug = 404, "Not found", "not-found"
+
+
+class Conflict(AppError):
+    status, title, slug = 409, "Conflict", "conflict"
+
+
+class RuleViolation(Conflict):
+    title, slug = "Refused by a business rule", "rule-violation"
+
+
+class PreconditionFailed(AppError):
+    status, title, slug = 412, "Precondition failed", "stale-version"
+
+
+class InvalidFields(AppError):
+    status, title, slug = 422, "Invalid fields", "invalid-fields"
+
+    @classmethod
+    def one(cls, loc: list[str | int], msg: str, type_: str = "value_error") -> "InvalidFields":
+        return cls(msg, errors=[FieldError(loc=loc, msg=msg, type=type_)])
+
+
+_STATUS_SLUGS = {
+    400: (BadRequest.title, BadRequest.slug),
+    401: (Unauthorized.title, Unauthorized.slug),
+    403: (Forbidden.title, Forbidden.slug),
+    404: (NotFound.title, NotFound.slug),
+    405: ("Method not allowed", "method-not-allowed"),
+    406: ("Not acceptable", "not-acceptable"),
+    409: (Conflict.title, Conflict.slug),
+    412: (PreconditionFailed.title, PreconditionFailed.slug),
+    413: ("Request body too large", "too-large"),
+    415: ("Unsupported media type", "unsupported-media-type"),
+    422: (InvalidFields.title, InvalidFields.slug),
+    503: ("Service unavailable", "unavailable"),
+}
+
+
+def problem_response(
+    request: Request | None,
+    status: int,
+    title: str,
+    slug: str,
+    detail: str,
+    *,
+    errors: list[FieldError] | None = None,
+    headers: dict | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=PROBLEM_TYPE_BASE + slug,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=request.url.path if request is not None else None,
+        request_id=getattr(request.state, "request_id", None) if request is not None else None,
+        errors=errors,
+    )
+    return JSONResponse(
+        body.model_dump(mode="json", exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _loc(raw: tuple[Any, ...]) -> list[str | int]:
+    return [part if isinstance(part, int) else str(part) for part in raw]
+
+
+async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+    return problem_response(
+        request, exc.status, exc.title, exc.slug, exc.detail, errors=exc.errors, headers=exc.headers
+    )
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    raw_errors = exc.errors()
+    if any(error.get("type") == "json_invalid" for error in raw_errors):
+        detail = "; ".join(str(error.get("msg")) for error in raw_errors if error.get("type") == "json_invalid")
+        return problem_response(
+            request, 400, BadRequest.title, BadRequest.slug, f"The body is not valid JSON: {detail}"
+        )
+    errors = [
+        FieldError(loc=_loc(error.get("loc", ())), msg=str(error.get("msg", "")), type=str(error.get("type", "")))
+        for error in raw_errors
+    ]
+    names = ", ".join(".".join(str(part) for part in error.loc) for error in errors)
+    return problem_response(
+        request, 422, InvalidFields.title, InvalidFields.slug, f"Invalid fields: {names}", errors=errors
+    )
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    title, slug = _STATUS_SLUGS.get(exc.status_code, ("Error", "error"))
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    return problem_response(request, exc.status_code, title, slug, detail, headers=exc.headers)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception(
+        "unhandled error on %s %s (request %s)",
+        request.method,
+        request.url.path,
+        getattr(request.state, "request_id", None),
+    )
+    return problem_response(
+        request, 500, AppError.title, AppError.slug, "An unexpected error occurred; it has been logged."
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the problem statuses a route can answer, so SDKs know the error shape."""
+    return {
+        status: {
+            "model": Problem,
+            "description": _STATUS_SLUGS[status][0],
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,85 @@
+"""``Idempotency-Key`` for creating POSTs: the same key and body within 24 hours replays the first response."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Header
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.kit.errors import Conflict
+from app.models import IdempotencyRecord
+
+RETENTION_HOURS = 24
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Retrying with the same key and body within 24 hours returns the first response.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status_code: int
+    body: Any
+    headers: dict[str, str]
+
+
+def body_fingerprint(body: Any) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def claim(session: AsyncSession, operation: str, key: str, fingerprint: str) -> StoredResponse | None:
+    """Claim the key for this request, or return the response remembered for it.
+
+    The claim is an insert: a concurrent request with the same key waits on it until the first
+    commits (then replays its response) or rolls back (then proceeds itself). An expired claim is
+    taken over.
+    """
+    expired = IdempotencyRecord.created_at < text(f"now() - interval '{RETENTION_HOURS} hours'")
+    statement = (
+        insert(IdempotencyRecord)
+        .values(operation=operation, key=key, request_hash=fingerprint)
+        .on_conflict_do_update(
+            index_elements=[IdempotencyRecord.operation, IdempotencyRecord.key],
+            set_={
+                "request_hash": fingerprint,
+                "status_code": None,
+                "response_body": None,
+                "response_headers": None,
+                "created_at": text("now()"),
+            },
+            where=expired,
+        )
+        .returning(IdempotencyRecord.key)
+    )
+    if (await session.execute(statement)).first() is not None:
+        return None
+    record = (
+        await session.execute(
+            select(IdempotencyRecord).where(IdempotencyRecord.operation == operation, IdempotencyRecord.key == key)
+        )
+    ).scalar_one()
+    if record.request_hash != fingerprint:
+        raise Conflict("This Idempotency-Key was already used with a different request body.")
+    if record.status_code is None:
+        raise Conflict("A request with this Idempotency-Key is still being processed.")
+    return StoredResponse(record.status_code, record.response_body, dict(record.response_headers or {}))
+
+
+async def remember(session: AsyncSession, operation: str, key: str, response: StoredResponse) -> None:
+    await session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.operation == operation, IdempotencyRecord.key == key)
+        .values(status_code=response.status_code, response_body=response.body, response_headers=response.headers)
+    )

@@ -1,0 +1,125 @@
+"""Keyset (cursor) pagination on ``(sort key, id)``: stable while other clients insert, no OFFSET."""
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import ColumnElement, Select, tuple_
+
+from app.kit.errors import InvalidFields
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+SortKind = Literal["str", "decimal", "datetime"]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+class ListQuery(BaseModel):
+    """Paging parameters every list takes; resources extend it with their filters and ``sort``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size.")
+    cursor: str | None = Field(default=None, max_length=1000, description="`next_cursor` of the previous page.")
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One sortable field: the expression it orders by and how its values travel in a cursor."""
+
+    expression: ColumnElement[Any]
+    kind: SortKind
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    sort: str
+    limit: int
+    cursor: str | None
+
+    @property
+    def field(self) -> str:
+        return self.sort.removeprefix("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+
+def _encode_value(value: Any, kind: SortKind) -> Any:
+    if kind == "datetime":
+        return value.isoformat()
+    return str(value)
+
+
+def _decode_value(raw: Any, kind: SortKind) -> Any:
+    if not isinstance(raw, str):
+        raise ValueError("not a string")
+    if kind == "datetime":
+        parsed = datetime.fromisoformat(raw)
+        if parsed.tzinfo is None:
+            raise ValueError("naive time")
+        return parsed
+    if kind == "decimal":
+        return Decimal(raw)
+    return raw
+
+
+def encode_cursor(sort: str, value: Any, kind: SortKind, row_id: uuid.UUID) -> str:
+    payload = {"s": sort, "v": _encode_value(value, kind), "id": str(row_id)}
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str, kind: SortKind) -> tuple[Any, uuid.UUID]:
+    invalid = InvalidFields.one(
+        ["query", "cursor"], "Invalid cursor: pass the next_cursor of a page listed with the same sort."
+    )
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        if not isinstance(payload, dict) or payload.get("s") != sort:
+            raise invalid
+        return _decode_value(payload["v"], kind), uuid.UUID(str(payload["id"]))
+    except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error, InvalidOperation) as error:
+        raise invalid from error
+
+
+def apply_keyset(
+    statement: Select[Any], request: PageRequest, key: SortKey, id_column: ColumnElement[uuid.UUID]
+) -> Select[Any]:
+    """Order by ``(key, id)`` in the requested direction, start after the cursor, fetch one extra row."""
+    if request.cursor is not None:
+        value, last_id = decode_cursor(request.cursor, request.sort, key.kind)
+        position = tuple_(key.expression, id_column)
+        after = position < tuple_(value, last_id) if request.descending else position > tuple_(value, last_id)
+        statement = statement.where(after)
+    if request.descending:
+        statement = statement.order_by(key.expression.desc(), id_column.desc())
+    else:
+        statement = statement.order_by(key.expression.asc(), id_column.asc())
+    return statement.limit(request.limit + 1)
+
+
+def split_page(
+    rows: Sequence[T], request: PageRequest, sort_value: Any, kind: SortKind, row_id: Any
+) -> tuple[list[T], str | None]:
+    """Cut the extra row off and build the cursor from the last row kept, if there is a next page."""
+    items = list(rows[: request.limit])
+    if len(rows) <= request.limit:
+        return items, None
+    last = items[-1]
+    return items, encode_cursor(request.sort, sort_value(last), kind, row_id(last))

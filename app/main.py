@@ -1,0 +1,67 @@
+"""The application factory: middleware, error handlers, routers."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from app import __version__
+from app.accounts.router import router as accounts_router
+from app.config import Settings, get_settings
+from app.db import create_engine, create_session_factory
+from app.embedded_pg import start_embedded_postgres
+from app.kit.errors import install_error_handlers
+from app.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from app.rules_config.router import router as rules_router
+from app.system.router import router as system_router
+
+
+def _operation_id(route: APIRoute) -> str:
+    # Route names are the operation ids (`accounts_list`, ...), so generated SDKs read well.
+    return route.name
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    owns_engine = not hasattr(app.state, "engine")
+    if owns_engine:
+        url = settings.database_url
+        if url is None:
+            url = start_embedded_postgres(settings.data_dir)
+        app.state.engine = create_engine(url, settings.db_pool_size)
+        app.state.session_factory = create_session_factory(app.state.engine)
+    yield
+    if owns_engine:
+        await app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    app = FastAPI(
+        title="Key account management service",
+        version=__version__,
+        description="Accounts, scoring, tiers and review cadence for key account management.",
+        lifespan=_lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Location", "X-Request-ID"],
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(system_router)
+    app.include_router(accounts_router)
+    app.include_router(rules_router)
+    return app

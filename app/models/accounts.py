@@ -1,0 +1,113 @@
+"""Accounts and their tier history."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
+
+ACCOUNT_STATUSES = ("prospect", "active", "churned")
+TIERS = ("key", "mid", "small")
+TIER_CHANGE_KINDS = ("initial", "promotion", "demotion", "keep", "set")
+
+
+class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
+    __tablename__ = "accounts"
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    employee_count: Mapped[int | None] = mapped_column(Integer)
+    website: Mapped[str | None] = mapped_column(String(500))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("accounts.id", ondelete="RESTRICT")
+    )
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    scores: Mapped[dict[str, int]] = mapped_column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    # Written by the service from the pure rules whenever scores or the rules change, so lists can
+    # filter and sort on them with an index.
+    score: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    computed_tier: Mapped[str | None] = mapped_column(String(10))
+    tier: Mapped[str | None] = mapped_column(String(10))
+    tier_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The computed tier at which a manager's keep or set decision holds the tier in place.
+    tier_held_at_computed: Mapped[str | None] = mapped_column(String(10))
+
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint(in_check("status", ACCOUNT_STATUSES), name="status"),
+        CheckConstraint(in_check("tier", TIERS), name="tier"),
+        CheckConstraint(in_check("computed_tier", TIERS), name="computed_tier"),
+        CheckConstraint(in_check("tier_held_at_computed", TIERS), name="tier_held_at_computed"),
+        CheckConstraint("parent_id <> id", name="not_own_parent"),
+        CheckConstraint("employee_count >= 0", name="employee_count_not_negative"),
+        Index(
+            "uq_accounts_external_id",
+            "external_id",
+            unique=True,
+            postgresql_where=text("external_id IS NOT NULL"),
+        ),
+        Index("ix_accounts_name_id", "name", "id"),
+        Index("ix_accounts_score_id", func.coalesce(text("score"), -1), "id"),
+        Index("ix_accounts_created_at_id", "created_at", "id"),
+        Index("ix_accounts_updated_at_id", "updated_at", "id"),
+        Index("ix_accounts_tier", "tier"),
+        Index("ix_accounts_computed_tier", "computed_tier"),
+        Index("ix_accounts_status", "status"),
+        Index("ix_accounts_owner_id", "owner_id"),
+        Index("ix_accounts_industry", "industry"),
+        Index("ix_accounts_region", "region"),
+        Index("ix_accounts_parent_id", "parent_id"),
+        Index("ix_accounts_archived_at", "archived_at"),
+        # Backs the case-insensitive "name contains" filter without the pg_trgm extension,
+        # which not every PostgreSQL (the embedded one included) ships.
+        Index(
+            "ix_accounts_name_trigrams",
+            func.name_trigrams(func.lower(text("name"))),
+            postgresql_using="gin",
+        ),
+    )
+
+
+class TierChange(UUIDPrimaryKey, Base):
+    """One change of an account's assigned tier, or a manager's decision to keep it."""
+
+    __tablename__ = "tier_changes"
+    __mapper_args__ = {"eager_defaults": True}
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
+    )
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    from_tier: Mapped[str | None] = mapped_column(String(10))
+    to_tier: Mapped[str | None] = mapped_column(String(10))
+    computed_tier: Mapped[str | None] = mapped_column(String(10))
+    score: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint(in_check("kind", TIER_CHANGE_KINDS), name="kind"),
+        Index("ix_tier_changes_account_id_created_at", "account_id", "created_at", "id"),
+    )

@@ -1,0 +1,48 @@
+"""Declarative base with one MetaData, a constraint naming convention and the common columns."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, MetaData, func
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def in_check(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK constraint keeping a string column to a fixed set (enums as checked strings)."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+class UUIDPrimaryKey:
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
+    )
+
+
+class Versioned:
+    """Optimistic concurrency: every UPDATE checks and bumps ``version``."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        # eager_defaults: server-generated timestamps come back through RETURNING, not a second SELECT.
+        return {"version_id_col": cls.version, "eager_defaults": True}

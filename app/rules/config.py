@@ -1,0 +1,120 @@
+"""The rules configuration: criteria and weights, tier thresholds, the cadence table and its adjustments."""
+
+import itertools
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+
+TIERS = ("key", "mid", "small")
+Tier = Literal["key", "mid", "small"]
+# From least to most frequent: an adjustment moves a cadence one step to the right.
+CADENCES = ("semiannual", "quarterly", "monthly", "biweekly", "weekly")
+Cadence = Literal["semiannual", "quarterly", "monthly", "biweekly", "weekly"]
+
+
+def _as_json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# Weights and thresholds are exact decimals inside and plain JSON numbers outside.
+Number = Annotated[Decimal, PlainSerializer(_as_json_number, return_type=float, when_used="json")]
+CriterionKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Label = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Criterion(_Strict):
+    key: CriterionKey
+    label: Label
+    weight: Annotated[Number, Field(gt=0, le=1000, max_digits=7, decimal_places=2)]
+
+
+class TierThresholds(_Strict):
+    key: Annotated[Number, Field(gt=10, le=100, max_digits=4, decimal_places=1)]
+    mid: Annotated[Number, Field(gt=10, le=100, max_digits=4, decimal_places=1)]
+
+    @model_validator(mode="after")
+    def _key_above_mid(self) -> "TierThresholds":
+        if self.key <= self.mid:
+            raise ValueError("the key threshold must be above the mid threshold")
+        return self
+
+
+class CadenceDays(_Strict):
+    semiannual: Annotated[int, Field(ge=1, le=3660)]
+    quarterly: Annotated[int, Field(ge=1, le=3660)]
+    monthly: Annotated[int, Field(ge=1, le=3660)]
+    biweekly: Annotated[int, Field(ge=1, le=3660)]
+    weekly: Annotated[int, Field(ge=1, le=3660)]
+
+    @model_validator(mode="after")
+    def _more_frequent_is_shorter(self) -> "CadenceDays":
+        days = [getattr(self, name) for name in CADENCES]
+        if any(longer <= shorter for longer, shorter in itertools.pairwise(days)):
+            raise ValueError("each cadence must be shorter than the one before it: " + " > ".join(CADENCES))
+        return self
+
+
+class BaseCadence(_Strict):
+    """The cadence an account starts from, by tier; ``none`` is for accounts without a tier."""
+
+    key: Cadence
+    mid: Cadence
+    small: Cadence
+    none: Cadence
+
+
+class CadenceAdjustments(_Strict):
+    """Thresholds of the steps that make a cadence more frequent."""
+
+    large_team_size: Annotated[int, Field(ge=1, le=10000)]
+    high_value_revenue: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
+
+
+class RulesDocument(_Strict):
+    """The whole configuration an admin can replace (``PUT /v1/rules``)."""
+
+    criteria: Annotated[list[Criterion], Field(min_length=3, max_length=8)]
+    tier_thresholds: TierThresholds
+    cadence_days: CadenceDays
+    base_cadence: BaseCadence
+    cadence_adjustments: CadenceAdjustments
+
+    @field_validator("criteria")
+    @classmethod
+    def _unique_keys(cls, criteria: list[Criterion]) -> list[Criterion]:
+        keys = [criterion.key for criterion in criteria]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"criterion keys must be unique; repeated: {', '.join(duplicates)}")
+        return criteria
+
+    @property
+    def criterion_keys(self) -> tuple[str, ...]:
+        return tuple(criterion.key for criterion in self.criteria)
+
+
+class RulesConfig(RulesDocument):
+    """The configuration in force, with its version."""
+
+    version: Annotated[int, Field(ge=1)]
+
+
+DEFAULT_RULES = RulesConfig(
+    version=1,
+    criteria=[
+        Criterion(key="revenue_potential", label="Revenue potential", weight=Decimal(30)),
+        Criterion(key="profitability", label="Profitability", weight=Decimal(20)),
+        Criterion(key="relationship", label="Relationship", weight=Decimal(20)),
+        Criterion(key="strategic_fit", label="Strategic fit", weight=Decimal(15)),
+        Criterion(key="influence", label="Influence", weight=Decimal(15)),
+    ],
+    tier_thresholds=TierThresholds(key=Decimal(75), mid=Decimal(50)),
+    cadence_days=CadenceDays(semiannual=180, quarterly=90, monthly=30, biweekly=14, weekly=7),
+    base_cadence=BaseCadence(key="monthly", mid="quarterly", small="semiannual", none="quarterly"),
+    cadence_adjustments=CadenceAdjustments(large_team_size=5, high_value_revenue=Decimal("1000000.00")),
+)

@@ -1,0 +1,1 @@
+"""The stored, versioned rules configuration behind ``/v1/rules``."""

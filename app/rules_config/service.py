@@ -1,0 +1,24 @@
+"""Replacing the rules configuration, and bringing every account in line with the new version."""
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.repository import AccountRepository
+from app.accounts.service import AccountService
+from app.kit.concurrency import check_if_match
+from app.rules.config import RulesConfig, RulesDocument
+from app.rules_config.repository import RulesRepository
+
+
+async def replace_rules(
+    session: AsyncSession, document: RulesDocument, if_match: str | None, now: datetime
+) -> RulesConfig:
+    """Store the document as the next version and re-apply the rules to every account in the same
+    transaction, so promotions and pending reviews follow the new numbers at once."""
+    repository = RulesRepository(session)
+    current = await repository.current()
+    check_if_match(if_match, current.version)
+    rules = await repository.add(current.version + 1, document)
+    await AccountService(AccountRepository(session), rules, now).reevaluate_all()
+    return rules

@@ -1,0 +1,54 @@
+"""``/healthz``, ``/readyz`` and ``/v1/meta``."""
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from app import __version__
+from app.db import SessionDep
+from app.kit.errors import problem_response, problems
+from app.rules_config.repository import RulesRepository
+
+router = APIRouter(tags=["system"])
+
+READINESS_TIMEOUT_SECONDS = 2.0
+
+
+class Status(BaseModel):
+    status: str
+
+
+class Meta(BaseModel):
+    version: str
+    currency: str
+    rules_version: int
+
+
+@router.get("/healthz", name="system_liveness")
+async def liveness() -> Status:
+    """The process is up; says nothing about the database."""
+    return Status(status="ok")
+
+
+@router.get("/readyz", name="system_readiness", responses=problems(503))
+async def readiness(request: Request) -> Status:
+    """The database answers; a load balancer sends traffic only while this is 200."""
+    try:
+        async with (
+            asyncio.timeout(READINESS_TIMEOUT_SECONDS),
+            request.app.state.engine.connect() as connection,
+        ):
+            await connection.execute(text("SELECT 1"))
+    except Exception:
+        return problem_response(request, 503, "Service unavailable", "unavailable", "The database is not reachable.")
+    return Status(status="ok")
+
+
+@router.get("/v1/meta", name="meta_get")
+async def meta(request: Request, session: SessionDep) -> Meta:
+    """What a client needs to know about this deployment: the currency of every money field, the
+    rules version in force."""
+    rules = await RulesRepository(session).current()
+    return Meta(version=__version__, currency=request.app.state.settings.currency, rules_version=rules.version)

@@ -1,0 +1,45 @@
+"""Alembic environment: async, on ``app.models`` metadata, URL handed in by the ``kam`` command."""
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.config import get_settings
+from app.embedded_pg import start_embedded_postgres
+from app.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _database_url() -> str:
+    url = config.attributes.get("database_url")
+    if url:
+        return url
+    settings = get_settings()
+    return settings.database_url or start_embedded_postgres(settings.data_dir)
+
+
+def _run(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async() -> None:
+    engine = create_async_engine(_database_url())
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run)
+    finally:
+        await engine.dispose()
+
+
+if context.is_offline_mode():
+    context.configure(url=_database_url(), target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    asyncio.run(_run_async())

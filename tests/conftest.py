@@ -1,0 +1,107 @@
+"""Test fixtures: a real PostgreSQL built by the migrations, one rolled-back transaction per test.
+
+With ``KAM_DATABASE_URL`` set, the tests create a throwaway database on that server; otherwise they
+start the embedded server under ``.data/test``. Either way the schema comes from ``alembic upgrade head``.
+"""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from app.cli import migrate
+from app.config import Settings
+from app.embedded_pg import start_embedded_postgres
+from app.main import create_app
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _server_url() -> str:
+    configured = os.environ.get("KAM_DATABASE_URL")
+    if configured:
+        return configured
+    return start_embedded_postgres(PROJECT_ROOT / ".data" / "test", database="postgres")
+
+
+async def _admin(url: str, statement: str) -> None:
+    dsn = make_url(url).set(drivername="postgresql", database="postgres")
+    connection = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> AsyncIterator[str]:
+    """A fresh database for this test run, migrated to head, dropped afterwards."""
+    name = f"kam_test_{uuid.uuid4().hex[:12]}"
+    server = _server_url()
+    asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    migrate(url)
+    yield url
+    asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """One outer transaction per test, rolled back at the end: nothing a test writes survives it."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        yield connection
+        await transaction.rollback()
+
+
+def make_app(database_url: str, engine: AsyncEngine, session_factory: async_sessionmaker) -> object:
+    app = create_app(Settings(database_url=database_url, max_body_bytes=1024 * 1024))
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+    return app
+
+
+@pytest.fixture
+async def client(database_url: str, engine: AsyncEngine, connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
+    # Each request's commit releases a savepoint inside the test's outer transaction.
+    factory = async_sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
+    )
+    app = make_app(database_url, engine, factory)
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@pytest.fixture
+async def committed_client(database_url: str, engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
+    """A client whose requests really commit, each on its own connection (for concurrency tests).
+    The tables are emptied afterwards."""
+    pooled = create_async_engine(database_url, pool_size=5)
+    app = make_app(database_url, pooled, async_sessionmaker(pooled, expire_on_commit=False, autoflush=False))
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+    finally:
+        async with pooled.begin() as connection:
+            await connection.execute(
+                text("TRUNCATE accounts, tier_changes, rules_versions, idempotency_records CASCADE")
+            )
+        await pooled.dispose()
