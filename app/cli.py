@@ -3,6 +3,7 @@
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def serve(settings: Settings) -> None:
     os.environ["KAM_DATABASE_URL"] = url
     get_settings.cache_clear()
     print(f"Serving on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
+    # uvicorn shuts down gracefully on SIGTERM and SIGINT, then raises the signal again. Turning
+    # that into an ordinary exit lets the embedded server's exit hook stop PostgreSQL.
+    signal.signal(signal.SIGTERM, _exit_quietly)
+    signal.signal(signal.SIGINT, _exit_quietly)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -49,6 +54,10 @@ def serve(settings: Settings) -> None:
         workers=settings.workers,
         log_level=settings.log_level,
     )
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def write_openapi(output: str | None) -> None:

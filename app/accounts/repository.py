@@ -75,6 +75,11 @@ class AccountRepository:
     async def get(self, account_id: uuid.UUID) -> Account | None:
         return await self.session.get(Account, account_id)
 
+    async def get_for_update(self, account_id: uuid.UUID) -> Account | None:
+        """Load and lock the row: concurrent writers to one account take turns, so a write without
+        If-Match applies on top of the one before it instead of failing."""
+        return await self.session.get(Account, account_id, with_for_update=True, populate_existing=True)
+
     async def add(self, account: Account) -> Account:
         self.session.add(account)
         await self.session.flush()

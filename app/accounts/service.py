@@ -74,8 +74,9 @@ class AccountService:
             review_overdue=review_overdue(due, self.now.date()),
         )
 
-    async def get(self, account_id: uuid.UUID) -> Account:
-        account = await self.repository.get(account_id)
+    async def get(self, account_id: uuid.UUID, *, for_update: bool = False) -> Account:
+        load = self.repository.get_for_update if for_update else self.repository.get
+        account = await load(account_id)
         if account is None:
             raise NotFound(f"No account with id {account_id}.")
         return account
@@ -97,7 +98,7 @@ class AccountService:
         return account
 
     async def update(self, account_id: uuid.UUID, data: AccountUpdate, if_match: str | None) -> Account:
-        account = await self.get(account_id)
+        account = await self.get(account_id, for_update=True)
         check_if_match(if_match, account.version)
         if account.archived_at is not None:
             raise Conflict("The account is archived; restore it before changing it.")
@@ -119,14 +120,14 @@ class AccountService:
         return account
 
     async def archive(self, account_id: uuid.UUID, if_match: str | None) -> None:
-        account = await self.get(account_id)
+        account = await self.get(account_id, for_update=True)
         check_if_match(if_match, account.version)
         if account.archived_at is None:
             account.archived_at = self.now
             await self._flush(account, self.repository.flush)
 
     async def restore(self, account_id: uuid.UUID, if_match: str | None) -> Account:
-        account = await self.get(account_id)
+        account = await self.get(account_id, for_update=True)
         check_if_match(if_match, account.version)
         if account.archived_at is not None:
             account.archived_at = None
@@ -136,7 +137,7 @@ class AccountService:
     async def decide_tier(
         self, account_id: uuid.UUID, decision: TierDecisionCreate, decided_by: uuid.UUID | None
     ) -> TierChange:
-        account = await self.get(account_id)
+        account = await self.get(account_id, for_update=True)
         if decision.decision != "set" and decision.tier is not None:
             raise InvalidFields.one(["body", "tier"], "tier is only given with a set decision")
         if decision.decision == "set" and decision.tier is None:

@@ -31,9 +31,16 @@ class UUIDPrimaryKey:
 
 
 class Timestamps:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    # statement_timestamp(), not now(): changes made one after another inside a transaction stay in
+    # order, which incremental sync (`updated_since`, sort by `updated_at`) relies on.
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
+    )
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
+        DateTime(timezone=True),
+        nullable=False,
+        server_default=func.statement_timestamp(),
+        onupdate=func.statement_timestamp(),
     )
 
 

@@ -57,8 +57,12 @@ def upgrade() -> None:
         sa.Column("tier_held_at_computed", sa.String(length=10), nullable=True),
         sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.text("statement_timestamp()"), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.text("statement_timestamp()"), nullable=False
+        ),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint("computed_tier IN ('key', 'mid', 'small')", name=op.f("ck_accounts_computed_tier")),
         sa.CheckConstraint("status IN ('prospect', 'active', 'churned')", name=op.f("ck_accounts_status")),

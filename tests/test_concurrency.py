@@ -1,0 +1,52 @@
+"""Concurrent clients on separate connections, with real commits."""
+
+import asyncio
+
+from tests.factories import assert_problem
+
+
+async def test_two_clients_patching_with_the_same_if_match_get_one_200_and_one_412(committed_client):
+    client = committed_client
+    account = (await client.post("/v1/accounts", json={"name": "Contested"})).json()
+    url = f"/v1/accounts/{account['id']}"
+    results = await asyncio.gather(
+        client.patch(url, json={"notes": "from the web app"}, headers={"If-Match": '"1"'}),
+        client.patch(url, json={"notes": "from the CRM sync"}, headers={"If-Match": '"1"'}),
+    )
+    statuses = sorted(response.status_code for response in results)
+    assert statuses == [200, 412]
+    winner = next(response for response in results if response.status_code == 200)
+    assert_problem(next(response for response in results if response.status_code == 412), 412)
+    final = (await client.get(url)).json()
+    assert (final["version"], final["notes"]) == (2, winner.json()["notes"])
+
+
+async def test_concurrent_patches_without_if_match_both_apply_in_turn(committed_client):
+    client = committed_client
+    account = (await client.post("/v1/accounts", json={"name": "Busy"})).json()
+    url = f"/v1/accounts/{account['id']}"
+    results = await asyncio.gather(
+        client.patch(url, json={"industry": "Retail"}), client.patch(url, json={"region": "EMEA"})
+    )
+    assert [response.status_code for response in results] == [200, 200]
+    final = (await client.get(url)).json()
+    assert (final["industry"], final["region"], final["version"]) == ("Retail", "EMEA", 3)
+
+
+async def test_the_same_idempotency_key_sent_twice_at_once_creates_one_account(committed_client):
+    client = committed_client
+    headers = {"Idempotency-Key": "burst-1"}
+    results = await asyncio.gather(
+        *(client.post("/v1/accounts", json={"name": "Once"}, headers=headers) for _ in range(3))
+    )
+    assert {response.status_code for response in results} == {201}
+    assert len({response.json()["id"] for response in results}) == 1
+    assert len((await client.get("/v1/accounts")).json()["items"]) == 1
+
+
+async def test_a_concurrent_duplicate_external_id_is_a_409_not_a_500(committed_client):
+    client = committed_client
+    results = await asyncio.gather(
+        *(client.post("/v1/accounts", json={"name": f"Dup {i}", "external_id": "crm-dup"}) for i in range(3))
+    )
+    assert sorted(response.status_code for response in results) == [201, 409, 409]

@@ -1,0 +1,107 @@
+"""`kam serve` with no database URL: the embedded PostgreSQL starts, survives restarts, and leaves no orphans."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 90
+
+
+def postgres_processes(pgdata: Path) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if process.info["name"] == "postgres" and str(pgdata) in " ".join(cmdline):
+            found.append(process)
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Service:
+    def __init__(self, data_dir: Path) -> None:
+        self.port = free_port()
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "KAM_DATABASE_URL"},
+            "KAM_DATA_DIR": str(data_dir),
+            "KAM_PORT": str(self.port),
+            "KAM_LOG_LEVEL": "warning",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"the service exited early: {self.process.stderr.read().decode()[-2000:]}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        self.process.kill()
+        pytest.fail("the service did not become ready in time")
+
+    def stop(self, sig: int) -> None:
+        self.process.send_signal(sig)
+        self.process.wait(timeout=30)
+
+
+def wait_until_gone(pgdata: Path, timeout: float = 15) -> list[psutil.Process]:
+    deadline = time.monotonic() + timeout
+    while (left := postgres_processes(pgdata)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    yield tmp_path / "data"
+    for process in postgres_processes(tmp_path / "data" / "pg"):
+        process.kill()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_the_service_stops_the_embedded_server(data_dir, sig):
+    service = Service(data_dir)
+    service.wait_ready()
+    assert postgres_processes(data_dir / "pg")
+    service.stop(sig)
+    assert wait_until_gone(data_dir / "pg") == []
+
+
+def test_a_server_left_by_a_killed_run_is_reused_and_data_survives(data_dir):
+    first = Service(data_dir)
+    first.wait_ready()
+    created = httpx.post(f"http://127.0.0.1:{first.port}/v1/accounts", json={"name": "Survivor"})
+    assert created.status_code == 201
+    first.stop(signal.SIGKILL)
+    orphan = postgres_processes(data_dir / "pg")
+    assert orphan  # a killed process cannot clean up after itself...
+
+    second = Service(data_dir)
+    second.wait_ready()  # ...but the next start finds it and carries on
+    account = httpx.get(f"http://127.0.0.1:{second.port}/v1/accounts/{created.json()['id']}")
+    assert account.json()["name"] == "Survivor"
+    second.stop(signal.SIGTERM)
+    assert wait_until_gone(data_dir / "pg") == []
