@@ -25,12 +25,12 @@ migrate: $(VENV)/.installed
 	$(BIN)/kam migrate
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check app tests migrations bench
+	$(BIN)/ruff check app tests migrations
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check app tests migrations bench
-	$(BIN)/ruff format --check app tests migrations bench
+	$(BIN)/ruff check app tests migrations
+	$(BIN)/ruff format --check app tests migrations
 
 openapi: $(VENV)/.installed
 	$(BIN)/kam openapi --output openapi/openapi.json
