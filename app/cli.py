@@ -1,17 +1,27 @@
 """The ``kam`` command: serve, migrate, openapi."""
 
 import argparse
+import asyncio
 import json
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.audit import recorder
 from app.config import Settings, get_settings
+from app.db import create_engine, create_session_factory
 from app.embedded_pg import start_embedded_postgres
+from app.kit.errors import Conflict
+from app.users.bootstrap import create_admin, has_users
+
+T = TypeVar("T")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,11 +42,42 @@ def migrate(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+async def _with_sessions(url: str, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+    engine = create_engine(url, pool_size=1)
+    try:
+        return await work(create_session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
+def create_admin_command(settings: Settings, email: str, name: str) -> None:
+    url = database_url(settings)
+    migrate(url)
+    recorder.install()
+
+    async def work(factory: async_sessionmaker[AsyncSession]) -> str:
+        async with factory() as session, session.begin():
+            return await create_admin(session, email, name)
+
+    try:
+        secret = asyncio.run(_with_sessions(url, work))
+    except Conflict as conflict:
+        sys.exit(f"kam create-admin: {conflict.detail}")
+    print(f"Admin {email} created. Its API token (shown once, keep it safe):\n\n  {secret}\n")
+    print(f"Use it as: curl -H 'Authorization: Bearer {secret}' http://{settings.host}:{settings.port}/v1/users/me")
+
+
 def serve(settings: Settings) -> None:
     import uvicorn
 
     url = database_url(settings)
     migrate(url)
+    if settings.bootstrap_admin_token is None and not asyncio.run(_with_sessions(url, has_users)):
+        print(
+            "No users yet. Create the first admin and its API token with:\n"
+            "  .venv/bin/kam create-admin --email you@example.com --name 'Your Name'",
+            flush=True,
+        )
     # Workers (and the app factory) read the URL from the environment; this process keeps the
     # embedded server and stops it when uvicorn returns after Ctrl-C or SIGTERM.
     os.environ["KAM_DATABASE_URL"] = url
@@ -75,6 +116,9 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="migrate, then serve the API (starts the embedded PostgreSQL if needed)")
     commands.add_parser("migrate", help="apply database migrations")
+    admin = commands.add_parser("create-admin", help="create an admin user and print its API token")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", default="Administrator")
     openapi = commands.add_parser("openapi", help="print or write the OpenAPI document")
     openapi.add_argument("--output", help="file to write instead of standard output")
     args = parser.parse_args(argv)
@@ -84,6 +128,8 @@ def main(argv: list[str] | None = None) -> None:
         serve(settings)
     elif args.command == "migrate":
         migrate(database_url(settings))
+    elif args.command == "create-admin":
+        create_admin_command(settings, args.email, args.name)
     elif args.command == "openapi":
         write_openapi(args.output)
 

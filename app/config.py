@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +23,18 @@ class Settings(BaseSettings):
     log_level: str = "info"
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     db_pool_size: int = Field(default=10, ge=1)
+
+    jwt_secret: SecretStr | None = Field(
+        default=None, description="Signs sign-in tokens; unset, a key generated once is kept in the database."
+    )
+    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    bootstrap_admin_token: SecretStr | None = Field(
+        default=None, description="With no user yet, an admin is created whose API token is this value."
+    )
+    bootstrap_admin_email: str = "admin@example.com"
+    sign_in_window_minutes: int = Field(default=15, ge=1)
+    sign_in_max_failures_per_email: int = Field(default=5, ge=1)
+    sign_in_max_failures_per_address: int = Field(default=20, ge=1)
 
 
 @lru_cache

@@ -10,6 +10,9 @@ from fastapi.routing import APIRoute
 
 from app import __version__
 from app.accounts.router import router as accounts_router
+from app.audit import recorder
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
 from app.db import create_engine, create_session_factory
 from app.embedded_pg import start_embedded_postgres
@@ -17,6 +20,10 @@ from app.kit.errors import install_error_handlers
 from app.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.rules_config.router import router as rules_router
 from app.system.router import router as system_router
+from app.teams.router import router as teams_router
+from app.tokens.router import router as tokens_router
+from app.users.bootstrap import bootstrap_admin
+from app.users.router import router as users_router
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -34,6 +41,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             url = start_embedded_postgres(settings.data_dir)
         app.state.engine = create_engine(url, settings.db_pool_size)
         app.state.session_factory = create_session_factory(app.state.engine)
+        await bootstrap_admin(app.state.session_factory, settings)
     yield
     if owns_engine:
         await app.state.engine.dispose()
@@ -50,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
+    recorder.install()
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(
@@ -62,6 +71,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(system_router)
+    app.include_router(auth_router)
+    app.include_router(users_router)
+    app.include_router(tokens_router)
     app.include_router(accounts_router)
+    app.include_router(teams_router)
+    app.include_router(audit_router)
     app.include_router(rules_router)
     return app

@@ -7,11 +7,13 @@ start the embedded server under ``.data/test``. Either way the schema comes from
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
 import pytest
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -22,6 +24,8 @@ from app.cli import migrate
 from app.config import Settings
 from app.embedded_pg import start_embedded_postgres
 from app.main import create_app
+from app.models import Base, User
+from app.tokens.service import issue_token
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,38 +74,100 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         await transaction.rollback()
 
 
-def make_app(database_url: str, engine: AsyncEngine, session_factory: async_sessionmaker) -> object:
+def make_app(database_url: str, engine: AsyncEngine, session_factory: async_sessionmaker) -> FastAPI:
     app = create_app(Settings(database_url=database_url, max_body_bytes=1024 * 1024))
     app.state.engine = engine
     app.state.session_factory = session_factory
     return app
 
 
+ROLES = ("admin", "manager", "kam", "viewer")
+
+
+@dataclass(frozen=True)
+class TestUser:
+    __test__ = False
+    id: uuid.UUID
+    role: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+async def make_user(factory: async_sessionmaker, role: str, name: str) -> TestUser:
+    async with factory() as session:
+        user = User(email=f"{name}@example.com", name=name.replace("-", " ").title(), role=role)
+        session.add(user)
+        await session.flush()
+        _token, secret = await issue_token(session, user, "tests", None)
+        await session.commit()
+    return TestUser(id=user.id, role=role, token=secret)
+
+
 @pytest.fixture
-async def client(database_url: str, engine: AsyncEngine, connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
+def session_factory(connection: AsyncConnection) -> async_sessionmaker:
     # Each request's commit releases a savepoint inside the test's outer transaction.
-    factory = async_sessionmaker(
+    return async_sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
     )
-    app = make_app(database_url, engine, factory)
-    transport = ASGITransport(app=app, raise_app_exceptions=False)
-    async with AsyncClient(transport=transport, base_url="http://test") as client:
-        yield client
+
+
+@pytest.fixture
+def app(database_url: str, engine: AsyncEngine, session_factory: async_sessionmaker) -> FastAPI:
+    return make_app(database_url, engine, session_factory)
+
+
+@pytest.fixture
+async def users(session_factory: async_sessionmaker) -> dict[str, TestUser]:
+    """One user per role, plus a second kam: ``users["admin"]``, ``users["kam"]``, ``users["other_kam"]``..."""
+    made = {role: await make_user(session_factory, role, f"test-{role}") for role in ROLES}
+    made["other_kam"] = await make_user(session_factory, "kam", "test-other-kam")
+    return made
+
+
+@pytest.fixture
+async def client_for(app: FastAPI) -> AsyncIterator[Callable[[TestUser | None], AsyncClient]]:
+    """Clients acting as a given user (or anonymous), all on the test's transaction."""
+    clients: list[AsyncClient] = []
+
+    def make(user: TestUser | None) -> AsyncClient:
+        transport = ASGITransport(app=app, raise_app_exceptions=False)
+        client = AsyncClient(transport=transport, base_url="http://test", headers=user.headers if user else {})
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+def client(client_for, users) -> AsyncClient:
+    """An admin's client: for tests about behaviour rather than access."""
+    return client_for(users["admin"])
+
+
+@pytest.fixture
+def anonymous(client_for) -> AsyncClient:
+    return client_for(None)
 
 
 @pytest.fixture
 async def committed_client(database_url: str, engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
-    """A client whose requests really commit, each on its own connection (for concurrency tests).
-    The tables are emptied afterwards."""
+    """An admin's client whose requests really commit, each on its own connection (for concurrency
+    tests). The tables are emptied afterwards."""
     pooled = create_async_engine(database_url, pool_size=5)
-    app = make_app(database_url, pooled, async_sessionmaker(pooled, expire_on_commit=False, autoflush=False))
+    factory = async_sessionmaker(pooled, expire_on_commit=False, autoflush=False)
+    app = make_app(database_url, pooled, factory)
+    admin = await make_user(factory, "admin", f"committed-{uuid.uuid4().hex[:8]}")
     transport = ASGITransport(app=app, raise_app_exceptions=False)
     try:
-        async with AsyncClient(transport=transport, base_url="http://test") as client:
+        async with AsyncClient(transport=transport, base_url="http://test", headers=admin.headers) as client:
             yield client
     finally:
         async with pooled.begin() as connection:
-            await connection.execute(
-                text("TRUNCATE accounts, tier_changes, rules_versions, idempotency_records CASCADE")
-            )
+            tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+            await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
         await pooled.dispose()

@@ -1,4 +1,7 @@
-"""`kam serve` with no database URL: the embedded PostgreSQL starts, survives restarts, and leaves no orphans."""
+"""`kam serve` with no database URL: the embedded PostgreSQL starts, survives restarts, and leaves no orphans.
+
+The service is started as a deployment would be, with KAM_BOOTSTRAP_ADMIN_TOKEN naming the first admin's token.
+"""
 
 import os
 import signal
@@ -14,6 +17,8 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 90
+BOOTSTRAP_TOKEN = "kam_bootstrap_for_tests_0123456789"
+AS_ADMIN = {"Authorization": f"Bearer {BOOTSTRAP_TOKEN}"}
 
 
 def postgres_processes(pgdata: Path) -> list[psutil.Process]:
@@ -39,6 +44,7 @@ class Service:
             "KAM_DATA_DIR": str(data_dir),
             "KAM_PORT": str(self.port),
             "KAM_LOG_LEVEL": "warning",
+            "KAM_BOOTSTRAP_ADMIN_TOKEN": BOOTSTRAP_TOKEN,
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve"],
@@ -93,7 +99,7 @@ def test_stopping_the_service_stops_the_embedded_server(data_dir, sig):
 def test_a_server_left_by_a_killed_run_is_reused_and_data_survives(data_dir):
     first = Service(data_dir)
     first.wait_ready()
-    created = httpx.post(f"http://127.0.0.1:{first.port}/v1/accounts", json={"name": "Survivor"})
+    created = httpx.post(f"http://127.0.0.1:{first.port}/v1/accounts", json={"name": "Survivor"}, headers=AS_ADMIN)
     assert created.status_code == 201
     first.stop(signal.SIGKILL)
     orphan = postgres_processes(data_dir / "pg")
@@ -101,7 +107,7 @@ def test_a_server_left_by_a_killed_run_is_reused_and_data_survives(data_dir):
 
     second = Service(data_dir)
     second.wait_ready()  # ...but the next start finds it and carries on
-    account = httpx.get(f"http://127.0.0.1:{second.port}/v1/accounts/{created.json()['id']}")
+    account = httpx.get(f"http://127.0.0.1:{second.port}/v1/accounts/{created.json()['id']}", headers=AS_ADMIN)
     assert account.json()["name"] == "Survivor"
     second.stop(signal.SIGTERM)
     assert wait_until_gone(data_dir / "pg") == []

@@ -1,17 +1,19 @@
 """All SQL for the account aggregate: accounts and their tier history."""
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, Text, func, select
+from sqlalchemy import ColumnElement, Select, Text, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
-from app.models import Account, TierChange
+from app.models import Account, AccountTeamMember, TierChange, User
 
 SORT_KEYS: dict[str, SortKey] = {
     "name": SortKey(Account.name, "str"),
@@ -31,6 +33,17 @@ def sort_value(account: Account, field: str) -> object:
 def _trigrams(value: object) -> ColumnElement[list[str]]:
     """The migration's ``name_trigrams`` SQL function; typed so ``contains`` compiles to ``@>``."""
     return func.name_trigrams(value, type_=ARRAY(Text))
+
+
+def _with_people(statement: Select[Any]) -> Select[Any]:
+    return statement.options(joinedload(Account.owner), joinedload(Account.executive_sponsor))
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """Inputs of the rules that live outside the account row."""
+
+    team_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,13 +85,41 @@ class AccountRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, account_id: uuid.UUID) -> Account | None:
-        return await self.session.get(Account, account_id)
+    async def get(
+        self, account_id: uuid.UUID, visibility: ColumnElement[bool] | None, *, for_update: bool = False
+    ) -> Account | None:
+        """The account if it meets ``visibility``. ``for_update`` locks the row: concurrent writers to
+        one account take turns, so a write without If-Match applies on top of the one before it."""
+        statement = _with_people(select(Account)).where(Account.id == account_id)
+        if visibility is not None:
+            statement = statement.where(visibility)
+        if for_update:
+            statement = statement.with_for_update(of=Account).execution_options(populate_existing=True)
+        return (await self.session.execute(statement)).unique().scalar_one_or_none()
 
-    async def get_for_update(self, account_id: uuid.UUID) -> Account | None:
-        """Load and lock the row: concurrent writers to one account take turns, so a write without
-        If-Match applies on top of the one before it instead of failing."""
-        return await self.session.get(Account, account_id, with_for_update=True, populate_existing=True)
+    async def reload(self, account: Account) -> Account:
+        """Refresh after a write, people included (the owner may have changed)."""
+        await self.session.refresh(account, ["owner", "executive_sponsor"])
+        return account
+
+    async def facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
+        """What the rules need beyond the account row, for many accounts at once."""
+        team_sizes: dict[uuid.UUID, int] = {}
+        if account_ids:
+            statement = (
+                select(AccountTeamMember.account_id, func.count())
+                .where(AccountTeamMember.account_id.in_(account_ids))
+                .group_by(AccountTeamMember.account_id)
+            )
+            team_sizes = {account_id: size for account_id, size in await self.session.execute(statement)}
+        return {account_id: AccountFacts(team_size=team_sizes.get(account_id, 0)) for account_id in account_ids}
+
+    async def active_user_ids(self, user_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        ids = set(user_ids)
+        if not ids:
+            return set()
+        statement = select(User.id).where(User.id.in_(ids), User.active.is_(True))
+        return set((await self.session.execute(statement)).scalars())
 
     async def add(self, account: Account) -> Account:
         self.session.add(account)
@@ -88,10 +129,13 @@ class AccountRepository:
     async def flush(self) -> None:
         await self.session.flush()
 
-    async def list_page(self, filters: AccountFilters, page: PageRequest) -> tuple[list[Account], str | None]:
+    async def list_page(
+        self, filters: AccountFilters, page: PageRequest, visibility: ColumnElement[bool] | None
+    ) -> tuple[list[Account], str | None]:
         key = SORT_KEYS[page.field]
-        statement = apply_keyset(select(Account).where(*filters.conditions()), page, key, Account.id)
-        rows = (await self.session.execute(statement)).scalars().all()
+        conditions = filters.conditions() + ([visibility] if visibility is not None else [])
+        statement = apply_keyset(_with_people(select(Account)).where(*conditions), page, key, Account.id)
+        rows = (await self.session.execute(statement)).unique().scalars().all()
         return split_page(rows, page, lambda a: sort_value(a, page.field), key.kind, lambda a: a.id)
 
     async def ancestry_contains(self, start_id: uuid.UUID, target_id: uuid.UUID) -> bool:

@@ -1,13 +1,13 @@
 """HTTP endpoints for accounts and their tier decisions."""
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.accounts.repository import AccountFilters, AccountRepository
+from app.accounts.dependencies import AccountServiceDep
+from app.accounts.repository import AccountFilters
 from app.accounts.schemas import (
     AccountCreate,
     AccountListQuery,
@@ -16,34 +16,32 @@ from app.accounts.schemas import (
     TierChangeRead,
     TierDecisionCreate,
 )
-from app.accounts.service import AccountService, AccountView
+from app.accounts.service import AccountView
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.kit import idempotency
-from app.kit.concurrency import etag, set_etag
+from app.kit.concurrency import IfMatch, etag, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import ListQuery, Page, PageRequest
-from app.rules_config.repository import RulesRepository
+from app.models import Account
 
-router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
-
-IfMatch = Annotated[
-    str | None, Header(alias="If-Match", max_length=200, description='The ETag read, e.g. "3"; 412 if stale.')
-]
+router = APIRouter(prefix="/v1/accounts", tags=["accounts"], responses=problems(401))
 
 
-async def account_service(session: SessionDep) -> AccountService:
-    rules = await RulesRepository(session).current()
-    return AccountService(AccountRepository(session), rules, datetime.now(UTC))
-
-
-Service = Annotated[AccountService, Depends(account_service)]
+Service = AccountServiceDep
+# The fields of AccountRead read straight off the row; the rest is computed or loaded alongside.
+_COLUMNS = [field for field in AccountRead.model_fields if field in Account.__table__.columns]
 
 
 def account_read(view: AccountView) -> AccountRead:
     account = view.account
     return AccountRead.model_validate(
         {
-            **{field: getattr(account, field) for field in AccountRead.model_fields if hasattr(account, field)},
+            **{field: getattr(account, field) for field in _COLUMNS},
+            "owner": account.owner,
+            "executive_sponsor": account.executive_sponsor,
+            "team_size": view.facts.team_size,
             "score": view.score.score,
             "missing_criteria": list(view.score.missing_criteria),
             "tier_pending_review": view.tier_pending_review,
@@ -70,23 +68,27 @@ async def list_accounts(query: Annotated[AccountListQuery, Query()], service: Se
     "",
     name="accounts_create",
     status_code=status.HTTP_201_CREATED,
-    responses=problems(400, 409, 413, 422),
+    responses=problems(400, 403, 409, 413, 422),
 )
 async def create_account(
     payload: AccountCreate,
     request: Request,
     response: Response,
     session: SessionDep,
+    principal: CurrentPrincipal,
     service: Service,
     idempotency_key: idempotency.IdempotencyKey = None,
 ) -> AccountRead:
+    policy.require_writer(principal)
+    # Keys are the caller's own: another user's identical key is another request.
+    operation = f"accounts_create:{principal.user_id}"
     if idempotency_key is not None:
         fingerprint = idempotency.body_fingerprint(payload.model_dump(mode="json", exclude_unset=True))
-        replay = await idempotency.claim(session, "accounts_create", idempotency_key, fingerprint)
+        replay = await idempotency.claim(session, operation, idempotency_key, fingerprint)
         if replay is not None:
             return JSONResponse(replay.body, status_code=replay.status_code, headers=replay.headers)
     account = await service.create(payload)
-    body = account_read(service.view(account))
+    body = account_read(await service.view(account))
     headers = {
         "ETag": etag(account.version),
         "Location": str(request.url_for("accounts_get", account_id=account.id)),
@@ -94,7 +96,7 @@ async def create_account(
     response.headers.update(headers)
     if idempotency_key is not None:
         stored = idempotency.StoredResponse(status.HTTP_201_CREATED, body.model_dump(mode="json"), headers)
-        await idempotency.remember(session, "accounts_create", idempotency_key, stored)
+        await idempotency.remember(session, operation, idempotency_key, stored)
     return body
 
 
@@ -102,41 +104,47 @@ async def create_account(
 async def get_account(account_id: uuid.UUID, response: Response, service: Service) -> AccountRead:
     account = await service.get(account_id)
     set_etag(response, account.version)
-    return account_read(service.view(account))
+    return account_read(await service.view(account))
 
 
-@router.patch("/{account_id}", name="accounts_update", responses=problems(400, 404, 409, 412, 413, 422))
+@router.patch("/{account_id}", name="accounts_update", responses=problems(400, 403, 404, 409, 412, 413, 422))
 async def update_account(
     account_id: uuid.UUID,
     payload: AccountUpdate,
     response: Response,
+    principal: CurrentPrincipal,
     service: Service,
     if_match: IfMatch = None,
 ) -> AccountRead:
+    policy.require_writer(principal)
     account = await service.update(account_id, payload, if_match)
     set_etag(response, account.version)
-    return account_read(service.view(account))
+    return account_read(await service.view(account))
 
 
 @router.delete(
     "/{account_id}",
     name="accounts_delete",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problems(404, 412, 422),
+    responses=problems(403, 404, 412, 422),
 )
-async def delete_account(account_id: uuid.UUID, service: Service, if_match: IfMatch = None) -> Response:
+async def delete_account(
+    account_id: uuid.UUID, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+) -> Response:
     """Archive the account: it leaves lists (unless `archived=true`), stays readable and can be restored."""
+    policy.require_writer(principal)
     await service.archive(account_id, if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{account_id}/restore", name="accounts_restore", responses=problems(404, 412, 422))
+@router.post("/{account_id}/restore", name="accounts_restore", responses=problems(403, 404, 412, 422))
 async def restore_account(
-    account_id: uuid.UUID, response: Response, service: Service, if_match: IfMatch = None
+    account_id: uuid.UUID, response: Response, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
 ) -> AccountRead:
+    policy.require_writer(principal)
     account = await service.restore(account_id, if_match)
     set_etag(response, account.version)
-    return account_read(service.view(account))
+    return account_read(await service.view(account))
 
 
 @router.get("/{account_id}/tier-decisions", name="tier_decisions_list", responses=problems(404, 422))
@@ -152,9 +160,13 @@ async def list_tier_decisions(
     "/{account_id}/tier-decisions",
     name="tier_decisions_create",
     status_code=status.HTTP_201_CREATED,
-    responses=problems(400, 404, 409, 422),
+    responses=problems(400, 403, 404, 409, 422),
 )
-async def create_tier_decision(account_id: uuid.UUID, payload: TierDecisionCreate, service: Service) -> TierChangeRead:
-    """Demote to the computed tier, keep the tier (both only while a demotion review is pending), or set one."""
-    change = await service.decide_tier(account_id, payload, decided_by=None)
+async def create_tier_decision(
+    account_id: uuid.UUID, payload: TierDecisionCreate, principal: CurrentPrincipal, service: Service
+) -> TierChangeRead:
+    """Managers and admins: demote to the computed tier or keep the tier (both only while a demotion
+    review is pending), or set a tier by hand."""
+    policy.check_tier_decision(principal)
+    change = await service.decide_tier(account_id, payload)
     return TierChangeRead.model_validate(change)

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field, PlainSerializer, StrictInt
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, text_field
 from app.rules.config import Cadence, CriterionKey, Tier
+from app.users.schemas import UserSummary
 
 AccountStatus = Literal["prospect", "active", "churned"]
 CriterionValue = Annotated[StrictInt, Field(ge=1, le=10)]
@@ -32,7 +33,8 @@ class AccountCreate(WriteModel):
     employee_count: EmployeeCount | None = None
     website: Website | None = None
     parent_id: uuid.UUID | None = None
-    owner_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = Field(default=None, description="The KAM; a kam creating an account owns it.")
+    executive_sponsor_id: uuid.UUID | None = None
     status: AccountStatus = "active"
     scores: dict[CriterionKey, CriterionValue] = Field(
         default_factory=dict, description="Criterion key to a whole number from 1 to 10."
@@ -50,7 +52,8 @@ class AccountUpdate(WriteModel):
     employee_count: EmployeeCount | None = None
     website: Website | None = None
     parent_id: uuid.UUID | None = None
-    owner_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = Field(default=None, description="Managers and admins only.")
+    executive_sponsor_id: uuid.UUID | None = None
     status: AccountStatus | None = None
     scores: dict[CriterionKey, CriterionValue | None] | None = None
     notes: Notes | None = None
@@ -80,6 +83,10 @@ class AccountRead(ReadModel):
     website: str | None
     parent_id: uuid.UUID | None
     owner_id: uuid.UUID | None
+    owner: UserSummary | None
+    executive_sponsor_id: uuid.UUID | None
+    executive_sponsor: UserSummary | None
+    team_size: int
     status: AccountStatus
     scores: dict[str, int]
     notes: str | None

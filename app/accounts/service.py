@@ -1,15 +1,17 @@
 """Account use cases: load what the rules need, apply them, write through the repository."""
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.accounts.repository import AccountFilters, AccountRepository
+from app.accounts.repository import AccountFacts, AccountFilters, AccountRepository
 from app.accounts.schemas import AccountCreate, AccountUpdate, TierDecisionCreate
+from app.auth import policy
+from app.auth.principal import Principal
 from app.kit.concurrency import check_if_match
 from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, PreconditionFailed, RuleViolation
 from app.kit.pagination import PageRequest
@@ -28,6 +30,7 @@ from app.rules.tiers import (
 )
 
 REEVALUATION_BATCH = 1000
+_NOT_A_CRITERION = "not a criterion of the rules in force"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class AccountView:
     """An account with the judgement the rules give it at the moment of the request."""
 
     account: Account
+    facts: AccountFacts
     score: ScoreResult
     tier_pending_review: bool
     cadence: CadenceResult
@@ -49,16 +53,18 @@ def _tier_state(account: Account) -> TierState:
 
 
 class AccountService:
-    def __init__(self, repository: AccountRepository, rules: RulesConfig, now: datetime) -> None:
+    def __init__(self, repository: AccountRepository, rules: RulesConfig, now: datetime, principal: Principal) -> None:
         self.repository = repository
         self.rules = rules
         self.now = now
+        self.principal = principal
+        self.visibility = policy.account_visibility(principal)
 
     # --- reading -------------------------------------------------------------------------------
 
-    def view(self, account: Account) -> AccountView:
+    def _view(self, account: Account, facts: AccountFacts) -> AccountView:
         score = compute_score(account.scores, self.rules.criteria)
-        cadence = compute_cadence(account.tier, self.rules)
+        cadence = compute_cadence(account.tier, self.rules, team_size=facts.team_size)
         due = next_review_due(
             cadence.days,
             last_review_on=None,
@@ -67,6 +73,7 @@ class AccountService:
         )
         return AccountView(
             account=account,
+            facts=facts,
             score=score,
             tier_pending_review=pending_demotion_review(_tier_state(account)),
             cadence=cadence,
@@ -74,28 +81,42 @@ class AccountService:
             review_overdue=review_overdue(due, self.now.date()),
         )
 
+    async def views(self, accounts: Sequence[Account]) -> list[AccountView]:
+        """The computed view of a page of accounts, its inputs fetched in a fixed number of queries."""
+        facts = await self.repository.facts([account.id for account in accounts])
+        return [self._view(account, facts[account.id]) for account in accounts]
+
+    async def view(self, account: Account) -> AccountView:
+        return (await self.views([account]))[0]
+
     async def get(self, account_id: uuid.UUID, *, for_update: bool = False) -> Account:
-        load = self.repository.get_for_update if for_update else self.repository.get
-        account = await load(account_id)
+        """The account, if the caller may see it; 404 otherwise, as if it did not exist."""
+        account = await self.repository.get(account_id, self.visibility, for_update=for_update)
         if account is None:
             raise NotFound(f"No account with id {account_id}.")
         return account
 
     async def list_page(self, filters: AccountFilters, page: PageRequest) -> tuple[list[AccountView], str | None]:
-        accounts, next_cursor = await self.repository.list_page(filters, page)
-        return [self.view(account) for account in accounts], next_cursor
+        accounts, next_cursor = await self.repository.list_page(filters, page, self.visibility)
+        return await self.views(accounts), next_cursor
 
     # --- writing -------------------------------------------------------------------------------
 
     async def create(self, data: AccountCreate) -> Account:
+        owner_id = data.owner_id
+        if owner_id is None and self.principal.role == policy.KAM:
+            owner_id = self.principal.user_id  # a kam's new account is its own, or it could not see it
+        policy.check_owner_assignment(self.principal, owner_id)
         self._check_criteria(data.scores)
+        await self._check_users({"owner_id": owner_id, "executive_sponsor_id": data.executive_sponsor_id})
         if data.parent_id is not None:
             await self._check_parent_exists(data.parent_id)
-        account = Account(id=uuid.uuid4(), **data.model_dump(exclude={"scores"}), scores=dict(data.scores))
-        account.tier = account.computed_tier = account.tier_held_at_computed = None
+        account = Account(
+            **data.model_dump(exclude={"scores", "owner_id"}), owner_id=owner_id, scores=dict(data.scores)
+        )
         self._apply_rules(account)
         await self._flush(account, lambda: self.repository.add(account))
-        return account
+        return await self.repository.reload(account)
 
     async def update(self, account_id: uuid.UUID, data: AccountUpdate, if_match: str | None) -> Account:
         account = await self.get(account_id, for_update=True)
@@ -106,18 +127,21 @@ class AccountService:
         for required in ("name", "status"):
             if required in changes and changes[required] is None:
                 raise InvalidFields.one(["body", required], f"{required} cannot be null")
+        if "owner_id" in changes:
+            policy.check_owner_assignment(self.principal, changes["owner_id"], account.owner_id)
+        await self._check_users({field: changes.get(field) for field in ("owner_id", "executive_sponsor_id")})
         if changes.get("parent_id") is not None:
             await self._check_parent(account.id, changes["parent_id"])
         if "scores" in changes:
-            merged = {**account.scores, **(changes.pop("scores") or {})}
-            scores = {key: value for key, value in merged.items() if value is not None}
-            self._check_criteria({key: value for key, value in (data.scores or {}).items() if value is not None})
-            account.scores = scores
+            sent = changes.pop("scores") or {}
+            self._check_criteria({key: value for key, value in sent.items() if value is not None})
+            merged = {**account.scores, **sent}
+            account.scores = {key: value for key, value in merged.items() if value is not None}
         for field, value in changes.items():
             setattr(account, field, value)
         self._apply_rules(account)
         await self._flush(account, self.repository.flush)
-        return account
+        return await self.repository.reload(account)
 
     async def archive(self, account_id: uuid.UUID, if_match: str | None) -> None:
         account = await self.get(account_id, for_update=True)
@@ -132,11 +156,9 @@ class AccountService:
         if account.archived_at is not None:
             account.archived_at = None
             await self._flush(account, self.repository.flush)
-        return account
+        return await self.repository.reload(account)
 
-    async def decide_tier(
-        self, account_id: uuid.UUID, decision: TierDecisionCreate, decided_by: uuid.UUID | None
-    ) -> TierChange:
+    async def decide_tier(self, account_id: uuid.UUID, decision: TierDecisionCreate) -> TierChange:
         account = await self.get(account_id, for_update=True)
         if decision.decision != "set" and decision.tier is not None:
             raise InvalidFields.one(["body", "tier"], "tier is only given with a set decision")
@@ -146,9 +168,9 @@ class AccountService:
             evaluation = decide_tier(_tier_state(account), decision.decision, decision.reason, decision.tier)
         except TierDecisionRefused as refused:
             raise RuleViolation(str(refused)) from refused
-        change = self._record(account, evaluation, decided_by)
+        change = self._record(account, evaluation, decided_by=self.principal.user_id)
         await self._flush(account, self.repository.flush)
-        assert change is not None
+        assert change is not None, "a manager's decision always records a change"
         return change
 
     async def tier_history(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[TierChange], str | None]:
@@ -162,13 +184,7 @@ class AccountService:
             for account in batch:
                 before = (account.score, account.computed_tier, account.tier, account.tier_held_at_computed)
                 self._apply_rules(account)
-                if before != (
-                    account.score,
-                    account.computed_tier,
-                    account.tier,
-                    account.tier_held_at_computed,
-                ):
-                    changed += 1
+                changed += before != (account.score, account.computed_tier, account.tier, account.tier_held_at_computed)
             await self.repository.flush()
         return changed
 
@@ -178,8 +194,8 @@ class AccountService:
         """Recompute score and computed tier; promote or mark for review as the tier rules say."""
         score = compute_score(account.scores, self.rules.criteria)
         account.score = score.score
-        evaluation = evaluate_tier(_tier_state(account), compute_tier(score.score, self.rules.tier_thresholds))
-        self._record(account, evaluation, decided_by=None)
+        computed = compute_tier(score.score, self.rules.tier_thresholds)
+        self._record(account, evaluate_tier(_tier_state(account), computed), decided_by=None)
 
     def _record(self, account: Account, evaluation: TierEvaluation, decided_by: uuid.UUID | None) -> TierChange | None:
         state = evaluation.state
@@ -191,7 +207,6 @@ class AccountService:
         if evaluation.change is None:
             return None
         change = TierChange(
-            id=uuid.uuid4(),
             account_id=account.id,
             kind=evaluation.change.kind,
             from_tier=evaluation.change.from_tier,
@@ -206,23 +221,28 @@ class AccountService:
         return change
 
     def _check_criteria(self, scores: Mapping[str, int]) -> None:
-        known = set(self.rules.criterion_keys)
-        unknown = sorted(set(scores) - known)
+        unknown = sorted(set(scores) - set(self.rules.criterion_keys))
         if unknown:
             raise InvalidFields(
                 f"Unknown criteria: {', '.join(unknown)}. The criteria are: {', '.join(self.rules.criterion_keys)}.",
                 errors=[
-                    FieldError(
-                        loc=["body", "scores", key],
-                        msg="not a criterion of the rules in force",
-                        type="value_error",
-                    )
-                    for key in unknown
+                    FieldError(loc=["body", "scores", key], msg=_NOT_A_CRITERION, type="value_error") for key in unknown
                 ],
             )
 
+    async def _check_users(self, fields: Mapping[str, uuid.UUID | None]) -> None:
+        wanted = {field: user_id for field, user_id in fields.items() if user_id is not None}
+        active = await self.repository.active_user_ids(wanted.values())
+        errors = [
+            FieldError(loc=["body", field], msg=f"no active user with id {user_id}", type="value_error")
+            for field, user_id in wanted.items()
+            if user_id not in active
+        ]
+        if errors:
+            raise InvalidFields("Unknown or inactive users: " + ", ".join(e.loc[-1] for e in errors), errors=errors)
+
     async def _check_parent_exists(self, parent_id: uuid.UUID) -> None:
-        if await self.repository.get(parent_id) is None:
+        if await self.repository.get(parent_id, self.visibility) is None:
             raise InvalidFields.one(["body", "parent_id"], f"no account with id {parent_id}")
 
     async def _check_parent(self, account_id: uuid.UUID, parent_id: uuid.UUID) -> None:
@@ -230,9 +250,7 @@ class AccountService:
             raise RuleViolation("An account cannot be its own parent.")
         await self._check_parent_exists(parent_id)
         if await self.repository.ancestry_contains(parent_id, account_id):
-            raise RuleViolation(
-                f"Account {parent_id} is below this account in the hierarchy; making it the parent would form a cycle."
-            )
+            raise RuleViolation(f"Account {parent_id} is below this account in the hierarchy: that would form a cycle.")
 
     async def _flush(self, account: Account, flush: Callable[[], Awaitable[object]]) -> None:
         external_id = account.external_id  # read now: a failed flush expires the object

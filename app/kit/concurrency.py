@@ -1,8 +1,14 @@
 """Optimistic concurrency over HTTP: ``ETag: "<version>"`` out, ``If-Match`` in."""
 
-from fastapi import Response
+from typing import Annotated
+
+from fastapi import Header, Response
 
 from app.kit.errors import PreconditionFailed
+
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", max_length=200, description='The ETag read, e.g. "3"; 412 if stale.')
+]
 
 
 def etag(version: int) -> str:

@@ -93,6 +93,7 @@ _STATUS_SLUGS = {
     413: ("Request body too large", "too-large"),
     415: ("Unsupported media type", "unsupported-media-type"),
     422: (InvalidFields.title, InvalidFields.slug),
+    429: ("Too many requests", "too-many-requests"),
     503: ("Service unavailable", "unavailable"),
 }
 

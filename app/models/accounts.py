@@ -17,13 +17,15 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
+from app.models.users import User
 
 ACCOUNT_STATUSES = ("prospect", "active", "churned")
 TIERS = ("key", "mid", "small")
 TIER_CHANGE_KINDS = ("initial", "promotion", "demotion", "keep", "set")
+TEAM_ROLES = ("sales", "marketing", "solutions", "support", "implementation", "customer_success", "finance", "other")
 
 
 class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
@@ -38,7 +40,8 @@ class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("accounts.id", ondelete="RESTRICT")
     )
-    owner_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    executive_sponsor_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     scores: Mapped[dict[str, int]] = mapped_column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
     notes: Mapped[str | None] = mapped_column(Text)
@@ -53,6 +56,10 @@ class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
     tier_held_at_computed: Mapped[str | None] = mapped_column(String(10))
 
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # lazy="raise": anything read through these must be loaded explicitly by the repository.
+    owner: Mapped["User | None"] = relationship(foreign_keys=[owner_id], lazy="raise")
+    executive_sponsor: Mapped["User | None"] = relationship(foreign_keys=[executive_sponsor_id], lazy="raise")
 
     __table_args__ = (
         CheckConstraint(in_check("status", ACCOUNT_STATUSES), name="status"),
@@ -75,6 +82,7 @@ class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
         Index("ix_accounts_computed_tier", "computed_tier"),
         Index("ix_accounts_status", "status"),
         Index("ix_accounts_owner_id", "owner_id"),
+        Index("ix_accounts_executive_sponsor_id", "executive_sponsor_id"),
         Index("ix_accounts_industry", "industry"),
         Index("ix_accounts_region", "region"),
         Index("ix_accounts_parent_id", "parent_id"),
@@ -110,4 +118,29 @@ class TierChange(UUIDPrimaryKey, Base):
     __table_args__ = (
         CheckConstraint(in_check("kind", TIER_CHANGE_KINDS), name="kind"),
         Index("ix_tier_changes_account_id_created_at", "account_id", "created_at", "id"),
+    )
+
+
+class AccountTeamMember(UUIDPrimaryKey, Base):
+    """A user working an account, with the role they play on its team."""
+
+    __tablename__ = "account_team_members"
+    __mapper_args__ = {"eager_defaults": True}
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"), nullable=False)
+    team_role: Mapped[str] = mapped_column(String(30), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
+    )
+
+    user: Mapped[User] = relationship(lazy="raise")
+
+    __table_args__ = (
+        CheckConstraint(in_check("team_role", TEAM_ROLES), name="team_role"),
+        Index("uq_account_team_members_account_id_user_id", "account_id", "user_id", unique=True),
+        # Backs the kam visibility rule: "accounts whose team I am on".
+        Index("ix_account_team_members_user_id_account_id", "user_id", "account_id"),
     )

@@ -29,6 +29,11 @@ def in_check(column: str, values: tuple[str, ...]) -> str:
 class UUIDPrimaryKey:
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
 
+    def __init__(self, **kwargs: object) -> None:
+        # The id exists from construction, so related rows and audit entries can name it before a flush.
+        kwargs.setdefault("id", uuid.uuid4())
+        super().__init__(**kwargs)
+
 
 class Timestamps:
     # statement_timestamp(), not now(): changes made one after another inside a transaction stay in

@@ -1,36 +1,39 @@
 """``/v1/rules``: read the rules configuration in force, or replace it."""
 
 from datetime import UTC, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.kit.concurrency import set_etag
+from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.rules.config import RulesConfig, RulesDocument
 from app.rules_config.repository import RulesRepository
 from app.rules_config.service import replace_rules
 
-router = APIRouter(prefix="/v1/rules", tags=["rules"])
+router = APIRouter(prefix="/v1/rules", tags=["rules"], responses=problems(401))
 
 
 @router.get("", name="rules_get")
-async def get_rules(session: SessionDep, response: Response) -> RulesConfig:
+async def get_rules(session: SessionDep, principal: CurrentPrincipal, response: Response) -> RulesConfig:
     rules = await RulesRepository(session).current()
     set_etag(response, rules.version)
     return rules
 
 
-@router.put("", name="rules_replace", responses=problems(400, 409, 412, 413, 422))
+@router.put("", name="rules_replace", responses=problems(400, 403, 409, 412, 413, 422))
 async def replace_rules_document(
     document: RulesDocument,
     session: SessionDep,
+    principal: CurrentPrincipal,
     response: Response,
-    if_match: Annotated[str | None, Header(alias="If-Match", max_length=200)] = None,
+    if_match: IfMatch = None,
 ) -> RulesConfig:
-    """Replace the whole configuration; the answer carries the new version. Every account's score,
-    computed tier and cadence follow it at once."""
-    rules = await replace_rules(session, document, if_match, datetime.now(UTC))
+    """Admins: replace the whole configuration; the answer carries the new version. Every account's
+    score, computed tier and cadence follow it at once."""
+    policy.check_rules_admin(principal)
+    rules = await replace_rules(session, document, if_match, datetime.now(UTC), principal)
     set_etag(response, rules.version)
     return rules

@@ -25,8 +25,8 @@ async def walk(client, **params):
 
 
 @pytest.fixture
-async def portfolio(client):
-    owner = "6f1c1c4e-0000-4000-8000-000000000001"
+async def portfolio(client, users):
+    owner = str(users["kam"].id)
     accounts = {
         "Acme": await create_account(
             client, name="Acme", industry="Retail", region="EMEA", status="active", scores=KEY_SCORES, owner_id=owner
@@ -55,7 +55,7 @@ async def test_default_order_is_by_name(client, portfolio):
         ({"tier": "mid"}, ["Beta Corp"]),
         ({"computed_tier": "mid"}, ["Acme", "Beta Corp"]),
         ({"status": "prospect"}, ["Cobalt"]),
-        ({"owner_id": "6f1c1c4e-0000-4000-8000-000000000001"}, ["Acme"]),
+        ({"owner_id": "the kam"}, ["Acme"]),
         ({"industry": "Mining"}, ["Cobalt", "Delta"]),
         ({"region": "APAC"}, ["Beta Corp"]),
         ({"industry": "Retail", "region": "EMEA"}, ["Acme"]),
@@ -66,7 +66,9 @@ async def test_default_order_is_by_name(client, portfolio):
         ({"q": "a_"}, []),
     ],
 )
-async def test_filters(client, portfolio, params, expected):
+async def test_filters(client, users, portfolio, params, expected):
+    if params.get("owner_id") == "the kam":
+        params = {"owner_id": str(users["kam"].id)}
     assert await names(client, **params) == expected
 
 

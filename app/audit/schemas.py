@@ -1,0 +1,36 @@
+"""Bodies of the audit trail."""
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, Field
+
+from app.kit.pagination import ListQuery
+from app.kit.schemas import ReadModel
+
+
+class AuditEntryRead(ReadModel):
+    id: uuid.UUID
+    occurred_at: datetime
+    actor_id: uuid.UUID | None = Field(description="Who; null for the service itself or an anonymous sign-in.")
+    token_id: uuid.UUID | None = Field(description="The API token used, when the change came through one.")
+    action: str = Field(description="create, update, delete, restore, sign_in_failed")
+    entity_type: str
+    entity_id: str | None
+    account_id: uuid.UUID | None
+    changes: dict[str, Any] = Field(description='Changed fields: {"field": {"before": ..., "after": ...}}.')
+    request_id: str | None
+
+
+class AccountHistoryQuery(ListQuery):
+    sort: Literal["occurred_at", "-occurred_at"] = "-occurred_at"
+
+
+class AuditQuery(AccountHistoryQuery):
+    entity_type: str | None = Field(default=None, max_length=50)
+    entity_id: str | None = Field(default=None, max_length=100)
+    actor_id: uuid.UUID | None = None
+    action: str | None = Field(default=None, max_length=50)
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None

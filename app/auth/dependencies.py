@@ -1,0 +1,68 @@
+"""Resolving the caller of a request from ``Authorization: Bearer ...``."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.recorder import AuditContext, set_context
+from app.auth.credentials import hash_api_token, is_api_token, new_signing_secret, read_access_token
+from app.auth.principal import Principal
+from app.auth.repository import AuthRepository
+from app.config import Settings
+from app.db import SessionDep
+from app.kit.errors import Unauthorized
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token (`kam_...`, from `/v1/tokens`) or a sign-in token from `/v1/auth/token`.",
+)
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="kam"'}
+_INVALID = {"WWW-Authenticate": 'Bearer realm="kam", error="invalid_token"'}
+JWT_KEY_NAME = "jwt"
+
+
+async def signing_secret(request: Request, session: AsyncSession) -> str:
+    """KAM_JWT_SECRET, or the key kept in the database (made on first use), cached per process."""
+    settings: Settings = request.app.state.settings
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret.get_secret_value()
+    cached = getattr(request.app.state, "jwt_secret", None)
+    if cached is None:
+        cached = await AuthRepository(session).signing_secret(JWT_KEY_NAME, new_signing_secret())
+        request.app.state.jwt_secret = cached
+    return cached
+
+
+async def current_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("Send `Authorization: Bearer <token>`.", headers=_CHALLENGE)
+    repository = AuthRepository(session)
+    secret = credentials.credentials
+    token_id = None
+    if is_api_token(secret):
+        found = await repository.live_token(hash_api_token(secret))
+        user = found[1] if found else None
+        if found:
+            token_id = found[0].id
+            await repository.mark_token_used(token_id, datetime.now(UTC))
+    else:
+        user_id = read_access_token(secret, await signing_secret(request, session))
+        user = await repository.user(user_id) if user_id else None
+    if user is None or not user.active:
+        raise Unauthorized("The token is invalid, expired or revoked, or its user is inactive.", headers=_INVALID)
+    principal = Principal(user_id=user.id, role=user.role, token_id=token_id)
+    set_context(
+        session.sync_session,
+        AuditContext(actor_id=user.id, token_id=token_id, request_id=getattr(request.state, "request_id", None)),
+    )
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,70 @@
+"""The access policy, in one place: what each role may read and change.
+
+- viewer reads everything and changes nothing;
+- kam reads and changes only the accounts it owns or is on the team of, and everything under them;
+  other accounts do not exist for it (404, and absent from lists);
+- manager reads and changes every account, records tier decisions and reassigns owners;
+- admin may do everything, including users, other people's tokens and the rules.
+"""
+
+from sqlalchemy import ColumnElement, exists, or_, select
+
+from app.auth.principal import Principal
+from app.kit.errors import Forbidden
+from app.models import Account, AccountTeamMember
+
+ADMIN, MANAGER, KAM, VIEWER = "admin", "manager", "kam", "viewer"
+
+
+def require_role(principal: Principal, *roles: str, to: str) -> None:
+    if principal.role not in roles:
+        raise Forbidden(f"Your role ({principal.role}) may not {to}; this needs {' or '.join(roles)}.")
+
+
+def require_writer(principal: Principal) -> None:
+    if principal.role == VIEWER:
+        raise Forbidden("Viewers read everything and change nothing.")
+
+
+def account_visibility(principal: Principal) -> ColumnElement[bool] | None:
+    """The SQL condition an account must meet to exist for this caller; None when all are visible."""
+    if principal.role != KAM:
+        return None
+    on_team = exists(
+        select(AccountTeamMember.id).where(
+            AccountTeamMember.account_id == Account.id, AccountTeamMember.user_id == principal.user_id
+        )
+    )
+    return or_(Account.owner_id == principal.user_id, on_team)
+
+
+def may_see_everything(principal: Principal) -> bool:
+    return account_visibility(principal) is None
+
+
+def check_owner_assignment(principal: Principal, owner_id: object, current_owner_id: object = None) -> None:
+    """Only managers and admins give an account to someone else; a kam's accounts stay its own."""
+    if principal.role in (ADMIN, MANAGER) or owner_id == current_owner_id:
+        return
+    if owner_id != principal.user_id:
+        raise Forbidden("Only managers and admins assign an account to another owner.")
+
+
+def check_tier_decision(principal: Principal) -> None:
+    require_role(principal, MANAGER, ADMIN, to="record tier decisions")
+
+
+def check_audit_reader(principal: Principal) -> None:
+    require_role(principal, MANAGER, ADMIN, to="read the audit trail")
+
+
+def check_user_admin(principal: Principal) -> None:
+    require_role(principal, ADMIN, to="manage users")
+
+
+def check_rules_admin(principal: Principal) -> None:
+    require_role(principal, ADMIN, to="change the rules")
+
+
+def may_manage_tokens_of_others(principal: Principal) -> bool:
+    return principal.role == ADMIN

@@ -1,0 +1,67 @@
+"""SQL for authentication: users by email, tokens by hash, the signing key, failed sign-ins."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import ApiToken, SignInFailure, SigningKey, User
+
+# last_used_at is refreshed at most this often, so reads do not turn into a write each.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class AuthRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def user(self, user_id: uuid.UUID) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def user_by_email(self, email: str) -> User | None:
+        statement = select(User).where(func.lower(User.email) == email.lower())
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def live_token(self, secret_hash: str) -> tuple[ApiToken, User] | None:
+        statement = (
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.secret_hash == secret_hash, ApiToken.revoked_at.is_(None))
+        )
+        row = (await self.session.execute(statement)).first()
+        return (row[0], row[1]) if row else None
+
+    async def mark_token_used(self, token_id: uuid.UUID, now: datetime) -> None:
+        await self.session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_RESOLUTION),
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def signing_secret(self, name: str, candidate: str) -> str:
+        """The stored secret called ``name``, storing ``candidate`` if there is none yet."""
+        await self.session.execute(
+            insert(SigningKey).values(name=name, secret=candidate).on_conflict_do_nothing(index_elements=["name"])
+        )
+        return (await self.session.execute(select(SigningKey.secret).where(SigningKey.name == name))).scalar_one()
+
+    async def recent_failures(self, email: str, address: str, since: datetime) -> tuple[int, int]:
+        by_email = select(func.count()).where(SignInFailure.email == email.lower(), SignInFailure.occurred_at >= since)
+        by_address = select(func.count()).where(SignInFailure.address == address, SignInFailure.occurred_at >= since)
+        return (await self.session.scalar(by_email) or 0), (await self.session.scalar(by_address) or 0)
+
+    async def record_failure(self, email: str, address: str, forget_before: datetime) -> None:
+        stale = SignInFailure.occurred_at < forget_before
+        await self.session.execute(
+            delete(SignInFailure).where(
+                stale, or_(SignInFailure.email == email.lower(), SignInFailure.address == address)
+            )
+        )
+        self.session.add(SignInFailure(email=email.lower(), address=address))
+        await self.session.flush()

@@ -1,0 +1,1 @@
+"""Account teams: the users working an account and their roles."""

@@ -1,0 +1,60 @@
+"""``/v1/accounts/{id}/team``: who works the account, in which role."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from app.accounts.dependencies import AccountServiceDep
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
+from app.kit.errors import problems
+from app.kit.pagination import ListQuery, Page, PageRequest
+from app.teams.schemas import TeamMemberCreate, TeamMemberRead, TeamMemberUpdate
+from app.teams.service import TeamService
+
+router = APIRouter(prefix="/v1/accounts/{account_id}/team", tags=["teams"], responses=problems(401, 404, 422))
+
+
+def team_service(session: SessionDep, accounts: AccountServiceDep) -> TeamService:
+    return TeamService(session, accounts)
+
+
+Service = Annotated[TeamService, Depends(team_service)]
+
+
+@router.get("", name="team_members_list")
+async def list_team_members(
+    account_id: uuid.UUID, query: Annotated[ListQuery, Query()], service: Service
+) -> Page[TeamMemberRead]:
+    members, next_cursor = await service.list_page(account_id, PageRequest("created_at", query.limit, query.cursor))
+    return Page(items=[TeamMemberRead.model_validate(member) for member in members], next_cursor=next_cursor)
+
+
+@router.post("", name="team_members_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+async def add_team_member(
+    account_id: uuid.UUID, payload: TeamMemberCreate, principal: CurrentPrincipal, service: Service
+) -> TeamMemberRead:
+    """Put a user on the account's team. A team of 5 or more makes the review cadence one step more frequent."""
+    policy.require_writer(principal)
+    return TeamMemberRead.model_validate(await service.add(account_id, payload))
+
+
+@router.patch("/{user_id}", name="team_members_update", responses=problems(403))
+async def update_team_member(
+    account_id: uuid.UUID, user_id: uuid.UUID, payload: TeamMemberUpdate, principal: CurrentPrincipal, service: Service
+) -> TeamMemberRead:
+    policy.require_writer(principal)
+    return TeamMemberRead.model_validate(await service.update(account_id, user_id, payload))
+
+
+@router.delete(
+    "/{user_id}", name="team_members_delete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403)
+)
+async def remove_team_member(
+    account_id: uuid.UUID, user_id: uuid.UUID, principal: CurrentPrincipal, service: Service
+) -> Response:
+    policy.require_writer(principal)
+    await service.remove(account_id, user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,79 @@
+"""SQL for users."""
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.kit.errors import Conflict
+from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.models import User
+from app.users.schemas import UserListQuery
+
+SORT_KEYS: dict[str, SortKey] = {
+    "name": SortKey(User.name, "str"),
+    "created_at": SortKey(User.created_at, "datetime"),
+    "updated_at": SortKey(User.updated_at, "datetime"),
+}
+
+
+def _conditions(query: UserListQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if query.role is not None:
+        conditions.append(User.role == query.role)
+    if query.active is not None:
+        conditions.append(User.active.is_(query.active))
+    if query.updated_since is not None:
+        conditions.append(User.updated_at >= query.updated_since)
+    if query.q:
+        needle = query.q.lower()
+        conditions.append(
+            or_(
+                func.lower(User.name).contains(needle, autoescape=True),
+                func.lower(User.email).contains(needle, autoescape=True),
+            )
+        )
+    return conditions
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
+        return await self.session.get(User, user_id, with_for_update=for_update, populate_existing=for_update)
+
+    async def existing_ids(self, user_ids: Iterable[uuid.UUID], *, active: bool = True) -> set[uuid.UUID]:
+        ids = set(user_ids)
+        if not ids:
+            return set()
+        statement = select(User.id).where(User.id.in_(ids))
+        if active:
+            statement = statement.where(User.active.is_(True))
+        return set((await self.session.execute(statement)).scalars())
+
+    async def count(self) -> int:
+        return await self.session.scalar(select(func.count()).select_from(User)) or 0
+
+    async def active_admins(self) -> int:
+        statement = select(func.count()).where(User.role == "admin", User.active.is_(True))
+        return await self.session.scalar(statement) or 0
+
+    async def list_page(self, query: UserListQuery, page: PageRequest) -> tuple[list[User], str | None]:
+        key = SORT_KEYS[page.field]
+        statement = apply_keyset(select(User).where(*_conditions(query)), page, key, User.id)
+        rows = (await self.session.execute(statement)).scalars().all()
+        return split_page(rows, page, lambda user: getattr(user, page.field), key.kind, lambda user: user.id)
+
+    async def save(self, user: User) -> User:
+        self.session.add(user)
+        email = user.email
+        try:
+            await self.session.flush()
+        except IntegrityError as error:
+            if "uq_users_email_lower" in str(error.orig):
+                raise Conflict(f"Another user already has the email {email}.") from error
+            raise
+        return user

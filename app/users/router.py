@@ -1,0 +1,96 @@
+"""``/v1/users``: everyone signed in reads users (to pick owners and team members); admins change them."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
+from app.kit.concurrency import IfMatch, set_etag
+from app.kit.errors import problems
+from app.kit.pagination import Page
+from app.models import User
+from app.users.repository import UserRepository
+from app.users.schemas import UserCreate, UserListQuery, UserRead, UserUpdate
+from app.users.service import UserService
+
+router = APIRouter(prefix="/v1/users", tags=["users"], responses=problems(401))
+
+
+def user_service(session: SessionDep) -> UserService:
+    return UserService(UserRepository(session))
+
+
+Service = Annotated[UserService, Depends(user_service)]
+
+
+def user_read(user: User) -> UserRead:
+    return UserRead.model_validate(
+        {
+            **{field: getattr(user, field) for field in UserRead.model_fields if field != "can_sign_in"},
+            "can_sign_in": user.password_hash is not None,
+        }
+    )
+
+
+@router.get("", name="users_list", responses=problems(422))
+async def list_users(
+    query: Annotated[UserListQuery, Query()], principal: CurrentPrincipal, service: Service
+) -> Page[UserRead]:
+    users, next_cursor = await service.list_page(query)
+    return Page(items=[user_read(user) for user in users], next_cursor=next_cursor)
+
+
+@router.get("/me", name="me_get")
+async def get_me(principal: CurrentPrincipal, service: Service, response: Response) -> UserRead:
+    """The signed-in caller."""
+    user = await service.get(principal.user_id)
+    set_etag(response, user.version)
+    return user_read(user)
+
+
+@router.post("", name="users_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409, 422))
+async def create_user(
+    payload: UserCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
+) -> UserRead:
+    policy.check_user_admin(principal)
+    user = await service.create(payload)
+    set_etag(response, user.version)
+    response.headers["Location"] = str(request.url_for("users_get", user_id=user.id))
+    return user_read(user)
+
+
+@router.get("/{user_id}", name="users_get", responses=problems(404, 422))
+async def get_user(user_id: uuid.UUID, principal: CurrentPrincipal, service: Service, response: Response) -> UserRead:
+    user = await service.get(user_id)
+    set_etag(response, user.version)
+    return user_read(user)
+
+
+@router.patch("/{user_id}", name="users_update", responses=problems(403, 404, 409, 412, 422))
+async def update_user(
+    user_id: uuid.UUID,
+    payload: UserUpdate,
+    principal: CurrentPrincipal,
+    service: Service,
+    response: Response,
+    if_match: IfMatch = None,
+) -> UserRead:
+    policy.check_user_admin(principal)
+    user = await service.update(user_id, payload, if_match)
+    set_etag(response, user.version)
+    return user_read(user)
+
+
+@router.delete(
+    "/{user_id}", name="users_delete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 404, 409, 412)
+)
+async def delete_user(
+    user_id: uuid.UUID, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+) -> Response:
+    """Deactivate the user: its tokens and sign-in stop working at once; its history stays."""
+    policy.check_user_admin(principal)
+    await service.deactivate(user_id, if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

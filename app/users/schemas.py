@@ -1,0 +1,56 @@
+"""Request and response bodies for users."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, EmailStr, Field
+
+from app.kit.pagination import ListQuery
+from app.kit.schemas import ReadModel, WriteModel, text_field
+
+Role = Literal["admin", "manager", "kam", "viewer"]
+UserName = text_field(200, min_length=1)
+Password = Annotated[str, Field(min_length=12, max_length=200, pattern=r"^[^\x00]*$")]
+
+
+class UserCreate(WriteModel):
+    email: EmailStr
+    name: UserName
+    role: Role
+    active: bool = True
+    password: Password | None = Field(default=None, description="Lets the user sign in to the web app.")
+
+
+class UserUpdate(WriteModel):
+    email: EmailStr | None = None
+    name: UserName | None = None
+    role: Role | None = None
+    active: bool | None = Field(default=None, description="false revokes every access of the user at once.")
+    password: Password | None = Field(default=None, description="null removes password sign-in.")
+
+
+class UserSummary(ReadModel):
+    id: uuid.UUID
+    name: str
+    email: str
+
+
+class UserRead(UserSummary):
+    role: Role
+    active: bool
+    can_sign_in: bool = Field(description="Whether a password is set.")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+UserSort = Literal["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"]
+
+
+class UserListQuery(ListQuery):
+    role: Role | None = None
+    active: bool | None = None
+    q: text_field(200, min_length=1) | None = Field(default=None, description="Name or email contains.")
+    updated_since: AwareDatetime | None = None
+    sort: UserSort = "name"

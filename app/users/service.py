@@ -1,0 +1,59 @@
+"""User administration: create, change, deactivate; never losing the last admin."""
+
+import uuid
+
+from app.auth.credentials import hash_password
+from app.kit.concurrency import check_if_match
+from app.kit.errors import Conflict, InvalidFields, NotFound
+from app.kit.pagination import PageRequest
+from app.models import User
+from app.users.repository import UserRepository
+from app.users.schemas import UserCreate, UserListQuery, UserUpdate
+
+
+class UserService:
+    def __init__(self, repository: UserRepository) -> None:
+        self.repository = repository
+
+    async def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User:
+        user = await self.repository.get(user_id, for_update=for_update)
+        if user is None:
+            raise NotFound(f"No user with id {user_id}.")
+        return user
+
+    async def list_page(self, query: UserListQuery) -> tuple[list[User], str | None]:
+        return await self.repository.list_page(query, PageRequest(query.sort, query.limit, query.cursor))
+
+    async def create(self, data: UserCreate) -> User:
+        user = User(
+            email=str(data.email),
+            name=data.name,
+            role=data.role,
+            active=data.active,
+            password_hash=hash_password(data.password) if data.password else None,
+        )
+        return await self.repository.save(user)
+
+    async def update(self, user_id: uuid.UUID, data: UserUpdate, if_match: str | None) -> User:
+        user = await self.get(user_id, for_update=True)
+        check_if_match(if_match, user.version)
+        changes = data.model_dump(exclude_unset=True)
+        for required in ("email", "name", "role", "active"):
+            if required in changes and changes[required] is None:
+                raise InvalidFields.one(["body", required], f"{required} cannot be null")
+        if "password" in changes:
+            password = changes.pop("password")
+            user.password_hash = hash_password(password) if password else None
+        losing_admin = (
+            user.role == "admin"
+            and user.active
+            and (changes.get("role", "admin") != "admin" or changes.get("active", True) is False)
+        )
+        if losing_admin and await self.repository.active_admins() <= 1:
+            raise Conflict("This is the last active admin; make another admin first.")
+        for field, value in changes.items():
+            setattr(user, field, str(value) if field == "email" else value)
+        return await self.repository.save(user)
+
+    async def deactivate(self, user_id: uuid.UUID, if_match: str | None) -> None:
+        await self.update(user_id, UserUpdate(active=False), if_match)
