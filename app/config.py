@@ -25,7 +25,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
 
     jwt_secret: SecretStr | None = Field(
-        default=None, description="Signs sign-in tokens; unset, a key generated once is kept in the database."
+        default=None,
+        min_length=32,
+        description="Signs sign-in tokens; unset, a key generated once is kept in the database.",
     )
     access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
     bootstrap_admin_token: SecretStr | None = Field(
