@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "info"
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1", description="Proxies trusted for X-Forwarded-For (the client address of rate limits)."
+    )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     db_pool_size: int = Field(default=10, ge=1)
 
