@@ -3,17 +3,31 @@
 from app.models.accounts import Account, AccountTeamMember, TierChange
 from app.models.audit import AuditEntry
 from app.models.base import Base
+from app.models.contacts import Contact
+from app.models.financials import Financial, Measurement
 from app.models.idempotency import IdempotencyRecord
+from app.models.interactions import Interaction, Review
+from app.models.opportunities import Opportunity
+from app.models.plans import Action, Objective, Plan
 from app.models.rules import RulesVersion
 from app.models.users import ApiToken, SignInFailure, SigningKey, User
 
 __all__ = [
     "Account",
     "AccountTeamMember",
+    "Action",
     "ApiToken",
     "AuditEntry",
     "Base",
+    "Contact",
+    "Financial",
     "IdempotencyRecord",
+    "Interaction",
+    "Measurement",
+    "Objective",
+    "Opportunity",
+    "Plan",
+    "Review",
     "RulesVersion",
     "SignInFailure",
     "SigningKey",

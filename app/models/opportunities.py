@@ -1,0 +1,56 @@
+"""Opportunities: potential deals moving through the pipeline."""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
+
+OPPORTUNITY_TYPES = ("new_business", "upsell", "cross_sell", "renewal")
+STAGES = ("prospecting", "qualification", "needs_analysis", "proposal", "negotiation", "closed_won", "closed_lost")
+
+
+class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, Base):
+    __tablename__ = "opportunities"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("accounts.id"), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    type: Mapped[str] = mapped_column(String(20), nullable=False)
+    stage: Mapped[str] = mapped_column(String(20), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2), nullable=False)
+    # Set by hand; null means the stage's default probability.
+    probability: Mapped[int | None] = mapped_column(Integer)
+    expected_close_date: Mapped[date | None] = mapped_column(Date)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    competitors: Mapped[list[str]] = mapped_column(
+        ARRAY(String(200)), nullable=False, server_default=text("'{}'::varchar[]")
+    )
+    next_step: Mapped[str | None] = mapped_column(Text)
+    loss_reason: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    external_id: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        CheckConstraint(in_check("type", OPPORTUNITY_TYPES), name="type"),
+        CheckConstraint(in_check("stage", STAGES), name="stage"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("probability BETWEEN 0 AND 100", name="probability_percent"),
+        CheckConstraint("stage <> 'closed_lost' OR loss_reason IS NOT NULL", name="lost_has_reason"),
+        Index(
+            "uq_opportunities_external_id", "external_id", unique=True, postgresql_where=text("external_id IS NOT NULL")
+        ),
+        Index("ix_opportunities_account_id", "account_id", "created_at", "id"),
+        Index("ix_opportunities_stage", "stage"),
+        Index("ix_opportunities_type", "type"),
+        Index("ix_opportunities_owner_id", "owner_id"),
+        Index("ix_opportunities_expected_close_date_id", "expected_close_date", "id"),
+        Index("ix_opportunities_name_id", "name", "id"),
+        Index("ix_opportunities_amount_id", "amount", "id"),
+        Index("ix_opportunities_created_at_id", "created_at", "id"),
+        Index("ix_opportunities_updated_at_id", "updated_at", "id"),
+        Index("ix_opportunities_closed_at", "closed_at"),
+    )
