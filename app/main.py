@@ -14,10 +14,17 @@ from app.audit import recorder
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
+from app.contacts.router import router as contacts_router
 from app.db import create_engine, create_session_factory
 from app.embedded_pg import start_embedded_postgres
+from app.financials.router import router as financials_router
+from app.interactions.router import router as interactions_router
 from app.kit.errors import install_error_handlers
 from app.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from app.measurements.router import router as measurements_router
+from app.opportunities.router import router as opportunities_router
+from app.plans.router import router as plans_router
+from app.reviews.router import router as reviews_router
 from app.rules_config.router import router as rules_router
 from app.system.router import router as system_router
 from app.teams.router import router as teams_router
@@ -76,6 +83,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tokens_router)
     app.include_router(accounts_router)
     app.include_router(teams_router)
+    app.include_router(contacts_router)
+    app.include_router(opportunities_router)
+    app.include_router(plans_router)
+    app.include_router(interactions_router)
+    app.include_router(reviews_router)
+    app.include_router(financials_router)
+    app.include_router(measurements_router)
     app.include_router(audit_router)
     app.include_router(rules_router)
     return app

@@ -8,17 +8,18 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Text, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
-from app.models import Account, AccountTeamMember, TierChange, User
+from app.models import Account, AccountTeamMember, Financial, Interaction, Review, TierChange, User
+from app.models.accounts import UNSCORED
 
 SORT_KEYS: dict[str, SortKey] = {
     "name": SortKey(Account.name, "str"),
     # Unscored accounts sort as if their score were below every real one.
-    "score": SortKey(func.coalesce(Account.score, -1), "decimal"),
+    "score": SortKey(func.coalesce(Account.score, UNSCORED), "decimal"),
     "created_at": SortKey(Account.created_at, "datetime"),
     "updated_at": SortKey(Account.updated_at, "datetime"),
 }
@@ -44,6 +45,10 @@ class AccountFacts:
     """Inputs of the rules that live outside the account row."""
 
     team_size: int = 0
+    last_interaction_at: datetime | None = None
+    last_review_at: datetime | None = None
+    latest_annual_revenue: Decimal | None = None
+    latest_annual_cost: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -103,22 +108,48 @@ class AccountRepository:
         return account
 
     async def facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
-        """What the rules need beyond the account row, for many accounts at once."""
-        team_sizes: dict[uuid.UUID, int] = {}
-        if account_ids:
-            statement = (
-                select(AccountTeamMember.account_id, func.count())
-                .where(AccountTeamMember.account_id.in_(account_ids))
-                .group_by(AccountTeamMember.account_id)
+        """What the rules need beyond the account row, for many accounts at once: one query per kind
+        of fact, whatever the number of accounts."""
+        if not account_ids:
+            return {}
+        ids = list(account_ids)
+        team_sizes = await self._grouped(select(AccountTeamMember.account_id, func.count()), AccountTeamMember, ids)
+        last_interactions = await self._grouped(
+            select(Interaction.account_id, func.max(Interaction.occurred_at)), Interaction, ids
+        )
+        last_reviews = await self._grouped(select(Review.account_id, func.max(Review.held_at)), Review, ids)
+        latest_years = await self.session.execute(
+            select(Financial.account_id, Financial.revenue, Financial.cost_to_serve)
+            .where(Financial.account_id.in_(ids), Financial.quarter.is_(None))
+            .order_by(Financial.account_id, Financial.year.desc())
+            .ext(distinct_on(Financial.account_id))
+        )
+        annual = {account_id: (revenue, cost) for account_id, revenue, cost in latest_years}
+        return {
+            account_id: AccountFacts(
+                team_size=team_sizes.get(account_id, 0),
+                last_interaction_at=last_interactions.get(account_id),
+                last_review_at=last_reviews.get(account_id),
+                latest_annual_revenue=annual.get(account_id, (None, None))[0],
+                latest_annual_cost=annual.get(account_id, (None, None))[1],
             )
-            team_sizes = {account_id: size for account_id, size in await self.session.execute(statement)}
-        return {account_id: AccountFacts(team_size=team_sizes.get(account_id, 0)) for account_id in account_ids}
+            for account_id in ids
+        }
+
+    async def _grouped(self, statement: Select[Any], model: type, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+        grouped = statement.where(model.account_id.in_(ids)).group_by(model.account_id)
+        return {account_id: value for account_id, value in await self.session.execute(grouped)}
 
     async def active_user_ids(self, user_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        return await self.existing_user_ids(user_ids, active_only=True)
+
+    async def existing_user_ids(self, user_ids: Iterable[uuid.UUID], *, active_only: bool = False) -> set[uuid.UUID]:
         ids = set(user_ids)
         if not ids:
             return set()
-        statement = select(User.id).where(User.id.in_(ids), User.active.is_(True))
+        statement = select(User.id).where(User.id.in_(ids))
+        if active_only:
+            statement = statement.where(User.active.is_(True))
         return set((await self.session.execute(statement)).scalars())
 
     async def add(self, account: Account) -> Account:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field, PlainSerializer, StrictInt
 
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text_field
+from app.kit.schemas import Money, ReadModel, WriteModel, text_field
 from app.rules.config import Cadence, CriterionKey, Tier
 from app.users.schemas import UserSummary
 
@@ -87,6 +87,10 @@ class AccountRead(ReadModel):
     executive_sponsor_id: uuid.UUID | None
     executive_sponsor: UserSummary | None
     team_size: int
+    last_interaction_at: datetime | None
+    last_review_at: datetime | None = Field(description="The latest internal review; it restarts the cadence clock.")
+    latest_annual_revenue: Money | None = Field(description="Revenue of the latest year on record.")
+    margin: float | None = Field(description="(revenue - cost to serve) / revenue of that year.")
     status: AccountStatus
     scores: dict[str, int]
     notes: str | None

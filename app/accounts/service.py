@@ -64,10 +64,12 @@ class AccountService:
 
     def _view(self, account: Account, facts: AccountFacts) -> AccountView:
         score = compute_score(account.scores, self.rules.criteria)
-        cadence = compute_cadence(account.tier, self.rules, team_size=facts.team_size)
+        cadence = compute_cadence(
+            account.tier, self.rules, team_size=facts.team_size, annual_revenue=facts.latest_annual_revenue
+        )
         due = next_review_due(
             cadence.days,
-            last_review_on=None,
+            last_review_on=facts.last_review_at.date() if facts.last_review_at else None,
             tier_assigned_on=account.tier_assigned_at.date() if account.tier_assigned_at else None,
             created_on=account.created_at.date(),
         )

@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, Literal, TypeVar
 
@@ -20,7 +20,7 @@ T = TypeVar("T")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
-SortKind = Literal["str", "decimal", "datetime"]
+SortKind = Literal["str", "decimal", "datetime", "date"]
 
 
 class Page(BaseModel, Generic[T]):
@@ -61,7 +61,7 @@ class PageRequest:
 
 
 def _encode_value(value: Any, kind: SortKind) -> Any:
-    if kind == "datetime":
+    if kind in ("datetime", "date"):
         return value.isoformat()
     return str(value)
 
@@ -76,6 +76,8 @@ def _decode_value(raw: Any, kind: SortKind) -> Any:
         return parsed
     if kind == "decimal":
         return Decimal(raw)
+    if kind == "date":
+        return date.fromisoformat(raw)
     return raw
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -24,6 +25,9 @@ from app.models.users import User
 
 ACCOUNT_STATUSES = ("prospect", "active", "churned")
 TIERS = ("key", "mid", "small")
+# Unscored accounts sort below every score. A literal, not a bound parameter, so that queries
+# ordering by it match the index expression.
+UNSCORED = literal_column("-1")
 TIER_CHANGE_KINDS = ("initial", "promotion", "demotion", "keep", "set")
 TEAM_ROLES = ("sales", "marketing", "solutions", "support", "implementation", "customer_success", "finance", "other")
 
@@ -75,7 +79,7 @@ class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
             postgresql_where=text("external_id IS NOT NULL"),
         ),
         Index("ix_accounts_name_id", "name", "id"),
-        Index("ix_accounts_score_id", func.coalesce(text("score"), -1), "id"),
+        Index("ix_accounts_score_id", func.coalesce(text("score"), UNSCORED), "id"),
         Index("ix_accounts_created_at_id", "created_at", "id"),
         Index("ix_accounts_updated_at_id", "updated_at", "id"),
         Index("ix_accounts_tier", "tier"),

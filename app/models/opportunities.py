@@ -4,13 +4,16 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, text
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
 
 OPPORTUNITY_TYPES = ("new_business", "upsell", "cross_sell", "renewal")
+# Opportunities without an expected close date sort after every dated one. A literal, not a bound
+# parameter, so that queries ordering by it match the index expression.
+UNDATED = text("'9999-12-31'::date")
 STAGES = ("prospecting", "qualification", "needs_analysis", "proposal", "negotiation", "closed_won", "closed_lost")
 
 
@@ -47,7 +50,7 @@ class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, Base):
         Index("ix_opportunities_stage", "stage"),
         Index("ix_opportunities_type", "type"),
         Index("ix_opportunities_owner_id", "owner_id"),
-        Index("ix_opportunities_expected_close_date_id", "expected_close_date", "id"),
+        Index("ix_opportunities_expected_close_date_id", func.coalesce(text("expected_close_date"), UNDATED), "id"),
         Index("ix_opportunities_name_id", "name", "id"),
         Index("ix_opportunities_amount_id", "amount", "id"),
         Index("ix_opportunities_created_at_id", "created_at", "id"),

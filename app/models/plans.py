@@ -44,6 +44,8 @@ class Plan(UUIDPrimaryKey, Timestamps, Versioned, Base):
 class Objective(UUIDPrimaryKey, Timestamps, Versioned, Base):
     __tablename__ = "objectives"
 
+    # The account is repeated from the plan so every row can be scoped (and distributed) by account.
+    account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("accounts.id"), nullable=False)
     plan_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("plans.id", ondelete="CASCADE"), nullable=False
     )
@@ -62,12 +64,15 @@ class Objective(UUIDPrimaryKey, Timestamps, Versioned, Base):
         CheckConstraint(in_check("status", OBJECTIVE_STATUSES), name="status"),
         Index("ix_objectives_plan_id", "plan_id", "created_at", "id"),
         Index("ix_objectives_owner_id", "owner_id"),
+        Index("ix_objectives_account_id", "account_id"),
     )
 
 
 class Action(UUIDPrimaryKey, Timestamps, Versioned, Base):
     __tablename__ = "actions"
 
+    # The account is repeated from the plan so every row can be scoped (and distributed) by account.
+    account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("accounts.id"), nullable=False)
     plan_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("plans.id", ondelete="CASCADE"), nullable=False
     )
@@ -83,4 +88,5 @@ class Action(UUIDPrimaryKey, Timestamps, Versioned, Base):
         Index("ix_actions_plan_id", "plan_id", "created_at", "id"),
         Index("ix_actions_objective_id", "objective_id"),
         Index("ix_actions_owner_id", "owner_id"),
+        Index("ix_actions_account_id_due_date", "account_id", "due_date"),
     )

@@ -75,6 +75,34 @@ class CadenceAdjustments(_Strict):
     high_value_revenue: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
 
 
+Percent = Annotated[int, Field(ge=0, le=100)]
+
+
+class StageProbabilities(_Strict):
+    """Default win probability of an open opportunity by stage, in percent."""
+
+    prospecting: Percent = 10
+    qualification: Percent = 20
+    needs_analysis: Percent = 40
+    proposal: Percent = 60
+    negotiation: Percent = 80
+    closed_won: Percent = 100
+    closed_lost: Percent = 0
+
+
+class PlanHorizons(_Strict):
+    """How far after a plan's start a short or medium objective may fall due (long: any later date)."""
+
+    short_days: Annotated[int, Field(ge=1, le=3660)] = 90
+    medium_days: Annotated[int, Field(ge=1, le=3660)] = 365
+
+    @model_validator(mode="after")
+    def _short_before_medium(self) -> "PlanHorizons":
+        if self.short_days >= self.medium_days:
+            raise ValueError("the short horizon must end before the medium one")
+        return self
+
+
 class RulesDocument(_Strict):
     """The whole configuration an admin can replace (``PUT /v1/rules``)."""
 
@@ -83,6 +111,9 @@ class RulesDocument(_Strict):
     cadence_days: CadenceDays
     base_cadence: BaseCadence
     cadence_adjustments: CadenceAdjustments
+    # Sections added after the first release default, so earlier documents stay valid.
+    stage_probabilities: StageProbabilities = StageProbabilities()
+    plan_horizons: PlanHorizons = PlanHorizons()
 
     @field_validator("criteria")
     @classmethod

@@ -1,9 +1,9 @@
 """The account's world: contacts, opportunities, plans with objectives and actions, interactions,
-reviews, financials and measurements.
+reviews, financials and measurements. Every table carries ``account_id``.
 
-Revision ID: 14c4ea0a20e2
+Revision ID: fd1196178d76
 Revises: 6d5a88bcb3e8
-Create Date: 2026-11-23 18:12:15.699782
+Create Date: 2026-11-23 18:16:50.560810
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "14c4ea0a20e2"
+revision: str = "fd1196178d76"
 down_revision: str | None = "6d5a88bcb3e8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -233,7 +233,10 @@ def upgrade() -> None:
     op.create_index("ix_opportunities_closed_at", "opportunities", ["closed_at"], unique=False)
     op.create_index("ix_opportunities_created_at_id", "opportunities", ["created_at", "id"], unique=False)
     op.create_index(
-        "ix_opportunities_expected_close_date_id", "opportunities", ["expected_close_date", "id"], unique=False
+        "ix_opportunities_expected_close_date_id",
+        "opportunities",
+        [sa.literal_column("coalesce(expected_close_date, '9999-12-31'::date)"), "id"],
+        unique=False,
     )
     op.create_index("ix_opportunities_name_id", "opportunities", ["name", "id"], unique=False)
     op.create_index("ix_opportunities_owner_id", "opportunities", ["owner_id"], unique=False)
@@ -315,6 +318,7 @@ def upgrade() -> None:
     op.create_index("ix_reviews_updated_at_id", "reviews", ["updated_at", "id"], unique=False)
     op.create_table(
         "objectives",
+        sa.Column("account_id", sa.UUID(), nullable=False),
         sa.Column("plan_id", sa.UUID(), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("horizon", sa.String(length=10), nullable=False),
@@ -335,16 +339,19 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint("horizon IN ('short', 'medium', 'long')", name=op.f("ck_objectives_horizon")),
         sa.CheckConstraint("status IN ('open', 'achieved', 'missed', 'cancelled')", name=op.f("ck_objectives_status")),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_objectives_account_id_accounts")),
         sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_objectives_owner_id_users")),
         sa.ForeignKeyConstraint(
             ["plan_id"], ["plans.id"], name=op.f("fk_objectives_plan_id_plans"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_objectives")),
     )
+    op.create_index("ix_objectives_account_id", "objectives", ["account_id"], unique=False)
     op.create_index("ix_objectives_owner_id", "objectives", ["owner_id"], unique=False)
     op.create_index("ix_objectives_plan_id", "objectives", ["plan_id", "created_at", "id"], unique=False)
     op.create_table(
         "actions",
+        sa.Column("account_id", sa.UUID(), nullable=False),
         sa.Column("plan_id", sa.UUID(), nullable=False),
         sa.Column("objective_id", sa.UUID(), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
@@ -361,11 +368,13 @@ def upgrade() -> None:
         ),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint("status IN ('open', 'in_progress', 'done', 'cancelled')", name=op.f("ck_actions_status")),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_actions_account_id_accounts")),
         sa.ForeignKeyConstraint(["objective_id"], ["objectives.id"], name=op.f("fk_actions_objective_id_objectives")),
         sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_actions_owner_id_users")),
         sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_actions_plan_id_plans"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_actions")),
     )
+    op.create_index("ix_actions_account_id_due_date", "actions", ["account_id", "due_date"], unique=False)
     op.create_index("ix_actions_objective_id", "actions", ["objective_id"], unique=False)
     op.create_index("ix_actions_owner_id", "actions", ["owner_id"], unique=False)
     op.create_index("ix_actions_plan_id", "actions", ["plan_id", "created_at", "id"], unique=False)
@@ -375,9 +384,11 @@ def downgrade() -> None:
     op.drop_index("ix_actions_plan_id", table_name="actions")
     op.drop_index("ix_actions_owner_id", table_name="actions")
     op.drop_index("ix_actions_objective_id", table_name="actions")
+    op.drop_index("ix_actions_account_id_due_date", table_name="actions")
     op.drop_table("actions")
     op.drop_index("ix_objectives_plan_id", table_name="objectives")
     op.drop_index("ix_objectives_owner_id", table_name="objectives")
+    op.drop_index("ix_objectives_account_id", table_name="objectives")
     op.drop_table("objectives")
     op.drop_index("ix_reviews_updated_at_id", table_name="reviews")
     op.drop_index("ix_reviews_held_at_id", table_name="reviews")

@@ -13,23 +13,101 @@ from tests.factories import KEY_SCORES, SIXTY_SCORES
 ROLES = ["admin", "manager", "kam", "viewer"]
 TARGETS = ["own", "other"]
 
-# operation id -> (method, path under the account, body, kind)
+# operation id -> (method, path, body, kind); {account}, {contact}... are the records of the target account
 ACCOUNT_OPERATIONS = {
-    "accounts_get": ("GET", "", None, "read"),
-    "tier_decisions_list": ("GET", "/tier-decisions", None, "read"),
-    "team_members_list": ("GET", "/team", None, "read"),
-    "account_history_list": ("GET", "/history", None, "read"),
-    "accounts_update": ("PATCH", "", {"notes": "changed"}, "write"),
-    "accounts_delete": ("DELETE", "", None, "write"),
-    "accounts_restore": ("POST", "/restore", None, "write"),
-    "team_members_create": ("POST", "/team", {"user_id": "{viewer}", "team_role": "support"}, "write"),
-    "team_members_update": ("PATCH", "/team/{manager}", {"team_role": "finance"}, "write"),
-    "team_members_delete": ("DELETE", "/team/{manager}", None, "write"),
-    "tier_decisions_create": ("POST", "/tier-decisions", {"decision": "keep", "reason": "strategic"}, "decide"),
+    "accounts_get": ("GET", "/v1/accounts/{account}", None, "read"),
+    "tier_decisions_list": ("GET", "/v1/accounts/{account}/tier-decisions", None, "read"),
+    "team_members_list": ("GET", "/v1/accounts/{account}/team", None, "read"),
+    "account_history_list": ("GET", "/v1/accounts/{account}/history", None, "read"),
+    "relationship_map_get": ("GET", "/v1/accounts/{account}/relationship-map", None, "read"),
+    "financials_list": ("GET", "/v1/accounts/{account}/financials", None, "read"),
+    "measurements_list": ("GET", "/v1/accounts/{account}/measurements", None, "read"),
+    "contacts_get": ("GET", "/v1/contacts/{contact}", None, "read"),
+    "opportunities_get": ("GET", "/v1/opportunities/{opportunity}", None, "read"),
+    "plans_get": ("GET", "/v1/plans/{plan}", None, "read"),
+    "objectives_list": ("GET", "/v1/plans/{plan}/objectives", None, "read"),
+    "actions_list": ("GET", "/v1/plans/{plan}/actions", None, "read"),
+    "interactions_get": ("GET", "/v1/interactions/{interaction}", None, "read"),
+    "reviews_get": ("GET", "/v1/reviews/{review}", None, "read"),
+    "accounts_update": ("PATCH", "/v1/accounts/{account}", {"notes": "changed"}, "write"),
+    "accounts_delete": ("DELETE", "/v1/accounts/{account}", None, "write"),
+    "accounts_restore": ("POST", "/v1/accounts/{account}/restore", None, "write"),
+    "team_members_create": (
+        "POST",
+        "/v1/accounts/{account}/team",
+        {"user_id": "{viewer}", "team_role": "support"},
+        "write",
+    ),
+    "team_members_update": ("PATCH", "/v1/accounts/{account}/team/{manager}", {"team_role": "finance"}, "write"),
+    "team_members_delete": ("DELETE", "/v1/accounts/{account}/team/{manager}", None, "write"),
+    "tier_decisions_create": (
+        "POST",
+        "/v1/accounts/{account}/tier-decisions",
+        {"decision": "keep", "reason": "x"},
+        "decide",
+    ),
+    "financials_replace": ("PUT", "/v1/accounts/{account}/financials/2026", {"revenue": "10.00"}, "write"),
+    "financials_delete": ("DELETE", "/v1/accounts/{account}/financials/2025", None, "write"),
+    "measurements_create": (
+        "POST",
+        "/v1/accounts/{account}/measurements",
+        {"kind": "loyalty", "value": 7, "measured_at": "2026-01-02"},
+        "write",
+    ),
+    "measurements_delete": ("DELETE", "/v1/accounts/{account}/measurements/{measurement}", None, "write"),
+    "contacts_create": (
+        "POST",
+        "/v1/contacts",
+        {"account_id": "{account}", "first_name": "A", "last_name": "B"},
+        "create",
+    ),
+    "contacts_update": ("PATCH", "/v1/contacts/{contact}", {"title": "CFO"}, "write"),
+    "contacts_delete": ("DELETE", "/v1/contacts/{contact}", None, "write"),
+    "opportunities_create": (
+        "POST",
+        "/v1/opportunities",
+        {"account_id": "{account}", "name": "Deal", "type": "upsell", "amount": "5.00"},
+        "create",
+    ),
+    "opportunities_update": ("PATCH", "/v1/opportunities/{opportunity}", {"next_step": "call"}, "write"),
+    "opportunities_delete": ("DELETE", "/v1/opportunities/{opportunity}", None, "write"),
+    "opportunities_reopen": ("POST", "/v1/opportunities/{won}/reopen", None, "write"),
+    "plans_create": (
+        "POST",
+        "/v1/plans",
+        {"account_id": "{account}", "name": "P", "period_start": "2026-01-01", "period_end": "2026-12-31"},
+        "create",
+    ),
+    "plans_update": ("PATCH", "/v1/plans/{plan}", {"name": "Renamed"}, "write"),
+    "plans_delete": ("DELETE", "/v1/plans/{plan}", None, "write"),
+    "plans_activate": ("POST", "/v1/plans/{plan}/activate", None, "write"),
+    "objectives_create": ("POST", "/v1/plans/{plan}/objectives", {"title": "More", "horizon": "long"}, "write"),
+    "objectives_update": ("PATCH", "/v1/plans/{plan}/objectives/{objective}", {"current": 5}, "write"),
+    "objectives_delete": ("DELETE", "/v1/plans/{plan}/objectives/{spare_objective}", None, "write"),
+    "actions_create": ("POST", "/v1/plans/{plan}/actions", {"objective_id": "{objective}", "title": "Go"}, "write"),
+    "actions_update": ("PATCH", "/v1/plans/{plan}/actions/{action}", {"status": "done"}, "write"),
+    "actions_delete": ("DELETE", "/v1/plans/{plan}/actions/{action}", None, "write"),
+    "interactions_create": (
+        "POST",
+        "/v1/interactions",
+        {"account_id": "{account}", "type": "call", "occurred_at": "2026-01-05T10:00:00Z"},
+        "create",
+    ),
+    "interactions_update": ("PATCH", "/v1/interactions/{interaction}", {"outcome": "good"}, "write"),
+    "interactions_delete": ("DELETE", "/v1/interactions/{interaction}", None, "write"),
+    "reviews_create": ("POST", "/v1/reviews", {"account_id": "{account}", "held_at": "2026-01-05T10:00:00Z"}, "create"),
+    "reviews_update": ("PATCH", "/v1/reviews/{review}", {"summary": "fine"}, "write"),
+    "reviews_delete": ("DELETE", "/v1/reviews/{review}", None, "write"),
 }
 # operation id -> {role: expected status}, for endpoints not about one account
+ALL_200 = dict.fromkeys(ROLES, 200)
 GLOBAL_OPERATIONS = {
-    "accounts_list": ("GET", "/v1/accounts", None, dict.fromkeys(ROLES, 200)),
+    "accounts_list": ("GET", "/v1/accounts", None, ALL_200),
+    "contacts_list": ("GET", "/v1/contacts", None, ALL_200),
+    "opportunities_list": ("GET", "/v1/opportunities", None, ALL_200),
+    "plans_list": ("GET", "/v1/plans", None, ALL_200),
+    "interactions_list": ("GET", "/v1/interactions", None, ALL_200),
+    "reviews_list": ("GET", "/v1/reviews", None, ALL_200),
     "accounts_create": (
         "POST",
         "/v1/accounts",
@@ -37,11 +115,11 @@ GLOBAL_OPERATIONS = {
         {"admin": 201, "manager": 201, "kam": 201, "viewer": 403},
     ),
     "audit_entries_list": ("GET", "/v1/audit", None, {"admin": 200, "manager": 200, "kam": 403, "viewer": 403}),
-    "rules_get": ("GET", "/v1/rules", None, dict.fromkeys(ROLES, 200)),
+    "rules_get": ("GET", "/v1/rules", None, ALL_200),
     "rules_replace": ("PUT", "/v1/rules", "{rules}", {"admin": 200, "manager": 403, "kam": 403, "viewer": 403}),
-    "users_list": ("GET", "/v1/users", None, dict.fromkeys(ROLES, 200)),
-    "users_get": ("GET", "/v1/users/{kam}", None, dict.fromkeys(ROLES, 200)),
-    "me_get": ("GET", "/v1/users/me", None, dict.fromkeys(ROLES, 200)),
+    "users_list": ("GET", "/v1/users", None, ALL_200),
+    "users_get": ("GET", "/v1/users/{kam}", None, ALL_200),
+    "me_get": ("GET", "/v1/users/me", None, ALL_200),
     "users_create": (
         "POST",
         "/v1/users",
@@ -55,7 +133,7 @@ GLOBAL_OPERATIONS = {
         {"admin": 200, "manager": 403, "kam": 403, "viewer": 403},
     ),
     "users_delete": ("DELETE", "/v1/users/{viewer}", None, {"admin": 204, "manager": 403, "kam": 403, "viewer": 403}),
-    "tokens_list": ("GET", "/v1/tokens", None, dict.fromkeys(ROLES, 200)),
+    "tokens_list": ("GET", "/v1/tokens", None, ALL_200),
     "tokens_create": ("POST", "/v1/tokens", {"name": "script"}, dict.fromkeys(ROLES, 201)),
     "tokens_delete": ("DELETE", "/v1/tokens/{own_token}", None, dict.fromkeys(ROLES, 204)),
 }
@@ -65,42 +143,100 @@ PUBLIC_OPERATIONS = {"system_liveness", "system_readiness", "meta_get", "auth_to
 def expected(role, target, kind):
     if kind == "read":
         return "ok" if role != "kam" or target == "own" else 404
-    if kind == "write":
+    if kind in ("write", "create"):
         if role == "viewer":
             return 403
-        return "ok" if role != "kam" or target == "own" else 404
+        hidden = 422 if kind == "create" else 404  # an invisible account named in a body is an unknown one
+        return "ok" if role != "kam" or target == "own" else hidden
     return "ok" if role in ("admin", "manager") else 403
+
+
+async def build_account(admin, users, target, owner):
+    """An account of ``owner`` with one of everything that can hang under it."""
+    account = (
+        await admin.post(
+            "/v1/accounts",
+            json={"name": f"{target.title()} Account", "owner_id": str(users[owner].id), "scores": KEY_SCORES},
+        )
+    ).json()
+    ids = {"account": account["id"]}
+    await admin.post(
+        f"/v1/accounts/{account['id']}/team", json={"user_id": str(users["manager"].id), "team_role": "sales"}
+    )
+    # A pending demotion review, so that "keep" is a decision that can be recorded.
+    await admin.patch(f"/v1/accounts/{account['id']}", json={"scores": SIXTY_SCORES})
+
+    async def post(path, body):
+        response = await admin.post(path, json=body)
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    ids["contact"] = await post(
+        "/v1/contacts", {"account_id": account["id"], "first_name": "Cora", "last_name": "Target"}
+    )
+    ids["opportunity"] = await post(
+        "/v1/opportunities", {"account_id": account["id"], "name": "Open", "type": "upsell", "amount": "100.00"}
+    )
+    ids["won"] = await post(
+        "/v1/opportunities",
+        {"account_id": account["id"], "name": "Won", "type": "renewal", "amount": "50.00", "stage": "closed_won"},
+    )
+    ids["plan"] = await post(
+        "/v1/plans",
+        {"account_id": account["id"], "name": "Plan", "period_start": "2026-01-01", "period_end": "2026-12-31"},
+    )
+    ids["objective"] = await post(
+        f"/v1/plans/{ids['plan']}/objectives",
+        {
+            "title": "Grow",
+            "horizon": "short",
+            "owner_id": str(users[owner].id),
+            "metric": "revenue",
+            "target": 10,
+            "due_date": "2026-03-01",
+        },
+    )
+    ids["spare_objective"] = await post(
+        f"/v1/plans/{ids['plan']}/objectives",
+        {
+            "title": "Spare",
+            "horizon": "long",
+            "owner_id": str(users[owner].id),
+            "metric": "m",
+            "target": 1,
+            "due_date": "2027-06-01",
+        },
+    )
+    ids["action"] = await post(f"/v1/plans/{ids['plan']}/actions", {"objective_id": ids["objective"], "title": "Call"})
+    ids["interaction"] = await post(
+        "/v1/interactions", {"account_id": account["id"], "type": "visit", "occurred_at": "2026-01-03T09:00:00Z"}
+    )
+    ids["review"] = await post("/v1/reviews", {"account_id": account["id"], "held_at": "2026-01-04T09:00:00Z"})
+    await admin.put(f"/v1/accounts/{account['id']}/financials/2025", json={"revenue": "1000.00"})
+    ids["measurement"] = await post(
+        f"/v1/accounts/{account['id']}/measurements", {"kind": "engagement", "value": 6, "measured_at": "2026-01-01"}
+    )
+    return ids
 
 
 @pytest.fixture
 async def world(client_for, users):
     admin = client_for(users["admin"])
-    accounts = {}
-    for target, owner in (("own", "kam"), ("other", "other_kam")):
-        account = (
-            await admin.post(
-                "/v1/accounts",
-                json={"name": f"{target.title()} Account", "owner_id": str(users[owner].id), "scores": KEY_SCORES},
-            )
-        ).json()
-        await admin.post(
-            f"/v1/accounts/{account['id']}/team", json={"user_id": str(users["manager"].id), "team_role": "sales"}
-        )
-        # A pending demotion review, so that "keep" is a decision that can be recorded.
-        await admin.patch(f"/v1/accounts/{account['id']}", json={"scores": SIXTY_SCORES})
-        accounts[target] = account
-    return accounts
+    return {
+        target: await build_account(admin, users, target, owner)
+        for target, owner in (("own", "kam"), ("other", "other_kam"))
+    }
 
 
-def fill(value, users):
+def fill(value, users, records=None):
+    """The value with {viewer}, {manager}, {kam} and the target's {account}, {contact}... filled in."""
     if isinstance(value, dict):
-        return {key: fill(item, users) for key, item in value.items()}
+        return {key: fill(item, users, records) for key, item in value.items()}
     if isinstance(value, str):
-        return (
-            value.replace("{viewer}", str(users["viewer"].id))
-            .replace("{manager}", str(users["manager"].id))
-            .replace("{kam}", str(users["kam"].id))
-        )
+        for role in ("viewer", "manager", "kam"):
+            value = value.replace("{" + role + "}", str(users[role].id))
+        for name, record_id in (records or {}).items():
+            value = value.replace("{" + name + "}", record_id)
     return value
 
 
@@ -108,22 +244,18 @@ def fill(value, users):
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("role", ROLES)
 async def test_account_operations(client_for, users, world, role, target, operation):
-    method, suffix, body, kind = ACCOUNT_OPERATIONS[operation]
+    method, path, body, kind = ACCOUNT_OPERATIONS[operation]
     client = client_for(users[role])
-    account = world[target]
+    records = world[target]
     if operation == "accounts_restore":
-        await client_for(users["admin"]).delete(f"/v1/accounts/{account['id']}")
-    response = await client.request(
-        method, fill(f"/v1/accounts/{account['id']}{suffix}", users), json=fill(body, users)
-    )
+        await client_for(users["admin"]).delete(f"/v1/accounts/{records['account']}")
+    response = await client.request(method, fill(path, users, records), json=fill(body, users, records))
     want = expected(role, target, kind)
     if want == "ok":
         assert 200 <= response.status_code < 300, response.text
     else:
         assert response.status_code == want, response.text
-        if want == 404:
-            assert account["id"] in response.json()["detail"] or "not" in response.json()["detail"].lower()
-            assert "Other Account" not in response.text
+        assert "Other Account" not in response.text and "Cora" not in response.text
 
 
 @pytest.mark.parametrize("operation", sorted(GLOBAL_OPERATIONS))
@@ -160,8 +292,8 @@ def test_the_matrix_covers_every_operation(app):
 async def test_a_kam_never_finds_another_kams_account_in_a_list(client_for, users, world, params):
     if params.get("archived"):
         admin = client_for(users["admin"])
-        for account in world.values():
-            await admin.delete(f"/v1/accounts/{account['id']}")
+        for records in world.values():
+            await admin.delete(f"/v1/accounts/{records['account']}")
     params = {
         key: value.replace("{other_kam}", str(users["other_kam"].id)) if isinstance(value, str) else value
         for key, value in params.items()
@@ -173,23 +305,23 @@ async def test_a_kam_never_finds_another_kams_account_in_a_list(client_for, user
         seen += [account["id"] for account in page["items"]]
         if not (cursor := page["next_cursor"]):
             break
-    assert world["other"]["id"] not in seen
+    assert world["other"]["account"] not in seen
     if not {"owner_id", "q"} & set(params):
-        assert world["own"]["id"] in seen
+        assert world["own"]["account"] in seen
 
 
 async def test_a_kam_cannot_see_children_of_another_kams_account_by_parent_filter(client_for, users, world):
     kam = client_for(users["kam"])
-    response = await kam.get("/v1/accounts", params={"parent_id": world["other"]["id"]})
+    response = await kam.get("/v1/accounts", params={"parent_id": world["other"]["account"]})
     assert response.json()["items"] == []
     # Nor hang its own account under the other kam's account.
-    moved = await kam.patch(f"/v1/accounts/{world['own']['id']}", json={"parent_id": world["other"]["id"]})
+    moved = await kam.patch(f"/v1/accounts/{world['own']['account']}", json={"parent_id": world["other"]["account"]})
     assert moved.status_code == 422
 
 
 async def test_team_membership_opens_an_account_to_a_kam_and_removal_closes_it(client_for, users, world):
     admin, kam = client_for(users["admin"]), client_for(users["kam"])
-    other = world["other"]["id"]
+    other = world["other"]["account"]
     assert (await kam.get(f"/v1/accounts/{other}")).status_code == 404
     await admin.post(f"/v1/accounts/{other}/team", json={"user_id": str(users["kam"].id), "team_role": "solutions"})
     assert (await kam.get(f"/v1/accounts/{other}")).status_code == 200
@@ -205,14 +337,14 @@ async def test_a_kams_new_account_is_its_own_and_it_cannot_give_accounts_away(cl
     assert created.json()["owner"]["name"] == "Test Kam"
     given = await kam.post("/v1/accounts", json={"name": "For Someone", "owner_id": str(users["other_kam"].id)})
     assert given.status_code == 403
-    moved = await kam.patch(f"/v1/accounts/{world['own']['id']}", json={"owner_id": str(users["other_kam"].id)})
+    moved = await kam.patch(f"/v1/accounts/{world['own']['account']}", json={"owner_id": str(users["other_kam"].id)})
     assert moved.status_code == 403
     manager = client_for(users["manager"])
     reassigned = await manager.patch(
-        f"/v1/accounts/{world['own']['id']}", json={"owner_id": str(users["other_kam"].id)}
+        f"/v1/accounts/{world['own']['account']}", json={"owner_id": str(users["other_kam"].id)}
     )
     assert reassigned.json()["owner"]["id"] == str(users["other_kam"].id)
-    assert (await kam.get(f"/v1/accounts/{world['own']['id']}")).status_code == 404
+    assert (await kam.get(f"/v1/accounts/{world['own']['account']}")).status_code == 404
 
 
 async def test_tokens_of_others_are_for_admins_only(client_for, users):
@@ -227,3 +359,23 @@ async def test_tokens_of_others_are_for_admins_only(client_for, users):
     ]
     assert (await kam.delete(f"/v1/tokens/{token_id}")).status_code == 404
     assert (await admin.delete(f"/v1/tokens/{token_id}")).status_code == 204
+
+
+CHILD_LISTS = {
+    "/v1/contacts": "contact",
+    "/v1/opportunities": "opportunity",
+    "/v1/plans": "plan",
+    "/v1/interactions": "interaction",
+    "/v1/reviews": "review",
+}
+
+
+@pytest.mark.parametrize("path", sorted(CHILD_LISTS))
+async def test_a_kam_never_lists_what_hangs_under_another_kams_account(client_for, users, world, path):
+    kam = client_for(users["kam"])
+    record = CHILD_LISTS[path]
+    everything = [item["id"] for item in (await kam.get(path, params={"limit": 200})).json()["items"]]
+    assert world["own"][record] in everything
+    assert world["other"][record] not in everything
+    by_account = await kam.get(path, params={"account_id": world["other"]["account"]})
+    assert by_account.json()["items"] == []

@@ -1,0 +1,1 @@
+"""Contacts: the stakeholders at an account and the decision chain they form."""

@@ -1,0 +1,122 @@
+"""``/v1/contacts`` and ``/v1/accounts/{id}/relationship-map``."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from app.accounts.dependencies import AccountServiceDep
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
+from app.contacts.schemas import (
+    ContactCreate,
+    ContactListQuery,
+    ContactRead,
+    ContactUpdate,
+    MapPerson,
+    RelationshipMapRead,
+    RoleCoverageRead,
+)
+from app.contacts.service import ContactService
+from app.db import SessionDep
+from app.kit.concurrency import IfMatch, set_etag
+from app.kit.errors import problems
+from app.kit.pagination import Page
+from app.rules.relationship_map import Node
+
+router = APIRouter(tags=["contacts"], responses=problems(401, 422))
+
+
+def contact_service(session: SessionDep, accounts: AccountServiceDep) -> ContactService:
+    return ContactService(session, accounts)
+
+
+Service = Annotated[ContactService, Depends(contact_service)]
+
+
+@router.get("/v1/contacts", name="contacts_list")
+async def list_contacts(query: Annotated[ContactListQuery, Query()], service: Service) -> Page[ContactRead]:
+    contacts, next_cursor = await service.list_page(query)
+    return Page(items=[ContactRead.model_validate(c) for c in contacts], next_cursor=next_cursor)
+
+
+@router.post("/v1/contacts", name="contacts_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+async def create_contact(
+    payload: ContactCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
+) -> ContactRead:
+    policy.require_writer(principal)
+    contact = await service.create(payload, datetime.now(UTC))
+    set_etag(response, contact.version)
+    response.headers["Location"] = str(request.url_for("contacts_get", contact_id=contact.id))
+    return ContactRead.model_validate(contact)
+
+
+@router.get("/v1/contacts/{contact_id}", name="contacts_get", responses=problems(404))
+async def get_contact(contact_id: uuid.UUID, response: Response, service: Service) -> ContactRead:
+    contact = await service.get(contact_id)
+    set_etag(response, contact.version)
+    return ContactRead.model_validate(contact)
+
+
+@router.patch("/v1/contacts/{contact_id}", name="contacts_update", responses=problems(403, 404, 409, 412))
+async def update_contact(
+    contact_id: uuid.UUID,
+    payload: ContactUpdate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    if_match: IfMatch = None,
+) -> ContactRead:
+    policy.require_writer(principal)
+    contact = await service.update(contact_id, payload, if_match, datetime.now(UTC))
+    set_etag(response, contact.version)
+    return ContactRead.model_validate(contact)
+
+
+@router.delete(
+    "/v1/contacts/{contact_id}",
+    name="contacts_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 404, 409, 412),
+)
+async def delete_contact(
+    contact_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    service: Service,
+    reparent: Annotated[bool, Query(description="Hand the contact's reports to its own manager.")] = False,
+    if_match: IfMatch = None,
+) -> Response:
+    """Delete a contact nobody reports to (or, with `reparent=true`, whose reports move up) and who took
+    part in no interaction; a contact who moved on is better marked `status: left`."""
+    policy.require_writer(principal)
+    await service.delete(contact_id, if_match, reparent)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _person(node: Node) -> MapPerson:
+    person = node.person
+    return MapPerson(
+        id=uuid.UUID(person.id),
+        name=person.name,
+        title=person.title,
+        buying_roles=list(person.buying_roles),
+        attitude=person.attitude,
+        influence=person.influence,
+        relationship_strength=person.relationship_strength,
+        reports=[_person(child) for child in node.reports],
+    )
+
+
+@router.get("/v1/accounts/{account_id}/relationship-map", name="relationship_map_get", responses=problems(404))
+async def get_relationship_map(account_id: uuid.UUID, service: Service) -> RelationshipMapRead:
+    """The decision chain as the web app draws it, with the coverage of the roles that decide and pay."""
+    mapped = await service.relationship_map(account_id)
+    return RelationshipMapRead(
+        account_id=account_id,
+        chain=[_person(root) for root in mapped.roots],
+        coverage=[RoleCoverageRead.model_validate(vars(c)) for c in mapped.coverage],
+        champions=[uuid.UUID(i) for i in mapped.champions],
+        influential_opponents=[uuid.UUID(i) for i in mapped.influential_opponents],
+        influential_barely_known=[uuid.UUID(i) for i in mapped.influential_barely_known],
+    )

@@ -1,0 +1,137 @@
+"""Request and response bodies for contacts and the relationship map."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, EmailStr, Field
+
+from app.kit.pagination import ListQuery
+from app.kit.schemas import ReadModel, WriteModel, text_field
+
+BuyingRole = Literal[
+    "decision_maker",
+    "economic_buyer",
+    "executive_sponsor",
+    "technical_evaluator",
+    "user",
+    "procurement",
+    "legal",
+    "influencer",
+    "coach",
+    "gatekeeper",
+    "other",
+]
+Attitude = Literal["champion", "supporter", "neutral", "skeptic", "opponent"]
+Influence = Literal["high", "medium", "low"]
+Strength = Literal["none", "weak", "medium", "strong"]
+ContactStatus = Literal["active", "left"]
+
+PersonName = text_field(100, min_length=1)
+Line = text_field(200)
+Profile = text_field(5000)
+ExternalId = text_field(200, min_length=1)
+
+
+class ContactCreate(WriteModel):
+    account_id: uuid.UUID
+    first_name: PersonName
+    last_name: PersonName
+    title: Line | None = None
+    department: Line | None = None
+    email: EmailStr | None = None
+    phone: text_field(50) | None = None
+    buying_roles: list[BuyingRole] = Field(default_factory=list, max_length=11)
+    attitude: Attitude = "neutral"
+    influence: Influence = "medium"
+    relationship_strength: Strength = "none"
+    reports_to_id: uuid.UUID | None = Field(default=None, description="A contact of the same account.")
+    status: ContactStatus = "active"
+    left_at: AwareDatetime | None = Field(default=None, description="Defaults to now when status becomes left.")
+    interests: Profile | None = Field(default=None, description="Hobbies, what they care about.")
+    background: Profile | None = Field(default=None, description="Schooling, career, career goals.")
+    external_id: ExternalId | None = None
+
+
+class ContactUpdate(WriteModel):
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    title: Line | None = None
+    department: Line | None = None
+    email: EmailStr | None = None
+    phone: text_field(50) | None = None
+    buying_roles: list[BuyingRole] | None = Field(default=None, max_length=11)
+    attitude: Attitude | None = None
+    influence: Influence | None = None
+    relationship_strength: Strength | None = None
+    reports_to_id: uuid.UUID | None = None
+    status: ContactStatus | None = None
+    left_at: AwareDatetime | None = None
+    interests: Profile | None = None
+    background: Profile | None = None
+    external_id: ExternalId | None = None
+
+
+class ContactRead(ReadModel):
+    id: uuid.UUID
+    version: int
+    account_id: uuid.UUID
+    first_name: str
+    last_name: str
+    title: str | None
+    department: str | None
+    email: str | None
+    phone: str | None
+    buying_roles: list[BuyingRole]
+    attitude: Attitude
+    influence: Influence
+    relationship_strength: Strength
+    reports_to_id: uuid.UUID | None
+    status: ContactStatus
+    left_at: datetime | None
+    interests: str | None
+    background: str | None
+    external_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+ContactSort = Literal["last_name", "-last_name", "created_at", "-created_at", "updated_at", "-updated_at"]
+
+
+class ContactListQuery(ListQuery):
+    account_id: uuid.UUID | None = None
+    buying_role: BuyingRole | None = None
+    attitude: Attitude | None = None
+    influence: Influence | None = None
+    status: ContactStatus | None = None
+    q: text_field(200, min_length=1) | None = Field(default=None, description="Name, title or email contains.")
+    updated_since: AwareDatetime | None = None
+    sort: ContactSort = "last_name"
+
+
+class MapPerson(ReadModel):
+    id: uuid.UUID
+    name: str
+    title: str | None
+    buying_roles: list[BuyingRole]
+    attitude: Attitude
+    influence: Influence
+    relationship_strength: Strength
+    reports: list["MapPerson"]
+
+
+class RoleCoverageRead(ReadModel):
+    role: BuyingRole
+    covered: bool = Field(description="An active contact holds the role.")
+    supportive: bool = Field(description="One of those holders is a champion or supporter.")
+    contact_ids: list[uuid.UUID]
+
+
+class RelationshipMapRead(ReadModel):
+    account_id: uuid.UUID
+    chain: list[MapPerson] = Field(description="Active contacts as a reports-to forest.")
+    coverage: list[RoleCoverageRead]
+    champions: list[uuid.UUID]
+    influential_opponents: list[uuid.UUID]
+    influential_barely_known: list[uuid.UUID] = Field(description="High influence, relationship none or weak.")

@@ -1,0 +1,1 @@
+"""Financials: revenue and cost to serve of an account per year or quarter."""

@@ -1,0 +1,79 @@
+"""``/v1/accounts/{id}/financials``: revenue and cost to serve per period."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from app.accounts.dependencies import AccountServiceDep
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
+from app.financials.schemas import FinancialRead, FinancialWrite, Period
+from app.financials.service import FinancialService, margin
+from app.kit.concurrency import IfMatch, set_etag
+from app.kit.errors import problems
+from app.kit.pagination import ListQuery, Page, PageRequest
+from app.models import Financial
+
+router = APIRouter(
+    prefix="/v1/accounts/{account_id}/financials", tags=["financials"], responses=problems(401, 404, 422)
+)
+
+
+def financial_service(session: SessionDep, accounts: AccountServiceDep) -> FinancialService:
+    return FinancialService(session, accounts)
+
+
+Service = Annotated[FinancialService, Depends(financial_service)]
+
+
+def financial_read(record: Financial) -> FinancialRead:
+    return FinancialRead.model_validate(
+        {
+            **{field: getattr(record, field) for field in FinancialRead.model_fields if field != "margin"},
+            "margin": margin(record.revenue, record.cost_to_serve),
+        }
+    )
+
+
+@router.get("", name="financials_list")
+async def list_financials(
+    account_id: uuid.UUID, query: Annotated[ListQuery, Query()], service: Service
+) -> Page[FinancialRead]:
+    """The account's periods in order: years and quarters (`2025`, `2025-Q1`, ... `2026`)."""
+    rows, next_cursor = await service.list_page(account_id, PageRequest("period", query.limit, query.cursor))
+    return Page(items=[financial_read(row) for row in rows], next_cursor=next_cursor)
+
+
+@router.put(
+    "/{period}",
+    name="financials_replace",
+    responses={201: {"model": FinancialRead, "description": "Created"}, **problems(403, 409, 412)},
+)
+async def put_financials(
+    account_id: uuid.UUID,
+    period: Period,
+    payload: FinancialWrite,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    if_match: IfMatch = None,
+) -> FinancialRead:
+    """Set the revenue and cost to serve of a year or a quarter: 201 when new, 200 when replaced."""
+    policy.require_writer(principal)
+    record, created = await service.put(account_id, period, payload, if_match)
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    set_etag(response, record.version)
+    return financial_read(record)
+
+
+@router.delete(
+    "/{period}", name="financials_delete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 409, 412)
+)
+async def delete_financials(
+    account_id: uuid.UUID, period: Period, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+) -> Response:
+    policy.require_writer(principal)
+    await service.delete(account_id, period, if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,32 @@
+"""Request and response bodies for financials."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import Field
+
+from app.kit.schemas import Money, ReadModel, WriteModel
+
+PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4])?$"
+Period = Annotated[str, Path(pattern=PERIOD_PATTERN, description="A year (`2026`) or a quarter (`2026-Q3`).")]
+
+
+class FinancialWrite(WriteModel):
+    revenue: Money
+    cost_to_serve: Money | None = None
+
+
+class FinancialRead(ReadModel):
+    account_id: uuid.UUID
+    period: str
+    year: int
+    quarter: int | None
+    revenue: Money
+    cost_to_serve: Money | None
+    margin: Decimal | None = Field(description="(revenue - cost_to_serve) / revenue, 4 places; null without both.")
+    version: int
+    created_at: datetime
+    updated_at: datetime

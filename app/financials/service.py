@@ -1,0 +1,65 @@
+"""Financials use cases: one record per account and period, written whole with PUT."""
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.accounts.scoped import AccountScoped
+from app.financials.schemas import FinancialWrite
+from app.kit.concurrency import check_if_match
+from app.kit.errors import NotFound
+from app.kit.pagination import PageRequest, SortKey
+from app.models import Financial
+
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def margin(revenue: Decimal | None, cost_to_serve: Decimal | None) -> Decimal | None:
+    if revenue is None or cost_to_serve is None or revenue == 0:
+        return None
+    return ((revenue - cost_to_serve) / revenue).quantize(_FOUR_PLACES)
+
+
+def parse_period(period: str) -> tuple[int, int | None]:
+    year, _, quarter = period.partition("-Q")
+    return int(year), int(quarter) if quarter else None
+
+
+class FinancialService(AccountScoped[Financial]):
+    model = Financial
+    noun = "financial period"
+
+    async def list_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[Financial], str | None]:
+        await self.accounts.get(account_id)
+        return await self.page([], page, SortKey(Financial.period, "str"), account_id=account_id)
+
+    async def put(
+        self, account_id: uuid.UUID, period: str, data: FinancialWrite, if_match: str | None
+    ) -> tuple[Financial, bool]:
+        """Create or replace the period's figures; returns the record and whether it was created."""
+        await self.accounts.get(account_id, for_update=True)  # serialises concurrent first writes
+        await self.account_for_write(account_id, field=None)
+        record = await self._find(account_id, period)
+        created = record is None
+        if record is None:
+            year, quarter = parse_period(period)
+            record = Financial(account_id=account_id, period=period, year=year, quarter=quarter)
+        elif if_match is not None:
+            check_if_match(if_match, record.version)
+        record.revenue = data.revenue
+        record.cost_to_serve = data.cost_to_serve
+        return await self.flush(record), created
+
+    async def delete(self, account_id: uuid.UUID, period: str, if_match: str | None) -> None:
+        await self.account_for_write(account_id, field=None)
+        record = await self._find(account_id, period)
+        if record is None:
+            raise NotFound(f"No figures for {period} on account {account_id}.")
+        check_if_match(if_match, record.version)
+        await self.session.delete(record)
+        await self.session.flush()
+
+    async def _find(self, account_id: uuid.UUID, period: str) -> Financial | None:
+        statement = select(Financial).where(Financial.account_id == account_id, Financial.period == period)
+        return (await self.session.execute(statement)).scalar_one_or_none()

@@ -1,0 +1,1 @@
+"""Interactions: every visit, call, meeting, email and event with an account, recorded."""

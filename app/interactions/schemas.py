@@ -1,0 +1,70 @@
+"""Request and response bodies for interactions."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from app.kit.pagination import ListQuery
+from app.kit.schemas import ReadModel, WriteModel, text_field
+
+InteractionType = Literal["visit", "call", "meeting", "email", "event"]
+Purpose = Literal["close_deal", "relationship", "progress_check", "solution", "market_research"]
+Text = text_field(10000)
+
+
+class InteractionCreate(WriteModel):
+    account_id: uuid.UUID
+    type: InteractionType
+    purpose: Purpose | None = None
+    occurred_at: AwareDatetime = Field(description="When it happened; not in the future.")
+    contact_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100, description="Contacts of the account.")
+    summary: Text | None = None
+    outcome: Text | None = None
+    next_steps: Text | None = None
+    next_contact_at: AwareDatetime | None = None
+    external_id: text_field(200, min_length=1) | None = None
+
+
+class InteractionUpdate(WriteModel):
+    type: InteractionType | None = None
+    purpose: Purpose | None = None
+    occurred_at: AwareDatetime | None = None
+    contact_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
+    summary: Text | None = None
+    outcome: Text | None = None
+    next_steps: Text | None = None
+    next_contact_at: AwareDatetime | None = None
+    external_id: text_field(200, min_length=1) | None = None
+
+
+class InteractionRead(ReadModel):
+    id: uuid.UUID
+    version: int
+    account_id: uuid.UUID
+    type: InteractionType
+    purpose: Purpose | None
+    occurred_at: datetime
+    contact_ids: list[uuid.UUID]
+    summary: str | None
+    outcome: str | None
+    next_steps: str | None
+    next_contact_at: datetime | None
+    external_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+InteractionSort = Literal["occurred_at", "-occurred_at", "created_at", "-created_at", "updated_at", "-updated_at"]
+
+
+class InteractionListQuery(ListQuery):
+    account_id: uuid.UUID | None = None
+    type: InteractionType | None = None
+    purpose: Purpose | None = None
+    contact_id: uuid.UUID | None = Field(default=None, description="Interactions this contact took part in.")
+    occurred_from: AwareDatetime | None = None
+    occurred_to: AwareDatetime | None = None
+    updated_since: AwareDatetime | None = None
+    sort: InteractionSort = "-occurred_at"

@@ -1,0 +1,58 @@
+"""``/v1/accounts/{id}/measurements``: engagement, loyalty and improvement over time."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from app.accounts.dependencies import AccountServiceDep
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
+from app.kit.errors import problems
+from app.kit.pagination import Page
+from app.measurements.schemas import MeasurementCreate, MeasurementListQuery, MeasurementRead
+from app.measurements.service import MeasurementService
+
+router = APIRouter(
+    prefix="/v1/accounts/{account_id}/measurements", tags=["measurements"], responses=problems(401, 404, 422)
+)
+
+
+def measurement_service(session: SessionDep, accounts: AccountServiceDep) -> MeasurementService:
+    return MeasurementService(session, accounts)
+
+
+Service = Annotated[MeasurementService, Depends(measurement_service)]
+
+
+@router.get("", name="measurements_list")
+async def list_measurements(
+    account_id: uuid.UUID, query: Annotated[MeasurementListQuery, Query()], service: Service
+) -> Page[MeasurementRead]:
+    """Newest first."""
+    rows, next_cursor = await service.list_page(account_id, query)
+    return Page(items=[MeasurementRead.model_validate(row) for row in rows], next_cursor=next_cursor)
+
+
+@router.post("", name="measurements_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+async def create_measurement(
+    account_id: uuid.UUID, payload: MeasurementCreate, principal: CurrentPrincipal, service: Service
+) -> MeasurementRead:
+    policy.require_writer(principal)
+    return MeasurementRead.model_validate(await service.create(account_id, payload, datetime.now(UTC)))
+
+
+@router.delete(
+    "/{measurement_id}",
+    name="measurements_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 409),
+)
+async def delete_measurement(
+    account_id: uuid.UUID, measurement_id: uuid.UUID, principal: CurrentPrincipal, service: Service
+) -> Response:
+    policy.require_writer(principal)
+    await service.delete(account_id, measurement_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,37 @@
+"""Request and response bodies for measurements."""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, PlainSerializer
+
+from app.kit.pagination import ListQuery
+from app.kit.schemas import ReadModel, WriteModel
+
+MeasurementKind = Literal["engagement", "loyalty", "improvement"]
+Value = Annotated[
+    Decimal,
+    Field(ge=0, le=10, max_digits=3, decimal_places=1, allow_inf_nan=False),
+    PlainSerializer(float, return_type=float, when_used="json"),
+]
+
+
+class MeasurementCreate(WriteModel):
+    kind: MeasurementKind = Field(description="improvement is the customer improvement score")
+    value: Value
+    measured_at: date = Field(description="The day it was measured; not in the future.")
+
+
+class MeasurementRead(ReadModel):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    kind: MeasurementKind
+    value: Value
+    measured_at: date
+    created_at: datetime
+
+
+class MeasurementListQuery(ListQuery):
+    kind: MeasurementKind | None = None

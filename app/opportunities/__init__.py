@@ -1,0 +1,1 @@
+"""Opportunities: the pipeline of potential deals per account."""

@@ -1,0 +1,124 @@
+"""``/v1/opportunities``: the pipeline."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from app.accounts.dependencies import AccountServiceDep
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
+from app.kit.concurrency import IfMatch, set_etag
+from app.kit.errors import problems
+from app.kit.pagination import Page
+from app.models import Opportunity
+from app.opportunities.schemas import (
+    OpportunityCreate,
+    OpportunityListQuery,
+    OpportunityRead,
+    OpportunityReopen,
+    OpportunityUpdate,
+)
+from app.opportunities.service import OpportunityService
+from app.rules.config import RulesDocument
+from app.rules.opportunities import effective_probability, weighted_amount
+
+router = APIRouter(prefix="/v1/opportunities", tags=["opportunities"], responses=problems(401, 422))
+
+
+def opportunity_service(session: SessionDep, accounts: AccountServiceDep) -> OpportunityService:
+    return OpportunityService(session, accounts)
+
+
+Service = Annotated[OpportunityService, Depends(opportunity_service)]
+
+
+def opportunity_read(opportunity: Opportunity, rules: RulesDocument) -> OpportunityRead:
+    probability = effective_probability(opportunity.stage, opportunity.probability, rules)
+    return OpportunityRead.model_validate(
+        {
+            **{field: getattr(opportunity, field) for field in OpportunityRead.model_fields if field in _COLUMNS},
+            "probability": probability,
+            "probability_set_by_hand": opportunity.probability is not None and probability == opportunity.probability,
+            "weighted_amount": weighted_amount(opportunity.amount, probability),
+        }
+    )
+
+
+_COLUMNS = set(Opportunity.__table__.columns.keys()) - {"probability"}
+
+
+@router.get("", name="opportunities_list")
+async def list_opportunities(
+    query: Annotated[OpportunityListQuery, Query()], service: Service
+) -> Page[OpportunityRead]:
+    rows, next_cursor = await service.list_page(query)
+    rules = service.accounts.rules
+    return Page(items=[opportunity_read(row, rules) for row in rows], next_cursor=next_cursor)
+
+
+@router.post("", name="opportunities_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+async def create_opportunity(
+    payload: OpportunityCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
+) -> OpportunityRead:
+    policy.require_writer(principal)
+    opportunity = await service.create(payload, datetime.now(UTC), principal.user_id)
+    set_etag(response, opportunity.version)
+    response.headers["Location"] = str(request.url_for("opportunities_get", opportunity_id=opportunity.id))
+    return opportunity_read(opportunity, service.accounts.rules)
+
+
+@router.get("/{opportunity_id}", name="opportunities_get", responses=problems(404))
+async def get_opportunity(opportunity_id: uuid.UUID, response: Response, service: Service) -> OpportunityRead:
+    opportunity = await service.get(opportunity_id)
+    set_etag(response, opportunity.version)
+    return opportunity_read(opportunity, service.accounts.rules)
+
+
+@router.patch("/{opportunity_id}", name="opportunities_update", responses=problems(403, 404, 409, 412))
+async def update_opportunity(
+    opportunity_id: uuid.UUID,
+    payload: OpportunityUpdate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    if_match: IfMatch = None,
+) -> OpportunityRead:
+    """Closing sets `closed_at`; `closed_lost` needs a `loss_reason`; a closed opportunity changes stage
+    only through reopen."""
+    policy.require_writer(principal)
+    opportunity = await service.update(opportunity_id, payload, if_match, datetime.now(UTC))
+    set_etag(response, opportunity.version)
+    return opportunity_read(opportunity, service.accounts.rules)
+
+
+@router.post("/{opportunity_id}/reopen", name="opportunities_reopen", responses=problems(403, 404, 409, 412))
+async def reopen_opportunity(
+    opportunity_id: uuid.UUID,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    payload: OpportunityReopen | None = None,
+    if_match: IfMatch = None,
+) -> OpportunityRead:
+    policy.require_writer(principal)
+    opportunity = await service.reopen(opportunity_id, payload or OpportunityReopen(), if_match)
+    set_etag(response, opportunity.version)
+    return opportunity_read(opportunity, service.accounts.rules)
+
+
+@router.delete(
+    "/{opportunity_id}",
+    name="opportunities_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 404, 409, 412),
+)
+async def delete_opportunity(
+    opportunity_id: uuid.UUID, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+) -> Response:
+    """Delete an open opportunity entered by mistake; won and lost ones are kept."""
+    policy.require_writer(principal)
+    await service.delete(opportunity_id, if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

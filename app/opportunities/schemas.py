@@ -1,0 +1,100 @@
+"""Request and response bodies for opportunities."""
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from app.kit.pagination import ListQuery
+from app.kit.schemas import Money, ReadModel, WriteModel, text_field
+
+OpportunityType = Literal["new_business", "upsell", "cross_sell", "renewal"]
+Stage = Literal[
+    "prospecting", "qualification", "needs_analysis", "proposal", "negotiation", "closed_won", "closed_lost"
+]
+OpenStage = Literal["prospecting", "qualification", "needs_analysis", "proposal", "negotiation"]
+Probability = Field(default=None, ge=0, le=100, description="Percent; null uses the stage's default.")
+Text = text_field(5000)
+Competitor = text_field(200, min_length=1)
+
+
+class OpportunityCreate(WriteModel):
+    account_id: uuid.UUID
+    name: text_field(200, min_length=1)
+    type: OpportunityType
+    stage: Stage = "prospecting"
+    amount: Money
+    probability: int | None = Probability
+    expected_close_date: date | None = None
+    owner_id: uuid.UUID | None = Field(default=None, description="Defaults to the caller.")
+    competitors: list[Competitor] = Field(default_factory=list, max_length=50)
+    next_step: Text | None = None
+    loss_reason: Text | None = Field(default=None, description="Required to close as lost.")
+    external_id: text_field(200, min_length=1) | None = None
+
+
+class OpportunityUpdate(WriteModel):
+    name: text_field(200, min_length=1) | None = None
+    type: OpportunityType | None = None
+    stage: Stage | None = Field(default=None, description="A closed opportunity moves only through reopen.")
+    amount: Money | None = None
+    probability: int | None = Probability
+    expected_close_date: date | None = None
+    owner_id: uuid.UUID | None = None
+    competitors: list[Competitor] | None = Field(default=None, max_length=50)
+    next_step: Text | None = None
+    loss_reason: Text | None = None
+    external_id: text_field(200, min_length=1) | None = None
+
+
+class OpportunityReopen(WriteModel):
+    stage: OpenStage = Field(default="negotiation", description="The open stage to move it back to.")
+
+
+class OpportunityRead(ReadModel):
+    id: uuid.UUID
+    version: int
+    account_id: uuid.UUID
+    name: str
+    type: OpportunityType
+    stage: Stage
+    amount: Money
+    probability: int = Field(description="The probability in force: set by hand, or the stage's default.")
+    probability_set_by_hand: bool
+    weighted_amount: Money = Field(description="amount x probability / 100")
+    expected_close_date: date | None
+    owner_id: uuid.UUID | None
+    competitors: list[str]
+    next_step: str | None
+    loss_reason: str | None
+    closed_at: datetime | None
+    external_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+OpportunitySort = Literal[
+    "name",
+    "-name",
+    "amount",
+    "-amount",
+    "expected_close_date",
+    "-expected_close_date",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
+
+
+class OpportunityListQuery(ListQuery):
+    account_id: uuid.UUID | None = None
+    stage: Stage | None = None
+    type: OpportunityType | None = None
+    owner_id: uuid.UUID | None = None
+    open: bool | None = Field(default=None, description="true: open stages only; false: closed only.")
+    expected_close_from: date | None = None
+    expected_close_to: date | None = None
+    updated_since: AwareDatetime | None = None
+    sort: OpportunitySort = "expected_close_date"

@@ -1,0 +1,1 @@
+"""Account plans: the customer's business, SWOT, competitors, SMART objectives and actions."""

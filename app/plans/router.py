@@ -1,0 +1,210 @@
+"""``/v1/plans``: account plans, their objectives and actions, and activation."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from app.accounts.dependencies import AccountServiceDep
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
+from app.kit.concurrency import IfMatch, set_etag
+from app.kit.errors import problems
+from app.kit.pagination import Page
+from app.plans.schemas import (
+    ActionCreate,
+    ActionRead,
+    ActionUpdate,
+    ObjectiveCreate,
+    ObjectiveRead,
+    ObjectiveUpdate,
+    ObjectiveWithProgress,
+    PlanCreate,
+    PlanDetail,
+    PlanListQuery,
+    PlanRead,
+    PlanUpdate,
+    Progress,
+)
+from app.plans.service import PlanContents, PlanService
+from app.rules.plans import value_progress
+
+router = APIRouter(prefix="/v1/plans", tags=["plans"], responses=problems(401, 422))
+
+
+def plan_service(session: SessionDep, accounts: AccountServiceDep) -> PlanService:
+    return PlanService(session, accounts)
+
+
+Service = Annotated[PlanService, Depends(plan_service)]
+
+
+def plan_detail(contents: PlanContents) -> PlanDetail:
+    objectives = []
+    for objective in contents.objectives:
+        actions = [action for action in contents.actions if action.objective_id == objective.id]
+        progress = value_progress(objective.baseline, objective.current, objective.target)
+        objectives.append(
+            ObjectiveWithProgress.model_validate(
+                {
+                    **ObjectiveRead.model_validate(objective).model_dump(),
+                    "progress": Progress(
+                        actions_done=sum(action.status == "done" for action in actions),
+                        actions_total=sum(action.status != "cancelled" for action in actions),
+                        value_progress=float(progress) if progress is not None else None,
+                    ),
+                }
+            )
+        )
+    return PlanDetail.model_validate(
+        {
+            **PlanRead.model_validate(contents.plan).model_dump(),
+            "objectives": objectives,
+            "actions": [ActionRead.model_validate(action) for action in contents.actions],
+        }
+    )
+
+
+@router.get("", name="plans_list")
+async def list_plans(query: Annotated[PlanListQuery, Query()], service: Service) -> Page[PlanRead]:
+    rows, next_cursor = await service.list_page(query)
+    return Page(items=[PlanRead.model_validate(row) for row in rows], next_cursor=next_cursor)
+
+
+@router.post("", name="plans_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+async def create_plan(
+    payload: PlanCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
+) -> PlanDetail:
+    """A new plan is a draft; activate it once its objectives are SMART."""
+    policy.require_writer(principal)
+    plan = await service.create(payload)
+    set_etag(response, plan.version)
+    response.headers["Location"] = str(request.url_for("plans_get", plan_id=plan.id))
+    return plan_detail(PlanContents(plan, [], []))
+
+
+@router.get("/{plan_id}", name="plans_get", responses=problems(404))
+async def get_plan(plan_id: uuid.UUID, response: Response, service: Service) -> PlanDetail:
+    """The whole plan: business, SWOT, competitors, objectives with their progress, actions."""
+    contents = await service.contents(plan_id)
+    set_etag(response, contents.plan.version)
+    return plan_detail(contents)
+
+
+@router.patch("/{plan_id}", name="plans_update", responses=problems(403, 404, 409, 412))
+async def update_plan(
+    plan_id: uuid.UUID,
+    payload: PlanUpdate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    if_match: IfMatch = None,
+) -> PlanDetail:
+    policy.require_writer(principal)
+    plan = await service.update(plan_id, payload, if_match)
+    set_etag(response, plan.version)
+    return plan_detail(await service.contents(plan.id))
+
+
+@router.delete(
+    "/{plan_id}", name="plans_delete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 404, 409, 412)
+)
+async def delete_plan(
+    plan_id: uuid.UUID, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+) -> Response:
+    """Delete a draft; active and archived plans are kept (archive a plan with PATCH status=archived)."""
+    policy.require_writer(principal)
+    await service.delete(plan_id, if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{plan_id}/activate", name="plans_activate", responses=problems(403, 404, 409, 412))
+async def activate_plan(
+    plan_id: uuid.UUID, response: Response, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+) -> PlanDetail:
+    """Make this the account's active plan, archiving the one before. Refused with a 422 naming every
+    objective that is not SMART (owner, metric, target, due date within its horizon) and why."""
+    policy.require_writer(principal)
+    plan = await service.activate(plan_id, if_match)
+    set_etag(response, plan.version)
+    return plan_detail(await service.contents(plan.id))
+
+
+@router.get("/{plan_id}/objectives", name="objectives_list", responses=problems(404))
+async def list_objectives(plan_id: uuid.UUID, service: Service) -> Page[ObjectiveRead]:
+    return Page(items=[ObjectiveRead.model_validate(o) for o in await service.objectives(plan_id)], next_cursor=None)
+
+
+@router.post(
+    "/{plan_id}/objectives",
+    name="objectives_create",
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(403, 404, 409),
+)
+async def create_objective(
+    plan_id: uuid.UUID, payload: ObjectiveCreate, principal: CurrentPrincipal, service: Service
+) -> ObjectiveRead:
+    policy.require_writer(principal)
+    return ObjectiveRead.model_validate(await service.add_objective(plan_id, payload))
+
+
+@router.patch("/{plan_id}/objectives/{objective_id}", name="objectives_update", responses=problems(403, 404, 409))
+async def update_objective(
+    plan_id: uuid.UUID, objective_id: uuid.UUID, payload: ObjectiveUpdate, principal: CurrentPrincipal, service: Service
+) -> ObjectiveRead:
+    policy.require_writer(principal)
+    return ObjectiveRead.model_validate(await service.update_objective(plan_id, objective_id, payload))
+
+
+@router.delete(
+    "/{plan_id}/objectives/{objective_id}",
+    name="objectives_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 404, 409),
+)
+async def delete_objective(
+    plan_id: uuid.UUID, objective_id: uuid.UUID, principal: CurrentPrincipal, service: Service
+) -> Response:
+    """Refused while actions belong to the objective."""
+    policy.require_writer(principal)
+    await service.delete_objective(plan_id, objective_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{plan_id}/actions", name="actions_list", responses=problems(404))
+async def list_actions(plan_id: uuid.UUID, service: Service) -> Page[ActionRead]:
+    """By due date, undated last."""
+    return Page(items=[ActionRead.model_validate(a) for a in await service.actions(plan_id)], next_cursor=None)
+
+
+@router.post(
+    "/{plan_id}/actions", name="actions_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 404, 409)
+)
+async def create_action(
+    plan_id: uuid.UUID, payload: ActionCreate, principal: CurrentPrincipal, service: Service
+) -> ActionRead:
+    policy.require_writer(principal)
+    return ActionRead.model_validate(await service.add_action(plan_id, payload))
+
+
+@router.patch("/{plan_id}/actions/{action_id}", name="actions_update", responses=problems(403, 404, 409))
+async def update_action(
+    plan_id: uuid.UUID, action_id: uuid.UUID, payload: ActionUpdate, principal: CurrentPrincipal, service: Service
+) -> ActionRead:
+    policy.require_writer(principal)
+    return ActionRead.model_validate(await service.update_action(plan_id, action_id, payload))
+
+
+@router.delete(
+    "/{plan_id}/actions/{action_id}",
+    name="actions_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 404, 409),
+)
+async def delete_action(
+    plan_id: uuid.UUID, action_id: uuid.UUID, principal: CurrentPrincipal, service: Service
+) -> Response:
+    policy.require_writer(principal)
+    await service.delete_action(plan_id, action_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,181 @@
+"""Request and response bodies for plans, objectives and actions."""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field, PlainSerializer
+
+from app.kit.pagination import ListQuery
+from app.kit.schemas import ReadModel, WriteModel, text_field
+
+PlanStatus = Literal["draft", "active", "archived"]
+Horizon = Literal["short", "medium", "long"]
+ObjectiveStatus = Literal["open", "achieved", "missed", "cancelled"]
+ActionStatus = Literal["open", "in_progress", "done", "cancelled"]
+Title = text_field(300, min_length=1)
+Item = text_field(1000, min_length=1)
+Text = text_field(10000)
+Items = Annotated[list[Item], Field(default_factory=list, max_length=50)]
+Figure = Annotated[
+    Decimal,
+    Field(max_digits=18, decimal_places=2, allow_inf_nan=False),
+    PlainSerializer(float, return_type=float, when_used="json"),
+]
+
+
+class Business(WriteModel):
+    """What the customer is trying to do, and with what means."""
+
+    goals: Items
+    financial_situation: Text | None = None
+    current_initiatives: Items
+
+
+class Swot(WriteModel):
+    strengths: Items
+    weaknesses: Items
+    opportunities: Items
+    threats: Items
+
+
+class Competitor(WriteModel):
+    name: text_field(200, min_length=1)
+    position: Text | None = Field(default=None, description="Their place in the account: share, products.")
+    strengths: Items
+    weaknesses: Items
+    relationship_with_customer: Text | None = None
+
+
+class PlanCreate(WriteModel):
+    account_id: uuid.UUID
+    name: text_field(200, min_length=1)
+    period_start: date
+    period_end: date
+    business: Business = Field(default_factory=Business)
+    swot: Swot = Field(default_factory=Swot)
+    competitors: list[Competitor] = Field(default_factory=list, max_length=50)
+
+
+class PlanUpdate(WriteModel):
+    name: text_field(200, min_length=1) | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    business: Business | None = None
+    swot: Swot | None = None
+    competitors: list[Competitor] | None = Field(default=None, max_length=50)
+    status: Literal["archived"] | None = Field(default=None, description="Retire the plan; activate with /activate.")
+
+
+class ObjectiveCreate(WriteModel):
+    title: Title
+    horizon: Horizon
+    owner_id: uuid.UUID | None = None
+    metric: Title | None = None
+    baseline: Figure | None = None
+    target: Figure | None = None
+    current: Figure | None = None
+    due_date: date | None = None
+    status: ObjectiveStatus = "open"
+
+
+class ObjectiveUpdate(WriteModel):
+    title: Title | None = None
+    horizon: Horizon | None = None
+    owner_id: uuid.UUID | None = None
+    metric: Title | None = None
+    baseline: Figure | None = None
+    target: Figure | None = None
+    current: Figure | None = None
+    due_date: date | None = None
+    status: ObjectiveStatus | None = None
+
+
+class ActionCreate(WriteModel):
+    objective_id: uuid.UUID = Field(description="An objective of the same plan.")
+    title: Title
+    owner_id: uuid.UUID | None = None
+    due_date: date | None = None
+    status: ActionStatus = "open"
+    notes: Text | None = None
+
+
+class ActionUpdate(WriteModel):
+    objective_id: uuid.UUID | None = None
+    title: Title | None = None
+    owner_id: uuid.UUID | None = None
+    due_date: date | None = None
+    status: ActionStatus | None = None
+    notes: Text | None = None
+
+
+class Progress(ReadModel):
+    actions_done: int
+    actions_total: int
+    value_progress: float | None = Field(description="(current - baseline) / (target - baseline); 1 is the target.")
+
+
+class ActionRead(ReadModel):
+    id: uuid.UUID
+    version: int
+    plan_id: uuid.UUID
+    objective_id: uuid.UUID
+    title: str
+    owner_id: uuid.UUID | None
+    due_date: date | None
+    status: ActionStatus
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ObjectiveRead(ReadModel):
+    id: uuid.UUID
+    version: int
+    plan_id: uuid.UUID
+    title: str
+    horizon: Horizon
+    owner_id: uuid.UUID | None
+    metric: str | None
+    baseline: Figure | None
+    target: Figure | None
+    current: Figure | None
+    due_date: date | None
+    status: ObjectiveStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class ObjectiveWithProgress(ObjectiveRead):
+    progress: Progress
+
+
+class PlanRead(ReadModel):
+    id: uuid.UUID
+    version: int
+    account_id: uuid.UUID
+    name: str
+    period_start: date
+    period_end: date
+    status: PlanStatus
+    business: Business
+    swot: Swot
+    competitors: list[Competitor]
+    created_at: datetime
+    updated_at: datetime
+
+
+class PlanDetail(PlanRead):
+    objectives: list[ObjectiveWithProgress]
+    actions: list[ActionRead]
+
+
+PlanSort = Literal["period_start", "-period_start", "created_at", "-created_at", "updated_at", "-updated_at"]
+
+
+class PlanListQuery(ListQuery):
+    account_id: uuid.UUID | None = None
+    status: PlanStatus | None = None
+    updated_since: AwareDatetime | None = None
+    sort: PlanSort = "-period_start"

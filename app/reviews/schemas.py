@@ -1,0 +1,50 @@
+"""Request and response bodies for account reviews."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from app.kit.pagination import ListQuery
+from app.kit.schemas import ReadModel, WriteModel, text_field
+
+Text = text_field(10000)
+
+
+class ReviewCreate(WriteModel):
+    account_id: uuid.UUID
+    held_at: AwareDatetime = Field(description="When the review was held; not in the future.")
+    attendee_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100, description="Users who attended.")
+    summary: Text | None = None
+    decisions: Text | None = None
+
+
+class ReviewUpdate(WriteModel):
+    held_at: AwareDatetime | None = None
+    attendee_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
+    summary: Text | None = None
+    decisions: Text | None = None
+
+
+class ReviewRead(ReadModel):
+    id: uuid.UUID
+    version: int
+    account_id: uuid.UUID
+    held_at: datetime
+    attendee_ids: list[uuid.UUID]
+    summary: str | None
+    decisions: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+ReviewSort = Literal["held_at", "-held_at", "created_at", "-created_at", "updated_at", "-updated_at"]
+
+
+class ReviewListQuery(ListQuery):
+    account_id: uuid.UUID | None = None
+    held_from: AwareDatetime | None = None
+    held_to: AwareDatetime | None = None
+    updated_since: AwareDatetime | None = None
+    sort: ReviewSort = "-held_at"
