@@ -1,7 +1,6 @@
 """HTTP endpoints for accounts and their tier decisions."""
 
 import uuid
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -21,7 +20,7 @@ from app.accounts.service import AccountView
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.financials.service import margin
+from app.financials.service import as_float, margin
 from app.kit import idempotency
 from app.kit.concurrency import IfMatch, etag, set_etag
 from app.kit.errors import problems
@@ -36,10 +35,6 @@ Service = AccountServiceDep
 _COLUMNS = [field for field in AccountRead.model_fields if field in Account.__table__.columns]
 
 
-def _as_float(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
-
-
 def account_read(view: AccountView) -> AccountRead:
     account = view.account
     return AccountRead.model_validate(
@@ -51,7 +46,7 @@ def account_read(view: AccountView) -> AccountRead:
             "last_interaction_at": view.facts.last_interaction_at,
             "last_review_at": view.facts.last_review_at,
             "latest_annual_revenue": view.facts.latest_annual_revenue,
-            "margin": _as_float(margin(view.facts.latest_annual_revenue, view.facts.latest_annual_cost)),
+            "margin": as_float(margin(view.facts.latest_annual_revenue, view.facts.latest_annual_cost)),
             "score": view.score.score,
             "missing_criteria": list(view.score.missing_criteria),
             "tier_pending_review": view.tier_pending_review,

@@ -10,7 +10,7 @@ from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.financials.schemas import FinancialRead, FinancialWrite, Period
-from app.financials.service import FinancialService, margin
+from app.financials.service import FinancialService, as_float, margin
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import ListQuery, Page, PageRequest
@@ -32,7 +32,7 @@ def financial_read(record: Financial) -> FinancialRead:
     return FinancialRead.model_validate(
         {
             **{field: getattr(record, field) for field in FinancialRead.model_fields if field != "margin"},
-            "margin": margin(record.revenue, record.cost_to_serve),
+            "margin": as_float(margin(record.revenue, record.cost_to_serve)),
         }
     )
 

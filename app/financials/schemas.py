@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Path
@@ -26,7 +25,7 @@ class FinancialRead(ReadModel):
     quarter: int | None
     revenue: Money
     cost_to_serve: Money | None
-    margin: Decimal | None = Field(description="(revenue - cost_to_serve) / revenue, 4 places; null without both.")
+    margin: float | None = Field(description="(revenue - cost_to_serve) / revenue, 4 places; null without both.")
     version: int
     created_at: datetime
     updated_at: datetime

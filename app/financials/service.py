@@ -21,6 +21,10 @@ def margin(revenue: Decimal | None, cost_to_serve: Decimal | None) -> Decimal | 
     return ((revenue - cost_to_serve) / revenue).quantize(_FOUR_PLACES)
 
 
+def as_float(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
 def parse_period(period: str) -> tuple[int, int | None]:
     year, _, quarter = period.partition("-Q")
     return int(year), int(quarter) if quarter else None
