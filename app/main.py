@@ -24,6 +24,8 @@ from app.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from app.measurements.router import router as measurements_router
 from app.opportunities.router import router as opportunities_router
 from app.plans.router import router as plans_router
+from app.reports.router import account_router as account_report_router
+from app.reports.router import router as reports_router
 from app.reviews.router import router as reviews_router
 from app.rules_config.router import router as rules_router
 from app.system.router import router as system_router
@@ -90,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reviews_router)
     app.include_router(financials_router)
     app.include_router(measurements_router)
+    app.include_router(reports_router)
+    app.include_router(account_report_router)
     app.include_router(audit_router)
     app.include_router(rules_router)
     return app

@@ -24,3 +24,62 @@ def assert_problem(response, status, *, error_locs=None):
     if error_locs is not None:
         assert [tuple(error["loc"]) for error in body["errors"]] == [tuple(loc) for loc in error_locs]
     return body
+
+
+async def make_healthy(client, account_id, owner_id):
+    """Give an account what keeps its health green: an engaged decision maker who supports us, a
+    recent interaction, and an active plan (which a key account needs)."""
+    from datetime import UTC, date, datetime, timedelta
+
+    contact = await client.post(
+        "/v1/contacts",
+        json={
+            "account_id": account_id,
+            "first_name": "Dana",
+            "last_name": "Decider",
+            "buying_roles": ["decision_maker"],
+            "attitude": "supporter",
+            "influence": "high",
+            "relationship_strength": "strong",
+        },
+    )
+    assert contact.status_code == 201, contact.text
+    met = await client.post(
+        "/v1/interactions",
+        json={
+            "account_id": account_id,
+            "type": "meeting",
+            "purpose": "relationship",
+            "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+            "contact_ids": [contact.json()["id"]],
+        },
+    )
+    assert met.status_code == 201, met.text
+    today = date.today()
+    plan = (
+        await client.post(
+            "/v1/plans",
+            json={
+                "account_id": account_id,
+                "name": "Healthy plan",
+                "period_start": today.isoformat(),
+                "period_end": (today + timedelta(days=365)).isoformat(),
+            },
+        )
+    ).json()
+    await client.post(
+        f"/v1/plans/{plan['id']}/objectives",
+        json={
+            "title": "Keep them",
+            "horizon": "short",
+            "owner_id": str(owner_id),
+            "metric": "renewal",
+            "target": 1,
+            "due_date": (today + timedelta(days=30)).isoformat(),
+        },
+    )
+    activated = await client.post(f"/v1/plans/{plan['id']}/activate")
+    assert activated.status_code == 200, activated.text
+    account = (await client.get(f"/v1/accounts/{account_id}")).json()
+    assert account["health"] == {"status": "green", "signals": []}, account["health"]
+    return account

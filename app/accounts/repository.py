@@ -7,14 +7,26 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, func, select
-from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
+from sqlalchemy import ColumnElement, Select, Text, and_, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
-from app.models import Account, AccountTeamMember, Financial, Interaction, Review, TierChange, User
+from app.kit.pagination import PageRequest, SortKey, apply_keyset, encode_cursor, split_page
+from app.models import (
+    Account,
+    AccountTeamMember,
+    Contact,
+    Financial,
+    Interaction,
+    Measurement,
+    Plan,
+    Review,
+    TierChange,
+    User,
+)
 from app.models.accounts import UNSCORED
+from app.rules.health import RevenuePeriod
 
 SORT_KEYS: dict[str, SortKey] = {
     "name": SortKey(Account.name, "str"),
@@ -40,6 +52,12 @@ def _with_people(statement: Select[Any]) -> Select[Any]:
     return statement.options(joinedload(Account.owner), joinedload(Account.executive_sponsor))
 
 
+KEY_BUYING_ROLES = ["decision_maker", "economic_buyer"]
+SUPPORTIVE = ("champion", "supporter")
+# Enough measurements for the longest trend the rules can ask for (engagement_declining_count <= 10).
+MEASUREMENTS_NEEDED = 10
+
+
 @dataclass(frozen=True)
 class AccountFacts:
     """Inputs of the rules that live outside the account row."""
@@ -49,6 +67,15 @@ class AccountFacts:
     last_review_at: datetime | None = None
     latest_annual_revenue: Decimal | None = None
     latest_annual_cost: Decimal | None = None
+    previous_annual_revenue: Decimal | None = None
+    revenue_periods: tuple[RevenuePeriod, ...] = ()
+    decision_maker_engaged_at: datetime | None = None
+    has_champion_or_supporter: bool = False
+    has_influential_opponent: bool = False
+    key_contact_left_at: datetime | None = None
+    engagement_values: tuple[Decimal, ...] = ()
+    latest_improvement: Decimal | None = None
+    has_active_plan: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,23 +145,130 @@ class AccountRepository:
             select(Interaction.account_id, func.max(Interaction.occurred_at)), Interaction, ids
         )
         last_reviews = await self._grouped(select(Review.account_id, func.max(Review.held_at)), Review, ids)
-        latest_years = await self.session.execute(
-            select(Financial.account_id, Financial.revenue, Financial.cost_to_serve)
-            .where(Financial.account_id.in_(ids), Financial.quarter.is_(None))
-            .order_by(Financial.account_id, Financial.year.desc())
-            .ext(distinct_on(Financial.account_id))
+        active_plans = await self._grouped(
+            select(Plan.account_id, func.count()).where(Plan.status == "active"), Plan, ids
         )
-        annual = {account_id: (revenue, cost) for account_id, revenue, cost in latest_years}
-        return {
-            account_id: AccountFacts(
+        people = await self._people_facts(ids)
+        engaged = await self._decision_makers_engaged(ids)
+        revenue = await self._revenue_periods(ids)
+        measured = await self._recent_measurements(ids)
+        facts = {}
+        for account_id in ids:
+            periods = revenue.get(account_id, [])
+            latest_year = next((period for period in periods if period[1] is None), None)
+            supportive, opponent, key_left = people.get(account_id, (False, False, None))
+            engagement = measured.get((account_id, "engagement"), [])
+            improvement = measured.get((account_id, "improvement"), [])
+            facts[account_id] = AccountFacts(
                 team_size=team_sizes.get(account_id, 0),
                 last_interaction_at=last_interactions.get(account_id),
                 last_review_at=last_reviews.get(account_id),
-                latest_annual_revenue=annual.get(account_id, (None, None))[0],
-                latest_annual_cost=annual.get(account_id, (None, None))[1],
+                latest_annual_revenue=latest_year[2] if latest_year else None,
+                latest_annual_cost=latest_year[3] if latest_year else None,
+                previous_annual_revenue=next(
+                    (p[2] for p in periods if latest_year and p[1] is None and p[0] == latest_year[0] - 1), None
+                ),
+                revenue_periods=tuple(RevenuePeriod(year, quarter, amount) for year, quarter, amount, _ in periods),
+                decision_maker_engaged_at=engaged.get(account_id),
+                has_champion_or_supporter=bool(supportive),
+                has_influential_opponent=bool(opponent),
+                key_contact_left_at=key_left,
+                engagement_values=tuple(engagement),
+                latest_improvement=improvement[0] if improvement else None,
+                has_active_plan=account_id in active_plans,
             )
-            for account_id in ids
-        }
+        return facts
+
+    async def _people_facts(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[bool, bool, datetime | None]]:
+        active = Contact.status == "active"
+        key_person = or_(Contact.buying_roles.overlap(KEY_BUYING_ROLES), Contact.attitude == "champion")
+        statement = (
+            select(
+                Contact.account_id,
+                func.bool_or(and_(active, Contact.attitude.in_(SUPPORTIVE))),
+                func.bool_or(and_(active, Contact.attitude == "opponent", Contact.influence == "high")),
+                func.max(Contact.left_at).filter(and_(Contact.status == "left", key_person)),
+            )
+            .where(Contact.account_id.in_(ids))
+            .group_by(Contact.account_id)
+        )
+        return {row[0]: (row[1], row[2], row[3]) for row in await self.session.execute(statement)}
+
+    async def _decision_makers_engaged(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, datetime]:
+        """When an active decision maker last took part in an interaction, per account."""
+        statement = (
+            select(Contact.account_id, func.max(Interaction.occurred_at))
+            .join(
+                Interaction,
+                and_(
+                    Interaction.account_id == Contact.account_id, Interaction.contact_ids.contains(array([Contact.id]))
+                ),
+            )
+            .where(
+                Contact.account_id.in_(ids),
+                Contact.status == "active",
+                Contact.buying_roles.contains(["decision_maker"]),
+            )
+            .group_by(Contact.account_id)
+        )
+        return {account_id: at for account_id, at in await self.session.execute(statement)}
+
+    async def _revenue_periods(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[tuple]]:
+        """The two latest years and the two latest quarters of each account, newest first."""
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=(Financial.account_id, Financial.quarter.is_(None)),
+                order_by=(Financial.year.desc(), Financial.quarter.desc().nulls_last()),
+            )
+            .label("rank")
+        )
+        ranked = (
+            select(
+                Financial.account_id,
+                Financial.year,
+                Financial.quarter,
+                Financial.revenue,
+                Financial.cost_to_serve,
+                rank,
+            )
+            .where(Financial.account_id.in_(ids))
+            .subquery()
+        )
+        statement = (
+            select(ranked.c.account_id, ranked.c.year, ranked.c.quarter, ranked.c.revenue, ranked.c.cost_to_serve)
+            .where(ranked.c.rank <= 2)
+            .order_by(ranked.c.account_id, ranked.c.year.desc(), ranked.c.quarter.desc().nulls_first())
+        )
+        periods: dict[uuid.UUID, list[tuple]] = {}
+        for account_id, year, quarter, revenue, cost in await self.session.execute(statement):
+            periods.setdefault(account_id, []).append((year, quarter, revenue, cost))
+        return periods
+
+    async def _recent_measurements(self, ids: list[uuid.UUID]) -> dict[tuple[uuid.UUID, str], list[Decimal]]:
+        """The newest engagement and improvement values of each account, newest first."""
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=(Measurement.account_id, Measurement.kind),
+                order_by=(Measurement.measured_at.desc(), Measurement.created_at.desc()),
+            )
+            .label("rank")
+        )
+        ranked = (
+            select(Measurement.account_id, Measurement.kind, Measurement.value, Measurement.measured_at, rank)
+            .where(Measurement.account_id.in_(ids), Measurement.kind.in_(("engagement", "improvement")))
+            .subquery()
+        )
+        statement = (
+            select(ranked.c.account_id, ranked.c.kind, ranked.c.value)
+            .where(ranked.c.rank <= MEASUREMENTS_NEEDED)
+            .order_by(ranked.c.account_id, ranked.c.kind, ranked.c.rank)
+        )
+        values: dict[tuple[uuid.UUID, str], list[Decimal]] = {}
+        for account_id, kind, value in await self.session.execute(statement):
+            values.setdefault((account_id, kind), []).append(value)
+        return values
 
     async def _grouped(self, statement: Select[Any], model: type, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
         grouped = statement.where(model.account_id.in_(ids)).group_by(model.account_id)
@@ -168,6 +302,9 @@ class AccountRepository:
         statement = apply_keyset(_with_people(select(Account)).where(*conditions), page, key, Account.id)
         rows = (await self.session.execute(statement)).unique().scalars().all()
         return split_page(rows, page, lambda a: sort_value(a, page.field), key.kind, lambda a: a.id)
+
+    def cursor_after(self, account: Account, page: PageRequest) -> str:
+        return encode_cursor(page.sort, sort_value(account, page.field), SORT_KEYS[page.field].kind, account.id)
 
     async def ancestry_contains(self, start_id: uuid.UUID, target_id: uuid.UUID) -> bool:
         """Whether ``target_id`` is ``start_id`` or one of its ancestors, following parent links up."""

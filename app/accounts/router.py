@@ -16,7 +16,7 @@ from app.accounts.schemas import (
     TierChangeRead,
     TierDecisionCreate,
 )
-from app.accounts.service import AccountView
+from app.accounts.service import AccountView, ViewFilter
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
@@ -50,6 +50,12 @@ def account_read(view: AccountView) -> AccountRead:
             "score": view.score.score,
             "missing_criteria": list(view.score.missing_criteria),
             "tier_pending_review": view.tier_pending_review,
+            "health": {
+                "status": view.health.status,
+                "signals": [vars(signal) for signal in view.health.signals],
+            },
+            "promotion_candidate": view.promotion.candidate,
+            "promotion_reasons": list(view.promotion.reasons),
             "cadence": {
                 "name": view.cadence.name,
                 "days": view.cadence.days,
@@ -64,8 +70,12 @@ def account_read(view: AccountView) -> AccountRead:
 
 @router.get("", name="accounts_list", responses=problems(422))
 async def list_accounts(query: Annotated[AccountListQuery, Query()], service: Service) -> Page[AccountRead]:
-    filters = AccountFilters(**query.model_dump(exclude=set(ListQuery.model_fields) | {"sort"}))
-    views, next_cursor = await service.list_page(filters, PageRequest(query.sort, query.limit, query.cursor))
+    judged_fields = set(ViewFilter.__dataclass_fields__)
+    filters = AccountFilters(**query.model_dump(exclude=set(ListQuery.model_fields) | {"sort"} | judged_fields))
+    judged = ViewFilter(**query.model_dump(include=judged_fields))
+    has_judged = any(value is not None for value in vars(judged).values())
+    page = PageRequest(query.sort, query.limit, query.cursor)
+    views, next_cursor = await service.list_page(filters, page, judged if has_judged else None)
     return Page(items=[account_read(view) for view in views], next_cursor=next_cursor)
 
 

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, PlainSerializer, StrictInt
 
@@ -72,6 +72,31 @@ class CadenceRead(ReadModel):
     adjustments: list[CadenceAdjustmentRead]
 
 
+SignalCode = Literal[
+    "no_recent_interaction",
+    "no_decision_maker_engaged",
+    "no_champion",
+    "influential_opponent",
+    "revenue_decline",
+    "engagement_declining",
+    "low_improvement_score",
+    "key_contact_left",
+    "no_active_plan",
+]
+
+
+class SignalRead(ReadModel):
+    code: SignalCode
+    severity: Literal["amber", "red"]
+    message: str
+    figures: dict[str, Any] = Field(description="The numbers behind the signal (days, percent, ...).")
+
+
+class HealthRead(ReadModel):
+    status: Literal["green", "amber", "red"]
+    signals: list[SignalRead]
+
+
 class AccountRead(ReadModel):
     id: uuid.UUID
     version: int
@@ -104,6 +129,9 @@ class AccountRead(ReadModel):
     tier: Tier | None
     tier_pending_review: bool = Field(description="The computed tier is lower and awaits a manager's decision.")
     tier_assigned_at: datetime | None
+    health: HealthRead
+    promotion_candidate: bool = Field(description="A mid or small account growing fast, or computed above its tier.")
+    promotion_reasons: list[str]
     cadence: CadenceRead
     next_review_due: date
     review_overdue: bool
@@ -146,4 +174,8 @@ class AccountListQuery(ListQuery):
     q: text_field(200, min_length=1) | None = Field(default=None, description="Name contains, case-insensitive.")
     updated_since: AwareDatetime | None = Field(default=None, description="Changed at or after this time.")
     archived: bool = Field(default=False, description="List archived accounts instead of live ones.")
+    health: Literal["green", "amber", "red"] | None = None
+    signal: SignalCode | None = Field(default=None, description="Accounts showing this early-warning signal.")
+    promotion_candidate: bool | None = None
+    review_overdue: bool | None = None
     sort: AccountSort = "name"

@@ -18,6 +18,8 @@ from app.kit.pagination import PageRequest
 from app.models import Account, TierChange
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
 from app.rules.config import RulesConfig
+from app.rules.health import Health, HealthFacts, compute_health
+from app.rules.promotion import PromotionCandidacy, promotion_candidacy
 from app.rules.score import ScoreResult, compute_score
 from app.rules.tiers import (
     TierDecisionRefused,
@@ -30,6 +32,7 @@ from app.rules.tiers import (
 )
 
 REEVALUATION_BATCH = 1000
+SCAN_BATCH = 200
 _NOT_A_CRITERION = "not a criterion of the rules in force"
 
 
@@ -41,9 +44,30 @@ class AccountView:
     facts: AccountFacts
     score: ScoreResult
     tier_pending_review: bool
+    health: Health
+    promotion: PromotionCandidacy
     cadence: CadenceResult
     next_review_due: date
     review_overdue: bool
+
+
+@dataclass(frozen=True)
+class ViewFilter:
+    """Conditions on the computed view; each one given must hold."""
+
+    health: str | None = None
+    signal: str | None = None
+    promotion_candidate: bool | None = None
+    review_overdue: bool | None = None
+
+    def keeps(self, view: AccountView) -> bool:
+        if self.health is not None and view.health.status != self.health:
+            return False
+        if self.signal is not None and all(signal.code != self.signal for signal in view.health.signals):
+            return False
+        if self.promotion_candidate is not None and view.promotion.candidate != self.promotion_candidate:
+            return False
+        return self.review_overdue is None or view.review_overdue == self.review_overdue
 
 
 def _tier_state(account: Account) -> TierState:
@@ -64,8 +88,29 @@ class AccountService:
 
     def _view(self, account: Account, facts: AccountFacts) -> AccountView:
         score = compute_score(account.scores, self.rules.criteria)
+        health = compute_health(
+            HealthFacts(
+                tier=account.tier,
+                created_at=account.created_at,
+                last_interaction_at=facts.last_interaction_at,
+                decision_maker_engaged_at=facts.decision_maker_engaged_at,
+                has_champion_or_supporter=facts.has_champion_or_supporter,
+                has_influential_opponent=facts.has_influential_opponent,
+                revenue_periods=facts.revenue_periods,
+                engagement_values=facts.engagement_values,
+                latest_improvement=facts.latest_improvement,
+                key_contact_left_at=facts.key_contact_left_at,
+                has_active_plan=facts.has_active_plan,
+            ),
+            self.rules,
+            self.now,
+        )
         cadence = compute_cadence(
-            account.tier, self.rules, team_size=facts.team_size, annual_revenue=facts.latest_annual_revenue
+            account.tier,
+            self.rules,
+            health=health.status,
+            team_size=facts.team_size,
+            annual_revenue=facts.latest_annual_revenue,
         )
         due = next_review_due(
             cadence.days,
@@ -78,6 +123,14 @@ class AccountService:
             facts=facts,
             score=score,
             tier_pending_review=pending_demotion_review(_tier_state(account)),
+            health=health,
+            promotion=promotion_candidacy(
+                account.tier,
+                account.computed_tier,
+                facts.latest_annual_revenue,
+                facts.previous_annual_revenue,
+                self.rules,
+            ),
             cadence=cadence,
             next_review_due=due,
             review_overdue=review_overdue(due, self.now.date()),
@@ -98,9 +151,31 @@ class AccountService:
             raise NotFound(f"No account with id {account_id}.")
         return account
 
-    async def list_page(self, filters: AccountFilters, page: PageRequest) -> tuple[list[AccountView], str | None]:
-        accounts, next_cursor = await self.repository.list_page(filters, page, self.visibility)
-        return await self.views(accounts), next_cursor
+    async def list_page(
+        self, filters: AccountFilters, page: PageRequest, judged: ViewFilter | None = None
+    ) -> tuple[list[AccountView], str | None]:
+        """A page of accounts with their computed view.
+
+        ``judged`` filters on what is computed at the moment of the request (health, signals,
+        promotion), which no index can hold: the list is walked in batches, in the requested order,
+        until the page is full; the cursor then points after the last account returned.
+        """
+        if judged is None:
+            accounts, next_cursor = await self.repository.list_page(filters, page, self.visibility)
+            return await self.views(accounts), next_cursor
+        kept: list[AccountView] = []
+        cursor = page.cursor
+        while True:
+            batch = PageRequest(page.sort, max(page.limit, SCAN_BATCH), cursor)
+            accounts, cursor = await self.repository.list_page(filters, batch, self.visibility)
+            for view in await self.views(accounts):
+                if judged.keeps(view):
+                    kept.append(view)
+                    if len(kept) == page.limit:
+                        last = view.account
+                        return kept, self.repository.cursor_after(last, page)
+            if cursor is None:
+                return kept, None
 
     # --- writing -------------------------------------------------------------------------------
 

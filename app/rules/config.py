@@ -18,7 +18,7 @@ def _as_json_number(value: Decimal) -> int | float:
 
 
 # Weights and thresholds are exact decimals inside and plain JSON numbers outside.
-Number = Annotated[Decimal, PlainSerializer(_as_json_number, return_type=float, when_used="json")]
+Number = Annotated[Decimal, PlainSerializer(_as_json_number, return_type=int | float, when_used="json")]
 CriterionKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Label = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
 
@@ -103,6 +103,57 @@ class PlanHorizons(_Strict):
         return self
 
 
+Days = Annotated[int, Field(ge=1, le=3660)]
+
+
+class InteractionLimits(_Strict):
+    """Days without an interaction before the signal turns amber, then red."""
+
+    amber: Days
+    red: Days
+
+    @model_validator(mode="after")
+    def _amber_before_red(self) -> "InteractionLimits":
+        if self.amber >= self.red:
+            raise ValueError("the amber limit must be below the red limit")
+        return self
+
+
+class HealthLimits(_Strict):
+    """The numbers behind the early-warning signals."""
+
+    no_recent_interaction: dict[Literal["key", "mid", "small", "none"], InteractionLimits] = Field(
+        default_factory=lambda: {
+            "key": InteractionLimits(amber=30, red=60),
+            "mid": InteractionLimits(amber=60, red=120),
+            "small": InteractionLimits(amber=120, red=240),
+            "none": InteractionLimits(amber=120, red=240),
+        }
+    )
+    decision_maker_window_days: Days = 90
+    key_contact_left_window_days: Days = 90
+    revenue_decline_amber_percent: Annotated[Number, Field(gt=0, le=100)] = Decimal(10)
+    revenue_decline_red_percent: Annotated[Number, Field(gt=0, le=100)] = Decimal(25)
+    engagement_declining_count: Annotated[int, Field(ge=2, le=10)] = 3
+    low_improvement_below: Annotated[Number, Field(gt=0, le=10)] = Decimal(5)
+    red_when_ambers: Annotated[int, Field(ge=1, le=9)] = 3
+
+    @model_validator(mode="after")
+    def _complete_and_ordered(self) -> "HealthLimits":
+        missing = {"key", "mid", "small", "none"} - set(self.no_recent_interaction)
+        if missing:
+            raise ValueError(f"no_recent_interaction needs limits for {', '.join(sorted(missing))}")
+        if self.revenue_decline_amber_percent >= self.revenue_decline_red_percent:
+            raise ValueError("the amber revenue decline must be below the red one")
+        return self
+
+
+class PromotionRules(_Strict):
+    """When a regular account is flagged as a promotion candidate."""
+
+    revenue_growth_percent: Annotated[Number, Field(gt=0, le=1000)] = Decimal(30)
+
+
 class RulesDocument(_Strict):
     """The whole configuration an admin can replace (``PUT /v1/rules``)."""
 
@@ -114,6 +165,8 @@ class RulesDocument(_Strict):
     # Sections added after the first release default, so earlier documents stay valid.
     stage_probabilities: StageProbabilities = StageProbabilities()
     plan_horizons: PlanHorizons = PlanHorizons()
+    health: HealthLimits = HealthLimits()
+    promotion: PromotionRules = PromotionRules()
 
     @field_validator("criteria")
     @classmethod

@@ -4,11 +4,21 @@ from datetime import date, timedelta
 
 from sqlalchemy import text
 
-from tests.factories import KEY_SCORES, SIXTY_SCORES, SMALL_SCORES, assert_problem, create_account
+from tests.factories import KEY_SCORES, SIXTY_SCORES, SMALL_SCORES, assert_problem, create_account, make_healthy
 
 
-async def test_product_example_scores_77_key_monthly(client):
+async def test_product_example_scores_77_key_monthly(client, users):
     account = await create_account(client, scores=KEY_SCORES)
+    # A brand-new key account knows nobody and has no plan: three ambers make it red, two steps.
+    assert account["health"]["status"] == "red"
+    assert {s["code"] for s in account["health"]["signals"]} == {
+        "no_decision_maker_engaged",
+        "no_champion",
+        "no_active_plan",
+    }
+    assert (account["cadence"]["base"], account["cadence"]["name"]) == ("monthly", "weekly")
+    assert [a["code"] for a in account["cadence"]["adjustments"]] == ["health_red"]
+    account = await make_healthy(client, account["id"], users["kam"].id)
     assert account["score"] == 77.0
     assert account["computed_tier"] == "key"
     assert account["tier"] == "key"
@@ -21,8 +31,9 @@ async def test_product_example_scores_77_key_monthly(client):
     assert account["review_overdue"] is False
 
 
-async def test_lowering_to_60_keeps_key_pending_until_a_tier_decision(client):
+async def test_lowering_to_60_keeps_key_pending_until_a_tier_decision(client, users):
     account = await create_account(client, scores=KEY_SCORES)
+    await make_healthy(client, account["id"], users["kam"].id)
     response = await client.patch(f"/v1/accounts/{account['id']}", json={"scores": SIXTY_SCORES})
     assert response.status_code == 200
     lowered = response.json()
@@ -114,12 +125,14 @@ async def test_an_account_missing_criteria_has_no_score_no_tier_and_a_quarterly_
     assert account["score"] is None
     assert account["missing_criteria"] == ["revenue_potential", "relationship", "strategic_fit", "influence"]
     assert (account["computed_tier"], account["tier"], account["tier_assigned_at"]) == (None, None, None)
-    assert account["cadence"]["name"] == "quarterly"
-    assert account["next_review_due"] == (date.fromisoformat(account["created_at"][:10]) + timedelta(90)).isoformat()
+    assert account["cadence"]["base"] == "quarterly"
+    days = account["cadence"]["days"]
+    assert account["next_review_due"] == (date.fromisoformat(account["created_at"][:10]) + timedelta(days)).isoformat()
 
 
-async def test_a_review_is_overdue_once_the_due_date_has_passed(client, connection):
+async def test_a_review_is_overdue_once_the_due_date_has_passed(client, connection, users):
     account = await create_account(client, scores=KEY_SCORES)
+    await make_healthy(client, account["id"], users["kam"].id)
     await connection.execute(
         text("UPDATE accounts SET tier_assigned_at = now() - interval '31 days' WHERE id = :id"), {"id": account["id"]}
     )

@@ -45,7 +45,7 @@ async def test_lower_thresholds_promote_at_once_and_the_promotion_is_recorded(cl
     assert (await client.put("/v1/rules", json=document)).status_code == 200
 
     after = (await client.get(f"/v1/accounts/{account['id']}")).json()
-    assert (after["computed_tier"], after["tier"], after["cadence"]["name"]) == ("key", "key", "monthly")
+    assert (after["computed_tier"], after["tier"], after["cadence"]["base"]) == ("key", "key", "monthly")
     assert after["version"] == account["version"] + 1
     history = (await client.get(f"/v1/accounts/{account['id']}/tier-decisions")).json()["items"]
     assert [(c["kind"], c["to_tier"], c["score"]) for c in history] == [

@@ -1,7 +1,7 @@
 """Account teams, and how a large team makes the review cadence more frequent."""
 
 from app.models import User
-from tests.factories import KEY_SCORES, assert_problem, create_account
+from tests.factories import KEY_SCORES, assert_problem, create_account, make_healthy
 
 
 async def test_members_are_added_listed_changed_and_removed(client, users):
@@ -35,8 +35,9 @@ async def test_team_errors(client, users, session_factory):
     assert_problem(await client.post(url, json={"user_id": str(users["manager"].id), "team_role": "sales"}), 409)
 
 
-async def test_a_team_of_five_makes_the_cadence_one_step_more_frequent(client, session_factory):
+async def test_a_team_of_five_makes_the_cadence_one_step_more_frequent(client, session_factory, users):
     account = await create_account(client, scores=KEY_SCORES)
+    await make_healthy(client, account["id"], users["kam"].id)
     url = f"/v1/accounts/{account['id']}/team"
     async with session_factory() as session:
         people = [User(email=f"member{i}@example.com", name=f"Member {i}", role="kam") for i in range(5)]

@@ -12,7 +12,7 @@ def days_ago(days):
 async def test_an_account_through_its_lifecycle(client, users):
     account = await create_account(client, name="Globex", scores=KEY_SCORES)
     account_id = account["id"]
-    assert account["cadence"]["name"] == "monthly"
+    assert account["cadence"]["base"] == "monthly"
 
     # Understand: the people and the decision chain.
     async def contact(first, **fields):
@@ -181,7 +181,9 @@ async def test_an_account_through_its_lifecycle(client, users):
     )
     assert review.status_code == 201
     after_review = (await client.get(f"/v1/accounts/{account_id}")).json()
-    assert after_review["next_review_due"] == (held.date() + timedelta(days=30)).isoformat()
+    assert (
+        after_review["next_review_due"] == (held.date() + timedelta(days=after_review["cadence"]["days"])).isoformat()
+    )
     assert after_review["next_review_due"] < due_before  # counted from yesterday's review, not today's tier
     assert after_review["last_review_at"] == review.json()["held_at"]
 
@@ -190,13 +192,22 @@ async def test_an_account_through_its_lifecycle(client, users):
         f"/v1/accounts/{account_id}/financials/2025", json={"revenue": "900000.00", "cost_to_serve": "600000.00"}
     )
     assert put.status_code == 201
-    assert (await client.get(f"/v1/accounts/{account_id}")).json()["cadence"]["name"] == "monthly"
+    # The CFO, a high-influence opponent, keeps the account amber: one step from monthly.
+    before = (await client.get(f"/v1/accounts/{account_id}")).json()
+    assert (before["health"]["status"], [s["code"] for s in before["health"]["signals"]]) == (
+        "amber",
+        ["influential_opponent"],
+    )
+    assert (before["cadence"]["name"], [a["code"] for a in before["cadence"]["adjustments"]]) == (
+        "biweekly",
+        ["health_amber"],
+    )
     await client.put(
         f"/v1/accounts/{account_id}/financials/2026", json={"revenue": "1200000.00", "cost_to_serve": "900000.00"}
     )
     high = (await client.get(f"/v1/accounts/{account_id}")).json()
     assert (high["latest_annual_revenue"], high["margin"]) == ("1200000.00", 0.25)
     assert (high["cadence"]["name"], [a["code"] for a in high["cadence"]["adjustments"]]) == (
-        "biweekly",
-        ["high_value"],
+        "weekly",
+        ["health_amber", "high_value"],
     )

@@ -53,7 +53,8 @@ async def test_the_latest_review_sets_the_next_review_and_future_reviews_are_ref
     await client.post("/v1/reviews", json={"account_id": account["id"], "held_at": ago(40)})
     overdue = (await client.get(f"/v1/accounts/{account['id']}")).json()
     assert overdue["review_overdue"] is True
-    assert overdue["next_review_due"] == (datetime.now(UTC).date() - timedelta(days=10)).isoformat()
+    held = datetime.now(UTC).date() - timedelta(days=40)
+    assert overdue["next_review_due"] == (held + timedelta(days=overdue["cadence"]["days"])).isoformat()
     latest = (
         await client.post(
             "/v1/reviews",

@@ -1,0 +1,244 @@
+"""The operating report of one account: seven sections to take into a review meeting, as JSON or Markdown."""
+
+import uuid
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from app.accounts.service import AccountService
+from app.models import AccountTeamMember, Action, Contact, Financial, Interaction, Objective, Opportunity, Plan, Review
+from app.rules.opportunities import CLOSED_STAGES, effective_probability, weighted_amount
+from app.rules.plans import value_progress
+
+TREND_YEARS = 3
+
+
+def _money(value: Decimal | None) -> str | None:
+    return f"{value:.2f}" if value is not None else None
+
+
+async def operating_report(
+    session: AsyncSession, accounts: AccountService, account_id: uuid.UUID, start: date, end: date
+) -> dict[str, Any]:
+    account = await accounts.get(account_id)
+    view = await accounts.view(account)
+    tz = accounts.now.tzinfo
+    since, until = datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
+
+    async def rows(statement):
+        return (await session.execute(statement)).scalars().all()
+
+    years = await rows(
+        select(Financial)
+        .where(Financial.account_id == account_id, Financial.quarter.is_(None))
+        .order_by(Financial.year.desc())
+        .limit(TREND_YEARS)
+    )
+    interactions = await rows(
+        select(Interaction)
+        .where(Interaction.account_id == account_id, Interaction.occurred_at >= since, Interaction.occurred_at < until)
+        .order_by(Interaction.occurred_at.desc())
+    )
+    reviews = await rows(
+        select(Review)
+        .where(Review.account_id == account_id, Review.held_at >= since, Review.held_at < until)
+        .order_by(Review.held_at.desc())
+    )
+    opportunities = await rows(select(Opportunity).where(Opportunity.account_id == account_id))
+    left = await rows(
+        select(Contact)
+        .where(
+            Contact.account_id == account_id,
+            Contact.status == "left",
+            Contact.left_at >= since,
+            Contact.left_at < until,
+        )
+        .order_by(Contact.left_at.desc())
+    )
+    plan = (
+        await session.execute(select(Plan).where(Plan.account_id == account_id, Plan.status == "active"))
+    ).scalar_one_or_none()
+    objectives = (
+        await rows(select(Objective).where(Objective.plan_id == plan.id).order_by(Objective.created_at)) if plan else []
+    )
+    actions = await rows(select(Action).where(Action.plan_id == plan.id)) if plan else []
+    members = await rows(
+        select(AccountTeamMember)
+        .options(joinedload(AccountTeamMember.user))
+        .where(AccountTeamMember.account_id == account_id)
+        .order_by(AccountTeamMember.created_at)
+    )
+    follow_ups = await rows(
+        select(Interaction)
+        .where(Interaction.account_id == account_id, Interaction.next_contact_at >= accounts.now)
+        .order_by(Interaction.next_contact_at)
+    )
+
+    rules = accounts.rules
+    open_deals = [o for o in opportunities if o.stage not in CLOSED_STAGES]
+    lost = [o for o in opportunities if o.stage == "closed_lost" and o.closed_at and since <= o.closed_at < until]
+    weighted = sum(
+        (weighted_amount(o.amount, effective_probability(o.stage, o.probability, rules)) for o in open_deals),
+        Decimal(0),
+    )
+    decline = next((s for s in view.health.signals if s.code == "revenue_decline"), None)
+    person = lambda user: {"id": user.id, "name": user.name, "email": user.email} if user else None  # noqa: E731
+    competitor_names = sorted({name for o in opportunities for name in o.competitors})
+
+    return {
+        "account": {"id": account.id, "name": account.name, "industry": account.industry, "region": account.region},
+        "period": {"from": start, "to": end},
+        "overall": {
+            "tier": account.tier,
+            "computed_tier": account.computed_tier,
+            "score": view.score.score,
+            "tier_pending_review": view.tier_pending_review,
+            "health": {"status": view.health.status, "signals": [vars(s) for s in view.health.signals]},
+            "revenue_trend": [{"period": f.period, "revenue": _money(f.revenue)} for f in reversed(years)],
+            "latest_annual_revenue": _money(view.facts.latest_annual_revenue),
+            "promotion_candidate": view.promotion.candidate,
+        },
+        "maintenance": {
+            "interactions": len(interactions),
+            "interactions_by_type": dict(Counter(i.type for i in interactions)),
+            "latest_interactions": [
+                {"occurred_at": i.occurred_at, "type": i.type, "purpose": i.purpose, "summary": i.summary}
+                for i in interactions[:5]
+            ],
+            "reviews": [{"held_at": r.held_at, "summary": r.summary, "decisions": r.decisions} for r in reviews],
+            "cadence": view.cadence.name,
+            "next_review_due": view.next_review_due,
+            "review_overdue": view.review_overdue,
+        },
+        "churn": {
+            "revenue_decline": vars(decline) if decline else None,
+            "lost_opportunities": [
+                {"name": o.name, "amount": _money(o.amount), "loss_reason": o.loss_reason, "closed_at": o.closed_at}
+                for o in lost
+            ],
+            "contacts_left": [
+                {"name": f"{c.first_name} {c.last_name}", "title": c.title, "left_at": c.left_at} for c in left
+            ],
+        },
+        "growth": {
+            "plan": {"id": plan.id, "name": plan.name, "period_start": plan.period_start, "period_end": plan.period_end}
+            if plan
+            else None,
+            "objectives": [
+                {
+                    "title": o.title,
+                    "horizon": o.horizon,
+                    "metric": o.metric,
+                    "target": o.target,
+                    "current": o.current,
+                    "due_date": o.due_date,
+                    "status": o.status,
+                    "progress": value_progress(o.baseline, o.current, o.target),
+                }
+                for o in objectives
+            ],
+            "open_pipeline": {
+                "count": len(open_deals),
+                "amount": _money(sum((o.amount for o in open_deals), Decimal(0))),
+                "weighted_amount": _money(weighted),
+            },
+        },
+        "competitors": {
+            "in_plan": plan.competitors if plan else [],
+            "in_opportunities": competitor_names,
+        },
+        "team": {
+            "owner": person(account.owner),
+            "executive_sponsor": person(account.executive_sponsor),
+            "members": [{"name": m.user.name, "team_role": m.team_role} for m in members],
+        },
+        "next_steps": {
+            "open_actions": [
+                {"title": a.title, "due_date": a.due_date, "status": a.status, "owner_id": a.owner_id}
+                for a in sorted(
+                    (a for a in actions if a.status in ("open", "in_progress")),
+                    key=lambda a: (a.due_date is None, a.due_date or date.max, a.title),
+                )
+            ],
+            "next_review_due": view.next_review_due,
+            "follow_ups": [{"next_contact_at": i.next_contact_at, "next_steps": i.next_steps} for i in follow_ups],
+        },
+    }
+
+
+def _cell(value: Any) -> str:
+    return "-" if value is None or value == "" else str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown, ready to paste into a review meeting's notes."""
+    account, overall, upkeep = report["account"], report["overall"], report["maintenance"]
+    churn, growth, team, steps = report["churn"], report["growth"], report["team"], report["next_steps"]
+    period = report["period"]
+    lines = [
+        f"# {account['name']}: operating report",
+        f"Period {period['from']} to {period['to']}.",
+        "",
+        "## 1. Overall situation",
+        f"- Tier: **{_cell(overall['tier'])}** (computed {_cell(overall['computed_tier'])}, "
+        f"score {_cell(overall['score'])})" + (" - demotion review pending" if overall["tier_pending_review"] else ""),
+        f"- Health: **{overall['health']['status']}**",
+        *[f"  - {s['severity']}: {s['message']}" for s in overall["health"]["signals"]],
+        "- Revenue: "
+        + (", ".join(f"{t['period']} {t['revenue']}" for t in overall["revenue_trend"]) or "none on record"),
+        "",
+        "## 2. Maintenance",
+        f"- {upkeep['interactions']} interactions"
+        + (
+            " (" + ", ".join(f"{n} {k}" for k, n in sorted(upkeep["interactions_by_type"].items())) + ")"
+            if upkeep["interactions"]
+            else ""
+        ),
+        *[f"  - {i['occurred_at']:%Y-%m-%d} {i['type']}: {_cell(i['summary'])}" for i in upkeep["latest_interactions"]],
+        f"- {len(upkeep['reviews'])} reviews; cadence {upkeep['cadence']}, next review due {upkeep['next_review_due']}"
+        + (" (**overdue**)" if upkeep["review_overdue"] else ""),
+        "",
+        "## 3. Churn or shrinkage",
+        f"- Revenue: {churn['revenue_decline']['message'] if churn['revenue_decline'] else 'no decline'}",
+        *[f"- Lost: {o['name']} ({o['amount']}): {_cell(o['loss_reason'])}" for o in churn["lost_opportunities"]],
+        *[f"- Left: {c['name']} ({_cell(c['title'])}) on {c['left_at']:%Y-%m-%d}" for c in churn["contacts_left"]],
+        "",
+        "## 4. Growth targets",
+        f"- Plan: {growth['plan']['name'] if growth['plan'] else 'no active plan'}",
+        "",
+        "| objective | horizon | target | current | due | progress |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {_cell(o['title'])} | {o['horizon']} | {_cell(o['target'])} | {_cell(o['current'])} "
+            f"| {_cell(o['due_date'])} | {_cell(o['progress'])} |"
+            for o in growth["objectives"]
+        ],
+        "",
+        f"- Open pipeline: {growth['open_pipeline']['count']} opportunities, {growth['open_pipeline']['amount']} "
+        f"(weighted {growth['open_pipeline']['weighted_amount']})",
+        "",
+        "## 5. Competitors",
+        *[f"- {c['name']}: {_cell(c.get('position'))}" for c in report["competitors"]["in_plan"]],
+        *(
+            [f"- Met in opportunities: {', '.join(report['competitors']['in_opportunities'])}"]
+            if report["competitors"]["in_opportunities"]
+            else []
+        ),
+        "",
+        "## 6. Team",
+        f"- Owner: {team['owner']['name'] if team['owner'] else '-'}; executive sponsor: "
+        f"{team['executive_sponsor']['name'] if team['executive_sponsor'] else '-'}",
+        *[f"- {m['name']} ({m['team_role']})" for m in team["members"]],
+        "",
+        "## 7. Next steps",
+        *[f"- [ ] {a['title']} (due {_cell(a['due_date'])})" for a in steps["open_actions"]],
+        *[f"- Follow up {f['next_contact_at']:%Y-%m-%d}: {_cell(f['next_steps'])}" for f in steps["follow_ups"]],
+        f"- Next review due {steps['next_review_due']}",
+        "",
+    ]
+    return "\n".join(lines)

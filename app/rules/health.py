@@ -1,0 +1,203 @@
+"""Early warning: the signals an account shows, each with its severity and the figures behind it.
+
+Health ignores whether the review is overdue, so that cadence (which health makes more frequent)
+and health never depend on each other in a circle.
+"""
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from app.rules.config import RulesDocument
+
+_ONE_PLACE = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class RevenuePeriod:
+    """Revenue of one period: a year (quarter None) or a quarter of a year."""
+
+    year: int
+    quarter: int | None
+    revenue: Decimal
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}" if self.quarter is None else f"{self.year}-Q{self.quarter}"
+
+    @property
+    def ends(self) -> date:
+        if self.quarter is None or self.quarter == 4:
+            return date(self.year, 12, 31)
+        return date(self.year, 3 * self.quarter + 1, 1) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class HealthFacts:
+    """What health is computed from, loaded for many accounts at once."""
+
+    tier: str | None
+    created_at: datetime
+    last_interaction_at: datetime | None = None
+    decision_maker_engaged_at: datetime | None = None
+    has_champion_or_supporter: bool = False
+    has_influential_opponent: bool = False
+    revenue_periods: Sequence[RevenuePeriod] = ()
+    engagement_values: Sequence[Decimal] = ()  # newest first
+    latest_improvement: Decimal | None = None
+    key_contact_left_at: datetime | None = None
+    has_active_plan: bool = False
+
+
+@dataclass(frozen=True)
+class Signal:
+    code: str
+    severity: str  # amber or red
+    message: str
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Health:
+    status: str  # green, amber or red
+    signals: tuple[Signal, ...]
+
+
+def days_between(earlier: datetime, now: datetime) -> int:
+    return (now - earlier).days
+
+
+def revenue_change(periods: Sequence[RevenuePeriod]) -> tuple[RevenuePeriod, RevenuePeriod, Decimal] | None:
+    """The latest period, the previous period of the same kind, and the change in percent.
+
+    The latest period is the one ending last (a year wins over its fourth quarter); the previous of a
+    year is the year before, of a quarter the quarter before. None when either is missing or zero.
+    """
+    if not periods:
+        return None
+    latest = max(periods, key=lambda p: (p.ends, p.quarter is None))
+    if latest.quarter is None:
+        wanted = (latest.year - 1, None)
+    elif latest.quarter == 1:
+        wanted = (latest.year - 1, 4)
+    else:
+        wanted = (latest.year, latest.quarter - 1)
+    previous = next((p for p in periods if (p.year, p.quarter) == wanted), None)
+    if previous is None or previous.revenue == 0:
+        return None
+    change = ((latest.revenue - previous.revenue) * 100 / previous.revenue).quantize(_ONE_PLACE, ROUND_HALF_UP)
+    return latest, previous, change
+
+
+def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> Health:
+    limits = rules.health
+    signals: list[Signal] = []
+
+    since = facts.last_interaction_at or facts.created_at
+    days = days_between(since, now)
+    interaction_limits = limits.no_recent_interaction[facts.tier or "none"]
+    if days > interaction_limits.amber:
+        severity = "red" if days > interaction_limits.red else "amber"
+        what = "the last interaction" if facts.last_interaction_at else "the account was created, with no interaction"
+        signals.append(
+            Signal(
+                "no_recent_interaction",
+                severity,
+                f"{days} days since {what} (limit {interaction_limits.amber}, red after {interaction_limits.red})",
+                {
+                    "days_since_interaction": days,
+                    "amber_after_days": interaction_limits.amber,
+                    "red_after_days": interaction_limits.red,
+                },
+            )
+        )
+
+    window = limits.decision_maker_window_days
+    engaged = facts.decision_maker_engaged_at
+    if engaged is None or engaged < now - timedelta(days=window):
+        signals.append(
+            Signal(
+                "no_decision_maker_engaged",
+                "amber",
+                f"no decision maker took part in an interaction in the last {window} days",
+                {"window_days": window, "last_engaged_at": engaged.isoformat() if engaged else None},
+            )
+        )
+
+    if not facts.has_champion_or_supporter:
+        signals.append(Signal("no_champion", "amber", "no active contact is a champion or supporter"))
+
+    if facts.has_influential_opponent:
+        signals.append(Signal("influential_opponent", "amber", "an active contact with high influence opposes us"))
+
+    change = revenue_change(facts.revenue_periods)
+    if change is not None:
+        latest, previous, percent = change
+        decline = -percent
+        if decline >= limits.revenue_decline_amber_percent:
+            severity = "red" if decline >= limits.revenue_decline_red_percent else "amber"
+            signals.append(
+                Signal(
+                    "revenue_decline",
+                    severity,
+                    f"revenue {latest.label} is {decline}% below {previous.label}",
+                    {
+                        "period": latest.label,
+                        "previous_period": previous.label,
+                        "change_percent": float(percent),
+                        "revenue": str(latest.revenue),
+                        "previous_revenue": str(previous.revenue),
+                    },
+                )
+            )
+
+    count = limits.engagement_declining_count
+    recent = list(facts.engagement_values[:count])
+    if len(recent) == count and all(newer < older for newer, older in itertools.pairwise(recent)):
+        oldest_first = [float(value) for value in reversed(recent)]
+        signals.append(
+            Signal(
+                "engagement_declining",
+                "amber",
+                f"the last {count} engagement measurements fell: {' > '.join(str(v) for v in oldest_first)}",
+                {"values_oldest_first": oldest_first},
+            )
+        )
+
+    if facts.latest_improvement is not None and facts.latest_improvement < limits.low_improvement_below:
+        signals.append(
+            Signal(
+                "low_improvement_score",
+                "amber",
+                f"the customer improvement score is {facts.latest_improvement}, below {limits.low_improvement_below}",
+                {"score": float(facts.latest_improvement), "below": float(limits.low_improvement_below)},
+            )
+        )
+
+    left_window = limits.key_contact_left_window_days
+    if facts.key_contact_left_at is not None and facts.key_contact_left_at >= now - timedelta(days=left_window):
+        left_days = days_between(facts.key_contact_left_at, now)
+        signals.append(
+            Signal(
+                "key_contact_left",
+                "amber",
+                f"a decision maker, economic buyer or champion left {left_days} days ago",
+                {"left_at": facts.key_contact_left_at.isoformat(), "window_days": left_window},
+            )
+        )
+
+    if facts.tier == "key" and not facts.has_active_plan:
+        signals.append(Signal("no_active_plan", "amber", "a key account without an active plan"))
+
+    return Health(status=health_status(signals, limits.red_when_ambers), signals=tuple(signals))
+
+
+def health_status(signals: Sequence[Signal], red_when_ambers: int) -> str:
+    """Red when any signal is red or enough are amber; amber when any is amber; green otherwise."""
+    ambers = sum(signal.severity == "amber" for signal in signals)
+    if any(signal.severity == "red" for signal in signals) or ambers >= red_when_ambers:
+        return "red"
+    return "amber" if ambers else "green"

@@ -1,0 +1,111 @@
+"""The account operating report, as JSON and as Markdown."""
+
+from datetime import UTC, datetime, timedelta
+
+from tests.factories import KEY_SCORES, assert_problem, create_account, make_healthy
+
+
+async def test_the_seven_sections(client, users):
+    account = await create_account(
+        client, name="Cyberdyne", scores=KEY_SCORES, executive_sponsor_id=str(users["manager"].id)
+    )
+    await make_healthy(client, account["id"], users["kam"].id)
+    await client.post(
+        f"/v1/accounts/{account['id']}/team", json={"user_id": str(users["kam"].id), "team_role": "sales"}
+    )
+    await client.put(f"/v1/accounts/{account['id']}/financials/2025", json={"revenue": "1000.00"})
+    await client.put(f"/v1/accounts/{account['id']}/financials/2026", json={"revenue": "800.00"})
+    await client.post(
+        "/v1/opportunities",
+        json={
+            "account_id": account["id"],
+            "name": "Lost one",
+            "type": "upsell",
+            "amount": "90.00",
+            "stage": "closed_lost",
+            "loss_reason": "price | terms",
+            "competitors": ["Initech"],
+        },
+    )
+    await client.post(
+        "/v1/opportunities",
+        json={
+            "account_id": account["id"],
+            "name": "Open one",
+            "type": "renewal",
+            "amount": "100.00",
+            "stage": "proposal",
+        },
+    )
+    left = (
+        await client.post(
+            "/v1/contacts",
+            json={"account_id": account["id"], "first_name": "Old", "last_name": "Buyer", "title": "CPO"},
+        )
+    ).json()
+    await client.patch(f"/v1/contacts/{left['id']}", json={"status": "left"})
+    await client.post(
+        "/v1/interactions",
+        json={
+            "account_id": account["id"],
+            "type": "call",
+            "occurred_at": (datetime.now(UTC) - timedelta(days=2)).isoformat(),
+            "summary": "Budget talk",
+            "next_steps": "Send pricing",
+            "next_contact_at": (datetime.now(UTC) + timedelta(days=5)).isoformat(),
+        },
+    )
+
+    report = (await client.get(f"/v1/accounts/{account['id']}/report")).json()
+    assert list(report) == [
+        "account",
+        "period",
+        "overall",
+        "maintenance",
+        "churn",
+        "growth",
+        "competitors",
+        "team",
+        "next_steps",
+    ]
+    assert report["overall"]["tier"] == "key"
+    assert report["overall"]["revenue_trend"] == [
+        {"period": "2025", "revenue": "1000.00"},
+        {"period": "2026", "revenue": "800.00"},
+    ]
+    assert report["maintenance"]["interactions"] == 2
+    assert report["maintenance"]["interactions_by_type"] == {"meeting": 1, "call": 1}
+    assert report["churn"]["revenue_decline"]["figures"]["change_percent"] == -20.0
+    assert [o["name"] for o in report["churn"]["lost_opportunities"]] == ["Lost one"]
+    assert [c["name"] for c in report["churn"]["contacts_left"]] == ["Old Buyer"]
+    assert report["growth"]["plan"]["name"] == "Healthy plan"
+    assert report["growth"]["open_pipeline"] == {"count": 1, "amount": "100.00", "weighted_amount": "60.00"}
+    assert report["competitors"]["in_opportunities"] == ["Initech"]
+    assert (report["team"]["owner"], report["team"]["executive_sponsor"]["name"]) == (None, "Test Manager")
+    assert report["team"]["members"] == [{"name": "Test Kam", "team_role": "sales"}]
+    assert [f["next_steps"] for f in report["next_steps"]["follow_ups"]] == ["Send pricing"]
+
+    markdown = await client.get(f"/v1/accounts/{account['id']}/report", headers={"Accept": "text/markdown"})
+    assert markdown.headers["content-type"].startswith("text/markdown")
+    text = markdown.text
+    for heading in (
+        "## 1. Overall situation",
+        "## 2. Maintenance",
+        "## 3. Churn or shrinkage",
+        "## 4. Growth targets",
+        "## 5. Competitors",
+        "## 6. Team",
+        "## 7. Next steps",
+    ):
+        assert heading in text
+    assert "# Cyberdyne: operating report" in text
+    assert "price \\| terms" in text  # a pipe inside a value does not break the Markdown
+
+
+async def test_report_errors(client):
+    account = await create_account(client)
+    assert_problem(await client.get("/v1/accounts/00000000-0000-0000-0000-000000000000/report"), 404)
+    assert_problem(
+        await client.get(f"/v1/accounts/{account['id']}/report", params={"from": "2026-02-01", "to": "2026-01-01"}), 422
+    )
+    assert_problem(await client.get(f"/v1/accounts/{account['id']}/report", params={"from": "yesterday"}), 422)
