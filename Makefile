@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint openapi migrate clean
+.PHONY: run test lint openapi migrate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,15 +25,20 @@ migrate: $(VENV)/.installed
 	$(BIN)/kam migrate
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check app tests migrations
+	$(BIN)/ruff check app tests migrations bench
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check app tests migrations
-	$(BIN)/ruff format --check app tests migrations
+	$(BIN)/ruff check app tests migrations bench
+	$(BIN)/ruff format --check app tests migrations bench
 
 openapi: $(VENV)/.installed
 	$(BIN)/kam openapi --output openapi/openapi.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Times lists and reports on a demo portfolio (seeded once): `make bench ACCOUNTS=100000`.
+ACCOUNTS ?= 100000
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py --accounts $(ACCOUNTS)

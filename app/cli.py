@@ -1,4 +1,4 @@
-"""The ``kam`` command: serve, migrate, openapi."""
+"""The ``kam`` command: serve, migrate, create-admin, seed-demo, openapi."""
 
 import argparse
 import asyncio
@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -17,8 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.audit import recorder
 from app.config import Settings, get_settings
 from app.db import create_engine, create_session_factory
+from app.demo import PASSWORD as DEMO_PASSWORD
+from app.demo import seed_demo
 from app.embedded_pg import start_embedded_postgres
 from app.kit.errors import Conflict
+from app.rules_config.repository import RulesRepository
 from app.users.bootstrap import create_admin, has_users
 
 T = TypeVar("T")
@@ -65,6 +69,24 @@ def create_admin_command(settings: Settings, email: str, name: str) -> None:
         sys.exit(f"kam create-admin: {conflict.detail}")
     print(f"Admin {email} created. Its API token (shown once, keep it safe):\n\n  {secret}\n")
     print(f"Use it as: curl -H 'Authorization: Bearer {secret}' http://{settings.host}:{settings.port}/v1/users/me")
+
+
+def seed_demo_command(settings: Settings, accounts: int, seed: int) -> None:
+    url = database_url(settings)
+    migrate(url)
+
+    async def work(factory: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+        async with factory() as session, session.begin():
+            rules = await RulesRepository(session).current()
+            return await seed_demo(session, accounts, rules, seed)
+
+    started = time.perf_counter()
+    try:
+        counts = asyncio.run(_with_sessions(url, work))
+    except ValueError as refused:
+        sys.exit(f"kam seed-demo: {refused}")
+    print(f"Seeded in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    print(f"Demo users sign in with their email (demo-kam-000@example.com, ...) and the password {DEMO_PASSWORD!r}.")
 
 
 def serve(settings: Settings) -> None:
@@ -121,6 +143,9 @@ def main(argv: list[str] | None = None) -> None:
     admin = commands.add_parser("create-admin", help="create an admin user and print its API token")
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", default="Administrator")
+    demo = commands.add_parser("seed-demo", help="load a realistic demo portfolio into an empty database")
+    demo.add_argument("--accounts", type=int, default=1000)
+    demo.add_argument("--seed", type=int, default=7, help="the same seed gives the same portfolio")
     openapi = commands.add_parser("openapi", help="print or write the OpenAPI document")
     openapi.add_argument("--output", help="file to write instead of standard output")
     args = parser.parse_args(argv)
@@ -132,6 +157,8 @@ def main(argv: list[str] | None = None) -> None:
         migrate(database_url(settings))
     elif args.command == "create-admin":
         create_admin_command(settings, args.email, args.name)
+    elif args.command == "seed-demo":
+        seed_demo_command(settings, args.accounts, args.seed)
     elif args.command == "openapi":
         write_openapi(args.output)
 

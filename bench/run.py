@@ -1,0 +1,142 @@
+"""Benchmark: loads a demo portfolio of N accounts and times the lists and reports.
+
+    python bench/run.py --accounts 100000
+
+Uses KAM_DATABASE_URL's server if set (a database ``kam_bench`` on it), otherwise an embedded
+PostgreSQL under .data/bench. The portfolio is seeded once and reused while it has N accounts.
+Each request runs in-process (no network) a few times after a warm-up; the figures are the median
+and the slowest run, in milliseconds. Machines are shared and noisy: compare medians and ratios.
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.audit import recorder  # noqa: E402
+from app.cli import migrate  # noqa: E402
+from app.config import Settings  # noqa: E402
+from app.db import create_engine, create_session_factory  # noqa: E402
+from app.demo import seed_demo  # noqa: E402
+from app.embedded_pg import start_embedded_postgres  # noqa: E402
+from app.main import create_app  # noqa: E402
+from app.models import Account  # noqa: E402
+from app.rules_config.repository import RulesRepository  # noqa: E402
+from app.users.bootstrap import create_admin  # noqa: E402
+
+DATABASE = "kam_bench"
+
+
+async def database(accounts: int) -> str:
+    server = os.environ.get("KAM_DATABASE_URL") or start_embedded_postgres(
+        ROOT / ".data" / "bench", database="postgres"
+    )
+    url = make_url(server).set(database=DATABASE).render_as_string(hide_password=False)
+    admin = await asyncpg.connect(
+        make_url(server).set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    )
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE)
+        if exists:
+            engine = create_engine(url)
+            async with engine.connect() as connection:
+                count = await connection.scalar(select(func.count()).select_from(Account))
+            await engine.dispose()
+            if count == accounts:
+                return url
+            await admin.execute(f'DROP DATABASE "{DATABASE}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{DATABASE}"')
+    finally:
+        await admin.close()
+    await asyncio.to_thread(migrate, url)
+    engine = create_engine(url)
+    started = time.perf_counter()
+    async with create_session_factory(engine)() as session, session.begin():
+        counts = await seed_demo(session, accounts, await RulesRepository(session).current())
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql("ANALYZE")
+    await engine.dispose()
+    print(f"seeded in {time.perf_counter() - started:.0f} s: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    return url
+
+
+async def admin_token(url: str) -> str:
+    recorder.install()
+    engine = create_engine(url)
+    async with create_session_factory(engine)() as session, session.begin():
+        secret = await create_admin(session, f"bench-{time.time_ns()}@example.com", "Bench")
+    await engine.dispose()
+    return secret
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    url = await database(args.accounts)
+    token = await admin_token(url)
+    app = create_app(Settings(database_url=url, log_level="warning"))
+    engine = create_engine(url)
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://bench", headers=headers) as client:
+        page = (await client.get("/v1/accounts", params={"sort": "-score", "limit": 1})).json()
+        top = page["items"][0]["id"]
+        cursor = (await client.get("/v1/accounts", params={"limit": 50})).json()["next_cursor"]
+        cases = [
+            ("accounts, first page (50, by name)", "/v1/accounts", {}),
+            ("accounts, next page", "/v1/accounts", {"cursor": cursor}),
+            ("accounts by score, descending", "/v1/accounts", {"sort": "-score"}),
+            ("accounts, tier=key", "/v1/accounts", {"tier": "key"}),
+            ("accounts, q=Glob", "/v1/accounts", {"q": "Glob"}),
+            (
+                "accounts, updated_since, by updated_at",
+                "/v1/accounts",
+                {"updated_since": "2025-01-01T00:00:00Z", "sort": "updated_at"},
+            ),
+            ("accounts, health=red", "/v1/accounts", {"health": "red"}),
+            ("accounts, promotion_candidate=true", "/v1/accounts", {"promotion_candidate": "true"}),
+            ("one account", f"/v1/accounts/{top}", {}),
+            ("contacts, first page", "/v1/contacts", {}),
+            ("opportunities, first page", "/v1/opportunities", {}),
+            ("interactions, first page", "/v1/interactions", {}),
+            ("relationship map", f"/v1/accounts/{top}/relationship-map", {}),
+            ("operating report (JSON)", f"/v1/accounts/{top}/report", {}),
+            ("report: pyramid", "/v1/reports/pyramid", {}),
+            ("report: concentration", "/v1/reports/concentration", {}),
+            ("report: pipeline", "/v1/reports/pipeline", {}),
+            ("report: reviews due", "/v1/reports/reviews-due", {}),
+            ("report: at risk", "/v1/reports/at-risk", {}),
+        ]
+        print(f"\n{args.accounts} accounts, {args.runs} runs each after a warm-up (milliseconds)\n")
+        print(f"{'request':45} {'median':>9} {'slowest':>9}  status")
+        for name, path, params in cases:
+            timings = []
+            status = None
+            for run in range(args.runs + 1):
+                started = time.perf_counter()
+                response = await client.get(path, params=params)
+                elapsed = (time.perf_counter() - started) * 1000
+                status = response.status_code
+                if run:
+                    timings.append(elapsed)
+            print(f"{name:45} {statistics.median(timings):9.1f} {max(timings):9.1f}  {status}")
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
