@@ -1,6 +1,6 @@
 """Database engine, session factory and the per-request session dependency."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,12 +19,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the handler returns, rolled back on any error.
 
     Declared with ``Depends(get_session, scope="function")`` so the commit happens before the
-    response is sent: a client never sees a success for a change that failed to commit.
+    response is sent: a client never sees a success for a change that failed to commit. The app's
+    pre-commit hooks (keeping derived data current) run inside the same transaction.
     """
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    hooks: list[Callable[[AsyncSession], Awaitable[None]]] = getattr(request.app.state, "pre_commit_hooks", [])
     async with factory() as session:
         try:
             yield session
+            for hook in hooks:
+                await hook(session)
         except BaseException:
             await session.rollback()
             raise

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.repository import AccountRepository
 from app.auth.credentials import hash_password
 from app.models import (
     Account,
@@ -516,4 +517,6 @@ async def seed_demo(session: AsyncSession, accounts: int, rules: RulesConfig, se
     if existing:
         raise ValueError(f"the database already holds {existing} accounts; seed an empty one")
     tables = build_portfolio(accounts, rules, datetime.now(UTC), seed)
-    return await copy_tables(session, tables)
+    counts = await copy_tables(session, tables)
+    await AccountRepository(session).ensure_facts()
+    return counts

@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app import __version__
+from app.accounts import facts as account_facts
 from app.accounts.router import router as accounts_router
 from app.audit import recorder
 from app.audit.router import router as audit_router
@@ -68,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     recorder.install()
+    account_facts.install()
+    app.state.pre_commit_hooks = [account_facts.refresh_stale_facts]
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(

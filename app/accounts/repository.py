@@ -1,5 +1,7 @@
 """All SQL for the account aggregate: accounts and their tier history."""
 
+from __future__ import annotations
+
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
@@ -8,13 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Text, and_, func, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy.dialects.postgresql import ARRAY, array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
-from app.kit.pagination import PageRequest, SortKey, apply_keyset, encode_cursor, split_page
+from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.models import (
     Account,
+    AccountFactsRow,
     AccountTeamMember,
     Contact,
     Financial,
@@ -26,7 +29,7 @@ from app.models import (
     User,
 )
 from app.models.accounts import UNSCORED
-from app.rules.health import RevenuePeriod
+from app.rules.health import RevenueChange, RevenuePeriod, revenue_change
 
 SORT_KEYS: dict[str, SortKey] = {
     "name": SortKey(Account.name, "str"),
@@ -48,14 +51,72 @@ def _trigrams(value: object) -> ColumnElement[list[str]]:
     return func.name_trigrams(value, type_=ARRAY(Text))
 
 
+def _to_row(account_id: uuid.UUID, facts: AccountFacts) -> dict[str, Any]:
+    change = facts.revenue_change
+    return {
+        "account_id": account_id,
+        "team_size": facts.team_size,
+        "last_interaction_at": facts.last_interaction_at,
+        "last_review_at": facts.last_review_at,
+        "decision_maker_engaged_at": facts.decision_maker_engaged_at,
+        "has_champion_or_supporter": facts.has_champion_or_supporter,
+        "has_influential_opponent": facts.has_influential_opponent,
+        "key_contact_left_at": facts.key_contact_left_at,
+        "latest_annual_revenue": facts.latest_annual_revenue,
+        "latest_annual_cost": facts.latest_annual_cost,
+        "previous_annual_revenue": facts.previous_annual_revenue,
+        "revenue_change_percent": change.percent if change else None,
+        "revenue_period": change.latest.label if change else None,
+        "previous_revenue_period": change.previous.label if change else None,
+        "revenue": change.latest.revenue if change else None,
+        "previous_revenue": change.previous.revenue if change else None,
+        "engagement_values": list(facts.engagement_values),
+        "latest_improvement": facts.latest_improvement,
+        "has_active_plan": facts.has_active_plan,
+    }
+
+
+def _period(label: str, revenue: Decimal) -> RevenuePeriod:
+    year, _, quarter = label.partition("-Q")
+    return RevenuePeriod(int(year), int(quarter) if quarter else None, revenue)
+
+
+def _from_row(row: AccountFactsRow) -> AccountFacts:
+    change = None
+    if row.revenue_change_percent is not None:
+        change = RevenueChange(
+            _period(row.revenue_period, row.revenue),
+            _period(row.previous_revenue_period, row.previous_revenue),
+            row.revenue_change_percent,
+        )
+    return AccountFacts(
+        team_size=row.team_size,
+        last_interaction_at=row.last_interaction_at,
+        last_review_at=row.last_review_at,
+        latest_annual_revenue=row.latest_annual_revenue,
+        latest_annual_cost=row.latest_annual_cost,
+        previous_annual_revenue=row.previous_annual_revenue,
+        revenue_change=change,
+        decision_maker_engaged_at=row.decision_maker_engaged_at,
+        has_champion_or_supporter=row.has_champion_or_supporter,
+        has_influential_opponent=row.has_influential_opponent,
+        key_contact_left_at=row.key_contact_left_at,
+        engagement_values=tuple(row.engagement_values),
+        latest_improvement=row.latest_improvement,
+        has_active_plan=row.has_active_plan,
+    )
+
+
 def _with_people(statement: Select[Any]) -> Select[Any]:
-    return statement.options(joinedload(Account.owner), joinedload(Account.executive_sponsor))
+    # selectinload: the page query stays a plain index scan; owners and sponsors follow in one query each.
+    return statement.options(selectinload(Account.owner), selectinload(Account.executive_sponsor))
 
 
 KEY_BUYING_ROLES = ["decision_maker", "economic_buyer"]
 SUPPORTIVE = ("champion", "supporter")
 # Enough measurements for the longest trend the rules can ask for (engagement_declining_count <= 10).
 MEASUREMENTS_NEEDED = 10
+FACTS_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -68,7 +129,7 @@ class AccountFacts:
     latest_annual_revenue: Decimal | None = None
     latest_annual_cost: Decimal | None = None
     previous_annual_revenue: Decimal | None = None
-    revenue_periods: tuple[RevenuePeriod, ...] = ()
+    revenue_change: RevenueChange | None = None
     decision_maker_engaged_at: datetime | None = None
     has_champion_or_supporter: bool = False
     has_influential_opponent: bool = False
@@ -135,8 +196,50 @@ class AccountRepository:
         return account
 
     async def facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
-        """What the rules need beyond the account row, for many accounts at once: one query per kind
-        of fact, whatever the number of accounts."""
+        """The stored facts of many accounts in one query; an account without a row yet (created
+        before facts were kept) has its facts gathered now and stored."""
+        if not account_ids:
+            return {}
+        rows = await self.session.execute(select(AccountFactsRow).where(AccountFactsRow.account_id.in_(account_ids)))
+        stored = {row.account_id: _from_row(row) for row in rows.scalars()}
+        missing = [account_id for account_id in account_ids if account_id not in stored]
+        if missing:
+            stored |= await self.refresh_facts(missing)
+        return stored
+
+    async def get_many(self, account_ids: Sequence[uuid.UUID]) -> list[Account]:
+        """These accounts, people loaded, in the order given."""
+        rows = (await self.session.execute(_with_people(select(Account)).where(Account.id.in_(account_ids)))).unique()
+        by_id = {account.id: account for account in rows.scalars()}
+        return [by_id[account_id] for account_id in account_ids if account_id in by_id]
+
+    async def ensure_facts(self) -> None:
+        """Gather the facts of accounts that have none stored yet (created before facts were kept)."""
+        while True:
+            statement = (
+                select(Account.id)
+                .outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+                .where(AccountFactsRow.account_id.is_(None))
+                .limit(FACTS_BATCH)
+            )
+            missing = list((await self.session.execute(statement)).scalars())
+            if not missing:
+                return
+            await self.refresh_facts(missing)
+
+    async def refresh_facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
+        """Gather the facts of these accounts from their records and store them."""
+        facts = await self.live_facts(account_ids)
+        if facts:
+            values = [_to_row(account_id, fact) for account_id, fact in facts.items()]
+            statement = insert(AccountFactsRow).values(values)
+            columns = {key: statement.excluded[key] for key in values[0] if key != "account_id"}
+            await self.session.execute(statement.on_conflict_do_update(index_elements=["account_id"], set_=columns))
+        return facts
+
+    async def live_facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
+        """What the rules need beyond the account row, gathered from the records, for many accounts
+        at once: one query per kind of fact, whatever the number of accounts."""
         if not account_ids:
             return {}
         ids = list(account_ids)
@@ -168,7 +271,9 @@ class AccountRepository:
                 previous_annual_revenue=next(
                     (p[2] for p in periods if latest_year and p[1] is None and p[0] == latest_year[0] - 1), None
                 ),
-                revenue_periods=tuple(RevenuePeriod(year, quarter, amount) for year, quarter, amount, _ in periods),
+                revenue_change=revenue_change(
+                    [RevenuePeriod(year, quarter, amount) for year, quarter, amount, _ in periods]
+                ),
                 decision_maker_engaged_at=engaged.get(account_id),
                 has_champion_or_supporter=bool(supportive),
                 has_influential_opponent=bool(opponent),
@@ -295,16 +400,22 @@ class AccountRepository:
         await self.session.flush()
 
     async def list_page(
-        self, filters: AccountFilters, page: PageRequest, visibility: ColumnElement[bool] | None
+        self,
+        filters: AccountFilters,
+        page: PageRequest,
+        visibility: ColumnElement[bool] | None,
+        judged: Sequence[ColumnElement[bool]] = (),
     ) -> tuple[list[Account], str | None]:
+        """A keyset page; ``judged`` are conditions on the stored facts (see app/accounts/judgement.py)."""
         key = SORT_KEYS[page.field]
-        conditions = filters.conditions() + ([visibility] if visibility is not None else [])
-        statement = apply_keyset(_with_people(select(Account)).where(*conditions), page, key, Account.id)
+        conditions = filters.conditions() + ([visibility] if visibility is not None else []) + list(judged)
+        statement = _with_people(select(Account)).where(*conditions)
+        if judged:
+            await self.ensure_facts()
+            statement = statement.join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+        statement = apply_keyset(statement, page, key, Account.id)
         rows = (await self.session.execute(statement)).unique().scalars().all()
         return split_page(rows, page, lambda a: sort_value(a, page.field), key.kind, lambda a: a.id)
-
-    def cursor_after(self, account: Account, page: PageRequest) -> str:
-        return encode_cursor(page.sort, sort_value(account, page.field), SORT_KEYS[page.field].kind, account.id)
 
     async def ancestry_contains(self, start_id: uuid.UUID, target_id: uuid.UUID) -> bool:
         """Whether ``target_id`` is ``start_id`` or one of its ancestors, following parent links up."""

@@ -5,9 +5,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import ColumnElement, not_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.accounts.judgement import Judgement
 from app.accounts.repository import AccountFacts, AccountFilters, AccountRepository
 from app.accounts.schemas import AccountCreate, AccountUpdate, TierDecisionCreate
 from app.auth import policy
@@ -32,7 +34,6 @@ from app.rules.tiers import (
 )
 
 REEVALUATION_BATCH = 1000
-SCAN_BATCH = 200
 _NOT_A_CRITERION = "not a criterion of the rules in force"
 
 
@@ -60,14 +61,19 @@ class ViewFilter:
     promotion_candidate: bool | None = None
     review_overdue: bool | None = None
 
-    def keeps(self, view: AccountView) -> bool:
-        if self.health is not None and view.health.status != self.health:
-            return False
-        if self.signal is not None and all(signal.code != self.signal for signal in view.health.signals):
-            return False
-        if self.promotion_candidate is not None and view.promotion.candidate != self.promotion_candidate:
-            return False
-        return self.review_overdue is None or view.review_overdue == self.review_overdue
+    def conditions(self, judgement: Judgement) -> list[ColumnElement[bool]]:
+        conditions = []
+        if self.health is not None:
+            conditions.append(judgement.health == self.health)
+        if self.signal is not None:
+            conditions.append(judgement.signal(self.signal))
+        if self.promotion_candidate is not None:
+            candidate = judgement.promotion_candidate
+            conditions.append(candidate if self.promotion_candidate else not_(candidate))
+        if self.review_overdue is not None:
+            overdue = judgement.review_overdue()
+            conditions.append(overdue if self.review_overdue else not_(overdue))
+        return conditions
 
 
 def _tier_state(account: Account) -> TierState:
@@ -96,7 +102,7 @@ class AccountService:
                 decision_maker_engaged_at=facts.decision_maker_engaged_at,
                 has_champion_or_supporter=facts.has_champion_or_supporter,
                 has_influential_opponent=facts.has_influential_opponent,
-                revenue_periods=facts.revenue_periods,
+                revenue_change=facts.revenue_change,
                 engagement_values=facts.engagement_values,
                 latest_improvement=facts.latest_improvement,
                 key_contact_left_at=facts.key_contact_left_at,
@@ -154,28 +160,12 @@ class AccountService:
     async def list_page(
         self, filters: AccountFilters, page: PageRequest, judged: ViewFilter | None = None
     ) -> tuple[list[AccountView], str | None]:
-        """A page of accounts with their computed view.
-
-        ``judged`` filters on what is computed at the moment of the request (health, signals,
-        promotion), which no index can hold: the list is walked in batches, in the requested order,
-        until the page is full; the cursor then points after the last account returned.
-        """
-        if judged is None:
-            accounts, next_cursor = await self.repository.list_page(filters, page, self.visibility)
-            return await self.views(accounts), next_cursor
-        kept: list[AccountView] = []
-        cursor = page.cursor
-        while True:
-            batch = PageRequest(page.sort, max(page.limit, SCAN_BATCH), cursor)
-            accounts, cursor = await self.repository.list_page(filters, batch, self.visibility)
-            for view in await self.views(accounts):
-                if judged.keeps(view):
-                    kept.append(view)
-                    if len(kept) == page.limit:
-                        last = view.account
-                        return kept, self.repository.cursor_after(last, page)
-            if cursor is None:
-                return kept, None
+        """A page of accounts with their computed view. ``judged`` filters on what is computed at the
+        moment of the request (health, signals, promotion, overdue review), stated in SQL over the
+        stored facts so the filter runs in the database."""
+        conditions = judged.conditions(Judgement(self.rules, self.now)) if judged else []
+        accounts, next_cursor = await self.repository.list_page(filters, page, self.visibility, conditions)
+        return await self.views(accounts), next_cursor
 
     # --- writing -------------------------------------------------------------------------------
 

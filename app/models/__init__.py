@@ -4,6 +4,7 @@ from app.models.accounts import Account, AccountTeamMember, TierChange
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.contacts import Contact
+from app.models.facts import AccountFactsRow
 from app.models.financials import Financial, Measurement
 from app.models.idempotency import IdempotencyRecord
 from app.models.interactions import Interaction, Review
@@ -14,6 +15,7 @@ from app.models.users import ApiToken, SignInFailure, SigningKey, User
 
 __all__ = [
     "Account",
+    "AccountFactsRow",
     "AccountTeamMember",
     "Action",
     "ApiToken",

@@ -1,22 +1,19 @@
 """The reports, computed over every account the caller may see, in a fixed number of queries per batch."""
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import Select, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.util import ClauseAdapter
 
-from app.accounts.repository import AccountFilters
+from app.accounts.judgement import Judgement
 from app.accounts.service import AccountService, AccountView
-from app.kit.pagination import PageRequest
-from app.models import Account, Financial, Opportunity
+from app.models import Account, AccountFactsRow, Opportunity
 from app.rules.opportunities import CLOSED_STAGES, effective_probability
 
-BATCH = 1000
 _SHARE = Decimal("0.0001")
 _CENTS = Decimal("0.01")
 TIERS_AND_NONE = ("key", "mid", "small", "none")
@@ -36,38 +33,31 @@ class ReportService:
         visibility = self.accounts.visibility
         return statement if visibility is None else statement.where(visibility)
 
-    async def latest_revenues(self) -> list[tuple]:
-        """(id, name, tier, latest annual revenue or None) for every live account the caller sees."""
-        latest = (
-            select(Financial.account_id, Financial.revenue)
-            .where(Financial.quarter.is_(None), Financial.account_id.in_(self._live_visible()))
-            .order_by(Financial.account_id, Financial.year.desc())
-            .ext(distinct_on(Financial.account_id))
-            .subquery()
-        )
-        statement = (
-            select(Account.id, Account.name, Account.tier, latest.c.revenue)
-            .outerjoin(latest, latest.c.account_id == Account.id)
+    def _revenue_rows(self) -> Select:
+        """Live accounts the caller sees, with their stored latest annual revenue."""
+        return (
+            select(Account.id, Account.name, Account.tier, AccountFactsRow.latest_annual_revenue.label("revenue"))
+            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
             .where(Account.id.in_(self._live_visible()))
         )
-        return list((await self.session.execute(statement)).all())
 
     async def pyramid(self) -> dict:
-        rows = await self.latest_revenues()
-        counts: Counter[str] = Counter()
-        revenue: dict[str, Decimal] = defaultdict(Decimal)
-        for _id, _name, tier, amount in rows:
-            counts[tier or "none"] += 1
-            revenue[tier or "none"] += amount or Decimal(0)
-        total_accounts = len(rows)
+        await self.accounts.repository.ensure_facts()
+        rows = self._revenue_rows().subquery()
+        statement = select(rows.c.tier, func.count(), func.coalesce(func.sum(rows.c.revenue), 0)).group_by(rows.c.tier)
+        counts: dict[str, int] = {}
+        revenue: dict[str, Decimal] = {}
+        for tier, count, amount in await self.session.execute(statement):
+            counts[tier or "none"], revenue[tier or "none"] = count, Decimal(amount)
+        total_accounts = sum(counts.values())
         total_revenue = sum(revenue.values(), Decimal(0))
         levels = [
             {
                 "tier": tier,
-                "accounts": counts[tier],
-                "account_share": share(counts[tier], total_accounts),
-                "revenue": revenue[tier],
-                "revenue_share": share(revenue[tier], total_revenue),
+                "accounts": counts.get(tier, 0),
+                "account_share": share(counts.get(tier, 0), total_accounts),
+                "revenue": revenue.get(tier, Decimal(0)),
+                "revenue_share": share(revenue.get(tier, Decimal(0)), total_revenue),
             }
             for tier in TIERS_AND_NONE
         ]
@@ -75,17 +65,32 @@ class ReportService:
             "levels": levels,
             "total_accounts": total_accounts,
             "total_revenue": total_revenue,
-            "key_revenue_share": share(revenue["key"], total_revenue),
+            "key_revenue_share": share(revenue.get("key", Decimal(0)), total_revenue),
         }
 
     async def concentration(self, top_n: int) -> dict:
-        rows = await self.latest_revenues()
-        ranked = sorted((row for row in rows if row[3] is not None), key=lambda row: (-row[3], row[1], row[0]))
-        total = sum((row[3] for row in ranked), Decimal(0))
-        top_fifth = math.ceil(len(ranked) * 0.2)
+        await self.accounts.repository.ensure_facts()
+        rows = self._revenue_rows().subquery()
+        with_revenue, without, total = (
+            await self.session.execute(
+                select(
+                    func.count(rows.c.revenue),
+                    func.count().filter(rows.c.revenue.is_(None)),
+                    func.coalesce(func.sum(rows.c.revenue), 0),
+                )
+            )
+        ).one()
+        total = Decimal(total)
+        ranked = select(rows).where(rows.c.revenue.is_not(None)).order_by(rows.c.revenue.desc(), rows.c.name, rows.c.id)
+        top_fifth = math.ceil(with_revenue * 0.2)
+
+        async def top_sum(count: int) -> Decimal:
+            best = ranked.limit(count).subquery()
+            return Decimal(await self.session.scalar(select(func.coalesce(func.sum(best.c.revenue), 0))))
+
         cumulative = Decimal(0)
         top_accounts = []
-        for account_id, name, tier, amount in ranked[:top_n]:
+        for account_id, name, tier, amount in await self.session.execute(ranked.limit(top_n)):
             cumulative += amount
             top_accounts.append(
                 {
@@ -98,36 +103,67 @@ class ReportService:
                 }
             )
         return {
-            "accounts_with_revenue": len(ranked),
-            "accounts_without_revenue": len(rows) - len(ranked),
+            "accounts_with_revenue": with_revenue,
+            "accounts_without_revenue": without,
             "total_revenue": total,
             "top_20_percent_accounts": top_fifth,
-            "top_20_percent_share": share(sum((row[3] for row in ranked[:top_fifth]), Decimal(0)), total),
+            "top_20_percent_share": share(await top_sum(top_fifth), total),
             "top_n": top_n,
-            "top_n_share": share(sum((row[3] for row in ranked[:top_n]), Decimal(0)), total),
+            "top_n_share": share(sum((a["revenue"] for a in top_accounts), Decimal(0)), total),
             "top_accounts": top_accounts,
         }
 
-    async def all_views(self) -> AsyncIterator[AccountView]:
-        """Every live account the caller sees, with its computed view, a batch at a time."""
-        cursor = None
-        while True:
-            page = PageRequest("created_at", BATCH, cursor)
-            views, cursor = await self.accounts.list_page(AccountFilters(), page)
-            for view in views:
-                yield view
-            if cursor is None:
-                return
+    def _judged(self, judgement: Judgement) -> Any:
+        """Live visible accounts with their health computed once (a materialized CTE), and the columns
+        cadence needs, for the reports that rank the whole portfolio."""
+        return (
+            select(
+                Account.id,
+                Account.name,
+                Account.tier,
+                Account.created_at,
+                Account.tier_assigned_at,
+                AccountFactsRow.team_size,
+                AccountFactsRow.latest_annual_revenue,
+                AccountFactsRow.last_review_at,
+                judgement.health.label("health"),
+                judgement.signal_count.label("signal_count"),
+            )
+            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+            .where(Account.id.in_(self._live_visible()))
+            .cte("judged")
+            .prefix_with("MATERIALIZED")
+        )
+
+    async def _ranked(self, statement: Select) -> tuple[list[AccountView], list[tuple]]:
+        rows = (await self.session.execute(statement)).all()
+        accounts = await self.accounts.repository.get_many([row[0] for row in rows])
+        return await self.accounts.views(accounts), rows
 
     async def reviews_due(self, days: int, limit: int) -> dict:
+        await self.accounts.repository.ensure_facts()
         today = self.accounts.now.date()
-        horizon = today + timedelta(days=days)
-        due = [view async for view in self.all_views() if view.next_review_due <= horizon]
-        due.sort(key=lambda view: (not view.review_overdue, view.next_review_due, view.account.name))
+        judgement = Judgement(self.accounts.rules, self.accounts.now)
+        judged = self._judged(judgement)
+        adapt = ClauseAdapter(judged).traverse
+        due = adapt(judgement.next_review_due(judged.c.health)).label("due")
+        dated = select(judged.c.id, judged.c.name, due).subquery()
+        overdue = dated.c.due < today
+        statement = (
+            select(
+                dated.c.id,
+                func.count().filter(overdue).over(),
+                func.count().filter(not_(overdue)).over(),
+            )
+            .where(dated.c.due <= today + timedelta(days=days))
+            .order_by(not_(overdue), dated.c.due, dated.c.name, dated.c.id)
+            .limit(limit)
+        )
+        views, rows = await self._ranked(statement)
         return {
             "days": days,
-            "overdue": sum(view.review_overdue for view in due),
-            "due_soon": sum(not view.review_overdue for view in due),
+            "overdue": rows[0][1] if rows else 0,
+            "due_soon": rows[0][2] if rows else 0,
             "items": [
                 {
                     "account_id": view.account.id,
@@ -140,16 +176,28 @@ class ReportService:
                     "overdue": view.review_overdue,
                     "days_until_due": (view.next_review_due - today).days,
                 }
-                for view in due[:limit]
+                for view in views
             ],
         }
 
     async def at_risk(self, limit: int) -> dict:
-        risky = [view async for view in self.all_views() if view.health.status != "green"]
-        risky.sort(key=lambda view: (view.health.status != "red", -len(view.health.signals), view.account.name))
+        await self.accounts.repository.ensure_facts()
+        judged = self._judged(Judgement(self.accounts.rules, self.accounts.now))
+        red = judged.c.health == "red"
+        statement = (
+            select(
+                judged.c.id,
+                func.count().filter(red).over(),
+                func.count().filter(judged.c.health == "amber").over(),
+            )
+            .where(judged.c.health != "green")
+            .order_by(not_(red), judged.c.signal_count.desc(), judged.c.name, judged.c.id)
+            .limit(limit)
+        )
+        views, rows = await self._ranked(statement)
         return {
-            "red": sum(view.health.status == "red" for view in risky),
-            "amber": sum(view.health.status == "amber" for view in risky),
+            "red": rows[0][1] if rows else 0,
+            "amber": rows[0][2] if rows else 0,
             "items": [
                 {
                     "account_id": view.account.id,
@@ -159,7 +207,7 @@ class ReportService:
                     "health": view.health.status,
                     "signals": [vars(signal) for signal in view.health.signals],
                 }
-                for view in risky[:limit]
+                for view in views
             ],
         }
 

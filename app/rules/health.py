@@ -36,6 +36,13 @@ class RevenuePeriod:
 
 
 @dataclass(frozen=True)
+class RevenueChange:
+    latest: RevenuePeriod
+    previous: RevenuePeriod
+    percent: Decimal
+
+
+@dataclass(frozen=True)
 class HealthFacts:
     """What health is computed from, loaded for many accounts at once."""
 
@@ -45,7 +52,7 @@ class HealthFacts:
     decision_maker_engaged_at: datetime | None = None
     has_champion_or_supporter: bool = False
     has_influential_opponent: bool = False
-    revenue_periods: Sequence[RevenuePeriod] = ()
+    revenue_change: RevenueChange | None = None
     engagement_values: Sequence[Decimal] = ()  # newest first
     latest_improvement: Decimal | None = None
     key_contact_left_at: datetime | None = None
@@ -70,7 +77,7 @@ def days_between(earlier: datetime, now: datetime) -> int:
     return (now - earlier).days
 
 
-def revenue_change(periods: Sequence[RevenuePeriod]) -> tuple[RevenuePeriod, RevenuePeriod, Decimal] | None:
+def revenue_change(periods: Sequence[RevenuePeriod]) -> RevenueChange | None:
     """The latest period, the previous period of the same kind, and the change in percent.
 
     The latest period is the one ending last (a year wins over its fourth quarter); the previous of a
@@ -89,7 +96,7 @@ def revenue_change(periods: Sequence[RevenuePeriod]) -> tuple[RevenuePeriod, Rev
     if previous is None or previous.revenue == 0:
         return None
     change = ((latest.revenue - previous.revenue) * 100 / previous.revenue).quantize(_ONE_PLACE, ROUND_HALF_UP)
-    return latest, previous, change
+    return RevenueChange(latest, previous, change)
 
 
 def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> Health:
@@ -133,9 +140,9 @@ def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> H
     if facts.has_influential_opponent:
         signals.append(Signal("influential_opponent", "amber", "an active contact with high influence opposes us"))
 
-    change = revenue_change(facts.revenue_periods)
+    change = facts.revenue_change
     if change is not None:
-        latest, previous, percent = change
+        latest, previous, percent = change.latest, change.previous, change.percent
         decline = -percent
         if decline >= limits.revenue_decline_amber_percent:
             severity = "red" if decline >= limits.revenue_decline_red_percent else "amber"

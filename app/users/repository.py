@@ -1,7 +1,6 @@
 """SQL for users."""
 
 import uuid
-from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -44,15 +43,6 @@ class UserRepository:
 
     async def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
         return await self.session.get(User, user_id, with_for_update=for_update, populate_existing=for_update)
-
-    async def existing_ids(self, user_ids: Iterable[uuid.UUID], *, active: bool = True) -> set[uuid.UUID]:
-        ids = set(user_ids)
-        if not ids:
-            return set()
-        statement = select(User.id).where(User.id.in_(ids))
-        if active:
-            statement = statement.where(User.active.is_(True))
-        return set((await self.session.execute(statement)).scalars())
 
     async def count(self) -> int:
         return await self.session.scalar(select(func.count()).select_from(User)) or 0

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.rules.config import DEFAULT_RULES
-from app.rules.health import HealthFacts, RevenuePeriod, Signal, compute_health, health_status
+from app.rules.health import HealthFacts, RevenuePeriod, Signal, compute_health, health_status, revenue_change
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -21,6 +21,8 @@ def healthy(**changes):
         has_champion_or_supporter=True,
         has_active_plan=True,
     )
+    if "revenue_periods" in changes:
+        changes["revenue_change"] = revenue_change(changes.pop("revenue_periods"))
     return HealthFacts(**{**values, **changes})
 
 

@@ -81,6 +81,8 @@ async def test_no_recent_interaction_counts_days_at_the_moment_of_the_request(cl
             text("UPDATE interactions SET occurred_at = now() - make_interval(days => :d) WHERE account_id = :a"),
             {"d": days, "a": account["id"]},
         )
+        # Changed behind the service's back: drop the stored facts so the next read gathers them again.
+        await connection.execute(text("DELETE FROM account_facts WHERE account_id = :a"), {"a": account["id"]})
         _, found = await signals(client, account["id"])
         assert (found.get("no_recent_interaction") or {}).get("severity") == expected, days
 

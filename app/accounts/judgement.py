@@ -1,0 +1,147 @@
+"""The computed view in SQL, for filters and portfolio reports over every account at once.
+
+The pure rules (app/rules) decide each account's health, cadence and promotion; this module states
+the same rules as SQL expressions over an account and its stored facts, so a report or a filter on
+health can be answered by PostgreSQL with the numbers of the rules in force and the time of the
+request. A test holds the two to the same answers on generated accounts.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, literal, not_, or_
+
+from app.models import Account, AccountFactsRow
+from app.rules.config import CADENCES, RulesDocument
+
+F = AccountFactsRow
+_TIER_RANK = {"small": 0, "mid": 1, "key": 2}
+
+
+def _days(days: int) -> timedelta:
+    return timedelta(days=days)
+
+
+def _known(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    return func.coalesce(condition, False)
+
+
+def _older_than(column: ColumnElement, days: int, now: datetime) -> ColumnElement[bool]:
+    """``(now - column).days > days`` as the rules count whole days."""
+    return column <= now - _days(days + 1)
+
+
+class Judgement:
+    def __init__(self, rules: RulesDocument, now: datetime) -> None:
+        self.rules = rules
+        self.now = now
+        limits = rules.health
+        since = func.coalesce(F.last_interaction_at, Account.created_at)
+        tier_key = func.coalesce(Account.tier, "none")
+
+        def by_tier(level: str) -> ColumnElement[bool]:
+            return or_(
+                *(
+                    and_(tier_key == tier, _older_than(since, getattr(bounds, level), now))
+                    for tier, bounds in limits.no_recent_interaction.items()
+                )
+            )
+
+        decline = -F.revenue_change_percent
+        count = limits.engagement_declining_count
+        values = F.engagement_values
+        falling = [values[index] < values[index + 1] for index in range(1, count)]
+        self.signals: dict[str, tuple[ColumnElement[bool], ColumnElement[bool]]] = {
+            # code: (shown, red)
+            "no_recent_interaction": (by_tier("amber"), by_tier("red")),
+            "no_decision_maker_engaged": (
+                or_(
+                    F.decision_maker_engaged_at.is_(None),
+                    F.decision_maker_engaged_at < now - _days(limits.decision_maker_window_days),
+                ),
+                literal(False),
+            ),
+            "no_champion": (not_(F.has_champion_or_supporter), literal(False)),
+            "influential_opponent": (F.has_influential_opponent, literal(False)),
+            "revenue_decline": (
+                func.coalesce(decline >= limits.revenue_decline_amber_percent, False),
+                func.coalesce(decline >= limits.revenue_decline_red_percent, False),
+            ),
+            "engagement_declining": (
+                and_(func.coalesce(func.array_length(values, 1), 0) >= count, *falling),
+                literal(False),
+            ),
+            "low_improvement_score": (
+                func.coalesce(F.latest_improvement < limits.low_improvement_below, False),
+                literal(False),
+            ),
+            "key_contact_left": (
+                func.coalesce(F.key_contact_left_at >= now - _days(limits.key_contact_left_window_days), False),
+                literal(False),
+            ),
+            "no_active_plan": (and_(Account.tier == "key", not_(F.has_active_plan)), literal(False)),
+        }
+
+        # NULL facts (an untiered account, a missing figure) mean "not shown", never an unknown.
+        self.signals = {code: (_known(shown), _known(red)) for code, (shown, red) in self.signals.items()}
+
+    def signal(self, code: str) -> ColumnElement[bool]:
+        return self.signals[code][0]
+
+    @property
+    def signal_count(self) -> ColumnElement[int]:
+        return sum((cast(shown, Integer) for shown, _red in self.signals.values()), literal(0))
+
+    @property
+    def health(self) -> ColumnElement[str]:
+        ambers = sum((cast(and_(shown, not_(red)), Integer) for shown, red in self.signals.values()), literal(0))
+        any_red = or_(*(and_(shown, red) for shown, red in self.signals.values()))
+        return case(
+            (or_(any_red, ambers >= self.rules.health.red_when_ambers), "red"),
+            (ambers > 0, "amber"),
+            else_="green",
+        )
+
+    def cadence_days(self, health: ColumnElement[str] | None = None) -> ColumnElement[int]:
+        """``health`` may be given as an already computed column, so it is not evaluated twice."""
+        rules = self.rules
+        base = case(
+            *((Account.tier == tier, CADENCES.index(getattr(rules.base_cadence, tier))) for tier in _TIER_RANK),
+            else_=CADENCES.index(rules.base_cadence.none),
+        )
+        health = self.health if health is None else health
+        steps = (
+            case((health == "red", 2), (health == "amber", 1), else_=0)
+            + cast(F.team_size >= rules.cadence_adjustments.large_team_size, Integer)
+            + cast(
+                func.coalesce(F.latest_annual_revenue >= rules.cadence_adjustments.high_value_revenue, False), Integer
+            )
+        )
+        position = func.least(base + steps, len(CADENCES) - 1)
+        return case(*((position == index, getattr(rules.cadence_days, name)) for index, name in enumerate(CADENCES)))
+
+    def next_review_due(self, health: ColumnElement[str] | None = None) -> ColumnElement:
+        start = func.coalesce(F.last_review_at, Account.tier_assigned_at, Account.created_at)
+        day = cast(func.timezone("UTC", start), Date)
+        return day + self.cadence_days(health)
+
+    def review_overdue(self, health: ColumnElement[str] | None = None) -> ColumnElement[bool]:
+        return self.next_review_due(health) < self.now.date()
+
+    @property
+    def promotion_candidate(self) -> ColumnElement[bool]:
+        threshold = self.rules.promotion.revenue_growth_percent
+        previous = F.previous_annual_revenue
+        growth = func.round((F.latest_annual_revenue - previous) * 100 / func.nullif(previous, 0), 1)
+        rank = {
+            column: case(*((column == tier, rank) for tier, rank in _TIER_RANK.items()))
+            for column in (Account.tier, Account.computed_tier)
+        }
+        return _known(
+            and_(
+                Account.tier.in_(("mid", "small")),
+                or_(
+                    func.coalesce(growth >= threshold, False),
+                    func.coalesce(rank[Account.computed_tier] > rank[Account.tier], False),
+                ),
+            )
+        )

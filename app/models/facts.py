@@ -1,0 +1,46 @@
+"""What the rules need to know about each account beyond its own row, kept current on every write.
+
+A page of accounts reads it in one query, and portfolio reports and judged filters evaluate health
+and cadence over it in SQL instead of gathering the facts of every account at each request.
+"""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+
+class AccountFactsRow(Base):
+    __tablename__ = "account_facts"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_size: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    last_interaction_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_review_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_maker_engaged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    has_champion_or_supporter: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    has_influential_opponent: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    key_contact_left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    latest_annual_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    latest_annual_cost: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    previous_annual_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    # The latest period against the previous one of the same kind, as the health rule computes it.
+    revenue_change_percent: Mapped[Decimal | None] = mapped_column(Numeric(8, 1))
+    revenue_period: Mapped[str | None] = mapped_column(String(7))
+    previous_revenue_period: Mapped[str | None] = mapped_column(String(7))
+    revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    previous_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    engagement_values: Mapped[list[Decimal]] = mapped_column(
+        ARRAY(Numeric(3, 1)), nullable=False, server_default=text("'{}'::numeric[]")
+    )
+    latest_improvement: Mapped[Decimal | None] = mapped_column(Numeric(3, 1))
+    has_active_plan: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+
+    __table_args__ = (Index("ix_account_facts_latest_annual_revenue", "latest_annual_revenue"),)

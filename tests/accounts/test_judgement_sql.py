@@ -1,0 +1,130 @@
+"""The SQL statement of the rules (app/accounts/judgement.py) agrees with the pure rules, account by
+account, on generated portfolios: health, every signal, cadence, next review, overdue, promotion."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, insert, select
+
+from app.accounts.judgement import Judgement
+from app.accounts.repository import AccountRepository
+from app.accounts.service import AccountService
+from app.auth.principal import Principal
+from app.models import Account, AccountFactsRow
+from app.rules.config import DEFAULT_RULES
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+tiers = st.sampled_from([None, "key", "mid", "small"])
+days_ago = st.integers(min_value=0, max_value=400)
+maybe_days_ago = st.one_of(st.none(), days_ago)
+money = st.one_of(st.none(), st.decimals(min_value=0, max_value=3_000_000, places=2))
+percent = st.one_of(st.none(), st.decimals(min_value=-60, max_value=60, places=1))
+scores = st.decimals(min_value=0, max_value=10, places=1)
+
+states = st.fixed_dictionaries(
+    {
+        "tier": tiers,
+        "computed_tier": tiers,
+        "created": st.integers(min_value=0, max_value=800),
+        "tier_assigned": maybe_days_ago,
+        "team_size": st.integers(min_value=0, max_value=7),
+        "last_interaction": maybe_days_ago,
+        "last_review": maybe_days_ago,
+        "decision_maker_engaged": maybe_days_ago,
+        "has_champion_or_supporter": st.booleans(),
+        "has_influential_opponent": st.booleans(),
+        "key_contact_left": maybe_days_ago,
+        "latest_annual_revenue": money,
+        "previous_annual_revenue": money,
+        "revenue_change_percent": percent,
+        "engagement_values": st.lists(scores, max_size=5),
+        "latest_improvement": st.one_of(st.none(), scores),
+        "has_active_plan": st.booleans(),
+    }
+)
+
+
+def ago(days):
+    return None if days is None else NOW - timedelta(days=days, hours=1)
+
+
+async def insert_portfolio(session, portfolio):
+    ids = []
+    for index, state in enumerate(portfolio):
+        account_id = uuid.uuid4()
+        ids.append(account_id)
+        await session.execute(
+            insert(Account).values(
+                id=account_id,
+                name=f"Generated {index}",
+                status="active",
+                version=1,
+                scores={},
+                tier=state["tier"],
+                computed_tier=state["computed_tier"],
+                created_at=ago(state["created"]),
+                updated_at=NOW,
+                tier_assigned_at=ago(state["tier_assigned"]),
+            )
+        )
+        change = state["revenue_change_percent"]
+        await session.execute(
+            insert(AccountFactsRow).values(
+                account_id=account_id,
+                team_size=state["team_size"],
+                last_interaction_at=ago(state["last_interaction"]),
+                last_review_at=ago(state["last_review"]),
+                decision_maker_engaged_at=ago(state["decision_maker_engaged"]),
+                has_champion_or_supporter=state["has_champion_or_supporter"],
+                has_influential_opponent=state["has_influential_opponent"],
+                key_contact_left_at=ago(state["key_contact_left"]),
+                latest_annual_revenue=state["latest_annual_revenue"],
+                previous_annual_revenue=state["previous_annual_revenue"],
+                revenue_change_percent=change,
+                revenue_period="2026" if change is not None else None,
+                previous_revenue_period="2025" if change is not None else None,
+                revenue=Decimal(100) if change is not None else None,
+                previous_revenue=Decimal(100) if change is not None else None,
+                engagement_values=state["engagement_values"],
+                latest_improvement=state["latest_improvement"],
+                has_active_plan=state["has_active_plan"],
+            )
+        )
+    return ids
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(portfolio=st.lists(states, min_size=1, max_size=12))
+async def test_sql_and_python_agree_account_by_account(session_factory, portfolio):
+    async with session_factory() as session:
+        ids = await insert_portfolio(session, portfolio)
+        repository = AccountRepository(session)
+        service = AccountService(repository, DEFAULT_RULES, NOW, Principal(uuid.uuid4(), "admin"))
+        views = {view.account.id: view for view in await service.views(await repository.get_many(ids))}
+        judgement = Judgement(DEFAULT_RULES, NOW)
+        statement = (
+            select(
+                Account.id,
+                judgement.health,
+                judgement.cadence_days(),
+                judgement.next_review_due(),
+                judgement.review_overdue(),
+                judgement.promotion_candidate,
+                *(judgement.signal(code) for code in judgement.signals),
+            )
+            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+            .where(Account.id.in_(ids))
+        )
+        for account_id, health, days, due, overdue, candidate, *shown in await session.execute(statement):
+            view = views[account_id]
+            assert health == view.health.status
+            assert {code for code, flag in zip(judgement.signals, shown, strict=True) if flag} == {
+                signal.code for signal in view.health.signals
+            }
+            assert (days, due, overdue) == (view.cadence.days, view.next_review_due, view.review_overdue)
+            assert candidate == view.promotion.candidate
+        await session.execute(delete(Account).where(Account.id.in_(ids)))
+        await session.rollback()
