@@ -67,3 +67,15 @@ async def test_a_page_costs_the_same_statements_at_any_size(client, engine, port
     assert counts[5] == counts[50]
     # Authentication, the rules in force, the page, and for accounts one query per kind of fact.
     assert counts[50] <= 16, counts
+
+
+@pytest.mark.parametrize("path", ["/v1/reports/at-risk", "/v1/reports/reviews-due"])
+async def test_a_report_costs_the_same_statements_whatever_it_lists(client, engine, portfolio, path):
+    counts = {}
+    for limit in (5, 50):
+        with counting(engine) as statements:
+            response = await client.get(path, params={"limit": limit, **({"days": 366} if "reviews" in path else {})})
+        assert len(response.json()["items"]) == limit
+        counts[limit] = len(statements)
+    assert counts[5] == counts[50]
+    assert counts[50] <= 16, counts
