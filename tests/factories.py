@@ -1,5 +1,7 @@
 """Small builders for request bodies used across the API tests."""
 
+from datetime import UTC, date, datetime, timedelta
+
 KEY_SCORES = {"revenue_potential": 8, "profitability": 8, "relationship": 8, "strategic_fit": 7, "influence": 7}
 SIXTY_SCORES = dict.fromkeys(KEY_SCORES, 6)
 SMALL_SCORES = dict.fromkeys(KEY_SCORES, 3)
@@ -29,8 +31,6 @@ def assert_problem(response, status, *, error_locs=None):
 async def make_healthy(client, account_id, owner_id):
     """Give an account what keeps its health green: an engaged decision maker who supports us, a
     recent interaction, and an active plan (which a key account needs)."""
-    from datetime import UTC, date, datetime, timedelta
-
     contact = await client.post(
         "/v1/contacts",
         json={

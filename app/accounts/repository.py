@@ -28,22 +28,16 @@ from app.models import (
     TierChange,
     User,
 )
-from app.models.accounts import UNSCORED
+from app.models.accounts import UNSCORED, UNSCORED_VALUE
 from app.rules.health import RevenueChange, RevenuePeriod, revenue_change
 
 SORT_KEYS: dict[str, SortKey] = {
     "name": SortKey(Account.name, "str"),
     # Unscored accounts sort as if their score were below every real one.
-    "score": SortKey(func.coalesce(Account.score, UNSCORED), "decimal"),
+    "score": SortKey(func.coalesce(Account.score, UNSCORED), "decimal", attribute="score", if_null=UNSCORED_VALUE),
     "created_at": SortKey(Account.created_at, "datetime"),
     "updated_at": SortKey(Account.updated_at, "datetime"),
 }
-
-
-def sort_value(account: Account, field: str) -> object:
-    if field == "score":
-        return account.score if account.score is not None else Decimal(-1)
-    return getattr(account, field)
 
 
 def _trigrams(value: object) -> ColumnElement[list[str]]:
@@ -415,7 +409,7 @@ class AccountRepository:
             statement = statement.join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
         statement = apply_keyset(statement, page, key, Account.id)
         rows = (await self.session.execute(statement)).unique().scalars().all()
-        return split_page(rows, page, lambda a: sort_value(a, page.field), key.kind, lambda a: a.id)
+        return split_page(rows, page, key)
 
     async def ancestry_contains(self, start_id: uuid.UUID, target_id: uuid.UUID) -> bool:
         """Whether ``target_id`` is ``start_id`` or one of its ancestors, following parent links up."""
@@ -433,7 +427,7 @@ class AccountRepository:
             select(TierChange).where(TierChange.account_id == account_id), page, key, TierChange.id
         )
         rows = (await self.session.execute(statement)).scalars().all()
-        return split_page(rows, page, lambda c: c.created_at, key.kind, lambda c: c.id)
+        return split_page(rows, page, key)
 
     async def all_in_batches(self, size: int) -> AsyncIterator[Sequence[Account]]:
         """Every account, archived ones included, in id order, a batch at a time."""

@@ -4,8 +4,6 @@ archived account. Contacts, opportunities, plans, interactions and reviews build
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
-from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
@@ -81,7 +79,7 @@ class AccountScoped(Generic[M]):
         else:
             statement = statement.where(Account.archived_at.is_(None))
         rows = (await self.session.execute(apply_keyset(statement, page, key, self.model.id))).scalars().all()
-        return split_page(rows, page, lambda row: _sort_value(row, key), key.kind, lambda row: row.id)
+        return split_page(rows, page, key)
 
     @staticmethod
     def required(changes: Mapping[str, Any], fields: Sequence[str]) -> None:
@@ -102,18 +100,3 @@ class AccountScoped(Generic[M]):
                     raise Conflict(message.format(**values)) from error
             raise
         return record
-
-
-def _sort_value(row: Any, key: SortKey) -> Any:
-    """The row's value of the sort key; a coalesced column sorts its nulls as the fallback literal."""
-    expression = key.expression
-    if getattr(expression, "name", None) == "coalesce":
-        column, fallback = expression.clauses
-        value = getattr(row, column.key)
-        return value if value is not None else _literal_value(fallback, key)
-    return getattr(row, expression.key)
-
-
-def _literal_value(fallback: Any, key: SortKey) -> Any:
-    raw = str(fallback).split("::")[0].strip("'")
-    return date.fromisoformat(raw) if key.kind == "date" else Decimal(raw)

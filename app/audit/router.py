@@ -26,7 +26,7 @@ async def _page(
     page = PageRequest(query.sort, query.limit, query.cursor)
     statement = apply_keyset(select(AuditEntry).where(*conditions), page, _KEY, AuditEntry.id)
     rows = (await session.execute(statement)).scalars().all()
-    entries, next_cursor = split_page(rows, page, lambda entry: entry.occurred_at, _KEY.kind, lambda entry: entry.id)
+    entries, next_cursor = split_page(rows, page, _KEY)
     return Page(items=[AuditEntryRead.model_validate(entry) for entry in entries], next_cursor=next_cursor)
 
 

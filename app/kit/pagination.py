@@ -39,10 +39,20 @@ class ListQuery(BaseModel):
 
 @dataclass(frozen=True)
 class SortKey:
-    """One sortable field: the expression it orders by and how its values travel in a cursor."""
+    """One sortable field: the expression it orders by and how its values travel in a cursor.
+
+    A nullable column sorts through ``coalesce(column, fallback)``; ``attribute`` then names the
+    column on the row and ``if_null`` is the fallback, so the cursor holds what the database compared.
+    """
 
     expression: ColumnElement[Any]
     kind: SortKind
+    attribute: str | None = None
+    if_null: Any = None
+
+    def value_of(self, row: Any) -> Any:
+        value = getattr(row, self.attribute or self.expression.key)
+        return self.if_null if value is None else value
 
 
 @dataclass(frozen=True)
@@ -116,12 +126,10 @@ def apply_keyset(
     return statement.limit(request.limit + 1)
 
 
-def split_page(
-    rows: Sequence[T], request: PageRequest, sort_value: Any, kind: SortKind, row_id: Any
-) -> tuple[list[T], str | None]:
+def split_page(rows: Sequence[T], request: PageRequest, key: SortKey) -> tuple[list[T], str | None]:
     """Cut the extra row off and build the cursor from the last row kept, if there is a next page."""
     items = list(rows[: request.limit])
     if len(rows) <= request.limit:
         return items, None
     last = items[-1]
-    return items, encode_cursor(request.sort, sort_value(last), kind, row_id(last))
+    return items, encode_cursor(request.sort, key.value_of(last), key.kind, last.id)

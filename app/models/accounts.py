@@ -28,6 +28,7 @@ TIERS = ("key", "mid", "small")
 # Unscored accounts sort below every score. A literal, not a bound parameter, so that queries
 # ordering by it match the index expression.
 UNSCORED = literal_column("-1")
+UNSCORED_VALUE = Decimal(-1)
 TIER_CHANGE_KINDS = ("initial", "promotion", "demotion", "keep", "set")
 TEAM_ROLES = ("sales", "marketing", "solutions", "support", "implementation", "customer_success", "finance", "other")
 

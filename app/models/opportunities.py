@@ -14,6 +14,7 @@ OPPORTUNITY_TYPES = ("new_business", "upsell", "cross_sell", "renewal")
 # Opportunities without an expected close date sort after every dated one. A literal, not a bound
 # parameter, so that queries ordering by it match the index expression.
 UNDATED = text("'9999-12-31'::date")
+UNDATED_VALUE = date(9999, 12, 31)
 STAGES = ("prospecting", "qualification", "needs_analysis", "proposal", "negotiation", "closed_won", "closed_lost")
 
 

@@ -9,14 +9,19 @@ from app.accounts.scoped import AccountScoped
 from app.kit.errors import InvalidFields, RuleViolation
 from app.kit.pagination import PageRequest, SortKey
 from app.models import Opportunity
-from app.models.opportunities import UNDATED
+from app.models.opportunities import UNDATED, UNDATED_VALUE
 from app.opportunities.schemas import OpportunityCreate, OpportunityListQuery, OpportunityReopen, OpportunityUpdate
 from app.rules.opportunities import CLOSED_STAGES, StageMoveRefused, check_stage_move, is_closed
 
 SORT_KEYS = {
     "name": SortKey(Opportunity.name, "str"),
     "amount": SortKey(Opportunity.amount, "decimal"),
-    "expected_close_date": SortKey(func.coalesce(Opportunity.expected_close_date, UNDATED), "date"),
+    "expected_close_date": SortKey(
+        func.coalesce(Opportunity.expected_close_date, UNDATED),
+        "date",
+        attribute="expected_close_date",
+        if_null=UNDATED_VALUE,
+    ),
     "created_at": SortKey(Opportunity.created_at, "datetime"),
     "updated_at": SortKey(Opportunity.updated_at, "datetime"),
 }

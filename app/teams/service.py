@@ -31,7 +31,7 @@ class TeamService:
             AccountTeamMember.id,
         )
         rows = (await self.session.execute(statement)).scalars().all()
-        return split_page(rows, page, lambda member: member.created_at, key.kind, lambda member: member.id)
+        return split_page(rows, page, key)
 
     async def add(self, account_id: uuid.UUID, data: TeamMemberCreate) -> AccountTeamMember:
         account = await self.accounts.get(account_id, for_update=True)

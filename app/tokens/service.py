@@ -54,7 +54,7 @@ class TokenService:
         page = PageRequest("created_at", query.limit, query.cursor)
         key = SortKey(ApiToken.created_at, "datetime")
         rows = (await self.session.execute(apply_keyset(statement, page, key, ApiToken.id))).scalars().all()
-        return split_page(rows, page, lambda token: token.created_at, key.kind, lambda token: token.id)
+        return split_page(rows, page, key)
 
     async def revoke(self, token_id: uuid.UUID, now: datetime) -> None:
         token = await self.session.get(ApiToken, token_id, with_for_update=True)

@@ -55,7 +55,7 @@ class UserRepository:
         key = SORT_KEYS[page.field]
         statement = apply_keyset(select(User).where(*_conditions(query)), page, key, User.id)
         rows = (await self.session.execute(statement)).scalars().all()
-        return split_page(rows, page, lambda user: getattr(user, page.field), key.kind, lambda user: user.id)
+        return split_page(rows, page, key)
 
     async def save(self, user: User) -> User:
         self.session.add(user)
