@@ -5,9 +5,15 @@ a viewer reads everything and changes nothing; tier decisions, the audit trail, 
 for the roles the policy names.
 """
 
+from dataclasses import dataclass
+
 import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 
 from app.rules.config import DEFAULT_RULES
+from tests.conftest import TestUser, make_app, make_user
 from tests.factories import KEY_SCORES, SIXTY_SCORES
 
 ROLES = ["admin", "manager", "kam", "viewer"]
@@ -225,13 +231,74 @@ async def build_account(admin, users, target, owner):
     return ids
 
 
+@dataclass
+class Matrix:
+    """Users and two fully populated accounts, built once for the module; each test runs in a
+    savepoint that is rolled back, so the cases stay independent without rebuilding the world."""
+
+    connection: AsyncConnection
+    app: FastAPI
+    users: dict[str, TestUser]
+    world: dict[str, dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+async def matrix(database_url, engine):
+    async with engine.connect() as connection:
+        outer = await connection.begin()
+        factory = async_sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
+        )
+        app = make_app(database_url, engine, factory)
+        users = {role: await make_user(factory, role, f"test-{role}") for role in ("admin", "manager", "kam", "viewer")}
+        users["other_kam"] = await make_user(factory, "kam", "test-other-kam")
+        async with client(app, users["admin"]) as admin:
+            world = {
+                target: await build_account(admin, users, target, owner)
+                for target, owner in (("own", "kam"), ("other", "other_kam"))
+            }
+        yield Matrix(connection, app, users, world)
+        await outer.rollback()
+
+
+def client(app, user):
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    return AsyncClient(transport=transport, base_url="http://test", headers=user.headers if user else {})
+
+
 @pytest.fixture
-async def world(client_for, users):
-    admin = client_for(users["admin"])
-    return {
-        target: await build_account(admin, users, target, owner)
-        for target, owner in (("own", "kam"), ("other", "other_kam"))
-    }
+async def isolated(matrix):
+    savepoint = await matrix.connection.begin_nested()
+    yield matrix
+    await savepoint.rollback()
+
+
+@pytest.fixture
+def users(isolated):
+    return isolated.users
+
+
+@pytest.fixture
+def world(isolated):
+    return isolated.world
+
+
+@pytest.fixture
+def app(isolated):
+    return isolated.app
+
+
+@pytest.fixture
+async def client_for(isolated):
+    made = []
+
+    def make(user):
+        made.append(client(isolated.app, user))
+        return made[-1]
+
+    yield make
+    for each in made:
+        await each.aclose()
 
 
 def fill(value, users, records=None):
