@@ -7,12 +7,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, PlainSerializer, StrictInt
 
+from app.glossary import AccountStatus, Tier
 from app.kit.pagination import ListQuery
 from app.kit.schemas import Money, ReadModel, WriteModel, text_field
-from app.rules.config import Cadence, CriterionKey, Tier
+from app.rules.config import Cadence, CriterionKey
 from app.users.schemas import UserSummary
 
-AccountStatus = Literal["prospect", "active", "churned"]
 CriterionValue = Annotated[StrictInt, Field(ge=1, le=10)]
 Score = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 

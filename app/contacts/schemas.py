@@ -6,26 +6,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, EmailStr, Field
 
+from app.glossary import Attitude, BuyingRole, ContactStatus, Influence
+from app.glossary import RelationshipStrength as Strength
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, text_field
-
-BuyingRole = Literal[
-    "decision_maker",
-    "economic_buyer",
-    "executive_sponsor",
-    "technical_evaluator",
-    "user",
-    "procurement",
-    "legal",
-    "influencer",
-    "coach",
-    "gatekeeper",
-    "other",
-]
-Attitude = Literal["champion", "supporter", "neutral", "skeptic", "opponent"]
-Influence = Literal["high", "medium", "low"]
-Strength = Literal["none", "weak", "medium", "strong"]
-ContactStatus = Literal["active", "left"]
 
 PersonName = text_field(100, min_length=1)
 Line = text_field(200)

@@ -6,11 +6,11 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
+from app.glossary import InteractionType
+from app.glossary import VisitPurpose as Purpose
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, text_field
 
-InteractionType = Literal["visit", "call", "meeting", "email", "event"]
-Purpose = Literal["close_deal", "relationship", "progress_check", "solution", "market_research"]
 Text = text_field(10000)
 
 

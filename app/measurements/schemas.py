@@ -3,14 +3,14 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, PlainSerializer
 
+from app.glossary import MeasurementKind
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel
 
-MeasurementKind = Literal["engagement", "loyalty", "improvement"]
 Value = Annotated[
     Decimal,
     Field(ge=0, le=10, max_digits=3, decimal_places=1, allow_inf_nan=False),

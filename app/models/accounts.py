@@ -20,17 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.glossary import ACCOUNT_STATUSES, TEAM_ROLES, TIER_CHANGE_KINDS, TIERS
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
 from app.models.users import User
 
-ACCOUNT_STATUSES = ("prospect", "active", "churned")
-TIERS = ("key", "mid", "small")
 # Unscored accounts sort below every score. A literal, not a bound parameter, so that queries
 # ordering by it match the index expression.
 UNSCORED = literal_column("-1")
 UNSCORED_VALUE = Decimal(-1)
-TIER_CHANGE_KINDS = ("initial", "promotion", "demotion", "keep", "set")
-TEAM_ROLES = ("sales", "marketing", "solutions", "support", "implementation", "customer_success", "finance", "other")
 
 
 class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):

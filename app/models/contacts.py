@@ -7,25 +7,8 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Tex
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.glossary import ATTITUDES, BUYING_ROLES, CONTACT_STATUSES, INFLUENCES, RELATIONSHIP_STRENGTHS
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
-
-BUYING_ROLES = (
-    "decision_maker",
-    "economic_buyer",
-    "executive_sponsor",
-    "technical_evaluator",
-    "user",
-    "procurement",
-    "legal",
-    "influencer",
-    "coach",
-    "gatekeeper",
-    "other",
-)
-ATTITUDES = ("champion", "supporter", "neutral", "skeptic", "opponent")
-INFLUENCES = ("high", "medium", "low")
-RELATIONSHIP_STRENGTHS = ("none", "weak", "medium", "strong")
-CONTACT_STATUSES = ("active", "left")
 
 
 class Contact(UUIDPrimaryKey, Timestamps, Versioned, Base):

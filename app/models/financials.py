@@ -8,9 +8,8 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Numeri
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.glossary import MEASUREMENT_KINDS
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
-
-MEASUREMENT_KINDS = ("engagement", "loyalty", "improvement")
 
 
 class Financial(UUIDPrimaryKey, Timestamps, Versioned, Base):

@@ -7,10 +7,8 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Tex
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.glossary import INTERACTION_TYPES, VISIT_PURPOSES
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
-
-INTERACTION_TYPES = ("visit", "call", "meeting", "email", "event")
-VISIT_PURPOSES = ("close_deal", "relationship", "progress_check", "solution", "market_research")
 
 
 class Interaction(UUIDPrimaryKey, Timestamps, Versioned, Base):

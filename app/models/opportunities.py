@@ -8,14 +8,13 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integ
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.glossary import OPPORTUNITY_TYPES, STAGES
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
 
-OPPORTUNITY_TYPES = ("new_business", "upsell", "cross_sell", "renewal")
 # Opportunities without an expected close date sort after every dated one. A literal, not a bound
 # parameter, so that queries ordering by it match the index expression.
 UNDATED = text("'9999-12-31'::date")
 UNDATED_VALUE = date(9999, 12, 31)
-STAGES = ("prospecting", "qualification", "needs_analysis", "proposal", "negotiation", "closed_won", "closed_lost")
 
 
 class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, Base):

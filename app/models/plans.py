@@ -8,12 +8,8 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.glossary import ACTION_STATUSES, HORIZONS, OBJECTIVE_STATUSES, PLAN_STATUSES
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
-
-PLAN_STATUSES = ("draft", "active", "archived")
-HORIZONS = ("short", "medium", "long")
-OBJECTIVE_STATUSES = ("open", "achieved", "missed", "cancelled")
-ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
 
 
 class Plan(UUIDPrimaryKey, Timestamps, Versioned, Base):

@@ -7,9 +7,8 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, St
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.glossary import ROLES
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
-
-ROLES = ("admin", "manager", "kam", "viewer")
 
 
 class User(UUIDPrimaryKey, Timestamps, Versioned, Base):

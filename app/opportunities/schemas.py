@@ -6,13 +6,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
+from app.glossary import OpportunityType, Stage
 from app.kit.pagination import ListQuery
 from app.kit.schemas import Money, ReadModel, WriteModel, text_field
 
-OpportunityType = Literal["new_business", "upsell", "cross_sell", "renewal"]
-Stage = Literal[
-    "prospecting", "qualification", "needs_analysis", "proposal", "negotiation", "closed_won", "closed_lost"
-]
 OpenStage = Literal["prospecting", "qualification", "needs_analysis", "proposal", "negotiation"]
 Probability = Field(default=None, ge=0, le=100, description="Percent; null uses the stage's default.")
 Text = text_field(5000)

@@ -7,13 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, PlainSerializer
 
+from app.glossary import ActionStatus, Horizon, ObjectiveStatus, PlanStatus
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, text_field
 
-PlanStatus = Literal["draft", "active", "archived"]
-Horizon = Literal["short", "medium", "long"]
-ObjectiveStatus = Literal["open", "achieved", "missed", "cancelled"]
-ActionStatus = Literal["open", "in_progress", "done", "cancelled"]
 Title = text_field(300, min_length=1)
 Item = text_field(1000, min_length=1)
 Text = text_field(10000)

@@ -6,8 +6,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
-TIERS = ("key", "mid", "small")
-Tier = Literal["key", "mid", "small"]
 # From least to most frequent: an adjustment moves a cadence one step to the right.
 CADENCES = ("semiannual", "quarterly", "monthly", "biweekly", "weekly")
 Cadence = Literal["semiannual", "quarterly", "monthly", "biweekly", "weekly"]

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from app.rules.config import TIERS, TierThresholds
+from app.glossary import TIERS
+from app.rules.config import TierThresholds
 
 _RANK = {tier: rank for rank, tier in enumerate(reversed(TIERS))}  # small 0, mid 1, key 2
 

@@ -2,14 +2,10 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
+from app.glossary import TeamRole
 from app.kit.schemas import ReadModel, WriteModel
 from app.users.schemas import UserSummary
-
-TeamRole = Literal[
-    "sales", "marketing", "solutions", "support", "implementation", "customer_success", "finance", "other"
-]
 
 
 class TeamMemberCreate(WriteModel):

@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, EmailStr, Field
 
+from app.glossary import Role
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, text_field
 
-Role = Literal["admin", "manager", "kam", "viewer"]
 UserName = text_field(200, min_length=1)
 Password = Annotated[str, Field(min_length=12, max_length=200, pattern=r"^[^\x00]*$")]
 

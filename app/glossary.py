@@ -1,0 +1,63 @@
+"""The product's vocabulary: every closed set of values the API accepts and the database checks.
+
+Schemas use the ``Literal`` types; models check columns against the tuples derived from them, so a
+value is added or renamed in one place.
+"""
+
+from typing import Literal, get_args
+
+Tier = Literal["key", "mid", "small"]
+AccountStatus = Literal["prospect", "active", "churned"]
+TierChangeKind = Literal["initial", "promotion", "demotion", "keep", "set"]
+Role = Literal["admin", "manager", "kam", "viewer"]
+TeamRole = Literal[
+    "sales", "marketing", "solutions", "support", "implementation", "customer_success", "finance", "other"
+]
+BuyingRole = Literal[
+    "decision_maker",
+    "economic_buyer",
+    "executive_sponsor",
+    "technical_evaluator",
+    "user",
+    "procurement",
+    "legal",
+    "influencer",
+    "coach",
+    "gatekeeper",
+    "other",
+]
+Attitude = Literal["champion", "supporter", "neutral", "skeptic", "opponent"]
+Influence = Literal["high", "medium", "low"]
+RelationshipStrength = Literal["none", "weak", "medium", "strong"]
+ContactStatus = Literal["active", "left"]
+OpportunityType = Literal["new_business", "upsell", "cross_sell", "renewal"]
+Stage = Literal[
+    "prospecting", "qualification", "needs_analysis", "proposal", "negotiation", "closed_won", "closed_lost"
+]
+InteractionType = Literal["visit", "call", "meeting", "email", "event"]
+VisitPurpose = Literal["close_deal", "relationship", "progress_check", "solution", "market_research"]
+PlanStatus = Literal["draft", "active", "archived"]
+Horizon = Literal["short", "medium", "long"]
+ObjectiveStatus = Literal["open", "achieved", "missed", "cancelled"]
+ActionStatus = Literal["open", "in_progress", "done", "cancelled"]
+MeasurementKind = Literal["engagement", "loyalty", "improvement"]
+
+TIERS: tuple[str, ...] = get_args(Tier)
+ACCOUNT_STATUSES = get_args(AccountStatus)
+TIER_CHANGE_KINDS = get_args(TierChangeKind)
+ROLES = get_args(Role)
+TEAM_ROLES = get_args(TeamRole)
+BUYING_ROLES = get_args(BuyingRole)
+ATTITUDES = get_args(Attitude)
+INFLUENCES = get_args(Influence)
+RELATIONSHIP_STRENGTHS = get_args(RelationshipStrength)
+CONTACT_STATUSES = get_args(ContactStatus)
+OPPORTUNITY_TYPES = get_args(OpportunityType)
+STAGES = get_args(Stage)
+INTERACTION_TYPES = get_args(InteractionType)
+VISIT_PURPOSES = get_args(VisitPurpose)
+PLAN_STATUSES = get_args(PlanStatus)
+HORIZONS = get_args(Horizon)
+OBJECTIVE_STATUSES = get_args(ObjectiveStatus)
+ACTION_STATUSES = get_args(ActionStatus)
+MEASUREMENT_KINDS = get_args(MeasurementKind)
