@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Header
-from sqlalchemy import select, text, update
+from sqlalchemy import ColumnElement, delete, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +14,7 @@ from app.kit.errors import Conflict
 from app.models import IdempotencyRecord
 
 RETENTION_HOURS = 24
+CLEANUP_BATCH = 100
 
 IdempotencyKey = Annotated[
     str | None,
@@ -47,6 +48,7 @@ async def claim(session: AsyncSession, operation: str, key: str, fingerprint: st
     taken over.
     """
     expired = IdempotencyRecord.created_at < text(f"now() - interval '{RETENTION_HOURS} hours'")
+    await _forget_some_expired(session, expired)
     statement = (
         insert(IdempotencyRecord)
         .values(operation=operation, key=key, request_hash=fingerprint)
@@ -75,6 +77,21 @@ async def claim(session: AsyncSession, operation: str, key: str, fingerprint: st
     if record.status_code is None:
         raise Conflict("A request with this Idempotency-Key is still being processed.")
     return StoredResponse(record.status_code, record.response_body, dict(record.response_headers or {}))
+
+
+async def _forget_some_expired(session: AsyncSession, expired: ColumnElement[bool]) -> None:
+    """Each claim deletes a few expired records (through the created_at index), so the table stays
+    the size of a day's traffic without a separate cleanup job."""
+    # SKIP LOCKED: concurrent claims never wait on (or deadlock over) each other's cleanup.
+    oldest = (
+        select(IdempotencyRecord.operation, IdempotencyRecord.key)
+        .where(expired)
+        .limit(CLEANUP_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    await session.execute(
+        delete(IdempotencyRecord).where(tuple_(IdempotencyRecord.operation, IdempotencyRecord.key).in_(oldest))
+    )
 
 
 async def remember(session: AsyncSession, operation: str, key: str, response: StoredResponse) -> None:

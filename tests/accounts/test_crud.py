@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 from tests.factories import KEY_SCORES, assert_problem, create_account
 
@@ -212,3 +213,16 @@ async def test_a_failed_create_does_not_burn_its_idempotency_key(client):
 async def test_a_malformed_idempotency_key_is_a_422(client):
     response = await client.post("/v1/accounts", json={"name": "A"}, headers={"Idempotency-Key": "x" * 201})
     assert_problem(response, 422, error_locs=[["header", "Idempotency-Key"]])
+
+
+async def test_an_expired_idempotency_key_can_be_used_again_and_old_records_are_cleaned_up(client, connection):
+    headers = {"Idempotency-Key": "yesterday"}
+    first = await client.post("/v1/accounts", json={"name": "Day one"}, headers=headers)
+    await connection.execute(text("UPDATE idempotency_records SET created_at = now() - interval '25 hours'"))
+    again = await client.post("/v1/accounts", json={"name": "Day two"}, headers=headers)
+    assert again.status_code == 201
+    assert again.json()["id"] != first.json()["id"]
+    await connection.execute(text("UPDATE idempotency_records SET created_at = now() - interval '25 hours'"))
+    await client.post("/v1/accounts", json={"name": "Other"}, headers={"Idempotency-Key": "today"})
+    keys = (await connection.execute(text("SELECT key FROM idempotency_records"))).scalars().all()
+    assert keys == ["today"]
