@@ -38,10 +38,6 @@ def account_visibility(principal: Principal) -> ColumnElement[bool] | None:
     return or_(Account.owner_id == principal.user_id, on_team)
 
 
-def may_see_everything(principal: Principal) -> bool:
-    return account_visibility(principal) is None
-
-
 def check_owner_assignment(principal: Principal, owner_id: object, current_owner_id: object = None) -> None:
     """Only managers and admins give an account to someone else; a kam's accounts stay its own."""
     if principal.role in (ADMIN, MANAGER) or owner_id == current_owner_id:
