@@ -81,6 +81,11 @@ class AccountScoped(Generic[M]):
         rows = (await self.session.execute(apply_keyset(statement, page, key, self.model.id))).scalars().all()
         return split_page(rows, page, key)
 
+    async def check_owner(self, owner_id: uuid.UUID | None) -> None:
+        """An owner named in a body must be an active user."""
+        if owner_id is not None and owner_id not in await self.accounts.repository.active_user_ids([owner_id]):
+            raise InvalidFields.one(["body", "owner_id"], f"no active user with id {owner_id}")
+
     @staticmethod
     def required(changes: Mapping[str, Any], fields: Sequence[str]) -> None:
         for name in fields:

@@ -55,7 +55,7 @@ class OpportunityService(AccountScoped[Opportunity]):
         await self.account_for_write(data.account_id)
         fields = data.model_dump(exclude_unset=True)
         fields.setdefault("owner_id", caller_id)
-        await self._check_owner(fields.get("owner_id"))
+        await self.check_owner(fields.get("owner_id"))
         opportunity = Opportunity(**{**data.model_dump(), **fields})
         self._move(opportunity, "prospecting", opportunity.stage, now, fresh=True)
         return await self.flush(opportunity)
@@ -67,7 +67,7 @@ class OpportunityService(AccountScoped[Opportunity]):
         changes = data.model_dump(exclude_unset=True)
         self.required(changes, ["name", "type", "stage", "amount", "competitors"])
         if "owner_id" in changes:
-            await self._check_owner(changes["owner_id"])
+            await self.check_owner(changes["owner_id"])
         before = opportunity.stage
         for field, value in changes.items():
             setattr(opportunity, field, value)
@@ -102,7 +102,3 @@ class OpportunityService(AccountScoped[Opportunity]):
             raise RuleViolation(str(refused)) from refused
         if move.closes or (fresh and is_closed(after)):
             opportunity.closed_at = now
-
-    async def _check_owner(self, owner_id: uuid.UUID | None) -> None:
-        if owner_id is not None and owner_id not in await self.accounts.repository.active_user_ids([owner_id]):
-            raise InvalidFields.one(["body", "owner_id"], f"no active user with id {owner_id}")

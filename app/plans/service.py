@@ -136,7 +136,7 @@ class PlanService(AccountScoped[Plan]):
 
     async def add_objective(self, plan_id: uuid.UUID, data: ObjectiveCreate) -> Objective:
         plan = await self.get_for_write(plan_id)
-        await self._check_owner(data.owner_id)
+        await self.check_owner(data.owner_id)
         objective = Objective(account_id=plan.account_id, plan_id=plan_id, **data.model_dump())
         self.session.add(objective)
         await self.session.flush()
@@ -147,7 +147,7 @@ class PlanService(AccountScoped[Plan]):
         objective = await self._child(Objective, plan_id, objective_id)
         changes = data.model_dump(exclude_unset=True)
         self.required(changes, ["title", "horizon", "status"])
-        await self._check_owner(changes.get("owner_id"))
+        await self.check_owner(changes.get("owner_id"))
         for field, value in changes.items():
             setattr(objective, field, value)
         await self.session.flush()
@@ -169,7 +169,7 @@ class PlanService(AccountScoped[Plan]):
     async def add_action(self, plan_id: uuid.UUID, data: ActionCreate) -> Action:
         plan = await self.get_for_write(plan_id)
         await self._check_objective(plan_id, data.objective_id)
-        await self._check_owner(data.owner_id)
+        await self.check_owner(data.owner_id)
         action = Action(account_id=plan.account_id, plan_id=plan_id, **data.model_dump())
         self.session.add(action)
         await self.session.flush()
@@ -182,7 +182,7 @@ class PlanService(AccountScoped[Plan]):
         self.required(changes, ["objective_id", "title", "status"])
         if "objective_id" in changes:
             await self._check_objective(plan_id, changes["objective_id"])
-        await self._check_owner(changes.get("owner_id"))
+        await self.check_owner(changes.get("owner_id"))
         for field, value in changes.items():
             setattr(action, field, value)
         await self.session.flush()
@@ -204,10 +204,6 @@ class PlanService(AccountScoped[Plan]):
         statement = select(Objective.id).where(Objective.id == objective_id, Objective.plan_id == plan_id)
         if (await self.session.execute(statement)).first() is None:
             raise InvalidFields.one(["body", "objective_id"], "not an objective of this plan")
-
-    async def _check_owner(self, owner_id: uuid.UUID | None) -> None:
-        if owner_id is not None and owner_id not in await self.accounts.repository.active_user_ids([owner_id]):
-            raise InvalidFields.one(["body", "owner_id"], f"no active user with id {owner_id}")
 
     @staticmethod
     def _check_period(start: date, end: date) -> None:
