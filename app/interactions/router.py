@@ -1,80 +1,16 @@
 """``/v1/interactions``: every visit, call, meeting, email and event, recorded."""
 
-import uuid
-from datetime import UTC, datetime
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, Request, Response, status
-
-from app.accounts.dependencies import AccountServiceDep
-from app.auth import policy
-from app.auth.dependencies import CurrentPrincipal
-from app.db import SessionDep
+from app.accounts.scoped_router import scoped_crud_router
 from app.interactions.schemas import InteractionCreate, InteractionListQuery, InteractionRead, InteractionUpdate
 from app.interactions.service import InteractionService
-from app.kit.concurrency import IfMatch, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import Page
 
-router = APIRouter(prefix="/v1/interactions", tags=["interactions"], responses=problems(401, 422))
-
-
-def interaction_service(session: SessionDep, accounts: AccountServiceDep) -> InteractionService:
-    return InteractionService(session, accounts)
-
-
-Service = Annotated[InteractionService, Depends(interaction_service)]
-
-
-@router.get("", name="interactions_list")
-async def list_interactions(query: Annotated[InteractionListQuery, Query()], service: Service) -> Page[InteractionRead]:
-    rows, next_cursor = await service.list_page(query)
-    return Page(items=[InteractionRead.model_validate(row) for row in rows], next_cursor=next_cursor)
-
-
-@router.post("", name="interactions_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
-async def create_interaction(
-    payload: InteractionCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
-) -> InteractionRead:
-    policy.require_writer(principal)
-    record = await service.create(payload, datetime.now(UTC))
-    set_etag(response, record.version)
-    response.headers["Location"] = str(request.url_for("interactions_get", interaction_id=record.id))
-    return InteractionRead.model_validate(record)
-
-
-@router.get("/{interaction_id}", name="interactions_get", responses=problems(404))
-async def get_interaction(interaction_id: uuid.UUID, response: Response, service: Service) -> InteractionRead:
-    record = await service.get(interaction_id)
-    set_etag(response, record.version)
-    return InteractionRead.model_validate(record)
-
-
-@router.patch("/{interaction_id}", name="interactions_update", responses=problems(403, 404, 409, 412))
-async def update_interaction(
-    interaction_id: uuid.UUID,
-    payload: InteractionUpdate,
-    response: Response,
-    principal: CurrentPrincipal,
-    service: Service,
-    if_match: IfMatch = None,
-) -> InteractionRead:
-    policy.require_writer(principal)
-    record = await service.update(interaction_id, payload, if_match, datetime.now(UTC))
-    set_etag(response, record.version)
-    return InteractionRead.model_validate(record)
-
-
-@router.delete(
-    "/{interaction_id}",
-    name="interactions_delete",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=problems(403, 404, 409, 412),
+router = scoped_crud_router(
+    plural="interactions",
+    service_class=InteractionService,
+    create_model=InteractionCreate,
+    update_model=InteractionUpdate,
+    read_model=InteractionRead,
+    list_query=InteractionListQuery,
+    id_name="interaction_id",
+    description="Newest first. Contacts who took part must belong to the interaction's account.",
 )
-async def delete_interaction(
-    interaction_id: uuid.UUID, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
-) -> Response:
-    """Delete the record; the audit trail keeps what it held."""
-    policy.require_writer(principal)
-    await service.delete(interaction_id, if_match)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
