@@ -208,18 +208,19 @@ class AccountRepository:
         return [by_id[account_id] for account_id in account_ids if account_id in by_id]
 
     async def ensure_facts(self) -> None:
-        """Gather the facts of accounts that have none stored yet (created before facts were kept)."""
+        """Gather the facts of accounts that have none stored yet (created before facts were kept),
+        walking the accounts once in id order."""
+        last_id: uuid.UUID | None = None
         while True:
-            statement = (
-                select(Account.id)
-                .outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-                .where(AccountFactsRow.account_id.is_(None))
-                .limit(FACTS_BATCH)
-            )
+            has_facts = select(AccountFactsRow.account_id).where(AccountFactsRow.account_id == Account.id).exists()
+            statement = select(Account.id).where(~has_facts).order_by(Account.id).limit(FACTS_BATCH)
+            if last_id is not None:
+                statement = statement.where(Account.id > last_id)
             missing = list((await self.session.execute(statement)).scalars())
             if not missing:
                 return
             await self.refresh_facts(missing)
+            last_id = missing[-1]
 
     async def refresh_facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
         """Gather the facts of these accounts from their records and store them."""
