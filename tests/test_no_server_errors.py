@@ -103,3 +103,66 @@ async def test_non_finite_numbers_never_cause_a_server_error(client, number):
     text = json.dumps(rules).replace('"weight": 30', '"weight": ' + number.decode())
     text = text.replace('"key": 75', '"key": ' + number.decode())
     no_server_error(await client.put("/v1/rules", content=text.encode(), headers=json_header))
+
+
+CREATES = [
+    "/v1/contacts",
+    "/v1/opportunities",
+    "/v1/plans",
+    "/v1/interactions",
+    "/v1/reviews",
+    "/v1/users",
+    "/v1/tokens",
+]
+record_fields = st.sampled_from(
+    [
+        "account_id",
+        "name",
+        "first_name",
+        "last_name",
+        "type",
+        "stage",
+        "amount",
+        "probability",
+        "occurred_at",
+        "held_at",
+        "contact_ids",
+        "attendee_ids",
+        "period_start",
+        "period_end",
+        "buying_roles",
+        "email",
+        "role",
+        "swot",
+        "competitors",
+        "business",
+        "revenue",
+        "kind",
+        "value",
+        "measured_at",
+    ]
+)
+
+
+@FUZZ
+@given(
+    path=st.sampled_from(CREATES),
+    body=st.dictionaries(record_fields, json_values, max_size=8),
+    valid_account=st.booleans(),
+)
+async def test_every_create_survives_any_body(client, path, body, valid_account):
+    if valid_account:
+        account = await create_account(client, name="Fuzz home")
+        body = {**body, "account_id": account["id"]}
+    no_server_error(await client.post(path, json=body))
+
+
+@FUZZ
+@given(
+    body=st.dictionaries(record_fields, json_values, max_size=6),
+    period=st.text(alphabet="0123456789-Qq ", min_size=1, max_size=9),
+)
+async def test_financials_and_measurements_survive_any_body(client, body, period):
+    account = await create_account(client, name="Fuzz money")
+    no_server_error(await client.put(f"/v1/accounts/{account['id']}/financials/{period.strip() or 'x'}", json=body))
+    no_server_error(await client.post(f"/v1/accounts/{account['id']}/measurements", json=body))
