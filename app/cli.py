@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.accounts.repository import AccountRepository
 from app.audit import recorder
 from app.config import Settings, get_settings
 from app.db import create_engine, create_session_factory
@@ -43,7 +44,15 @@ def database_url(settings: Settings) -> str:
 
 
 def migrate(url: str) -> None:
+    """Apply the migrations, then store the facts of accounts that have none yet (accounts created
+    before facts were kept), so reports and filters over the stored facts see every account."""
     command.upgrade(alembic_config(url), "head")
+    asyncio.run(_with_sessions(url, _fill_missing_facts))
+
+
+async def _fill_missing_facts(factory: async_sessionmaker[AsyncSession]) -> None:
+    async with factory() as session, session.begin():
+        await AccountRepository(session).ensure_facts()
 
 
 async def _with_sessions(url: str, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:

@@ -406,7 +406,6 @@ class AccountRepository:
         conditions = filters.conditions() + ([visibility] if visibility is not None else []) + list(judged)
         statement = _with_people(select(Account)).where(*conditions)
         if judged:
-            await self.ensure_facts()
             statement = statement.join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
         statement = apply_keyset(statement, page, key, Account.id)
         rows = (await self.session.execute(statement)).unique().scalars().all()

@@ -42,7 +42,6 @@ class ReportService:
         )
 
     async def pyramid(self) -> dict:
-        await self.accounts.repository.ensure_facts()
         rows = self._revenue_rows().subquery()
         statement = select(rows.c.tier, func.count(), func.coalesce(func.sum(rows.c.revenue), 0)).group_by(rows.c.tier)
         counts: dict[str, int] = {}
@@ -69,7 +68,6 @@ class ReportService:
         }
 
     async def concentration(self, top_n: int) -> dict:
-        await self.accounts.repository.ensure_facts()
         rows = self._revenue_rows().subquery()
         with_revenue, without, total = (
             await self.session.execute(
@@ -141,7 +139,6 @@ class ReportService:
         return await self.accounts.views(accounts), rows
 
     async def reviews_due(self, days: int, limit: int) -> dict:
-        await self.accounts.repository.ensure_facts()
         today = self.accounts.now.date()
         judgement = Judgement(self.accounts.rules, self.accounts.now)
         judged = self._judged(judgement)
@@ -181,7 +178,6 @@ class ReportService:
         }
 
     async def at_risk(self, limit: int) -> dict:
-        await self.accounts.repository.ensure_facts()
         judged = self._judged(Judgement(self.accounts.rules, self.accounts.now))
         red = judged.c.health == "red"
         statement = (

@@ -1,6 +1,6 @@
 """Account facts: what the rules need beyond the account row, kept current on every write.
 
-Rows are filled in for existing accounts the first time each account is read.
+Rows for existing accounts are filled in by ``kam migrate`` after the upgrade.
 
 Revision ID: 278e6c82abcd
 Revises: fd1196178d76
