@@ -394,6 +394,10 @@ class AccountRepository:
     async def flush(self) -> None:
         await self.session.flush()
 
+    def release(self, accounts: Sequence[Account]) -> None:
+        for account in accounts:
+            self.session.expunge(account)
+
     async def list_page(
         self,
         filters: AccountFilters,

@@ -73,9 +73,8 @@ async def list_accounts(query: Annotated[AccountListQuery, Query()], service: Se
     judged_fields = set(ViewFilter.__dataclass_fields__)
     filters = AccountFilters(**query.model_dump(exclude=set(ListQuery.model_fields) | {"sort"} | judged_fields))
     judged = ViewFilter(**query.model_dump(include=judged_fields))
-    has_judged = any(value is not None for value in vars(judged).values())
     page = PageRequest(query.sort, query.limit, query.cursor)
-    views, next_cursor = await service.list_page(filters, page, judged if has_judged else None)
+    views, next_cursor = await service.list_page(filters, page, judged)
     return Page(items=[account_read(view) for view in views], next_cursor=next_cursor)
 
 

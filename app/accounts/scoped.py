@@ -35,10 +35,13 @@ class AccountScoped(Generic[M]):
         visibility = self.accounts.visibility
         return statement if visibility is None else statement.where(visibility)
 
-    async def account_for_write(self, account_id: uuid.UUID, *, field: str | None = "account_id") -> Account:
-        """The account a write goes to: visible (a 422 naming ``field`` in a body, else a 404), not archived."""
+    async def account_for_write(
+        self, account_id: uuid.UUID, *, field: str | None = "account_id", lock: bool = False
+    ) -> Account:
+        """The account a write goes to: visible (a 422 naming ``field`` in a body, else a 404), not
+        archived. ``lock`` holds its row until commit, for writes that must take turns per account."""
         try:
-            account = await self.accounts.get(account_id)
+            account = await self.accounts.get(account_id, for_update=lock)
         except NotFound:
             if field is None:
                 raise

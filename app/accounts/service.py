@@ -244,16 +244,14 @@ class AccountService:
         await self.get(account_id)
         return await self.repository.tier_changes_page(account_id, page)
 
-    async def reevaluate_all(self) -> int:
-        """Apply the rules in force to every account (after a rules change); returns how many changed."""
-        changed = 0
+    async def reevaluate_all(self) -> None:
+        """Apply the rules in force to every account (after a rules change), a batch at a time."""
         async for batch in self.repository.all_in_batches(REEVALUATION_BATCH):
             for account in batch:
-                before = (account.score, account.computed_tier, account.tier, account.tier_held_at_computed)
                 self._apply_rules(account)
-                changed += before != (account.score, account.computed_tier, account.tier, account.tier_held_at_computed)
             await self.repository.flush()
-        return changed
+            # Written: let them go, so the session does not hold every account of the portfolio.
+            self.repository.release(batch)
 
     # --- internals ------------------------------------------------------------------------------
 

@@ -42,8 +42,8 @@ class FinancialService(AccountScoped[Financial]):
         self, account_id: uuid.UUID, period: str, data: FinancialWrite, if_match: str | None
     ) -> tuple[Financial, bool]:
         """Create or replace the period's figures; returns the record and whether it was created."""
-        await self.accounts.get(account_id, for_update=True)  # serialises concurrent first writes
-        await self.account_for_write(account_id, field=None)
+        # Locked: two first writes of the same period take turns instead of one failing on the index.
+        await self.account_for_write(account_id, field=None, lock=True)
         record = await self._find(account_id, period)
         created = record is None
         if record is None:
