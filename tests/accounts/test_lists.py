@@ -105,13 +105,14 @@ async def test_pagination_neither_skips_nor_repeats_while_others_insert(client):
 
 async def test_updated_since_with_updated_at_sort_returns_what_changed(client):
     old = await create_account(client, name="Old")
-    marker = (await client.get(f"/v1/accounts/{old['id']}")).json()["updated_at"]
     changed = await create_account(client, name="Changed")
     since = datetime.fromisoformat(changed["updated_at"])
     assert await names(client, updated_since=since.isoformat(), sort="updated_at") == ["Changed"]
     later = (since + timedelta(hours=1)).isoformat()
     assert await names(client, updated_since=later) == []
-    assert marker <= changed["updated_at"]
+    # A later change to an older account comes after, in the order a sync script replays them.
+    await client.patch(f"/v1/accounts/{old['id']}", json={"notes": "touched"})
+    assert await names(client, updated_since=since.isoformat(), sort="updated_at") == ["Changed", "Old"]
 
 
 async def test_archived_accounts_are_listed_only_on_request(client, portfolio):

@@ -179,3 +179,13 @@ async def test_the_bootstrap_token_does_nothing_once_users_exist(session_factory
 async def test_a_malformed_bootstrap_token_is_refused_at_start(session_factory):
     with pytest.raises(ValueError, match="kam_"):
         await bootstrap_admin(session_factory, Settings(bootstrap_admin_token="short"))
+
+
+async def test_revoking_twice_is_harmless_and_an_unknown_token_is_404(client_for, users):
+    kam = client_for(users["kam"])
+    made = (await kam.post("/v1/tokens", json={"name": "spare"})).json()
+    assert (await kam.delete(f"/v1/tokens/{made['id']}")).status_code == 204
+    assert (await kam.delete(f"/v1/tokens/{made['id']}")).status_code == 204
+    listed = (await kam.get("/v1/tokens", params={"include_revoked": "true"})).json()["items"]
+    assert next(t for t in listed if t["id"] == made["id"])["revoked_at"] is not None
+    assert_problem(await kam.delete(f"/v1/tokens/{uuid.uuid4()}"), 404)

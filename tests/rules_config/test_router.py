@@ -2,7 +2,9 @@
 
 import pytest
 
-from app.rules.config import DEFAULT_RULES
+from app.kit.errors import Conflict
+from app.rules.config import DEFAULT_RULES, RulesDocument
+from app.rules_config.repository import RulesRepository
 from tests.factories import KEY_SCORES, SIXTY_SCORES, assert_problem, create_account
 
 
@@ -102,3 +104,12 @@ async def test_invalid_rules_are_refused_and_nothing_changes(client, change, loc
 async def test_stale_if_match_on_rules_is_412(client):
     await client.put("/v1/rules", json=default_document(), headers={"If-Match": '"1"'})
     assert_problem(await client.put("/v1/rules", json=default_document(), headers={"If-Match": '"1"'}), 412)
+
+
+async def test_a_version_written_at_the_same_time_is_a_conflict(session_factory):
+    # Two admins replacing the rules at once both compute version 2; the second write is refused.
+    document = RulesDocument.model_validate(default_document())
+    async with session_factory() as session:
+        await RulesRepository(session).add(2, document)
+        with pytest.raises(Conflict, match="version 2"):
+            await RulesRepository(session).add(2, document)
