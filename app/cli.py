@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -23,6 +24,8 @@ from app.demo import PASSWORD as DEMO_PASSWORD
 from app.demo import seed_demo
 from app.embedded_pg import start_embedded_postgres
 from app.kit.errors import Conflict
+from app.kit.logs import configure_logging
+from app.kit.telemetry import MULTIPROCESS_DIR_VARIABLE
 from app.rules_config.repository import RulesRepository
 from app.users.bootstrap import create_admin, has_users
 
@@ -118,16 +121,25 @@ def serve(settings: Settings) -> None:
     # that into an ordinary exit lets the embedded server's exit hook stop PostgreSQL.
     signal.signal(signal.SIGTERM, _exit_quietly)
     signal.signal(signal.SIGINT, _exit_quietly)
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_level=settings.log_level,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-    )
+    configure_logging(settings.log_level)
+    with tempfile.TemporaryDirectory(prefix="kam-metrics-") as metrics_dir:
+        if settings.workers > 1:
+            # Set before the workers start (and import prometheus_client): they share their metrics here.
+            os.environ[MULTIPROCESS_DIR_VARIABLE] = metrics_dir
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level=settings.log_level,
+            proxy_headers=True,
+            server_header=False,
+            # Logging is ours (JSON lines, one per request from the app); uvicorn's would repeat it.
+            log_config=None,
+            access_log=False,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+        )
 
 
 def _exit_quietly(signum: int, frame: object) -> None:

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     db_pool_size: int = Field(default=10, ge=1)
+    db_pool_timeout_seconds: float = Field(default=10, gt=0, description="Longest wait for a free connection.")
+    db_connect_timeout_seconds: float = Field(default=5, gt=0, description="Longest wait to open a connection.")
 
     jwt_secret: SecretStr | None = Field(
         default=None,
@@ -33,6 +35,7 @@ class Settings(BaseSettings):
         description="Signs sign-in tokens; unset, a key generated once is kept in the database.",
     )
     access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
     bootstrap_admin_token: SecretStr | None = Field(
         default=None, description="With no user yet, an admin is created whose API token is this value."
     )

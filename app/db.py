@@ -1,14 +1,31 @@
 """Database engine, session factory and the per-request session dependency."""
 
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from app.kit.telemetry import InstrumentedPool, instrument_pool
 
-def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+def create_engine(
+    url: str, pool_size: int = 10, *, pool_timeout: float = 10, connect_timeout: float = 5
+) -> AsyncEngine:
+    """A pooled engine that gives up quickly when the database is away (``pool_timeout`` waiting for a
+    free connection, ``connect_timeout`` opening one), so clients get a 503 rather than a hung request."""
+    engine = create_async_engine(
+        url,
+        poolclass=InstrumentedPool,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=pool_timeout,
+        pool_pre_ping=True,
+        connect_args={"timeout": connect_timeout},
+    )
+    instrument_pool(engine)
+    return engine
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -30,7 +47,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             for hook in hooks:
                 await hook(session)
         except BaseException:
-            await session.rollback()
+            # On a lost connection the rollback fails too; the error that caused it is the one to report.
+            with contextlib.suppress(Exception):
+                await session.rollback()
             raise
         else:
             await session.commit()

@@ -1,6 +1,5 @@
 """The application factory: middleware, error handlers, routers."""
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,8 +19,16 @@ from app.db import create_engine, create_session_factory
 from app.embedded_pg import start_embedded_postgres
 from app.financials.router import router as financials_router
 from app.interactions.router import router as interactions_router
+from app.kit.database_errors import install_database_error_handlers
 from app.kit.errors import install_error_handlers
-from app.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from app.kit.logs import configure_logging
+from app.kit.middleware import (
+    BodySizeLimitMiddleware,
+    NulCharacterMiddleware,
+    RequestIdMiddleware,
+    SecurityHeadersMiddleware,
+)
+from app.kit.telemetry import RequestTelemetryMiddleware
 from app.measurements.router import router as measurements_router
 from app.opportunities.router import router as opportunities_router
 from app.plans.router import router as plans_router
@@ -49,7 +56,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         url = settings.database_url
         if url is None:
             url = start_embedded_postgres(settings.data_dir)
-        app.state.engine = create_engine(url, settings.db_pool_size)
+        app.state.engine = create_engine(
+            url,
+            settings.db_pool_size,
+            pool_timeout=settings.db_pool_timeout_seconds,
+            connect_timeout=settings.db_connect_timeout_seconds,
+        )
         app.state.session_factory = create_session_factory(app.state.engine)
         await bootstrap_admin(app.state.session_factory, settings)
     yield
@@ -59,7 +71,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level.upper())
+    configure_logging(settings.log_level)
     app = FastAPI(
         title="Key account management service",
         version=__version__,
@@ -72,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     account_facts.install()
     app.state.pre_commit_hooks = [account_facts.refresh_stale_facts]
     install_error_handlers(app)
+    install_database_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -80,8 +93,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["ETag", "Location", "X-Request-ID"],
         )
+    app.add_middleware(NulCharacterMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestTelemetryMiddleware)
     app.include_router(system_router)
     app.include_router(auth_router)
     app.include_router(users_router)

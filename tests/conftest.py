@@ -5,9 +5,10 @@ start the embedded server under ``.data/test``. Either way the schema comes from
 """
 
 import asyncio
+import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,16 +47,25 @@ async def _admin(url: str, statement: str) -> None:
         await connection.close()
 
 
-@pytest.fixture(scope="session")
-def database_url() -> AsyncIterator[str]:
-    """A fresh database for this test run, migrated to head, dropped afterwards."""
-    name = f"kam_test_{uuid.uuid4().hex[:12]}"
+@contextlib.contextmanager
+def fresh_database(prefix: str = "kam_test") -> Iterator[str]:
+    """A new database migrated to head, dropped on exit."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     server = _server_url()
     asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    migrate(url)
-    yield url
-    asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        migrate(url)
+        yield url
+    finally:
+        asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A fresh database for this test run."""
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

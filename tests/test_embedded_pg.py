@@ -3,81 +3,12 @@
 The service is started as a deployment would be, with KAM_BOOTSTRAP_ADMIN_TOKEN naming the first admin's token.
 """
 
-import os
 import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
-import psutil
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT = 90
-BOOTSTRAP_TOKEN = "kam_bootstrap_for_tests_0123456789"
-AS_ADMIN = {"Authorization": f"Bearer {BOOTSTRAP_TOKEN}"}
-
-
-def postgres_processes(pgdata: Path) -> list[psutil.Process]:
-    found = []
-    for process in psutil.process_iter(["name", "cmdline"]):
-        cmdline = process.info["cmdline"] or []
-        if process.info["name"] == "postgres" and str(pgdata) in " ".join(cmdline):
-            found.append(process)
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Service:
-    def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        env = {
-            **{k: v for k, v in os.environ.items() if k != "KAM_DATABASE_URL"},
-            "KAM_DATA_DIR": str(data_dir),
-            "KAM_PORT": str(self.port),
-            "KAM_LOG_LEVEL": "warning",
-            "KAM_BOOTSTRAP_ADMIN_TOKEN": BOOTSTRAP_TOKEN,
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"the service exited early: {self.process.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        self.process.kill()
-        pytest.fail("the service did not become ready in time")
-
-    def stop(self, sig: int) -> None:
-        self.process.send_signal(sig)
-        self.process.wait(timeout=30)
-
-
-def wait_until_gone(pgdata: Path, timeout: float = 15) -> list[psutil.Process]:
-    deadline = time.monotonic() + timeout
-    while (left := postgres_processes(pgdata)) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return left
+from tests.running_service import AS_ADMIN, Service, postgres_processes, wait_until_gone
 
 
 @pytest.fixture
@@ -111,3 +42,39 @@ def test_a_server_left_by_a_killed_run_is_reused_and_data_survives(data_dir):
     assert account.json()["name"] == "Survivor"
     second.stop(signal.SIGTERM)
     assert wait_until_gone(data_dir / "pg") == []
+
+
+def requests_counted(url: str, route: str) -> float:
+    """The requests to ``route`` that /metrics reports, summed over statuses."""
+    total = 0.0
+    for line in httpx.get(f"{url}/metrics").text.splitlines():
+        if line.startswith("kam_http_requests_total{") and f'route="{route}"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_two_workers_agree_on_sign_in_tokens_and_metrics_and_a_restart_keeps_tokens(data_dir):
+    service = Service(data_dir, workers="2")
+    service.wait_ready()
+    user = {"email": "web@example.com", "name": "Web", "role": "kam", "password": "correct horse battery"}
+    assert httpx.post(f"{service.url}/v1/users", json=user, headers=AS_ADMIN).status_code == 201
+    # Bad sign-in tokens first, so every worker meets the signing key in a request that fails.
+    for _ in range(10):
+        assert httpx.get(f"{service.url}/v1/users/me", headers={"Authorization": "Bearer a.b.c"}).status_code == 401
+    form = {"username": user["email"], "password": user["password"]}
+    tokens = httpx.post(f"{service.url}/v1/auth/token", data=form).json()
+    signed_in = {"Authorization": f"Bearer {tokens['access_token']}"}
+    # Each request on a new connection, so both workers answer some of them.
+    answers = [httpx.get(f"{service.url}/v1/users/me", headers=signed_in) for _ in range(20)]
+    assert [answer.status_code for answer in answers] == [200] * 20
+    assert all("server" not in answer.headers for answer in answers)
+    # Whichever worker answers /metrics counts every worker's requests.
+    assert {requests_counted(service.url, "/v1/users/me") for _ in range(5)} == {30.0}
+    service.stop(signal.SIGTERM)
+
+    restarted = Service(data_dir)
+    restarted.wait_ready()
+    assert httpx.get(f"{restarted.url}/v1/users/me", headers=signed_in).status_code == 200
+    refreshed = httpx.post(f"{restarted.url}/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200
+    restarted.stop(signal.SIGTERM)

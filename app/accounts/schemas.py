@@ -5,9 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, PlainSerializer, StrictInt
+from pydantic import Field, PlainSerializer, StrictInt
 
 from app.glossary import AccountStatus, Tier
+from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import Money, ReadModel, WriteModel, text_field
 from app.rules.config import Cadence, CriterionKey
@@ -172,7 +173,7 @@ class AccountListQuery(ListQuery):
     region: ShortText | None = None
     parent_id: uuid.UUID | None = None
     q: text_field(200, min_length=1) | None = Field(default=None, description="Name contains, case-insensitive.")
-    updated_since: AwareDatetime | None = Field(default=None, description="Changed at or after this time.")
+    updated_since: Timestamp | None = Field(default=None, description="Changed at or after this time.")
     archived: bool = Field(default=False, description="List archived accounts instead of live ones.")
     health: Literal["green", "amber", "red"] | None = None
     signal: SignalCode | None = Field(default=None, description="Accounts showing this early-warning signal.")

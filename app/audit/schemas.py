@@ -4,8 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
+from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel
 
@@ -32,5 +33,5 @@ class AuditQuery(AccountHistoryQuery):
     entity_id: str | None = Field(default=None, max_length=100)
     actor_id: uuid.UUID | None = None
     action: str | None = Field(default=None, max_length=50)
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 API_TOKEN_PREFIX = "kam_"
+REFRESH_TOKEN_PREFIX = "kamr_"
 API_TOKEN_MIN_LENGTH = 24
 _SHOWN_PREFIX_LENGTH = 12
 _JWT_ALGORITHM = "HS256"
@@ -60,16 +61,44 @@ def new_signing_secret() -> str:
     return secrets.token_urlsafe(48)
 
 
-def issue_access_token(user_id: uuid.UUID, secret: str, minutes: int, now: datetime | None = None) -> str:
+def mint_refresh_token() -> MintedToken:
+    return api_token_from(REFRESH_TOKEN_PREFIX + secrets.token_urlsafe(32))
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    session_generation: int
+
+
+def issue_access_token(
+    user_id: uuid.UUID, session_generation: int, secret: str, minutes: int, now: datetime | None = None
+) -> str:
     issued = now or datetime.now(UTC)
-    claims = {"sub": str(user_id), "aud": _JWT_AUDIENCE, "iat": issued, "exp": issued + timedelta(minutes=minutes)}
+    claims = {
+        "sub": str(user_id),
+        "aud": _JWT_AUDIENCE,
+        "iat": issued,
+        "exp": issued + timedelta(minutes=minutes),
+        "gen": session_generation,
+    }
     return jwt.encode(claims, secret, algorithm=_JWT_ALGORITHM)
 
 
-def read_access_token(token: str, secret: str) -> uuid.UUID | None:
-    """The user id a valid, unexpired sign-in token names; None for anything else."""
+def read_access_token(token: str, secret: str) -> AccessClaims | None:
+    """Who a valid, unexpired sign-in token names, and in which session generation; None for anything
+    else, a token without an expiry included."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[_JWT_ALGORITHM], audience=_JWT_AUDIENCE)
-        return uuid.UUID(str(claims["sub"]))
-    except (jwt.InvalidTokenError, KeyError, ValueError):
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[_JWT_ALGORITHM],
+            audience=_JWT_AUDIENCE,
+            options={"require": ["exp", "iat", "sub", "aud", "gen"]},
+        )
+        generation = claims["gen"]
+        if not isinstance(generation, int) or isinstance(generation, bool):
+            return None
+        return AccessClaims(user_id=uuid.UUID(str(claims["sub"])), session_generation=generation)
+    except (jwt.InvalidTokenError, KeyError, ValueError, TypeError):
         return None

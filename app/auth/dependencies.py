@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit.recorder import AuditContext, set_context
 from app.auth.credentials import hash_api_token, is_api_token, new_signing_secret, read_access_token
@@ -24,14 +24,20 @@ _INVALID = {"WWW-Authenticate": 'Bearer realm="kam", error="invalid_token"'}
 JWT_KEY_NAME = "jwt"
 
 
-async def signing_secret(request: Request, session: AsyncSession) -> str:
-    """KAM_JWT_SECRET, or the key kept in the database (made on first use), cached per process."""
+async def signing_secret(request: Request) -> str:
+    """KAM_JWT_SECRET, or the key kept in the database (made on first use), cached per process.
+
+    Read and, the first time, stored in a transaction of its own, committed before it is used: a
+    request that then fails cannot leave this process signing with a key no other worker knows.
+    """
     settings: Settings = request.app.state.settings
     if settings.jwt_secret is not None:
         return settings.jwt_secret.get_secret_value()
     cached = getattr(request.app.state, "jwt_secret", None)
     if cached is None:
-        cached = await AuthRepository(session).signing_secret(JWT_KEY_NAME, new_signing_secret())
+        factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+        async with factory() as session, session.begin():
+            cached = await AuthRepository(session).signing_secret(JWT_KEY_NAME, new_signing_secret())
         request.app.state.jwt_secret = cached
     return cached
 
@@ -53,11 +59,14 @@ async def current_principal(
             token_id = found[0].id
             await repository.mark_token_used(token_id, datetime.now(UTC))
     else:
-        user_id = read_access_token(secret, await signing_secret(request, session))
-        user = await repository.user(user_id) if user_id else None
+        claims = read_access_token(secret, await signing_secret(request))
+        user = await repository.user(claims.user_id) if claims else None
+        if user is not None and claims is not None and user.session_generation != claims.session_generation:
+            user = None  # signed out, or the password changed, since this token was issued
     if user is None or not user.active:
         raise Unauthorized("The token is invalid, expired or revoked, or its user is inactive.", headers=_INVALID)
     principal = Principal(user_id=user.id, role=user.role, token_id=token_id)
+    request.state.user_id = str(user.id)  # for the request's log line
     set_context(
         session.sync_session,
         AuditContext(actor_id=user.id, token_id=token_id, request_id=getattr(request.state, "request_id", None)),

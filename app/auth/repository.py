@@ -1,16 +1,19 @@
-"""SQL for authentication: users by email, tokens by hash, the signing key, failed sign-ins."""
+"""SQL for authentication: users by email, tokens by hash, refresh tokens, the signing key, failed
+sign-ins and the locks that make their count exact."""
 
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import ApiToken, SignInFailure, SigningKey, User
+from app.models import ApiToken, RefreshToken, SignInFailure, SigningKey, User
 
 # last_used_at is refreshed at most this often, so reads do not turn into a write each.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# Advisory lock namespaces (the first key of pg_advisory_xact_lock(int, int)).
+_EMAIL_LOCKS, _ADDRESS_LOCKS = 7301, 7302
 
 
 class AuthRepository:
@@ -51,6 +54,13 @@ class AuthRepository:
         )
         return (await self.session.execute(select(SigningKey.secret).where(SigningKey.name == name))).scalar_one()
 
+    async def lock_sign_in(self, email: str, address: str) -> None:
+        """Take turns with every other sign-in for this email and this address until commit, so the
+        failures counted and the one recorded cannot interleave (always email first: no deadlock)."""
+        lock = text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))")
+        await self.session.execute(lock, {"space": _EMAIL_LOCKS, "key": email.lower()})
+        await self.session.execute(lock, {"space": _ADDRESS_LOCKS, "key": address})
+
     async def recent_failures(self, email: str, address: str, since: datetime) -> tuple[int, int]:
         by_email = select(func.count()).where(SignInFailure.email == email.lower(), SignInFailure.occurred_at >= since)
         by_address = select(func.count()).where(SignInFailure.address == address, SignInFailure.occurred_at >= since)
@@ -65,3 +75,30 @@ class AuthRepository:
         )
         self.session.add(SignInFailure(email=email.lower(), address=address))
         await self.session.flush()
+
+    async def add_refresh_token(
+        self, user: User, family_id: uuid.UUID, secret_hash: str, expires_at: datetime
+    ) -> RefreshToken:
+        token = RefreshToken(
+            user_id=user.id,
+            family_id=family_id,
+            secret_hash=secret_hash,
+            session_generation=user.session_generation,
+            expires_at=expires_at,
+        )
+        self.session.add(token)
+        await self.session.flush()
+        return token
+
+    async def refresh_token_for_update(self, secret_hash: str) -> RefreshToken | None:
+        """The refresh token with this hash, locked: two uses of one token take turns."""
+        statement = select(RefreshToken).where(RefreshToken.secret_hash == secret_hash).with_for_update()
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def revoke_family(self, family_id: uuid.UUID, now: datetime) -> None:
+        await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )

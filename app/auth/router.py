@@ -1,42 +1,47 @@
-"""``POST /v1/auth/token``: sign-in for the web app (OAuth2 password flow)."""
+"""Web-app sessions: sign-in (OAuth2 password flow), refresh, sign-out and changing one's password."""
 
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import signing_secret
-from app.auth.schemas import AccessToken
-from app.auth.service import sign_in
+from app.auth.dependencies import CurrentPrincipal, signing_secret
+from app.auth.schemas import AccessToken, PasswordChange, RefreshRequest
+from app.auth.service import SessionService, SignInResult, TokenPair
+from app.config import Settings
 from app.db import SessionDep
-from app.kit.errors import problem_response, problems
+from app.kit.errors import FieldError, InvalidFields, problem_response, problems
+from app.kit.schemas import NO_NUL_PATTERN
 
-router = APIRouter(prefix="/v1/auth", tags=["auth"])
+router = APIRouter(tags=["auth"])
+
+_UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="kam"'}
 
 
-@router.post("/token", name="auth_token_create", responses=problems(400, 401, 422, 429))
-async def create_access_token(
-    request: Request,
-    session: SessionDep,
-    username: Annotated[str, Form(max_length=320, description="The user's email.")],
-    password: Annotated[str, Form(max_length=1000)],
-    grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
-) -> AccessToken:
-    """Exchange email and password for a short-lived bearer token. Failures are answered alike
-    whether the email exists or not, recorded in the audit trail, and slowed down when repeated."""
-    settings = request.app.state.settings
-    address = request.client.host if request.client else "unknown"
-    result = await sign_in(
-        session,
-        settings,
-        await signing_secret(request, session),
-        username.strip(),
-        password,
-        address,
-        datetime.now(UTC),
-        getattr(request.state, "request_id", None),
+async def session_service(request: Request, session: SessionDep) -> SessionService:
+    return SessionService(session, request.app.state.settings, await signing_secret(request))
+
+
+Service = Annotated[SessionService, Depends(session_service)]
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _tokens(settings: Settings, pair: TokenPair) -> JSONResponse:
+    body = AccessToken(
+        access_token=pair.access_token,
+        expires_in=settings.access_token_minutes * 60,
+        refresh_token=pair.refresh_token,
+        refresh_expires_in=settings.refresh_token_days * 24 * 3600,
     )
+    return JSONResponse(body.model_dump(), headers={"Cache-Control": "no-store"})
+
+
+def _answer(request: Request, result: SignInResult, refusal: str, *, refused_field: str | None = None) -> JSONResponse:
+    # Refusals are returned, not raised: the failure and its audit entry must commit.
     if result.retry_after_seconds is not None:
         return problem_response(
             request,
@@ -46,17 +51,62 @@ async def create_access_token(
             "Too many failed sign-ins for this email or address; try again later.",
             headers={"Retry-After": str(result.retry_after_seconds)},
         )
-    if result.token is None:
-        # Returned, not raised: the failure and its audit entry must commit.
-        return problem_response(
-            request,
-            401,
-            "Not authenticated",
-            "unauthorized",
-            "Wrong email or password.",
-            headers={"WWW-Authenticate": 'Bearer realm="kam"'},
-        )
-    return JSONResponse(
-        AccessToken(access_token=result.token, expires_in=settings.access_token_minutes * 60).model_dump(),
-        headers={"Cache-Control": "no-store"},
+    if result.tokens is None and refused_field is not None:
+        errors = [FieldError(loc=["body", refused_field], msg=refusal, type="value_error")]
+        return problem_response(request, 422, InvalidFields.title, InvalidFields.slug, refusal, errors=errors)
+    if result.tokens is None:
+        return problem_response(request, 401, "Not authenticated", "unauthorized", refusal, headers=_UNAUTHORIZED)
+    return _tokens(request.app.state.settings, result.tokens)
+
+
+@router.post("/v1/auth/token", name="auth_token_create", responses=problems(400, 401, 422, 429))
+async def create_access_token(
+    request: Request,
+    service: Service,
+    username: Annotated[str, Form(max_length=320, pattern=NO_NUL_PATTERN, description="The user's email.")],
+    password: Annotated[str, Form(max_length=1000, pattern=NO_NUL_PATTERN)],
+    grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+) -> AccessToken:
+    """Exchange email and password for a short-lived bearer token and a refresh token. Failures are
+    answered alike whether the email exists or not, recorded in the audit trail, and slowed down when
+    repeated."""
+    result = await service.sign_in(
+        username.strip(), password, _address(request), datetime.now(UTC), getattr(request.state, "request_id", None)
+    )
+    return _answer(request, result, "Wrong email or password.")  # type: ignore[return-value]
+
+
+@router.post("/v1/auth/refresh", name="auth_token_refresh", responses=problems(400, 401, 422))
+async def refresh_access_token(request: Request, payload: RefreshRequest, service: Service) -> AccessToken:
+    """Exchange a refresh token for the next pair. Each refresh token works once; presenting one
+    already used ends its whole session (it was copied), as do signing out and a new password."""
+    pair = await service.refresh(payload.refresh_token, datetime.now(UTC))
+    return _answer(  # type: ignore[return-value]
+        request, SignInResult(tokens=pair), "The refresh token is invalid, expired, used or revoked; sign in again."
+    )
+
+
+@router.post("/v1/auth/logout", name="auth_logout", status_code=status.HTTP_204_NO_CONTENT, responses=problems(401))
+async def sign_out(principal: CurrentPrincipal, service: Service) -> Response:
+    """End every sign-in and refresh token of the caller (on every device). API tokens stay valid."""
+    await service.sign_out(principal.user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/v1/users/me/password", name="me_password_change", responses=problems(400, 401, 422, 429))
+async def change_password(
+    request: Request, payload: PasswordChange, principal: CurrentPrincipal, service: Service
+) -> AccessToken:
+    """Change the caller's password. The current password is checked (and its failures counted like
+    sign-ins); every earlier sign-in and refresh token ends, and the answer is a fresh pair."""
+    result = await service.change_password(
+        principal.user_id,
+        payload.current_password,
+        payload.new_password,
+        _address(request),
+        datetime.now(UTC),
+        getattr(request.state, "request_id", None),
+    )
+    return _answer(  # type: ignore[return-value]
+        request, result, "This is not your current password.", refused_field="current_password"
     )

@@ -1,9 +1,25 @@
-"""Bodies of the sign-in endpoint."""
+"""Bodies of the sign-in, refresh and password endpoints."""
 
-from pydantic import BaseModel
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.kit.schemas import WriteModel
+from app.users.schemas import Password
 
 
 class AccessToken(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
+    access_token: str = Field(description="Send as `Authorization: Bearer ...`; valid `expires_in` seconds.")
+    token_type: Literal["bearer"] = "bearer"
     expires_in: int
+    refresh_token: str = Field(description="Exchange once at `/v1/auth/refresh` for the next pair; keep it secret.")
+    refresh_expires_in: int
+
+
+class RefreshRequest(WriteModel):
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class PasswordChange(WriteModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: Password

@@ -1,56 +1,139 @@
-"""Signing in with email and password, with failed attempts counted and slowed down."""
+"""Web-app sessions: signing in with email and password (failed attempts counted and slowed down),
+refresh tokens rotated on every use, signing out, and changing one's own password."""
 
+import asyncio
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.recorder import AuditContext, entry
-from app.auth.credentials import issue_access_token, verify_password
+from app.auth.credentials import hash_api_token, hash_password, issue_access_token, mint_refresh_token, verify_password
 from app.auth.repository import AuthRepository
 from app.config import Settings
+from app.models import User
 
 FAILURE_MEMORY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+
+
+@dataclass(frozen=True)
 class SignInResult:
-    token: str | None = None
+    tokens: TokenPair | None = None
     retry_after_seconds: int | None = None
 
 
-async def sign_in(
-    session: AsyncSession,
-    settings: Settings,
-    signing_secret: str,
-    email: str,
-    password: str,
-    address: str,
-    now: datetime,
-    request_id: str | None,
-) -> SignInResult:
-    """A token for a right password; otherwise nothing, recorded (and refused while too many failed)."""
-    repository = AuthRepository(session)
-    window = timedelta(minutes=settings.sign_in_window_minutes)
-    by_email, by_address = await repository.recent_failures(email, address, now - window)
-    if by_email >= settings.sign_in_max_failures_per_email or by_address >= settings.sign_in_max_failures_per_address:
-        return SignInResult(retry_after_seconds=int(window.total_seconds()))
+class SessionService:
+    """Issues and ends the tokens of web-app sessions. Nothing here raises for a refused attempt:
+    the caller answers it, and what was recorded (a failure, a revoked family) still commits."""
 
-    user = await repository.user_by_email(email)
-    # Verified even without a user, so the answer takes as long whether the email exists or not.
-    password_ok = verify_password(password, user.password_hash if user else None)
-    if user is not None and user.active and password_ok:
-        return SignInResult(token=issue_access_token(user.id, signing_secret, settings.access_token_minutes, now))
+    def __init__(self, session: AsyncSession, settings: Settings, signing_secret: str) -> None:
+        self.session = session
+        self.settings = settings
+        self.signing_secret = signing_secret
+        self.repository = AuthRepository(session)
 
-    await repository.record_failure(email, address, now - FAILURE_MEMORY)
-    context = AuditContext(actor_id=None, request_id=request_id)
-    session.add(
-        entry(
-            context,
-            "sign_in_failed",
-            "user",
-            str(user.id) if user else None,
-            {"email": {"before": None, "after": email}},
+    async def sign_in(
+        self, email: str, password: str, address: str, now: datetime, request_id: str | None
+    ) -> SignInResult:
+        """Tokens for a right password; otherwise nothing, recorded (and refused while too many failed)."""
+        refused = await self._refused_while_failing(email, address, now)
+        if refused is not None:
+            return refused
+        user = await self.repository.user_by_email(email)
+        # Verified even without a user, so the answer takes as long whether the email exists or not.
+        password_ok = await _verify(password, user.password_hash if user else None)
+        if user is not None and user.active and password_ok:
+            return SignInResult(tokens=await self._issue(user, uuid.uuid4(), now))
+        await self._record_failure(email, address, now, request_id, user)
+        return SignInResult()
+
+    async def refresh(self, refresh_secret: str, now: datetime) -> TokenPair | None:
+        """The next tokens of the session whose latest refresh token this is. A token used before
+        ends its whole family (it was copied); an expired, revoked or outdated one gets nothing."""
+        token = await self.repository.refresh_token_for_update(hash_api_token(refresh_secret))
+        if token is None or token.revoked_at is not None or token.expires_at <= now:
+            return None
+        if token.used_at is not None:
+            await self.repository.revoke_family(token.family_id, now)
+            return None
+        user = await self.repository.user(token.user_id)
+        if user is None or not user.active or user.session_generation != token.session_generation:
+            return None
+        token.used_at = now
+        return await self._issue(user, token.family_id, now)
+
+    async def sign_out(self, user_id: uuid.UUID) -> None:
+        """End every sign-in and refresh token the user holds."""
+        user = await self.repository.user(user_id)
+        if user is not None:
+            end_sessions(user)
+
+    async def change_password(
+        self, user_id: uuid.UUID, current: str, new: str, address: str, now: datetime, request_id: str | None
+    ) -> SignInResult:
+        """Set a new password after checking the current one (counted like a sign-in, so it cannot be
+        guessed through here either); every older session ends and this one gets fresh tokens."""
+        user = await self.repository.user(user_id)
+        assert user is not None  # the caller was authenticated as this user in this transaction
+        refused = await self._refused_while_failing(user.email, address, now)
+        if refused is not None:
+            return refused
+        if user.password_hash is None or not await _verify(current, user.password_hash):
+            await self._record_failure(user.email, address, now, request_id, user)
+            return SignInResult()
+        user.password_hash = hash_password(new)
+        end_sessions(user)
+        await self.session.flush()
+        return SignInResult(tokens=await self._issue(user, uuid.uuid4(), now))
+
+    async def _refused_while_failing(self, email: str, address: str, now: datetime) -> SignInResult | None:
+        await self.repository.lock_sign_in(email, address)
+        window = timedelta(minutes=self.settings.sign_in_window_minutes)
+        by_email, by_address = await self.repository.recent_failures(email, address, now - window)
+        if (
+            by_email >= self.settings.sign_in_max_failures_per_email
+            or by_address >= self.settings.sign_in_max_failures_per_address
+        ):
+            return SignInResult(retry_after_seconds=int(window.total_seconds()))
+        return None
+
+    async def _record_failure(
+        self, email: str, address: str, now: datetime, request_id: str | None, user: User | None
+    ) -> None:
+        await self.repository.record_failure(email, address, now - FAILURE_MEMORY)
+        context = AuditContext(actor_id=None, request_id=request_id)
+        self.session.add(
+            entry(
+                context,
+                "sign_in_failed",
+                "user",
+                str(user.id) if user else None,
+                {"email": {"before": None, "after": email}},
+            )
         )
-    )
-    return SignInResult()
+
+    async def _issue(self, user: User, family_id: uuid.UUID, now: datetime) -> TokenPair:
+        refresh = mint_refresh_token()
+        expires_at = now + timedelta(days=self.settings.refresh_token_days)
+        await self.repository.add_refresh_token(user, family_id, refresh.secret_hash, expires_at)
+        access = issue_access_token(
+            user.id, user.session_generation, self.signing_secret, self.settings.access_token_minutes, now
+        )
+        return TokenPair(access_token=access, refresh_token=refresh.secret)
+
+
+def end_sessions(user: User) -> None:
+    """Every sign-in and refresh token issued to the user so far stops working."""
+    user.session_generation += 1
+
+
+async def _verify(password: str, password_hash: str | None) -> bool:
+    # argon2 takes tens of milliseconds of CPU by design: off the event loop, other requests go on.
+    return await asyncio.to_thread(verify_password, password, password_hash)

@@ -4,10 +4,11 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, EmailStr, Field
+from pydantic import EmailStr, Field
 
 from app.glossary import Attitude, BuyingRole, ContactStatus, Influence
 from app.glossary import RelationshipStrength as Strength
+from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, text_field
 
@@ -31,7 +32,7 @@ class ContactCreate(WriteModel):
     relationship_strength: Strength = "none"
     reports_to_id: uuid.UUID | None = Field(default=None, description="A contact of the same account.")
     status: ContactStatus = "active"
-    left_at: AwareDatetime | None = Field(default=None, description="Defaults to now when status becomes left.")
+    left_at: Timestamp | None = Field(default=None, description="Defaults to now when status becomes left.")
     interests: Profile | None = Field(default=None, description="Hobbies, what they care about.")
     background: Profile | None = Field(default=None, description="Schooling, career, career goals.")
     external_id: ExternalId | None = None
@@ -50,7 +51,7 @@ class ContactUpdate(WriteModel):
     relationship_strength: Strength | None = None
     reports_to_id: uuid.UUID | None = None
     status: ContactStatus | None = None
-    left_at: AwareDatetime | None = None
+    left_at: Timestamp | None = None
     interests: Profile | None = None
     background: Profile | None = None
     external_id: ExternalId | None = None
@@ -90,7 +91,7 @@ class ContactListQuery(ListQuery):
     influence: Influence | None = None
     status: ContactStatus | None = None
     q: text_field(200, min_length=1) | None = Field(default=None, description="Name, title or email contains.")
-    updated_since: AwareDatetime | None = None
+    updated_since: Timestamp | None = None
     sort: ContactSort = "last_name"
 
 

@@ -9,8 +9,11 @@ from pydantic import Field
 
 from app.kit.schemas import Money, ReadModel, WriteModel
 
-PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4])?$"
-Period = Annotated[str, Path(pattern=PERIOD_PATTERN, description="A year (`2026`) or a quarter (`2026-Q3`).")]
+# Years 1900 to 2199: the range of every date the service takes (app/kit/dates.py).
+PERIOD_PATTERN = r"^(19|20|21)[0-9]{2}(-Q[1-4])?$"
+Period = Annotated[
+    str, Path(pattern=PERIOD_PATTERN, description="A year (`2026`) or a quarter (`2026-Q3`), from 1900 to 2199.")
+]
 
 
 class FinancialWrite(WriteModel):

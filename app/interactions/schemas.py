@@ -4,10 +4,11 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from app.glossary import InteractionType
 from app.glossary import VisitPurpose as Purpose
+from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, text_field
 
@@ -18,24 +19,24 @@ class InteractionCreate(WriteModel):
     account_id: uuid.UUID
     type: InteractionType
     purpose: Purpose | None = None
-    occurred_at: AwareDatetime = Field(description="When it happened; not in the future.")
+    occurred_at: Timestamp = Field(description="When it happened; not in the future.")
     contact_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100, description="Contacts of the account.")
     summary: Text | None = None
     outcome: Text | None = None
     next_steps: Text | None = None
-    next_contact_at: AwareDatetime | None = None
+    next_contact_at: Timestamp | None = None
     external_id: text_field(200, min_length=1) | None = None
 
 
 class InteractionUpdate(WriteModel):
     type: InteractionType | None = None
     purpose: Purpose | None = None
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Timestamp | None = None
     contact_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
     summary: Text | None = None
     outcome: Text | None = None
     next_steps: Text | None = None
-    next_contact_at: AwareDatetime | None = None
+    next_contact_at: Timestamp | None = None
     external_id: text_field(200, min_length=1) | None = None
 
 
@@ -64,7 +65,7 @@ class InteractionListQuery(ListQuery):
     type: InteractionType | None = None
     purpose: Purpose | None = None
     contact_id: uuid.UUID | None = Field(default=None, description="Interactions this contact took part in.")
-    occurred_from: AwareDatetime | None = None
-    occurred_to: AwareDatetime | None = None
-    updated_since: AwareDatetime | None = None
+    occurred_from: Timestamp | None = None
+    occurred_to: Timestamp | None = None
+    updated_since: Timestamp | None = None
     sort: InteractionSort = "-occurred_at"

@@ -9,6 +9,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.kit.schemas import NUL_ERROR_TYPE
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://kam.example/problems/"
 
@@ -125,6 +127,12 @@ def problem_response(
     )
 
 
+def _full_loc(error: dict[str, Any]) -> tuple[Any, ...]:
+    """The error's loc; for a NUL found inside a body, down to the field that holds it."""
+    inner = (error.get("ctx") or {}).get("location", []) if error.get("type") == NUL_ERROR_TYPE else []
+    return (*error.get("loc", ()), *inner)
+
+
 def _loc(raw: tuple[Any, ...]) -> list[str | int]:
     return [part if isinstance(part, int) else str(part) for part in raw]
 
@@ -143,7 +151,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
             request, 400, BadRequest.title, BadRequest.slug, f"The body is not valid JSON: {detail}"
         )
     errors = [
-        FieldError(loc=_loc(error.get("loc", ())), msg=str(error.get("msg", "")), type=str(error.get("type", "")))
+        FieldError(loc=_loc(_full_loc(error)), msg=str(error.get("msg", "")), type=str(error.get("type", "")))
         for error in raw_errors
     ]
     names = ", ".join(".".join(str(part) for part in error.loc) for error in errors)
@@ -158,7 +166,7 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     return problem_response(request, exc.status_code, title, slug, detail, headers=exc.headers)
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     logger.exception(
         "unhandled error on %s %s (request %s)",
         request.method,
@@ -174,7 +182,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_exception_handler(Exception, unexpected_error)
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:

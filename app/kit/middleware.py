@@ -1,13 +1,15 @@
-"""ASGI middleware: request ids that logs and problem bodies carry, and the request body size limit."""
+"""ASGI middleware: request ids that logs and problem bodies carry, the request body size limit, and
+the refusal of NUL characters in the path and query string."""
 
 import re
 import uuid
+from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.kit.errors import problem_response
+from app.kit.errors import FieldError, InvalidFields, problem_response
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,100}")
@@ -72,3 +74,72 @@ class BodySizeLimitMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class NulCharacterMiddleware:
+    """Refuses a NUL character anywhere in the path or the query string with a 422 naming where.
+
+    PostgreSQL text cannot hold NUL, so a NUL reaching a query is a database error; refusing it here,
+    before any route runs, makes that impossible for every parameter, present and future. (Bodies are
+    checked by their schemas: ``WriteModel`` and ``text_field``.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            errors = _nul_errors(scope)
+            if errors:
+                names = ", ".join(".".join(str(part) for part in error.loc) for error in errors)
+                response = problem_response(
+                    Request(scope),
+                    422,
+                    InvalidFields.title,
+                    InvalidFields.slug,
+                    f"Invalid fields: {names}",
+                    errors=errors,
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+_NUL_MESSAGE = "may not contain NUL characters"
+
+
+def _nul_errors(scope: Scope) -> list[FieldError]:
+    errors = []
+    if "\x00" in scope.get("path", ""):
+        errors.append(FieldError(loc=["path"], msg=_NUL_MESSAGE, type="value_error"))
+    query = scope.get("query_string", b"").decode("latin-1")
+    if "%00" in query or "\x00" in query:
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            if "\x00" in name or "\x00" in value:
+                errors.append(FieldError(loc=["query", name.replace("\x00", "")], msg=_NUL_MESSAGE, type="value_error"))
+    return errors
+
+
+class SecurityHeadersMiddleware:
+    """``X-Content-Type-Options: nosniff`` on every response, so no browser guesses a JSON body into
+    something it runs; ``Cache-Control: no-store`` on the API's answers (unless a route set its own),
+    so no proxy or browser cache keeps a user's data."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = scope.get("path", "").startswith("/v1/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                headers.append((b"x-content-type-options", b"nosniff"))
+                if api and not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -4,15 +4,15 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, tuple_
 
+from app.kit.dates import DAY, TIMESTAMP
 from app.kit.errors import InvalidFields
 
 T = TypeVar("T")
@@ -76,19 +76,41 @@ def _encode_value(value: Any, kind: SortKind) -> Any:
     return str(value)
 
 
-def _decode_value(raw: Any, kind: SortKind) -> Any:
+# A cursor is input like any other: its value must be what a page of that sort key can hold.
+_MAX_TEXT = 1000
+_DECIMAL_PLACES = 6
+_DECIMAL_DIGITS = 18
+
+
+def _decode_decimal(raw: str) -> Decimal:
+    value = Decimal(raw)
+    if not value.is_finite() or value.adjusted() >= _DECIMAL_DIGITS:
+        raise ValueError("decimal out of range")
+    if value != value.quantize(Decimal(1).scaleb(-_DECIMAL_PLACES)):
+        raise ValueError("too many decimal places")
+    return value
+
+
+def _decode_text(raw: str) -> str:
+    if len(raw) > _MAX_TEXT or "\x00" in raw:
+        raise ValueError("text out of range")
+    return raw
+
+
+_DECODERS: dict[SortKind, Callable[[str], Any]] = {
+    "str": _decode_text,
+    "decimal": _decode_decimal,
+    "datetime": TIMESTAMP.validate_python,
+    "date": DAY.validate_python,
+}
+
+
+def _decode_value(raw: Any, key: SortKey) -> Any:
     if not isinstance(raw, str):
         raise ValueError("not a string")
-    if kind == "datetime":
-        parsed = datetime.fromisoformat(raw)
-        if parsed.tzinfo is None:
-            raise ValueError("naive time")
-        return parsed
-    if kind == "decimal":
-        return Decimal(raw)
-    if kind == "date":
-        return date.fromisoformat(raw)
-    return raw
+    if key.if_null is not None and raw == _encode_value(key.if_null, key.kind):
+        return key.if_null
+    return _DECODERS[key.kind](raw)
 
 
 def encode_cursor(sort: str, value: Any, kind: SortKind, row_id: uuid.UUID) -> str:
@@ -96,17 +118,21 @@ def encode_cursor(sort: str, value: Any, kind: SortKind, row_id: uuid.UUID) -> s
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: str, kind: SortKind) -> tuple[Any, uuid.UUID]:
+def decode_cursor(cursor: str, sort: str, key: SortKey) -> tuple[Any, uuid.UUID]:
+    """The position a cursor names, checked to be one this sort key can produce; anything else is a
+    422 naming ``cursor``."""
     invalid = InvalidFields.one(
         ["query", "cursor"], "Invalid cursor: pass the next_cursor of a page listed with the same sort."
     )
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        if not isinstance(payload, dict) or payload.get("s") != sort:
+        if not isinstance(payload, dict) or set(payload) != {"s", "v", "id"} or payload["s"] != sort:
             raise invalid
-        return _decode_value(payload["v"], kind), uuid.UUID(str(payload["id"]))
-    except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error, InvalidOperation) as error:
+        if not isinstance(payload["id"], str):
+            raise invalid
+        return _decode_value(payload["v"], key), uuid.UUID(payload["id"])
+    except (ValueError, KeyError, TypeError, UnicodeError, RecursionError, binascii.Error, InvalidOperation) as error:
         raise invalid from error
 
 
@@ -115,7 +141,7 @@ def apply_keyset(
 ) -> Select[Any]:
     """Order by ``(key, id)`` in the requested direction, start after the cursor, fetch one extra row."""
     if request.cursor is not None:
-        value, last_id = decode_cursor(request.cursor, request.sort, key.kind)
+        value, last_id = decode_cursor(request.cursor, request.sort, key)
         position = tuple_(key.expression, id_column)
         after = position < tuple_(value, last_id) if request.descending else position > tuple_(value, last_id)
         statement = statement.where(after)

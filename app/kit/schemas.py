@@ -1,18 +1,19 @@
 """Schema building blocks shared by every resource."""
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 # PostgreSQL text cannot hold NUL characters; refusing them here turns a would-be 500 into a 422.
-_NO_NUL = r"^[^\x00]*$"
+NO_NUL_PATTERN = r"^[^\x00]*$"
 
 
 def text_field(max_length: int, *, min_length: int = 0) -> type[str]:
     return Annotated[  # type: ignore[return-value]
         str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=_NO_NUL),
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=NO_NUL_PATTERN),
     ]
 
 
@@ -21,9 +22,45 @@ class ReadModel(BaseModel):
 
 
 class WriteModel(BaseModel):
-    """Request bodies refuse unknown fields, so a misspelt field is an error, not silently dropped."""
+    """Request bodies refuse unknown fields, so a misspelt field is an error, not silently dropped,
+    and NUL characters anywhere in them (keys and nested values too), which PostgreSQL cannot store."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul(cls, data: Any) -> Any:
+        where = nul_location(data)
+        if where is not None:
+            # The error handler appends ``location`` to the body's loc, so the 422 names the field.
+            raise PydanticCustomError(NUL_ERROR_TYPE, "text may not contain NUL characters", {"location": where})
+        return data
+
+
+NUL_ERROR_TYPE = "string_nul"
+
+
+def nul_location(value: Any) -> list[str | int] | None:
+    """Where in a JSON value a NUL character is (keys and values), or None. Iterative: bodies may nest deeply."""
+    pending: list[tuple[list[str | int], Any]] = [([], value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return path
+            continue
+        if isinstance(item, dict):
+            children: Any = item.items()
+        elif isinstance(item, list):
+            children = enumerate(item)
+        else:
+            continue
+        for key, child in children:
+            here = [*path, key]
+            if isinstance(key, str) and "\x00" in key:
+                return here
+            pending.append((here, child))
+    return None
 
 
 # Money: a decimal with at most two places, written as a JSON string ("1250000.00") so no client

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, PlainSerializer
 
 from app.glossary import MeasurementKind
+from app.kit.dates import Day
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel
 
@@ -21,7 +22,7 @@ Value = Annotated[
 class MeasurementCreate(WriteModel):
     kind: MeasurementKind = Field(description="improvement is the customer improvement score")
     value: Value
-    measured_at: date = Field(description="The day it was measured; not in the future.")
+    measured_at: Day = Field(description="The day it was measured; not in the future.")
 
 
 class MeasurementRead(ReadModel):

@@ -11,7 +11,7 @@ from app.models.interactions import Interaction, Review
 from app.models.opportunities import Opportunity
 from app.models.plans import Action, Objective, Plan
 from app.models.rules import RulesVersion
-from app.models.users import ApiToken, SignInFailure, SigningKey, User
+from app.models.users import ApiToken, RefreshToken, SignInFailure, SigningKey, User
 
 __all__ = [
     "Account",
@@ -29,6 +29,7 @@ __all__ = [
     "Objective",
     "Opportunity",
     "Plan",
+    "RefreshToken",
     "Review",
     "RulesVersion",
     "SignInFailure",

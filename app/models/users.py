@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String, func, text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,6 +19,9 @@ class User(UUIDPrimaryKey, Timestamps, Versioned, Base):
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"))
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Sign-in and refresh tokens carry the generation they were issued in; raising it (sign-out, a
+    # new password, deactivation) ends every one issued before.
+    session_generation: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
 
     __table_args__ = (
         CheckConstraint(in_check("role", ROLES), name="role"),
@@ -51,6 +54,31 @@ class ApiToken(UUIDPrimaryKey, Base):
     __table_args__ = (
         Index("uq_api_tokens_secret_hash", "secret_hash", unique=True),
         Index("ix_api_tokens_user_id_created_at", "user_id", "created_at", "id"),
+    )
+
+
+class RefreshToken(UUIDPrimaryKey, Base):
+    """A web-app session's refresh token: used once, then replaced by the next of its family; a used
+    one presented again means it was stolen, and ends the family. Only a hash of its secret is kept."""
+
+    __tablename__ = "refresh_tokens"
+    __mapper_args__ = {"eager_defaults": True}
+
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"), nullable=False)
+    family_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
+    secret_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    session_generation: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("uq_refresh_tokens_secret_hash", "secret_hash", unique=True),
+        Index("ix_refresh_tokens_family_id", "family_id"),
+        Index("ix_refresh_tokens_user_id_expires_at", "user_id", "expires_at"),
     )
 
 

@@ -4,9 +4,10 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from app.glossary import OpportunityType, Stage
+from app.kit.dates import Day, Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import Money, ReadModel, WriteModel, text_field
 
@@ -23,7 +24,7 @@ class OpportunityCreate(WriteModel):
     stage: Stage = "prospecting"
     amount: Money
     probability: int | None = Probability
-    expected_close_date: date | None = None
+    expected_close_date: Day | None = None
     owner_id: uuid.UUID | None = Field(default=None, description="Defaults to the caller.")
     competitors: list[Competitor] = Field(default_factory=list, max_length=50)
     next_step: Text | None = None
@@ -37,7 +38,7 @@ class OpportunityUpdate(WriteModel):
     stage: Stage | None = Field(default=None, description="A closed opportunity moves only through reopen.")
     amount: Money | None = None
     probability: int | None = Probability
-    expected_close_date: date | None = None
+    expected_close_date: Day | None = None
     owner_id: uuid.UUID | None = None
     competitors: list[Competitor] | None = Field(default=None, max_length=50)
     next_step: Text | None = None
@@ -91,7 +92,7 @@ class OpportunityListQuery(ListQuery):
     type: OpportunityType | None = None
     owner_id: uuid.UUID | None = None
     open: bool | None = Field(default=None, description="true: open stages only; false: closed only.")
-    expected_close_from: date | None = None
-    expected_close_to: date | None = None
-    updated_since: AwareDatetime | None = None
+    expected_close_from: Day | None = None
+    expected_close_to: Day | None = None
+    updated_since: Timestamp | None = None
     sort: OpportunitySort = "expected_close_date"

@@ -5,9 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, PlainSerializer
+from pydantic import Field, PlainSerializer
 
 from app.glossary import ActionStatus, Horizon, ObjectiveStatus, PlanStatus
+from app.kit.dates import Day, Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, text_field
 
@@ -48,8 +49,8 @@ class Competitor(WriteModel):
 class PlanCreate(WriteModel):
     account_id: uuid.UUID
     name: text_field(200, min_length=1)
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     business: Business = Field(default_factory=Business)
     swot: Swot = Field(default_factory=Swot)
     competitors: list[Competitor] = Field(default_factory=list, max_length=50)
@@ -57,8 +58,8 @@ class PlanCreate(WriteModel):
 
 class PlanUpdate(WriteModel):
     name: text_field(200, min_length=1) | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     business: Business | None = None
     swot: Swot | None = None
     competitors: list[Competitor] | None = Field(default=None, max_length=50)
@@ -73,7 +74,7 @@ class ObjectiveCreate(WriteModel):
     baseline: Figure | None = None
     target: Figure | None = None
     current: Figure | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
     status: ObjectiveStatus = "open"
 
 
@@ -85,7 +86,7 @@ class ObjectiveUpdate(WriteModel):
     baseline: Figure | None = None
     target: Figure | None = None
     current: Figure | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
     status: ObjectiveStatus | None = None
 
 
@@ -93,7 +94,7 @@ class ActionCreate(WriteModel):
     objective_id: uuid.UUID = Field(description="An objective of the same plan.")
     title: Title
     owner_id: uuid.UUID | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
     status: ActionStatus = "open"
     notes: Text | None = None
 
@@ -102,7 +103,7 @@ class ActionUpdate(WriteModel):
     objective_id: uuid.UUID | None = None
     title: Title | None = None
     owner_id: uuid.UUID | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
     status: ActionStatus | None = None
     notes: Text | None = None
 
@@ -174,5 +175,5 @@ PlanSort = Literal["period_start", "-period_start", "created_at", "-created_at",
 class PlanListQuery(ListQuery):
     account_id: uuid.UUID | None = None
     status: PlanStatus | None = None
-    updated_since: AwareDatetime | None = None
+    updated_since: Timestamp | None = None
     sort: PlanSort = "-period_start"

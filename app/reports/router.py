@@ -1,7 +1,7 @@
 """``/v1/reports/...``: the portfolio as a KAM programme is steered by it, scoped to what the caller sees."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -9,6 +9,7 @@ from fastapi.responses import PlainTextResponse
 
 from app.accounts.dependencies import AccountServiceDep
 from app.db import SessionDep
+from app.kit.dates import Day
 from app.kit.errors import InvalidFields, problems
 from app.reports.operating import operating_report, to_markdown
 from app.reports.schemas import (
@@ -66,8 +67,8 @@ async def at_risk(service: Service, limit: Limit = 200) -> AtRiskReport:
 @router.get("/pipeline", name="reports_pipeline_get", responses=problems(422))
 async def pipeline(
     service: Service,
-    closed_from: Annotated[date | None, Query(description="Start of the won/lost window; default 90 days ago.")] = None,
-    closed_to: Annotated[date | None, Query(description="End of the window (inclusive); default today.")] = None,
+    closed_from: Annotated[Day | None, Query(description="Start of the won/lost window; default 90 days ago.")] = None,
+    closed_to: Annotated[Day | None, Query(description="End of the window (inclusive); default today.")] = None,
 ) -> PipelineReport:
     """Open opportunities by stage (count, amount, weighted amount); won and lost in the window, with
     the loss reasons."""
@@ -93,8 +94,8 @@ async def account_report(
     request: Request,
     session: SessionDep,
     accounts: AccountServiceDep,
-    period_from: Annotated[date | None, Query(alias="from", description="Default 90 days before `to`.")] = None,
-    period_to: Annotated[date | None, Query(alias="to", description="Default today.")] = None,
+    period_from: Annotated[Day | None, Query(alias="from", description="Default 90 days before `to`.")] = None,
+    period_to: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
 ) -> Any:
     """The account's operating report: overall situation, maintenance, churn or shrinkage, growth
     targets, competitors, team, next steps. JSON, or Markdown with `Accept: text/markdown`."""

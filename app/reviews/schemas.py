@@ -4,8 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
+from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, text_field
 
@@ -14,14 +15,14 @@ Text = text_field(10000)
 
 class ReviewCreate(WriteModel):
     account_id: uuid.UUID
-    held_at: AwareDatetime = Field(description="When the review was held; not in the future.")
+    held_at: Timestamp = Field(description="When the review was held; not in the future.")
     attendee_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100, description="Users who attended.")
     summary: Text | None = None
     decisions: Text | None = None
 
 
 class ReviewUpdate(WriteModel):
-    held_at: AwareDatetime | None = None
+    held_at: Timestamp | None = None
     attendee_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
     summary: Text | None = None
     decisions: Text | None = None
@@ -44,7 +45,7 @@ ReviewSort = Literal["held_at", "-held_at", "created_at", "-created_at", "update
 
 class ReviewListQuery(ListQuery):
     account_id: uuid.UUID | None = None
-    held_from: AwareDatetime | None = None
-    held_to: AwareDatetime | None = None
-    updated_since: AwareDatetime | None = None
+    held_from: Timestamp | None = None
+    held_to: Timestamp | None = None
+    updated_since: Timestamp | None = None
     sort: ReviewSort = "-held_at"

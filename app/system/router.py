@@ -1,14 +1,15 @@
-"""``/healthz``, ``/readyz`` and ``/v1/meta``."""
+"""``/healthz``, ``/readyz``, ``/metrics`` and ``/v1/meta``."""
 
 import asyncio
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from app import __version__
 from app.db import SessionDep
 from app.kit.errors import problem_response, problems
+from app.kit.telemetry import metrics_exposition
 from app.rules_config.repository import RulesRepository
 
 router = APIRouter(tags=["system"])
@@ -44,6 +45,14 @@ async def readiness(request: Request) -> Status:
     except Exception:
         return problem_response(request, 503, "Service unavailable", "unavailable", "The database is not reachable.")
     return Status(status="ok")
+
+
+# Not in the OpenAPI document: it is for Prometheus, not for SDKs.
+@router.get("/metrics", name="system_metrics", include_in_schema=False)
+async def metrics() -> Response:
+    """Prometheus metrics: requests by route, method and status, their latency, the database pool."""
+    body, content_type = metrics_exposition()
+    return Response(body, media_type=content_type)
 
 
 @router.get("/v1/meta", name="meta_get")

@@ -4,9 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, EmailStr, Field
+from pydantic import EmailStr, Field
 
 from app.glossary import Role
+from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, text_field
 
@@ -52,5 +53,5 @@ class UserListQuery(ListQuery):
     role: Role | None = None
     active: bool | None = None
     q: text_field(200, min_length=1) | None = Field(default=None, description="Name or email contains.")
-    updated_since: AwareDatetime | None = None
+    updated_since: Timestamp | None = None
     sort: UserSort = "name"

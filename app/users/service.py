@@ -3,6 +3,7 @@
 import uuid
 
 from app.auth.credentials import hash_password
+from app.auth.service import end_sessions
 from app.kit.concurrency import check_if_match
 from app.kit.errors import Conflict, InvalidFields, NotFound
 from app.kit.pagination import PageRequest
@@ -44,6 +45,9 @@ class UserService:
         if "password" in changes:
             password = changes.pop("password")
             user.password_hash = hash_password(password) if password else None
+            end_sessions(user)
+        if changes.get("active") is False and user.active:
+            end_sessions(user)
         losing_admin = (
             user.role == "admin"
             and user.active

@@ -148,8 +148,16 @@ GLOBAL_OPERATIONS = {
     "tokens_list": ("GET", "/v1/tokens", None, ALL_200),
     "tokens_create": ("POST", "/v1/tokens", {"name": "script"}, dict.fromkeys(ROLES, 201)),
     "tokens_delete": ("DELETE", "/v1/tokens/{own_token}", None, dict.fromkeys(ROLES, 204)),
+    "auth_logout": ("POST", "/v1/auth/logout", None, dict.fromkeys(ROLES, 204)),
+    # Everyone may change their own password; these users have none yet, so the current one is wrong.
+    "me_password_change": (
+        "POST",
+        "/v1/users/me/password",
+        {"current_password": "not set", "new_password": "a brand new password"},
+        dict.fromkeys(ROLES, 422),
+    ),
 }
-PUBLIC_OPERATIONS = {"system_liveness", "system_readiness", "meta_get", "auth_token_create"}
+PUBLIC_OPERATIONS = {"system_liveness", "system_readiness", "meta_get", "auth_token_create", "auth_token_refresh"}
 
 
 def expected(role, target, kind):

@@ -1,0 +1,98 @@
+"""The database going away: clients get a 503 problem with Retry-After (not a 500, not a dropped
+connection), one log line per failure, and service again as soon as the database is back."""
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import delete
+
+from app.db import create_engine, create_session_factory
+from app.models import ApiToken, User
+from tests.conftest import make_app, make_user
+from tests.database_proxy import DatabaseProxy
+
+
+@pytest.fixture
+async def proxy(database_url: str) -> AsyncIterator[DatabaseProxy]:
+    proxy = DatabaseProxy(database_url)
+    await proxy.start()
+    yield proxy
+    await proxy.stop()
+
+
+@pytest.fixture
+async def through_proxy(database_url: str, proxy: DatabaseProxy) -> AsyncIterator[tuple[AsyncClient, object]]:
+    """An admin's client of a service whose database connections all pass through the proxy."""
+    engine = create_engine(proxy.url_through(database_url), pool_size=2, pool_timeout=0.5, connect_timeout=1)
+    factory = create_session_factory(engine)
+    app = make_app(database_url, engine, factory)
+    admin = await make_user(factory, "admin", "outage-admin")
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with AsyncClient(transport=transport, base_url="http://test", headers=admin.headers) as client:
+            yield client, engine
+    finally:
+        await proxy.start()
+        async with factory() as session, session.begin():
+            await session.execute(delete(ApiToken).where(ApiToken.user_id == admin.id))
+            await session.execute(delete(User).where(User.id == admin.id))
+        await engine.dispose()
+
+
+def assert_unavailable(response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert int(response.headers["retry-after"]) > 0
+    assert response.json()["type"].endswith("/unavailable")
+
+
+async def test_database_away_is_a_503_and_service_resumes_when_it_returns(through_proxy, proxy, caplog):
+    client, _engine = through_proxy
+    assert (await client.get("/v1/accounts")).status_code == 200
+
+    await proxy.stop()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        answers = await asyncio.gather(
+            *(client.get("/v1/accounts") for _ in range(5)),
+            client.post("/v1/accounts", json={"name": "Written while away"}),
+            client.get("/v1/meta"),
+        )
+    for response in answers:
+        assert_unavailable(response)
+    assert (await client.get("/readyz")).status_code == 503
+    failures = [record for record in caplog.records if record.name == "app.kit.database_errors"]
+    assert len(failures) == len(answers)
+    assert all(record.exc_info is None and "\n" not in record.getMessage() for record in failures)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+    await proxy.start()
+    started = time.monotonic()
+    for _ in range(50):
+        response = await client.get("/v1/accounts")
+        if response.status_code == 200:
+            break
+        await asyncio.sleep(0.1)
+    assert response.status_code == 200
+    assert time.monotonic() - started < 5
+    assert (await client.get("/readyz")).status_code == 200
+    listed = (await client.get("/v1/accounts", params={"q": "Written while away"})).json()["items"]
+    assert listed == []
+
+
+async def test_an_exhausted_pool_is_a_503(through_proxy):
+    client, engine = through_proxy
+    async with engine.connect() as first, engine.connect() as second:
+        held = [first, second]
+        for _ in range(2):  # the overflow connections too
+            held.append(await engine.connect().__aenter__())
+        try:
+            assert_unavailable(await client.get("/v1/accounts"))
+        finally:
+            for connection in held[2:]:
+                await connection.close()
+    assert (await client.get("/v1/accounts")).status_code == 200
