@@ -1,5 +1,6 @@
 """Secrets: password hashing, API token minting and hashing, signed sign-in tokens."""
 
+import asyncio
 import hashlib
 import secrets
 import uuid
@@ -31,6 +32,16 @@ def verify_password(password: str, password_hash: str | None) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+# argon2 takes tens of milliseconds of CPU by design: requests run it off the event loop, so other
+# requests go on meanwhile.
+async def hash_password_off_loop(password: str) -> str:
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verify_password_off_loop(password: str, password_hash: str | None) -> bool:
+    return await asyncio.to_thread(verify_password, password, password_hash)
 
 
 @dataclass(frozen=True)

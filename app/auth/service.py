@@ -1,7 +1,6 @@
 """Web-app sessions: signing in with email and password (failed attempts counted and slowed down),
 refresh tokens rotated on every use, signing out, and changing one's own password."""
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,7 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.recorder import AuditContext, entry
-from app.auth.credentials import hash_api_token, hash_password, issue_access_token, mint_refresh_token, verify_password
+from app.auth.credentials import (
+    hash_api_token,
+    hash_password_off_loop,
+    issue_access_token,
+    mint_refresh_token,
+    verify_password_off_loop,
+)
 from app.auth.repository import AuthRepository
 from app.config import Settings
 from app.models import User
@@ -48,7 +53,7 @@ class SessionService:
             return refused
         user = await self.repository.user_by_email(email)
         # Verified even without a user, so the answer takes as long whether the email exists or not.
-        password_ok = await _verify(password, user.password_hash if user else None)
+        password_ok = await verify_password_off_loop(password, user.password_hash if user else None)
         if user is not None and user.active and password_ok:
             return SignInResult(tokens=await self._issue(user, uuid.uuid4(), now))
         await self._record_failure(email, address, now, request_id, user)
@@ -85,10 +90,10 @@ class SessionService:
         refused = await self._refused_while_failing(user.email, address, now)
         if refused is not None:
             return refused
-        if user.password_hash is None or not await _verify(current, user.password_hash):
+        if user.password_hash is None or not await verify_password_off_loop(current, user.password_hash):
             await self._record_failure(user.email, address, now, request_id, user)
             return SignInResult()
-        user.password_hash = hash_password(new)
+        user.password_hash = await hash_password_off_loop(new)
         end_sessions(user)
         await self.session.flush()
         return SignInResult(tokens=await self._issue(user, uuid.uuid4(), now))
@@ -132,8 +137,3 @@ class SessionService:
 def end_sessions(user: User) -> None:
     """Every sign-in and refresh token issued to the user so far stops working."""
     user.session_generation += 1
-
-
-async def _verify(password: str, password_hash: str | None) -> bool:
-    # argon2 takes tens of milliseconds of CPU by design: off the event loop, other requests go on.
-    return await asyncio.to_thread(verify_password, password, password_hash)

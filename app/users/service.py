@@ -2,7 +2,7 @@
 
 import uuid
 
-from app.auth.credentials import hash_password
+from app.auth.credentials import hash_password_off_loop
 from app.auth.service import end_sessions
 from app.kit.concurrency import check_if_match
 from app.kit.errors import Conflict, InvalidFields, NotFound
@@ -31,7 +31,7 @@ class UserService:
             name=data.name,
             role=data.role,
             active=data.active,
-            password_hash=hash_password(data.password) if data.password else None,
+            password_hash=await hash_password_off_loop(data.password) if data.password else None,
         )
         return await self.repository.save(user)
 
@@ -44,7 +44,7 @@ class UserService:
                 raise InvalidFields.one(["body", required], f"{required} cannot be null")
         if "password" in changes:
             password = changes.pop("password")
-            user.password_hash = hash_password(password) if password else None
+            user.password_hash = await hash_password_off_loop(password) if password else None
             end_sessions(user)
         if changes.get("active") is False and user.active:
             end_sessions(user)
