@@ -16,17 +16,17 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.accounts.repository import AccountRepository
 from app.audit import recorder
-from app.config import Settings, get_settings
 from app.db import create_engine, create_session_factory
 from app.demo import PASSWORD as DEMO_PASSWORD
 from app.demo import seed_demo
 from app.embedded_pg import start_embedded_postgres
+from app.facts.repository import FactsRepository
 from app.kit.errors import Conflict
 from app.kit.logs import configure_logging
 from app.kit.telemetry import MULTIPROCESS_DIR_VARIABLE
-from app.rules_config.repository import RulesRepository
+from app.rules_versions.repository import RulesRepository
+from app.settings import Settings, get_settings
 from app.users.bootstrap import create_admin, has_users
 
 T = TypeVar("T")
@@ -55,7 +55,7 @@ def migrate(url: str) -> None:
 
 async def _fill_missing_facts(factory: async_sessionmaker[AsyncSession]) -> None:
     async with factory() as session, session.begin():
-        await AccountRepository(session).ensure_facts()
+        await FactsRepository(session).ensure_facts()
 
 
 async def _with_sessions(url: str, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:

@@ -18,8 +18,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.repository import AccountRepository
 from app.auth.credentials import hash_password
+from app.facts.repository import FactsRepository
 from app.models import (
     Account,
     AccountTeamMember,
@@ -35,7 +35,7 @@ from app.models import (
     Review,
     User,
 )
-from app.rules.config import RulesConfig
+from app.rules.document import RulesConfig
 from app.rules.score import compute_score
 from app.rules.tiers import compute_tier
 
@@ -525,5 +525,5 @@ async def seed_demo(session: AsyncSession, accounts: int, rules: RulesConfig, se
     counts = await copy_tables(session, tables)
     # Statistics for the freshly filled tables, so gathering the facts gets sensible query plans.
     await session.execute(text(f"ANALYZE {', '.join(COPY_ORDER)}"))
-    await AccountRepository(session).ensure_facts()
+    await FactsRepository(session).ensure_facts()
     return counts

@@ -8,15 +8,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app import __version__
-from app.accounts import facts as account_facts
 from app.accounts.router import router as accounts_router
 from app.audit import recorder
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
-from app.config import Settings, get_settings
 from app.contacts.router import router as contacts_router
 from app.db import create_engine, create_session_factory
 from app.embedded_pg import start_embedded_postgres
+from app.facts import refresher as facts_refresher
 from app.financials.router import router as financials_router
 from app.interactions.router import router as interactions_router
 from app.kit.database_errors import install_database_error_handlers
@@ -35,7 +34,8 @@ from app.plans.router import router as plans_router
 from app.reports.router import account_router as account_report_router
 from app.reports.router import router as reports_router
 from app.reviews.router import router as reviews_router
-from app.rules_config.router import router as rules_router
+from app.rules_versions.router import router as rules_router
+from app.settings import Settings, get_settings
 from app.system.router import router as system_router
 from app.teams.router import router as teams_router
 from app.tokens.router import router as tokens_router
@@ -81,8 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     recorder.install()
-    account_facts.install()
-    app.state.pre_commit_hooks = [account_facts.refresh_stale_facts]
+    facts_refresher.install()
+    app.state.pre_commit_hooks = [facts_refresher.refresh_stale_facts]
     install_error_handlers(app)
     install_database_error_handlers(app)
     if settings.cors_origins:

@@ -6,9 +6,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.config import get_settings
 from app.embedded_pg import start_embedded_postgres
 from app.models import Base
+from app.settings import get_settings
 
 config = context.config
 target_metadata = Base.metadata

@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionma
 from sqlalchemy.pool import NullPool
 
 from app.cli import migrate
-from app.config import Settings
 from app.embedded_pg import start_embedded_postgres
 from app.main import create_app
 from app.models import Base, User
+from app.settings import Settings
 from app.tokens.service import issue_token
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.demo import seed_demo
 from app.models import Account, AccountFactsRow, Contact, Interaction
-from app.rules.config import DEFAULT_RULES
+from app.rules.document import DEFAULT_RULES
 from app.rules.score import compute_score
 from app.rules.tiers import compute_tier
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from app.config import Settings
 from app.main import create_app
+from app.settings import Settings
 from tests.conftest import TestUser, fresh_database, make_user
 
 EXAMPLES_PER_OPERATION = 15

@@ -8,16 +8,15 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.accounts.repository import AccountRepository
 from app.accounts.service import AccountService
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.rules_config.repository import RulesRepository
+from app.rules_versions.repository import RulesRepository
 
 
 async def account_service(session: SessionDep, principal: CurrentPrincipal) -> AccountService:
     rules = await RulesRepository(session).current()
-    return AccountService(AccountRepository(session), rules, datetime.now(UTC), principal)
+    return AccountService(session, rules, datetime.now(UTC), principal)
 
 
 AccountServiceDep = Annotated[AccountService, Depends(account_service)]

@@ -128,10 +128,10 @@ async def update_account(
     response: Response,
     principal: CurrentPrincipal,
     service: Service,
-    if_match: IfMatch = None,
+    expected: IfMatch = None,
 ) -> AccountRead:
     policy.require_writer(principal)
-    account = await service.update(account_id, payload, if_match)
+    account = await service.update(account_id, payload, expected)
     set_etag(response, account.version)
     return account_read(await service.view(account))
 
@@ -143,20 +143,20 @@ async def update_account(
     responses=problems(403, 404, 412, 422),
 )
 async def delete_account(
-    account_id: uuid.UUID, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+    account_id: uuid.UUID, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
 ) -> Response:
     """Archive the account: it leaves lists (unless `archived=true`), stays readable and can be restored."""
     policy.require_writer(principal)
-    await service.archive(account_id, if_match)
+    await service.archive(account_id, expected)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{account_id}/restore", name="accounts_restore", responses=problems(403, 404, 412, 422))
 async def restore_account(
-    account_id: uuid.UUID, response: Response, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+    account_id: uuid.UUID, response: Response, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
 ) -> AccountRead:
     policy.require_writer(principal)
-    account = await service.restore(account_id, if_match)
+    account = await service.restore(account_id, expected)
     set_etag(response, account.version)
     return account_read(await service.view(account))
 

@@ -11,7 +11,7 @@ from app.glossary import AccountStatus, Tier
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import Money, ReadModel, WriteModel, text_field
-from app.rules.config import Cadence, CriterionKey
+from app.rules.document import Cadence, CriterionKey
 from app.users.schemas import UserSummary
 
 CriterionValue = Annotated[StrictInt, Field(ge=1, le=10)]

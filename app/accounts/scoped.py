@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.service import AccountService
-from app.kit.concurrency import check_if_match
+from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import Conflict, InvalidFields, NotFound, PreconditionFailed
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.models import Account
@@ -59,10 +59,10 @@ class AccountScoped(Generic[M]):
             raise NotFound(f"No {self.noun} with id {record_id}.")
         return record
 
-    async def get_for_write(self, record_id: uuid.UUID, if_match: str | None = None) -> M:
+    async def get_for_write(self, record_id: uuid.UUID, expected: ExpectedVersion | None = None) -> M:
         record = await self.get(record_id, for_update=True)
-        if if_match is not None:
-            check_if_match(if_match, record.version)
+        if expected is not None:
+            check_version(expected, record.version)
         await self.account_for_write(record.account_id, field=None)
         return record
 
@@ -86,7 +86,7 @@ class AccountScoped(Generic[M]):
 
     async def check_owner(self, owner_id: uuid.UUID | None) -> None:
         """An owner named in a body must be an active user."""
-        if owner_id is not None and owner_id not in await self.accounts.repository.active_user_ids([owner_id]):
+        if owner_id is not None and owner_id not in await self.accounts.users.active_user_ids([owner_id]):
             raise InvalidFields.one(["body", "owner_id"], f"no active user with id {owner_id}")
 
     @staticmethod

@@ -63,19 +63,19 @@ def scoped_crud_router(
         response: Response,
         principal: CurrentPrincipal,
         service: Service,
-        if_match: IfMatch = None,
+        expected: IfMatch = None,
     ) -> read_model:
         policy.require_writer(principal)
-        record = await service.update(record_id, payload, if_match, datetime.now(UTC))
+        record = await service.update(record_id, payload, expected, datetime.now(UTC))
         set_etag(response, record.version)
         return read_model.model_validate(record)
 
     async def delete_record(
-        record_id: RecordId, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+        record_id: RecordId, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
     ) -> Response:
         """Delete the record; the audit trail keeps what it held."""
         policy.require_writer(principal)
-        await service.delete(record_id, if_match)
+        await service.delete(record_id, expected)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     routes: list[tuple[str, str, Any, dict]] = [

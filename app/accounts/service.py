@@ -7,19 +7,21 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, not_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.accounts.judgement import Judgement
-from app.accounts.repository import AccountFacts, AccountFilters, AccountRepository
+from app.accounts.repository import AccountFilters, AccountRepository
 from app.accounts.schemas import AccountCreate, AccountUpdate, TierDecisionCreate
 from app.auth import policy
 from app.auth.principal import Principal
-from app.kit.concurrency import check_if_match
+from app.facts.judgement import Judgement
+from app.facts.repository import AccountFacts, FactsRepository
+from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, PreconditionFailed, RuleViolation
 from app.kit.pagination import PageRequest
 from app.models import Account, TierChange
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
-from app.rules.config import RulesConfig
+from app.rules.document import RulesConfig
 from app.rules.health import Health, HealthFacts, compute_health
 from app.rules.promotion import PromotionCandidacy, promotion_candidacy
 from app.rules.score import ScoreResult, compute_score
@@ -32,6 +34,7 @@ from app.rules.tiers import (
     evaluate_tier,
     pending_demotion_review,
 )
+from app.users.repository import UserRepository
 
 REEVALUATION_BATCH = 1000
 _NOT_A_CRITERION = "not a criterion of the rules in force"
@@ -83,8 +86,10 @@ def _tier_state(account: Account) -> TierState:
 
 
 class AccountService:
-    def __init__(self, repository: AccountRepository, rules: RulesConfig, now: datetime, principal: Principal) -> None:
-        self.repository = repository
+    def __init__(self, session: AsyncSession, rules: RulesConfig, now: datetime, principal: Principal) -> None:
+        self.repository = AccountRepository(session)
+        self.facts = FactsRepository(session)
+        self.users = UserRepository(session)
         self.rules = rules
         self.now = now
         self.principal = principal
@@ -144,7 +149,7 @@ class AccountService:
 
     async def views(self, accounts: Sequence[Account]) -> list[AccountView]:
         """The computed view of a page of accounts, its inputs fetched in a fixed number of queries."""
-        facts = await self.repository.facts([account.id for account in accounts])
+        facts = await self.facts.facts([account.id for account in accounts])
         return [self._view(account, facts[account.id]) for account in accounts]
 
     async def view(self, account: Account) -> AccountView:
@@ -185,9 +190,9 @@ class AccountService:
         await self._flush(account, lambda: self.repository.add(account))
         return await self.repository.reload(account)
 
-    async def update(self, account_id: uuid.UUID, data: AccountUpdate, if_match: str | None) -> Account:
+    async def update(self, account_id: uuid.UUID, data: AccountUpdate, expected: ExpectedVersion | None) -> Account:
         account = await self.get(account_id, for_update=True)
-        check_if_match(if_match, account.version)
+        check_version(expected, account.version)
         if account.archived_at is not None:
             raise Conflict("The account is archived; restore it before changing it.")
         changes = data.model_dump(exclude_unset=True)
@@ -210,16 +215,16 @@ class AccountService:
         await self._flush(account, self.repository.flush)
         return await self.repository.reload(account)
 
-    async def archive(self, account_id: uuid.UUID, if_match: str | None) -> None:
+    async def archive(self, account_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
         account = await self.get(account_id, for_update=True)
-        check_if_match(if_match, account.version)
+        check_version(expected, account.version)
         if account.archived_at is None:
             account.archived_at = self.now
             await self._flush(account, self.repository.flush)
 
-    async def restore(self, account_id: uuid.UUID, if_match: str | None) -> Account:
+    async def restore(self, account_id: uuid.UUID, expected: ExpectedVersion | None) -> Account:
         account = await self.get(account_id, for_update=True)
-        check_if_match(if_match, account.version)
+        check_version(expected, account.version)
         if account.archived_at is not None:
             account.archived_at = None
             await self._flush(account, self.repository.flush)
@@ -297,7 +302,7 @@ class AccountService:
 
     async def _check_users(self, fields: Mapping[str, uuid.UUID | None]) -> None:
         wanted = {field: user_id for field, user_id in fields.items() if user_id is not None}
-        active = await self.repository.active_user_ids(wanted.values())
+        active = await self.users.active_user_ids(wanted.values())
         errors = [
             FieldError(loc=["body", field], msg=f"no active user with id {user_id}", type="value_error")
             for field, user_id in wanted.items()

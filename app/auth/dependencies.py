@@ -11,9 +11,9 @@ from app.audit.recorder import AuditContext, set_context
 from app.auth.credentials import hash_api_token, is_api_token, new_signing_secret, read_access_token
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
-from app.config import Settings
 from app.db import SessionDep
 from app.kit.errors import Unauthorized
+from app.settings import Settings
 
 _bearer = HTTPBearer(
     auto_error=False,

@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 from app.auth.dependencies import CurrentPrincipal, signing_secret
 from app.auth.schemas import AccessToken, PasswordChange, RefreshRequest
 from app.auth.service import SessionService, SignInResult, TokenPair
-from app.config import Settings
 from app.db import SessionDep
 from app.kit.errors import FieldError, InvalidFields, problem_response, problems
 from app.kit.schemas import NO_NUL_PATTERN
+from app.settings import Settings
 
 router = APIRouter(tags=["auth"])
 

@@ -16,8 +16,8 @@ from app.auth.credentials import (
     verify_password_off_loop,
 )
 from app.auth.repository import AuthRepository
-from app.config import Settings
 from app.models import User
+from app.settings import Settings
 
 FAILURE_MEMORY = timedelta(days=1)
 

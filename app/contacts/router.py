@@ -66,10 +66,10 @@ async def update_contact(
     response: Response,
     principal: CurrentPrincipal,
     service: Service,
-    if_match: IfMatch = None,
+    expected: IfMatch = None,
 ) -> ContactRead:
     policy.require_writer(principal)
-    contact = await service.update(contact_id, payload, if_match, datetime.now(UTC))
+    contact = await service.update(contact_id, payload, expected, datetime.now(UTC))
     set_etag(response, contact.version)
     return ContactRead.model_validate(contact)
 
@@ -85,12 +85,12 @@ async def delete_contact(
     principal: CurrentPrincipal,
     service: Service,
     reparent: Annotated[bool, Query(description="Hand the contact's reports to its own manager.")] = False,
-    if_match: IfMatch = None,
+    expected: IfMatch = None,
 ) -> Response:
     """Delete a contact nobody reports to (or, with `reparent=true`, whose reports move up) and who took
     part in no interaction; a contact who moved on is better marked `status: left`."""
     policy.require_writer(principal)
-    await service.delete(contact_id, if_match, reparent)
+    await service.delete(contact_id, expected, reparent)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from app.accounts.scoped import AccountScoped
 from app.contacts.schemas import ContactCreate, ContactListQuery, ContactUpdate
+from app.kit.concurrency import ExpectedVersion
 from app.kit.errors import Conflict, InvalidFields, RuleViolation
 from app.kit.pagination import PageRequest, SortKey
 from app.models import Contact, Interaction
@@ -57,8 +58,10 @@ class ContactService(AccountScoped[Contact]):
         self._left(contact, now)
         return await self.flush(contact)
 
-    async def update(self, contact_id: uuid.UUID, data: ContactUpdate, if_match: str | None, now: datetime) -> Contact:
-        contact = await self.get_for_write(contact_id, if_match)
+    async def update(
+        self, contact_id: uuid.UUID, data: ContactUpdate, expected: ExpectedVersion | None, now: datetime
+    ) -> Contact:
+        contact = await self.get_for_write(contact_id, expected)
         changes = data.model_dump(exclude_unset=True)
         self.required(
             changes,
@@ -71,10 +74,10 @@ class ContactService(AccountScoped[Contact]):
         self._left(contact, now)
         return await self.flush(contact)
 
-    async def delete(self, contact_id: uuid.UUID, if_match: str | None, reparent: bool) -> None:
+    async def delete(self, contact_id: uuid.UUID, expected: ExpectedVersion | None, reparent: bool) -> None:
         """Refused while others report to the contact, unless ``reparent`` hands them to its manager;
         refused while it took part in interactions (mark it as left instead: the record stays)."""
-        contact = await self.get_for_write(contact_id, if_match)
+        contact = await self.get_for_write(contact_id, expected)
         reports = (
             (
                 await self.session.execute(

@@ -58,11 +58,11 @@ async def put_financials(
     response: Response,
     principal: CurrentPrincipal,
     service: Service,
-    if_match: IfMatch = None,
+    expected: IfMatch = None,
 ) -> FinancialRead:
     """Set the revenue and cost to serve of a year or a quarter: 201 when new, 200 when replaced."""
     policy.require_writer(principal)
-    record, created = await service.put(account_id, period, payload, if_match)
+    record, created = await service.put(account_id, period, payload, expected)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     set_etag(response, record.version)
     return financial_read(record)
@@ -72,8 +72,8 @@ async def put_financials(
     "/{period}", name="financials_delete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 409, 412)
 )
 async def delete_financials(
-    account_id: uuid.UUID, period: Period, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+    account_id: uuid.UUID, period: Period, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
 ) -> Response:
     policy.require_writer(principal)
-    await service.delete(account_id, period, if_match)
+    await service.delete(account_id, period, expected)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.accounts.scoped import AccountScoped
 from app.financials.schemas import FinancialWrite
-from app.kit.concurrency import check_if_match
+from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import NotFound
 from app.kit.pagination import PageRequest, SortKey
 from app.models import Financial
@@ -39,7 +39,7 @@ class FinancialService(AccountScoped[Financial]):
         return await self.page([], page, SortKey(Financial.period, "str"), account_id=account_id)
 
     async def put(
-        self, account_id: uuid.UUID, period: str, data: FinancialWrite, if_match: str | None
+        self, account_id: uuid.UUID, period: str, data: FinancialWrite, expected: ExpectedVersion | None
     ) -> tuple[Financial, bool]:
         """Create or replace the period's figures; returns the record and whether it was created."""
         # Locked: two first writes of the same period take turns instead of one failing on the index.
@@ -49,18 +49,18 @@ class FinancialService(AccountScoped[Financial]):
         if record is None:
             year, quarter = parse_period(period)
             record = Financial(account_id=account_id, period=period, year=year, quarter=quarter)
-        elif if_match is not None:
-            check_if_match(if_match, record.version)
+        elif expected is not None:
+            check_version(expected, record.version)
         record.revenue = data.revenue
         record.cost_to_serve = data.cost_to_serve
         return await self.flush(record), created
 
-    async def delete(self, account_id: uuid.UUID, period: str, if_match: str | None) -> None:
+    async def delete(self, account_id: uuid.UUID, period: str, expected: ExpectedVersion | None) -> None:
         await self.account_for_write(account_id, field=None)
         record = await self._find(account_id, period)
         if record is None:
             raise NotFound(f"No figures for {period} on account {account_id}.")
-        check_if_match(if_match, record.version)
+        check_version(expected, record.version)
         await self.session.delete(record)
         await self.session.flush()
 

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, select
 
 from app.accounts.scoped import AccountScoped
 from app.interactions.schemas import InteractionCreate, InteractionListQuery, InteractionUpdate
+from app.kit.concurrency import ExpectedVersion
 from app.kit.errors import InvalidFields
 from app.kit.pagination import PageRequest, SortKey
 from app.models import Contact, Interaction
@@ -58,9 +59,9 @@ class InteractionService(AccountScoped[Interaction]):
         return await self.flush(interaction)
 
     async def update(
-        self, interaction_id: uuid.UUID, data: InteractionUpdate, if_match: str | None, now: datetime
+        self, interaction_id: uuid.UUID, data: InteractionUpdate, expected: ExpectedVersion | None, now: datetime
     ) -> Interaction:
-        interaction = await self.get_for_write(interaction_id, if_match)
+        interaction = await self.get_for_write(interaction_id, expected)
         changes = data.model_dump(exclude_unset=True)
         self.required(changes, ["type", "occurred_at", "contact_ids"])
         not_in_future(changes.get("occurred_at"), now, "occurred_at")
@@ -71,8 +72,8 @@ class InteractionService(AccountScoped[Interaction]):
             setattr(interaction, field, value)
         return await self.flush(interaction)
 
-    async def delete(self, interaction_id: uuid.UUID, if_match: str | None) -> None:
-        await self.session.delete(await self.get_for_write(interaction_id, if_match))
+    async def delete(self, interaction_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
+        await self.session.delete(await self.get_for_write(interaction_id, expected))
         await self.session.flush()
 
     async def _check_contacts(self, account_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]) -> None:

@@ -22,7 +22,7 @@ from app.opportunities.schemas import (
     OpportunityUpdate,
 )
 from app.opportunities.service import OpportunityService
-from app.rules.config import RulesDocument
+from app.rules.document import RulesDocument
 from app.rules.opportunities import effective_probability, weighted_amount
 
 router = APIRouter(prefix="/v1/opportunities", tags=["opportunities"], responses=problems(401, 422))
@@ -84,12 +84,12 @@ async def update_opportunity(
     response: Response,
     principal: CurrentPrincipal,
     service: Service,
-    if_match: IfMatch = None,
+    expected: IfMatch = None,
 ) -> OpportunityRead:
     """Closing sets `closed_at`; `closed_lost` needs a `loss_reason`; a closed opportunity changes stage
     only through reopen."""
     policy.require_writer(principal)
-    opportunity = await service.update(opportunity_id, payload, if_match, datetime.now(UTC))
+    opportunity = await service.update(opportunity_id, payload, expected, datetime.now(UTC))
     set_etag(response, opportunity.version)
     return opportunity_read(opportunity, service.accounts.rules)
 
@@ -101,10 +101,10 @@ async def reopen_opportunity(
     principal: CurrentPrincipal,
     service: Service,
     payload: OpportunityReopen | None = None,
-    if_match: IfMatch = None,
+    expected: IfMatch = None,
 ) -> OpportunityRead:
     policy.require_writer(principal)
-    opportunity = await service.reopen(opportunity_id, payload or OpportunityReopen(), if_match)
+    opportunity = await service.reopen(opportunity_id, payload or OpportunityReopen(), expected)
     set_etag(response, opportunity.version)
     return opportunity_read(opportunity, service.accounts.rules)
 
@@ -116,9 +116,9 @@ async def reopen_opportunity(
     responses=problems(403, 404, 409, 412),
 )
 async def delete_opportunity(
-    opportunity_id: uuid.UUID, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+    opportunity_id: uuid.UUID, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
 ) -> Response:
     """Delete an open opportunity entered by mistake; won and lost ones are kept."""
     policy.require_writer(principal)
-    await service.delete(opportunity_id, if_match)
+    await service.delete(opportunity_id, expected)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func
 
 from app.accounts.scoped import AccountScoped
+from app.kit.concurrency import ExpectedVersion
 from app.kit.errors import InvalidFields, RuleViolation
 from app.kit.pagination import PageRequest, SortKey
 from app.models import Opportunity
@@ -61,9 +62,9 @@ class OpportunityService(AccountScoped[Opportunity]):
         return await self.flush(opportunity)
 
     async def update(
-        self, opportunity_id: uuid.UUID, data: OpportunityUpdate, if_match: str | None, now: datetime
+        self, opportunity_id: uuid.UUID, data: OpportunityUpdate, expected: ExpectedVersion | None, now: datetime
     ) -> Opportunity:
-        opportunity = await self.get_for_write(opportunity_id, if_match)
+        opportunity = await self.get_for_write(opportunity_id, expected)
         changes = data.model_dump(exclude_unset=True)
         self.required(changes, ["name", "type", "stage", "amount", "competitors"])
         if "owner_id" in changes:
@@ -74,8 +75,10 @@ class OpportunityService(AccountScoped[Opportunity]):
         self._move(opportunity, before, opportunity.stage, now)
         return await self.flush(opportunity)
 
-    async def reopen(self, opportunity_id: uuid.UUID, data: OpportunityReopen, if_match: str | None) -> Opportunity:
-        opportunity = await self.get_for_write(opportunity_id, if_match)
+    async def reopen(
+        self, opportunity_id: uuid.UUID, data: OpportunityReopen, expected: ExpectedVersion | None
+    ) -> Opportunity:
+        opportunity = await self.get_for_write(opportunity_id, expected)
         try:
             check_stage_move(opportunity.stage, data.stage, None, reopening=True)
         except StageMoveRefused as refused:
@@ -85,9 +88,9 @@ class OpportunityService(AccountScoped[Opportunity]):
         opportunity.loss_reason = None
         return await self.flush(opportunity)
 
-    async def delete(self, opportunity_id: uuid.UUID, if_match: str | None) -> None:
+    async def delete(self, opportunity_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
         """Delete an open opportunity entered by mistake; won and lost ones are kept with their reasons."""
-        opportunity = await self.get_for_write(opportunity_id, if_match)
+        opportunity = await self.get_for_write(opportunity_id, expected)
         if is_closed(opportunity.stage):
             raise RuleViolation(f"The opportunity is {opportunity.stage}; closed opportunities are kept.")
         await self.session.delete(opportunity)

@@ -99,10 +99,10 @@ async def update_plan(
     response: Response,
     principal: CurrentPrincipal,
     service: Service,
-    if_match: IfMatch = None,
+    expected: IfMatch = None,
 ) -> PlanDetail:
     policy.require_writer(principal)
-    plan = await service.update(plan_id, payload, if_match)
+    plan = await service.update(plan_id, payload, expected)
     set_etag(response, plan.version)
     return plan_detail(await service.contents(plan.id))
 
@@ -111,22 +111,22 @@ async def update_plan(
     "/{plan_id}", name="plans_delete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 404, 409, 412)
 )
 async def delete_plan(
-    plan_id: uuid.UUID, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+    plan_id: uuid.UUID, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
 ) -> Response:
     """Delete a draft; active and archived plans are kept (archive a plan with PATCH status=archived)."""
     policy.require_writer(principal)
-    await service.delete(plan_id, if_match)
+    await service.delete(plan_id, expected)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{plan_id}/activate", name="plans_activate", responses=problems(403, 404, 409, 412))
 async def activate_plan(
-    plan_id: uuid.UUID, response: Response, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+    plan_id: uuid.UUID, response: Response, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
 ) -> PlanDetail:
     """Make this the account's active plan, archiving the one before. Refused with a 422 naming every
     objective that is not SMART (owner, metric, target, due date within its horizon) and why."""
     policy.require_writer(principal)
-    plan = await service.activate(plan_id, if_match)
+    plan = await service.activate(plan_id, expected)
     set_etag(response, plan.version)
     return plan_detail(await service.contents(plan.id))
 

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.scoped import AccountScoped
+from app.kit.concurrency import ExpectedVersion
 from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, RuleViolation
 from app.kit.pagination import PageRequest, SortKey
 from app.models import Action, Objective, Plan
@@ -81,8 +82,8 @@ class PlanService(AccountScoped[Plan]):
         self._check_period(data.period_start, data.period_end)
         return await self.flush(Plan(**_columns(data), status="draft"))
 
-    async def update(self, plan_id: uuid.UUID, data: PlanUpdate, if_match: str | None) -> Plan:
-        plan = await self.get_for_write(plan_id, if_match)
+    async def update(self, plan_id: uuid.UUID, data: PlanUpdate, expected: ExpectedVersion | None) -> Plan:
+        plan = await self.get_for_write(plan_id, expected)
         changes = _columns(data, exclude_unset=True)
         self.required(changes, ["name", "period_start", "period_end", "business", "swot", "competitors", "status"])
         for field, value in changes.items():
@@ -90,16 +91,16 @@ class PlanService(AccountScoped[Plan]):
         self._check_period(data.period_start or plan.period_start, data.period_end or plan.period_end)
         return await self.flush(plan)
 
-    async def delete(self, plan_id: uuid.UUID, if_match: str | None) -> None:
-        plan = await self.get_for_write(plan_id, if_match)
+    async def delete(self, plan_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
+        plan = await self.get_for_write(plan_id, expected)
         if plan.status != "draft":
             raise RuleViolation(f"The plan is {plan.status}; only drafts are deleted, others are archived.")
         await self.session.delete(plan)
         await self.session.flush()
 
-    async def activate(self, plan_id: uuid.UUID, if_match: str | None) -> Plan:
+    async def activate(self, plan_id: uuid.UUID, expected: ExpectedVersion | None) -> Plan:
         """Check every objective is SMART, archive the account's active plan, make this one active."""
-        plan = await self.get_for_write(plan_id, if_match)
+        plan = await self.get_for_write(plan_id, expected)
         if plan.status == "active":
             return plan
         contents = await self.contents(plan_id)

@@ -9,8 +9,8 @@ from sqlalchemy import Select, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.util import ClauseAdapter
 
-from app.accounts.judgement import Judgement
 from app.accounts.service import AccountService, AccountView
+from app.facts.judgement import Judgement
 from app.models import Account, AccountFactsRow, Opportunity
 from app.rules.opportunities import CLOSED_STAGES, effective_probability
 

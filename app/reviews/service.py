@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement
 
 from app.accounts.scoped import AccountScoped
 from app.interactions.service import not_in_future
+from app.kit.concurrency import ExpectedVersion
 from app.kit.errors import InvalidFields
 from app.kit.pagination import PageRequest, SortKey
 from app.models import Review
@@ -45,8 +46,10 @@ class ReviewService(AccountScoped[Review]):
         await self._check_attendees(data.attendee_ids)
         return await self.flush(Review(**{**data.model_dump(), "attendee_ids": list(dict.fromkeys(data.attendee_ids))}))
 
-    async def update(self, review_id: uuid.UUID, data: ReviewUpdate, if_match: str | None, now: datetime) -> Review:
-        review = await self.get_for_write(review_id, if_match)
+    async def update(
+        self, review_id: uuid.UUID, data: ReviewUpdate, expected: ExpectedVersion | None, now: datetime
+    ) -> Review:
+        review = await self.get_for_write(review_id, expected)
         changes = data.model_dump(exclude_unset=True)
         self.required(changes, ["held_at", "attendee_ids"])
         not_in_future(changes.get("held_at"), now, "held_at")
@@ -57,13 +60,13 @@ class ReviewService(AccountScoped[Review]):
             setattr(review, field, value)
         return await self.flush(review)
 
-    async def delete(self, review_id: uuid.UUID, if_match: str | None) -> None:
-        await self.session.delete(await self.get_for_write(review_id, if_match))
+    async def delete(self, review_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
+        await self.session.delete(await self.get_for_write(review_id, expected))
         await self.session.flush()
 
     async def _check_attendees(self, user_ids: Sequence[uuid.UUID]) -> None:
         # Past attendees may have been deactivated since, so any existing user counts.
-        known = await self.accounts.repository.existing_user_ids(user_ids)
+        known = await self.accounts.users.existing_user_ids(user_ids)
         missing = [index for index, user_id in enumerate(user_ids) if user_id not in known]
         if missing:
             raise InvalidFields.one(["body", "attendee_ids", missing[0]], f"no user with id {user_ids[missing[0]]}")

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from app.rules.config import CADENCES, RulesDocument
+from app.rules.document import CADENCES, RulesDocument
 
 HealthStatus = Literal["green", "amber", "red"]
 _HEALTH_STEPS = {"green": 0, "amber": 1, "red": 2}

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from app.rules.config import RulesDocument
+from app.rules.document import RulesDocument
 
 _ONE_PLACE = Decimal("0.1")
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.rules.config import RulesDocument
+from app.rules.document import RulesDocument
 
 CLOSED_STAGES = ("closed_won", "closed_lost")
 _CENTS = Decimal("0.01")

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.rules.config import RulesDocument
+from app.rules.document import RulesDocument
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.rules.config import RulesDocument
+from app.rules.document import RulesDocument
 from app.rules.tiers import tier_rank
 
 

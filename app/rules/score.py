@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.rules.config import Criterion
+from app.rules.document import Criterion
 
 MIN_VALUE = 1
 MAX_VALUE = 10

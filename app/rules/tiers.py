@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Literal
 
 from app.glossary import TIERS
-from app.rules.config import TierThresholds
+from app.rules.document import TierThresholds
 
 _RANK = {tier: rank for rank, tier in enumerate(reversed(TIERS))}  # small 0, mid 1, key 2
 

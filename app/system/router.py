@@ -10,7 +10,7 @@ from app import __version__
 from app.db import SessionDep
 from app.kit.errors import problem_response, problems
 from app.kit.telemetry import metrics_exposition
-from app.rules_config.repository import RulesRepository
+from app.rules_versions.repository import RulesRepository
 
 router = APIRouter(tags=["system"])
 

@@ -37,7 +37,7 @@ class TeamService:
         account = await self.accounts.get(account_id, for_update=True)
         if account.archived_at is not None:
             raise Conflict("The account is archived; restore it before changing its team.")
-        if data.user_id not in await self.accounts.repository.active_user_ids([data.user_id]):
+        if data.user_id not in await self.accounts.users.active_user_ids([data.user_id]):
             raise InvalidFields.one(["body", "user_id"], f"no active user with id {data.user_id}")
         member = AccountTeamMember(account_id=account_id, user_id=data.user_id, team_role=data.team_role)
         self.session.add(member)

@@ -4,9 +4,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.credentials import api_token_from, is_api_token
-from app.config import Settings
 from app.kit.errors import Conflict
 from app.models import User
+from app.settings import Settings
 from app.tokens.service import issue_token
 from app.users.repository import UserRepository
 

@@ -1,6 +1,7 @@
 """SQL for users."""
 
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +44,18 @@ class UserRepository:
 
     async def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
         return await self.session.get(User, user_id, with_for_update=for_update, populate_existing=for_update)
+
+    async def active_user_ids(self, user_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        return await self.existing_user_ids(user_ids, active_only=True)
+
+    async def existing_user_ids(self, user_ids: Iterable[uuid.UUID], *, active_only: bool = False) -> set[uuid.UUID]:
+        ids = set(user_ids)
+        if not ids:
+            return set()
+        statement = select(User.id).where(User.id.in_(ids))
+        if active_only:
+            statement = statement.where(User.active.is_(True))
+        return set((await self.session.execute(statement)).scalars())
 
     async def count(self) -> int:
         return await self.session.scalar(select(func.count()).select_from(User)) or 0

@@ -76,10 +76,10 @@ async def update_user(
     principal: CurrentPrincipal,
     service: Service,
     response: Response,
-    if_match: IfMatch = None,
+    expected: IfMatch = None,
 ) -> UserRead:
     policy.check_user_admin(principal)
-    user = await service.update(user_id, payload, if_match)
+    user = await service.update(user_id, payload, expected)
     set_etag(response, user.version)
     return user_read(user)
 
@@ -88,9 +88,9 @@ async def update_user(
     "/{user_id}", name="users_delete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 404, 409, 412)
 )
 async def delete_user(
-    user_id: uuid.UUID, principal: CurrentPrincipal, service: Service, if_match: IfMatch = None
+    user_id: uuid.UUID, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
 ) -> Response:
     """Deactivate the user: its tokens and sign-in stop working at once; its history stays."""
     policy.check_user_admin(principal)
-    await service.deactivate(user_id, if_match)
+    await service.deactivate(user_id, expected)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

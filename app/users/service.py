@@ -4,7 +4,7 @@ import uuid
 
 from app.auth.credentials import hash_password_off_loop
 from app.auth.service import end_sessions
-from app.kit.concurrency import check_if_match
+from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import Conflict, InvalidFields, NotFound
 from app.kit.pagination import PageRequest
 from app.models import User
@@ -35,9 +35,9 @@ class UserService:
         )
         return await self.repository.save(user)
 
-    async def update(self, user_id: uuid.UUID, data: UserUpdate, if_match: str | None) -> User:
+    async def update(self, user_id: uuid.UUID, data: UserUpdate, expected: ExpectedVersion | None) -> User:
         user = await self.get(user_id, for_update=True)
-        check_if_match(if_match, user.version)
+        check_version(expected, user.version)
         changes = data.model_dump(exclude_unset=True)
         for required in ("email", "name", "role", "active"):
             if required in changes and changes[required] is None:
@@ -59,5 +59,5 @@ class UserService:
             setattr(user, field, str(value) if field == "email" else value)
         return await self.repository.save(user)
 
-    async def deactivate(self, user_id: uuid.UUID, if_match: str | None) -> None:
-        await self.update(user_id, UserUpdate(active=False), if_match)
+    async def deactivate(self, user_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
+        await self.update(user_id, UserUpdate(active=False), expected)

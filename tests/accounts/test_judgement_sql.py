@@ -1,4 +1,4 @@
-"""The SQL statement of the rules (app/accounts/judgement.py) agrees with the pure rules, account by
+"""The SQL statement of the rules (app/facts/judgement.py) agrees with the pure rules, account by
 account, on generated portfolios: health, every signal, cadence, next review, overdue, promotion."""
 
 import uuid
@@ -9,12 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
-from app.accounts.judgement import Judgement
-from app.accounts.repository import AccountRepository
 from app.accounts.service import AccountService
 from app.auth.principal import Principal
+from app.facts.judgement import Judgement
 from app.models import Account, AccountFactsRow
-from app.rules.config import DEFAULT_RULES
+from app.rules.document import DEFAULT_RULES
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 tiers = st.sampled_from([None, "key", "mid", "small"])
@@ -101,9 +100,8 @@ async def insert_portfolio(session, portfolio):
 async def test_sql_and_python_agree_account_by_account(session_factory, portfolio):
     async with session_factory() as session:
         ids = await insert_portfolio(session, portfolio)
-        repository = AccountRepository(session)
-        service = AccountService(repository, DEFAULT_RULES, NOW, Principal(uuid.uuid4(), "admin"))
-        views = {view.account.id: view for view in await service.views(await repository.get_many(ids))}
+        service = AccountService(session, DEFAULT_RULES, NOW, Principal(uuid.uuid4(), "admin"))
+        views = {view.account.id: view for view in await service.views(await service.repository.get_many(ids))}
         judgement = Judgement(DEFAULT_RULES, NOW)
         statement = (
             select(

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 
-from app.rules.config import DEFAULT_RULES
+from app.rules.document import DEFAULT_RULES
 from tests.conftest import TestUser, make_app, make_user
 from tests.factories import KEY_SCORES, SIXTY_SCORES
 

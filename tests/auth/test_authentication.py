@@ -9,8 +9,8 @@ import pytest
 from app.auth.credentials import hash_password, issue_access_token, new_signing_secret
 from app.auth.dependencies import JWT_KEY_NAME
 from app.auth.repository import AuthRepository
-from app.config import Settings
 from app.models import User
+from app.settings import Settings
 from app.users.bootstrap import bootstrap_admin
 from tests.factories import assert_problem
 

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.rules.cadence import compute_cadence, next_review_due, review_overdue
-from app.rules.config import CADENCES, DEFAULT_RULES
+from app.rules.document import CADENCES, DEFAULT_RULES
 
 RULES = DEFAULT_RULES
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.rules.config import DEFAULT_RULES
+from app.rules.document import DEFAULT_RULES
 from app.rules.health import HealthFacts, RevenuePeriod, Signal, compute_health, health_status, revenue_change
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

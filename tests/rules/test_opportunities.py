@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.rules.config import DEFAULT_RULES
+from app.rules.document import DEFAULT_RULES
 from app.rules.opportunities import StageMoveRefused, check_stage_move, effective_probability, weighted_amount
 
 OPEN = ["prospecting", "qualification", "needs_analysis", "proposal", "negotiation"]

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.rules.config import DEFAULT_RULES
+from app.rules.document import DEFAULT_RULES
 from app.rules.plans import ObjectiveFacts, activation_problems, smart_problems, value_progress
 
 START = date(2026, 1, 1)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.rules.config import DEFAULT_RULES, Criterion
+from app.rules.document import DEFAULT_RULES, Criterion
 from app.rules.score import compute_score
 
 CRITERIA = DEFAULT_RULES.criteria

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.rules.config import DEFAULT_RULES
+from app.rules.document import DEFAULT_RULES
 from app.rules.tiers import (
     TierDecisionRefused,
     TierState,

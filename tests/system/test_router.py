@@ -3,8 +3,8 @@
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.config import Settings
 from app.main import create_app
+from app.settings import Settings
 from tests.factories import assert_problem
 
 

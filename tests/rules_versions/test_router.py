@@ -3,8 +3,8 @@
 import pytest
 
 from app.kit.errors import Conflict
-from app.rules.config import DEFAULT_RULES, RulesDocument
-from app.rules_config.repository import RulesRepository
+from app.rules.document import DEFAULT_RULES, RulesDocument
+from app.rules_versions.repository import RulesRepository
 from tests.factories import KEY_SCORES, SIXTY_SCORES, assert_problem, create_account
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, literal, not_, or_
 
 from app.models import Account, AccountFactsRow
-from app.rules.config import CADENCES, RulesDocument
+from app.rules.document import CADENCES, RulesDocument
 
 F = AccountFactsRow
 _TIER_RANK = {"small": 0, "mid": 1, "key": 2}

@@ -9,9 +9,9 @@ from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
-from app.rules.config import RulesConfig, RulesDocument
-from app.rules_config.repository import RulesRepository
-from app.rules_config.service import replace_rules
+from app.rules.document import RulesConfig, RulesDocument
+from app.rules_versions.repository import RulesRepository
+from app.rules_versions.service import replace_rules
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"], responses=problems(401))
 
@@ -29,11 +29,11 @@ async def replace_rules_document(
     session: SessionDep,
     principal: CurrentPrincipal,
     response: Response,
-    if_match: IfMatch = None,
+    expected: IfMatch = None,
 ) -> RulesConfig:
     """Admins: replace the whole configuration; the answer carries the new version. Every account's
     score, computed tier and cadence follow it at once."""
     policy.check_rules_admin(principal)
-    rules = await replace_rules(session, document, if_match, datetime.now(UTC), principal)
+    rules = await replace_rules(session, document, expected, datetime.now(UTC), principal)
     set_etag(response, rules.version)
     return rules

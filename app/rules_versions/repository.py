@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kit.errors import Conflict
 from app.models import RulesVersion
-from app.rules.config import DEFAULT_RULES, RulesConfig, RulesDocument
+from app.rules.document import DEFAULT_RULES, RulesConfig, RulesDocument
 
 
 class RulesRepository:

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from app.rules.config import DEFAULT_RULES, RulesDocument
+from app.rules.document import DEFAULT_RULES, RulesDocument
 
 
 def document(**changes):

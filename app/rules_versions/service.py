@@ -4,22 +4,25 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.repository import AccountRepository
 from app.accounts.service import AccountService
 from app.auth.principal import Principal
-from app.kit.concurrency import check_if_match
-from app.rules.config import RulesConfig, RulesDocument
-from app.rules_config.repository import RulesRepository
+from app.kit.concurrency import ExpectedVersion, check_version
+from app.rules.document import RulesConfig, RulesDocument
+from app.rules_versions.repository import RulesRepository
 
 
 async def replace_rules(
-    session: AsyncSession, document: RulesDocument, if_match: str | None, now: datetime, principal: Principal
+    session: AsyncSession,
+    document: RulesDocument,
+    expected: ExpectedVersion | None,
+    now: datetime,
+    principal: Principal,
 ) -> RulesConfig:
     """Store the document as the next version and re-apply the rules to every account in the same
     transaction, so promotions and pending reviews follow the new numbers at once."""
     repository = RulesRepository(session)
     current = await repository.current()
-    check_if_match(if_match, current.version)
+    check_version(expected, current.version)
     rules = await repository.add(current.version + 1, document)
-    await AccountService(AccountRepository(session), rules, now, principal).reevaluate_all()
+    await AccountService(session, rules, now, principal).reevaluate_all()
     return rules

@@ -7,7 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from app.accounts.repository import AccountRepository
+from app.facts.repository import FactsRepository
 from app.models import Account, AccountTeamMember, Contact, Financial, Interaction, Measurement, Plan, Review
 
 _STALE = "stale_account_facts"
@@ -34,4 +34,4 @@ async def refresh_stale_facts(session: AsyncSession) -> None:
     await session.flush()
     stale = session.sync_session.info.pop(_STALE, None)
     if stale:
-        await AccountRepository(session).refresh_facts(sorted(stale))
+        await FactsRepository(session).refresh_facts(sorted(stale))

@@ -1,0 +1,294 @@
+"""All SQL of the account facts: what the rules need beyond the account row, gathered from an
+account's records and stored per account, so a page of accounts reads them in one query."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.dialects.postgresql import array, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import (
+    Account,
+    AccountFactsRow,
+    AccountTeamMember,
+    Contact,
+    Financial,
+    Interaction,
+    Measurement,
+    Plan,
+    Review,
+)
+from app.rules.health import RevenueChange, RevenuePeriod, revenue_change
+
+KEY_BUYING_ROLES = ["decision_maker", "economic_buyer"]
+SUPPORTIVE = ("champion", "supporter")
+# Enough measurements for the longest trend the rules can ask for (engagement_declining_count <= 10).
+MEASUREMENTS_NEEDED = 10
+FACTS_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """Inputs of the rules that live outside the account row."""
+
+    team_size: int = 0
+    last_interaction_at: datetime | None = None
+    last_review_at: datetime | None = None
+    latest_annual_revenue: Decimal | None = None
+    latest_annual_cost: Decimal | None = None
+    previous_annual_revenue: Decimal | None = None
+    revenue_change: RevenueChange | None = None
+    decision_maker_engaged_at: datetime | None = None
+    has_champion_or_supporter: bool = False
+    has_influential_opponent: bool = False
+    key_contact_left_at: datetime | None = None
+    engagement_values: tuple[Decimal, ...] = ()
+    latest_improvement: Decimal | None = None
+    has_active_plan: bool = False
+
+
+def _to_row(account_id: uuid.UUID, facts: AccountFacts) -> dict[str, Any]:
+    change = facts.revenue_change
+    return {
+        "account_id": account_id,
+        "team_size": facts.team_size,
+        "last_interaction_at": facts.last_interaction_at,
+        "last_review_at": facts.last_review_at,
+        "decision_maker_engaged_at": facts.decision_maker_engaged_at,
+        "has_champion_or_supporter": facts.has_champion_or_supporter,
+        "has_influential_opponent": facts.has_influential_opponent,
+        "key_contact_left_at": facts.key_contact_left_at,
+        "latest_annual_revenue": facts.latest_annual_revenue,
+        "latest_annual_cost": facts.latest_annual_cost,
+        "previous_annual_revenue": facts.previous_annual_revenue,
+        "revenue_change_percent": change.percent if change else None,
+        "revenue_period": change.latest.label if change else None,
+        "previous_revenue_period": change.previous.label if change else None,
+        "revenue": change.latest.revenue if change else None,
+        "previous_revenue": change.previous.revenue if change else None,
+        "engagement_values": list(facts.engagement_values),
+        "latest_improvement": facts.latest_improvement,
+        "has_active_plan": facts.has_active_plan,
+    }
+
+
+def _period(label: str, revenue: Decimal) -> RevenuePeriod:
+    year, _, quarter = label.partition("-Q")
+    return RevenuePeriod(int(year), int(quarter) if quarter else None, revenue)
+
+
+def _from_row(row: AccountFactsRow) -> AccountFacts:
+    change = None
+    if row.revenue_change_percent is not None:
+        change = RevenueChange(
+            _period(row.revenue_period, row.revenue),
+            _period(row.previous_revenue_period, row.previous_revenue),
+            row.revenue_change_percent,
+        )
+    return AccountFacts(
+        team_size=row.team_size,
+        last_interaction_at=row.last_interaction_at,
+        last_review_at=row.last_review_at,
+        latest_annual_revenue=row.latest_annual_revenue,
+        latest_annual_cost=row.latest_annual_cost,
+        previous_annual_revenue=row.previous_annual_revenue,
+        revenue_change=change,
+        decision_maker_engaged_at=row.decision_maker_engaged_at,
+        has_champion_or_supporter=row.has_champion_or_supporter,
+        has_influential_opponent=row.has_influential_opponent,
+        key_contact_left_at=row.key_contact_left_at,
+        engagement_values=tuple(row.engagement_values),
+        latest_improvement=row.latest_improvement,
+        has_active_plan=row.has_active_plan,
+    )
+
+
+class FactsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
+        """The stored facts of many accounts in one query; an account without a row yet (created
+        before facts were kept) has its facts gathered now and stored."""
+        if not account_ids:
+            return {}
+        rows = await self.session.execute(select(AccountFactsRow).where(AccountFactsRow.account_id.in_(account_ids)))
+        stored = {row.account_id: _from_row(row) for row in rows.scalars()}
+        missing = [account_id for account_id in account_ids if account_id not in stored]
+        if missing:
+            stored |= await self.refresh_facts(missing)
+        return stored
+
+    async def ensure_facts(self) -> None:
+        """Gather the facts of accounts that have none stored yet (created before facts were kept),
+        walking the accounts once in id order."""
+        last_id: uuid.UUID | None = None
+        while True:
+            has_facts = select(AccountFactsRow.account_id).where(AccountFactsRow.account_id == Account.id).exists()
+            statement = select(Account.id).where(~has_facts).order_by(Account.id).limit(FACTS_BATCH)
+            if last_id is not None:
+                statement = statement.where(Account.id > last_id)
+            missing = list((await self.session.execute(statement)).scalars())
+            if not missing:
+                return
+            await self.refresh_facts(missing)
+            last_id = missing[-1]
+
+    async def refresh_facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
+        """Gather the facts of these accounts from their records and store them."""
+        facts = await self.live_facts(account_ids)
+        if facts:
+            values = [_to_row(account_id, fact) for account_id, fact in facts.items()]
+            statement = insert(AccountFactsRow).values(values)
+            columns = {key: statement.excluded[key] for key in values[0] if key != "account_id"}
+            await self.session.execute(statement.on_conflict_do_update(index_elements=["account_id"], set_=columns))
+        return facts
+
+    async def live_facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
+        """What the rules need beyond the account row, gathered from the records, for many accounts
+        at once: one query per kind of fact, whatever the number of accounts."""
+        if not account_ids:
+            return {}
+        ids = list(account_ids)
+        team_sizes = await self._grouped(select(AccountTeamMember.account_id, func.count()), AccountTeamMember, ids)
+        last_interactions = await self._grouped(
+            select(Interaction.account_id, func.max(Interaction.occurred_at)), Interaction, ids
+        )
+        last_reviews = await self._grouped(select(Review.account_id, func.max(Review.held_at)), Review, ids)
+        active_plans = await self._grouped(
+            select(Plan.account_id, func.count()).where(Plan.status == "active"), Plan, ids
+        )
+        people = await self._people_facts(ids)
+        engaged = await self._decision_makers_engaged(ids)
+        revenue = await self._revenue_periods(ids)
+        measured = await self._recent_measurements(ids)
+        facts = {}
+        for account_id in ids:
+            periods = revenue.get(account_id, [])
+            latest_year = next((period for period in periods if period[1] is None), None)
+            supportive, opponent, key_left = people.get(account_id, (False, False, None))
+            engagement = measured.get((account_id, "engagement"), [])
+            improvement = measured.get((account_id, "improvement"), [])
+            facts[account_id] = AccountFacts(
+                team_size=team_sizes.get(account_id, 0),
+                last_interaction_at=last_interactions.get(account_id),
+                last_review_at=last_reviews.get(account_id),
+                latest_annual_revenue=latest_year[2] if latest_year else None,
+                latest_annual_cost=latest_year[3] if latest_year else None,
+                previous_annual_revenue=next(
+                    (p[2] for p in periods if latest_year and p[1] is None and p[0] == latest_year[0] - 1), None
+                ),
+                revenue_change=revenue_change(
+                    [RevenuePeriod(year, quarter, amount) for year, quarter, amount, _ in periods]
+                ),
+                decision_maker_engaged_at=engaged.get(account_id),
+                has_champion_or_supporter=bool(supportive),
+                has_influential_opponent=bool(opponent),
+                key_contact_left_at=key_left,
+                engagement_values=tuple(engagement),
+                latest_improvement=improvement[0] if improvement else None,
+                has_active_plan=account_id in active_plans,
+            )
+        return facts
+
+    async def _people_facts(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[bool, bool, datetime | None]]:
+        active = Contact.status == "active"
+        key_person = or_(Contact.buying_roles.overlap(KEY_BUYING_ROLES), Contact.attitude == "champion")
+        statement = (
+            select(
+                Contact.account_id,
+                func.bool_or(and_(active, Contact.attitude.in_(SUPPORTIVE))),
+                func.bool_or(and_(active, Contact.attitude == "opponent", Contact.influence == "high")),
+                func.max(Contact.left_at).filter(and_(Contact.status == "left", key_person)),
+            )
+            .where(Contact.account_id.in_(ids))
+            .group_by(Contact.account_id)
+        )
+        return {row[0]: (row[1], row[2], row[3]) for row in await self.session.execute(statement)}
+
+    async def _decision_makers_engaged(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, datetime]:
+        """When an active decision maker last took part in an interaction, per account."""
+        statement = (
+            select(Contact.account_id, func.max(Interaction.occurred_at))
+            .join(
+                Interaction,
+                and_(
+                    Interaction.account_id == Contact.account_id, Interaction.contact_ids.contains(array([Contact.id]))
+                ),
+            )
+            .where(
+                Contact.account_id.in_(ids),
+                Contact.status == "active",
+                Contact.buying_roles.contains(["decision_maker"]),
+            )
+            .group_by(Contact.account_id)
+        )
+        return {account_id: at for account_id, at in await self.session.execute(statement)}
+
+    async def _revenue_periods(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[tuple]]:
+        """The two latest years and the two latest quarters of each account, newest first."""
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=(Financial.account_id, Financial.quarter.is_(None)),
+                order_by=(Financial.year.desc(), Financial.quarter.desc().nulls_last()),
+            )
+            .label("rank")
+        )
+        ranked = (
+            select(
+                Financial.account_id,
+                Financial.year,
+                Financial.quarter,
+                Financial.revenue,
+                Financial.cost_to_serve,
+                rank,
+            )
+            .where(Financial.account_id.in_(ids))
+            .subquery()
+        )
+        statement = (
+            select(ranked.c.account_id, ranked.c.year, ranked.c.quarter, ranked.c.revenue, ranked.c.cost_to_serve)
+            .where(ranked.c.rank <= 2)
+            .order_by(ranked.c.account_id, ranked.c.year.desc(), ranked.c.quarter.desc().nulls_first())
+        )
+        periods: dict[uuid.UUID, list[tuple]] = {}
+        for account_id, year, quarter, revenue, cost in await self.session.execute(statement):
+            periods.setdefault(account_id, []).append((year, quarter, revenue, cost))
+        return periods
+
+    async def _recent_measurements(self, ids: list[uuid.UUID]) -> dict[tuple[uuid.UUID, str], list[Decimal]]:
+        """The newest engagement and improvement values of each account, newest first."""
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=(Measurement.account_id, Measurement.kind),
+                order_by=(Measurement.measured_at.desc(), Measurement.created_at.desc()),
+            )
+            .label("rank")
+        )
+        ranked = (
+            select(Measurement.account_id, Measurement.kind, Measurement.value, Measurement.measured_at, rank)
+            .where(Measurement.account_id.in_(ids), Measurement.kind.in_(("engagement", "improvement")))
+            .subquery()
+        )
+        statement = (
+            select(ranked.c.account_id, ranked.c.kind, ranked.c.value)
+            .where(ranked.c.rank <= MEASUREMENTS_NEEDED)
+            .order_by(ranked.c.account_id, ranked.c.kind, ranked.c.rank)
+        )
+        values: dict[tuple[uuid.UUID, str], list[Decimal]] = {}
+        for account_id, kind, value in await self.session.execute(statement):
+            values.setdefault((account_id, kind), []).append(value)
+        return values
+
+    async def _grouped(self, statement: Select[Any], model: type, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+        grouped = statement.where(model.account_id.in_(ids)).group_by(model.account_id)
+        return {account_id: value for account_id, value in await self.session.execute(grouped)}
