@@ -210,6 +210,7 @@ def _account(
                 "account_id": account_id,
                 "user_id": user_id,
                 "team_role": rng.choice(["sales", "solutions", "support"]),
+                "version": 1,
                 "created_at": created,
             },
         )

@@ -4,9 +4,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from app.accounts.dependencies import AccountServiceDep
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.contacts.schemas import (
@@ -19,20 +18,16 @@ from app.contacts.schemas import (
     RoleCoverageRead,
 )
 from app.contacts.service import ContactService
-from app.db import SessionDep
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
 from app.rules.relationship_map import Node
+from app.scoped.dependencies import scoped_service
 
 router = APIRouter(tags=["contacts"], responses=problems(401, 422))
 
 
-def contact_service(session: SessionDep, accounts: AccountServiceDep) -> ContactService:
-    return ContactService(session, accounts)
-
-
-Service = Annotated[ContactService, Depends(contact_service)]
+Service = Annotated[ContactService, scoped_service(ContactService)]
 
 
 @router.get("/v1/contacts", name="contacts_list")

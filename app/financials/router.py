@@ -3,29 +3,24 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from app.accounts.dependencies import AccountServiceDep
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
-from app.db import SessionDep
 from app.financials.schemas import FinancialRead, FinancialWrite, Period
 from app.financials.service import FinancialService, as_float, margin
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import ListQuery, Page, PageRequest
 from app.models import Financial
+from app.scoped.dependencies import scoped_service
 
 router = APIRouter(
     prefix="/v1/accounts/{account_id}/financials", tags=["financials"], responses=problems(401, 404, 422)
 )
 
 
-def financial_service(session: SessionDep, accounts: AccountServiceDep) -> FinancialService:
-    return FinancialService(session, accounts)
-
-
-Service = Annotated[FinancialService, Depends(financial_service)]
+Service = Annotated[FinancialService, scoped_service(FinancialService)]
 
 
 def financial_read(record: Financial) -> FinancialRead:

@@ -3,14 +3,13 @@
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import select
-
-from app.accounts.scoped import AccountScoped
+from app.financials.repository import FinancialRepository
 from app.financials.schemas import FinancialWrite
 from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import NotFound
-from app.kit.pagination import PageRequest, SortKey
+from app.kit.pagination import PageRequest
 from app.models import Financial
+from app.scoped.service import AccountScopedService
 
 _FOUR_PLACES = Decimal("0.0001")
 
@@ -30,13 +29,13 @@ def parse_period(period: str) -> tuple[int, int | None]:
     return int(year), int(quarter) if quarter else None
 
 
-class FinancialService(AccountScoped[Financial]):
-    model = Financial
-    noun = "financial period"
+class FinancialService(AccountScopedService[Financial]):
+    repository_class = FinancialRepository
+    records: FinancialRepository
 
     async def list_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[Financial], str | None]:
         await self.accounts.get(account_id)
-        return await self.page([], page, SortKey(Financial.period, "str"), account_id=account_id)
+        return await self.records.list_page(account_id, page)
 
     async def put(
         self, account_id: uuid.UUID, period: str, data: FinancialWrite, expected: ExpectedVersion | None
@@ -44,7 +43,7 @@ class FinancialService(AccountScoped[Financial]):
         """Create or replace the period's figures; returns the record and whether it was created."""
         # Locked: two first writes of the same period take turns instead of one failing on the index.
         await self.account_for_write(account_id, field=None, lock=True)
-        record = await self._find(account_id, period)
+        record = await self.records.find(account_id, period)
         created = record is None
         if record is None:
             year, quarter = parse_period(period)
@@ -53,17 +52,12 @@ class FinancialService(AccountScoped[Financial]):
             check_version(expected, record.version)
         record.revenue = data.revenue
         record.cost_to_serve = data.cost_to_serve
-        return await self.flush(record), created
+        return await self.records.save(record), created
 
     async def delete(self, account_id: uuid.UUID, period: str, expected: ExpectedVersion | None) -> None:
         await self.account_for_write(account_id, field=None)
-        record = await self._find(account_id, period)
+        record = await self.records.find(account_id, period)
         if record is None:
             raise NotFound(f"No figures for {period} on account {account_id}.")
         check_version(expected, record.version)
-        await self.session.delete(record)
-        await self.session.flush()
-
-    async def _find(self, account_id: uuid.UUID, period: str) -> Financial | None:
-        statement = select(Financial).where(Financial.account_id == account_id, Financial.period == period)
-        return (await self.session.execute(statement)).scalar_one_or_none()
+        await self.records.delete(record)

@@ -1,16 +1,78 @@
 """``/v1/interactions``: every visit, call, meeting, email and event, recorded."""
 
-from app.accounts.scoped_router import scoped_crud_router
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
 from app.interactions.schemas import InteractionCreate, InteractionListQuery, InteractionRead, InteractionUpdate
 from app.interactions.service import InteractionService
+from app.kit.concurrency import IfMatch, set_etag
+from app.kit.errors import problems
+from app.kit.pagination import Page
+from app.kit.responses import created
+from app.scoped.dependencies import scoped_service
 
-router = scoped_crud_router(
-    plural="interactions",
-    service_class=InteractionService,
-    create_model=InteractionCreate,
-    update_model=InteractionUpdate,
-    read_model=InteractionRead,
-    list_query=InteractionListQuery,
-    id_name="interaction_id",
+router = APIRouter(prefix="/v1/interactions", tags=["interactions"], responses=problems(401, 422))
+
+Service = Annotated[InteractionService, scoped_service(InteractionService)]
+
+
+@router.get(
+    "",
+    name="interactions_list",
     description="Newest first. Contacts who took part must belong to the interaction's account.",
 )
+async def list_interactions(query: Annotated[InteractionListQuery, Query()], service: Service) -> Page[InteractionRead]:
+    rows, next_cursor = await service.list_page(query)
+    return Page(items=[InteractionRead.model_validate(row) for row in rows], next_cursor=next_cursor)
+
+
+@router.post("", name="interactions_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+async def create_interaction(
+    payload: InteractionCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
+) -> InteractionRead:
+    policy.require_writer(principal)
+    interaction = await service.create(payload, datetime.now(UTC))
+    created(request, response, "interactions_get", interaction.version, interaction_id=interaction.id)
+    return InteractionRead.model_validate(interaction)
+
+
+@router.get("/{interaction_id}", name="interactions_get", responses=problems(404))
+async def get_interaction(interaction_id: uuid.UUID, response: Response, service: Service) -> InteractionRead:
+    interaction = await service.get(interaction_id)
+    set_etag(response, interaction.version)
+    return InteractionRead.model_validate(interaction)
+
+
+@router.patch("/{interaction_id}", name="interactions_update", responses=problems(403, 404, 409, 412))
+async def update_interaction(
+    interaction_id: uuid.UUID,
+    payload: InteractionUpdate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    expected: IfMatch = None,
+) -> InteractionRead:
+    policy.require_writer(principal)
+    interaction = await service.update(interaction_id, payload, expected, datetime.now(UTC))
+    set_etag(response, interaction.version)
+    return InteractionRead.model_validate(interaction)
+
+
+@router.delete(
+    "/{interaction_id}",
+    name="interactions_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 404, 409, 412),
+)
+async def delete_interaction(
+    interaction_id: uuid.UUID, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
+) -> Response:
+    """Delete the record; the audit trail keeps what it held."""
+    policy.require_writer(principal)
+    await service.delete(interaction_id, expected)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -9,10 +9,12 @@ cadence) never overflows. Values must be written as text (RFC 3339 / ISO 8601): 
 """
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, TypeAdapter
+
+from app.kit.errors import InvalidFields
 
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2199, 12, 31)
@@ -70,3 +72,13 @@ Timestamp = Annotated[
 
 DAY = TypeAdapter(Day)
 TIMESTAMP = TypeAdapter(Timestamp)
+
+
+# Clocks of clients and servers disagree a little; a record a few minutes "ahead" is not the future.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def refuse_future(value: datetime | None, now: datetime, field: str) -> None:
+    """What has happened cannot lie in the future (a review held tomorrow would move the cadence clock)."""
+    if value is not None and value > now + CLOCK_SKEW:
+        raise InvalidFields.one(["body", field], f"{field} is in the future; record what has happened")

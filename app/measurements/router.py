@@ -4,27 +4,22 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from app.accounts.dependencies import AccountServiceDep
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
-from app.db import SessionDep
 from app.kit.errors import problems
 from app.kit.pagination import Page
 from app.measurements.schemas import MeasurementCreate, MeasurementListQuery, MeasurementRead
 from app.measurements.service import MeasurementService
+from app.scoped.dependencies import scoped_service
 
 router = APIRouter(
     prefix="/v1/accounts/{account_id}/measurements", tags=["measurements"], responses=problems(401, 404, 422)
 )
 
 
-def measurement_service(session: SessionDep, accounts: AccountServiceDep) -> MeasurementService:
-    return MeasurementService(session, accounts)
-
-
-Service = Annotated[MeasurementService, Depends(measurement_service)]
+Service = Annotated[MeasurementService, scoped_service(MeasurementService)]
 
 
 @router.get("", name="measurements_list")

@@ -123,11 +123,10 @@ class TierChange(UUIDPrimaryKey, Base):
     )
 
 
-class AccountTeamMember(UUIDPrimaryKey, Base):
+class AccountTeamMember(UUIDPrimaryKey, Versioned, Base):
     """A user working an account, with the role they play on its team."""
 
     __tablename__ = "account_team_members"
-    __mapper_args__ = {"eager_defaults": True}
 
     account_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False

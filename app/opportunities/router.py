@@ -4,12 +4,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from app.accounts.dependencies import AccountServiceDep
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
-from app.db import SessionDep
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
@@ -24,15 +22,12 @@ from app.opportunities.schemas import (
 from app.opportunities.service import OpportunityService
 from app.rules.document import RulesDocument
 from app.rules.opportunities import effective_probability, weighted_amount
+from app.scoped.dependencies import scoped_service
 
 router = APIRouter(prefix="/v1/opportunities", tags=["opportunities"], responses=problems(401, 422))
 
 
-def opportunity_service(session: SessionDep, accounts: AccountServiceDep) -> OpportunityService:
-    return OpportunityService(session, accounts)
-
-
-Service = Annotated[OpportunityService, Depends(opportunity_service)]
+Service = Annotated[OpportunityService, scoped_service(OpportunityService)]
 
 
 def opportunity_read(opportunity: Opportunity, rules: RulesDocument) -> OpportunityRead:

@@ -3,12 +3,10 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from app.accounts.dependencies import AccountServiceDep
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
-from app.db import SessionDep
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
@@ -29,15 +27,12 @@ from app.plans.schemas import (
 )
 from app.plans.service import PlanContents, PlanService
 from app.rules.plans import value_progress
+from app.scoped.dependencies import scoped_service
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"], responses=problems(401, 422))
 
 
-def plan_service(session: SessionDep, accounts: AccountServiceDep) -> PlanService:
-    return PlanService(session, accounts)
-
-
-Service = Annotated[PlanService, Depends(plan_service)]
+Service = Annotated[PlanService, scoped_service(PlanService)]
 
 
 def plan_detail(contents: PlanContents) -> PlanDetail:
@@ -143,32 +138,42 @@ async def list_objectives(plan_id: uuid.UUID, service: Service) -> Page[Objectiv
     responses=problems(403, 404, 409),
 )
 async def create_objective(
-    plan_id: uuid.UUID, payload: ObjectiveCreate, principal: CurrentPrincipal, service: Service
+    plan_id: uuid.UUID, payload: ObjectiveCreate, response: Response, principal: CurrentPrincipal, service: Service
 ) -> ObjectiveRead:
     policy.require_writer(principal)
-    return ObjectiveRead.model_validate(await service.add_objective(plan_id, payload))
+    objective = await service.add_objective(plan_id, payload)
+    set_etag(response, objective.version)
+    return ObjectiveRead.model_validate(objective)
 
 
-@router.patch("/{plan_id}/objectives/{objective_id}", name="objectives_update", responses=problems(403, 404, 409))
+@router.patch("/{plan_id}/objectives/{objective_id}", name="objectives_update", responses=problems(403, 404, 409, 412))
 async def update_objective(
-    plan_id: uuid.UUID, objective_id: uuid.UUID, payload: ObjectiveUpdate, principal: CurrentPrincipal, service: Service
+    plan_id: uuid.UUID,
+    objective_id: uuid.UUID,
+    payload: ObjectiveUpdate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    expected: IfMatch = None,
 ) -> ObjectiveRead:
     policy.require_writer(principal)
-    return ObjectiveRead.model_validate(await service.update_objective(plan_id, objective_id, payload))
+    objective = await service.update_objective(plan_id, objective_id, payload, expected)
+    set_etag(response, objective.version)
+    return ObjectiveRead.model_validate(objective)
 
 
 @router.delete(
     "/{plan_id}/objectives/{objective_id}",
     name="objectives_delete",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problems(403, 404, 409),
+    responses=problems(403, 404, 409, 412),
 )
 async def delete_objective(
-    plan_id: uuid.UUID, objective_id: uuid.UUID, principal: CurrentPrincipal, service: Service
+    plan_id: uuid.UUID, objective_id: uuid.UUID, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
 ) -> Response:
     """Refused while actions belong to the objective."""
     policy.require_writer(principal)
-    await service.delete_objective(plan_id, objective_id)
+    await service.delete_objective(plan_id, objective_id, expected)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -182,29 +187,39 @@ async def list_actions(plan_id: uuid.UUID, service: Service) -> Page[ActionRead]
     "/{plan_id}/actions", name="actions_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 404, 409)
 )
 async def create_action(
-    plan_id: uuid.UUID, payload: ActionCreate, principal: CurrentPrincipal, service: Service
+    plan_id: uuid.UUID, payload: ActionCreate, response: Response, principal: CurrentPrincipal, service: Service
 ) -> ActionRead:
     policy.require_writer(principal)
-    return ActionRead.model_validate(await service.add_action(plan_id, payload))
+    action = await service.add_action(plan_id, payload)
+    set_etag(response, action.version)
+    return ActionRead.model_validate(action)
 
 
-@router.patch("/{plan_id}/actions/{action_id}", name="actions_update", responses=problems(403, 404, 409))
+@router.patch("/{plan_id}/actions/{action_id}", name="actions_update", responses=problems(403, 404, 409, 412))
 async def update_action(
-    plan_id: uuid.UUID, action_id: uuid.UUID, payload: ActionUpdate, principal: CurrentPrincipal, service: Service
+    plan_id: uuid.UUID,
+    action_id: uuid.UUID,
+    payload: ActionUpdate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    expected: IfMatch = None,
 ) -> ActionRead:
     policy.require_writer(principal)
-    return ActionRead.model_validate(await service.update_action(plan_id, action_id, payload))
+    action = await service.update_action(plan_id, action_id, payload, expected)
+    set_etag(response, action.version)
+    return ActionRead.model_validate(action)
 
 
 @router.delete(
     "/{plan_id}/actions/{action_id}",
     name="actions_delete",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problems(403, 404, 409),
+    responses=problems(403, 404, 409, 412),
 )
 async def delete_action(
-    plan_id: uuid.UUID, action_id: uuid.UUID, principal: CurrentPrincipal, service: Service
+    plan_id: uuid.UUID, action_id: uuid.UUID, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
 ) -> Response:
     policy.require_writer(principal)
-    await service.delete_action(plan_id, action_id)
+    await service.delete_action(plan_id, action_id, expected)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -4,31 +4,22 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.exc import IntegrityError
-
-from app.accounts.scoped import AccountScoped
-from app.kit.concurrency import ExpectedVersion
-from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, RuleViolation
-from app.kit.pagination import PageRequest, SortKey
+from app.kit.concurrency import ExpectedVersion, check_version
+from app.kit.errors import FieldError, InvalidFields, NotFound, RuleViolation
 from app.models import Action, Objective, Plan
+from app.plans.repository import PlanRepository
 from app.plans.schemas import (
     ActionCreate,
     ActionUpdate,
     ObjectiveCreate,
     ObjectiveUpdate,
     PlanCreate,
-    PlanListQuery,
     PlanUpdate,
 )
 from app.rules.plans import ObjectiveFacts, activation_problems
-
-SORT_KEYS = {
-    "period_start": SortKey(Plan.period_start, "date"),
-    "created_at": SortKey(Plan.created_at, "datetime"),
-    "updated_at": SortKey(Plan.updated_at, "datetime"),
-}
+from app.scoped.service import AccountScopedService
 
 
 @dataclass(frozen=True)
@@ -38,49 +29,18 @@ class PlanContents:
     actions: Sequence[Action]
 
 
-def _conditions(query: PlanListQuery) -> list[ColumnElement[bool]]:
-    conditions = []
-    if query.status is not None:
-        conditions.append(Plan.status == query.status)
-    if query.updated_since is not None:
-        conditions.append(Plan.updated_at >= query.updated_since)
-    return conditions
-
-
-class PlanService(AccountScoped[Plan]):
-    model = Plan
-    noun = "plan"
-
-    async def list_page(self, query: PlanListQuery) -> tuple[list[Plan], str | None]:
-        page = PageRequest(query.sort, query.limit, query.cursor)
-        return await self.page(_conditions(query), page, SORT_KEYS[page.field], account_id=query.account_id)
+class PlanService(AccountScopedService[Plan]):
+    repository_class = PlanRepository
+    records: PlanRepository
 
     async def contents(self, plan_id: uuid.UUID) -> PlanContents:
         plan = await self.get(plan_id)
-        objectives = (
-            (
-                await self.session.execute(
-                    select(Objective).where(Objective.plan_id == plan.id).order_by(Objective.created_at, Objective.id)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        actions = (
-            (
-                await self.session.execute(
-                    select(Action).where(Action.plan_id == plan.id).order_by(Action.due_date.nulls_last(), Action.id)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        return PlanContents(plan, objectives, actions)
+        return PlanContents(plan, await self.records.objectives_of(plan.id), await self.records.actions_of(plan.id))
 
     async def create(self, data: PlanCreate) -> Plan:
         await self.account_for_write(data.account_id)
         self._check_period(data.period_start, data.period_end)
-        return await self.flush(Plan(**_columns(data), status="draft"))
+        return await self.records.save(Plan(**_columns(data), status="draft"))
 
     async def update(self, plan_id: uuid.UUID, data: PlanUpdate, expected: ExpectedVersion | None) -> Plan:
         plan = await self.get_for_write(plan_id, expected)
@@ -89,14 +49,13 @@ class PlanService(AccountScoped[Plan]):
         for field, value in changes.items():
             setattr(plan, field, value)
         self._check_period(data.period_start or plan.period_start, data.period_end or plan.period_end)
-        return await self.flush(plan)
+        return await self.records.save(plan)
 
     async def delete(self, plan_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
         plan = await self.get_for_write(plan_id, expected)
         if plan.status != "draft":
             raise RuleViolation(f"The plan is {plan.status}; only drafts are deleted, others are archived.")
-        await self.session.delete(plan)
-        await self.session.flush()
+        await self.records.delete(plan)
 
     async def activate(self, plan_id: uuid.UUID, expected: ExpectedVersion | None) -> Plan:
         """Check every objective is SMART, archive the account's active plan, make this one active."""
@@ -115,17 +74,7 @@ class PlanService(AccountScoped[Plan]):
                     for p in problems
                 ],
             )
-        await self.session.execute(
-            update(Plan)
-            .where(Plan.account_id == plan.account_id, Plan.status == "active", Plan.id != plan.id)
-            .values(status="archived", version=Plan.version + 1)
-            .execution_options(synchronize_session="fetch")
-        )
-        plan.status = "active"
-        try:
-            return await self.flush(plan)
-        except IntegrityError as error:
-            raise Conflict("Another plan of this account was activated at the same time; try again.") from error
+        return await self.records.activate(plan)
 
     # --- objectives and actions ---------------------------------------------------------------
 
@@ -139,46 +88,42 @@ class PlanService(AccountScoped[Plan]):
         plan = await self.get_for_write(plan_id)
         await self.check_owner(data.owner_id)
         objective = Objective(account_id=plan.account_id, plan_id=plan_id, **data.model_dump())
-        self.session.add(objective)
-        await self.session.flush()
-        return objective
+        return await self.records.save_child(objective)
 
-    async def update_objective(self, plan_id: uuid.UUID, objective_id: uuid.UUID, data: ObjectiveUpdate) -> Objective:
+    async def update_objective(
+        self, plan_id: uuid.UUID, objective_id: uuid.UUID, data: ObjectiveUpdate, expected: ExpectedVersion | None
+    ) -> Objective:
         await self.get_for_write(plan_id)
-        objective = await self._child(Objective, plan_id, objective_id)
+        objective = await self._child(Objective, plan_id, objective_id, expected)
         changes = data.model_dump(exclude_unset=True)
         self.required(changes, ["title", "horizon", "status"])
         await self.check_owner(changes.get("owner_id"))
         for field, value in changes.items():
             setattr(objective, field, value)
-        await self.session.flush()
-        return objective
+        return await self.records.save_child(objective)
 
-    async def delete_objective(self, plan_id: uuid.UUID, objective_id: uuid.UUID) -> None:
+    async def delete_objective(
+        self, plan_id: uuid.UUID, objective_id: uuid.UUID, expected: ExpectedVersion | None
+    ) -> None:
         await self.get_for_write(plan_id)
-        objective = await self._child(Objective, plan_id, objective_id)
-        actions = (
-            (await self.session.execute(select(Action.title).where(Action.objective_id == objective.id)))
-            .scalars()
-            .all()
-        )
+        objective = await self._child(Objective, plan_id, objective_id, expected)
+        actions = await self.records.action_titles_of(objective.id)
         if actions:
             raise RuleViolation(f"The objective still has actions ({', '.join(actions)}); move or delete them first.")
-        await self.session.delete(objective)
-        await self.session.flush()
+        await self.records.delete_child(objective)
 
     async def add_action(self, plan_id: uuid.UUID, data: ActionCreate) -> Action:
         plan = await self.get_for_write(plan_id)
         await self._check_objective(plan_id, data.objective_id)
         await self.check_owner(data.owner_id)
         action = Action(account_id=plan.account_id, plan_id=plan_id, **data.model_dump())
-        self.session.add(action)
-        await self.session.flush()
-        return action
+        return await self.records.save_child(action)
 
-    async def update_action(self, plan_id: uuid.UUID, action_id: uuid.UUID, data: ActionUpdate) -> Action:
+    async def update_action(
+        self, plan_id: uuid.UUID, action_id: uuid.UUID, data: ActionUpdate, expected: ExpectedVersion | None
+    ) -> Action:
         await self.get_for_write(plan_id)
-        action = await self._child(Action, plan_id, action_id)
+        action = await self._child(Action, plan_id, action_id, expected)
         changes = data.model_dump(exclude_unset=True)
         self.required(changes, ["objective_id", "title", "status"])
         if "objective_id" in changes:
@@ -186,24 +131,27 @@ class PlanService(AccountScoped[Plan]):
         await self.check_owner(changes.get("owner_id"))
         for field, value in changes.items():
             setattr(action, field, value)
-        await self.session.flush()
-        return action
+        return await self.records.save_child(action)
 
-    async def delete_action(self, plan_id: uuid.UUID, action_id: uuid.UUID) -> None:
+    async def delete_action(self, plan_id: uuid.UUID, action_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
         await self.get_for_write(plan_id)
-        await self.session.delete(await self._child(Action, plan_id, action_id))
-        await self.session.flush()
+        await self.records.delete_child(await self._child(Action, plan_id, action_id, expected))
 
-    async def _child(self, model: type[Objective] | type[Action], plan_id: uuid.UUID, child_id: uuid.UUID):
-        statement = select(model).where(model.id == child_id, model.plan_id == plan_id)
-        child = (await self.session.execute(statement)).scalar_one_or_none()
+    async def _child(
+        self,
+        model: type[Objective] | type[Action],
+        plan_id: uuid.UUID,
+        child_id: uuid.UUID,
+        expected: ExpectedVersion | None,
+    ) -> Any:
+        child = await self.records.child(model, plan_id, child_id)
         if child is None:
             raise NotFound(f"No {model.__tablename__[:-1]} with id {child_id} in plan {plan_id}.")
+        check_version(expected, child.version)
         return child
 
     async def _check_objective(self, plan_id: uuid.UUID, objective_id: uuid.UUID) -> None:
-        statement = select(Objective.id).where(Objective.id == objective_id, Objective.plan_id == plan_id)
-        if (await self.session.execute(statement)).first() is None:
+        if not await self.records.has_objective(plan_id, objective_id):
             raise InvalidFields.one(["body", "objective_id"], "not an objective of this plan")
 
     @staticmethod

@@ -6,16 +6,10 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
-
 from app.accounts.service import AccountService
-from app.models import AccountTeamMember, Action, Contact, Financial, Interaction, Objective, Opportunity, Plan, Review
+from app.reports.repository import ReportRepository
 from app.rules.opportunities import CLOSED_STAGES, effective_probability, weighted_amount
 from app.rules.plans import value_progress
-
-TREND_YEARS = 3
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -23,61 +17,17 @@ def _money(value: Decimal | None) -> str | None:
 
 
 async def operating_report(
-    session: AsyncSession, accounts: AccountService, account_id: uuid.UUID, start: date, end: date
+    repository: ReportRepository, accounts: AccountService, account_id: uuid.UUID, start: date, end: date
 ) -> dict[str, Any]:
     account = await accounts.get(account_id)
     view = await accounts.view(account)
     tz = accounts.now.tzinfo
     since, until = datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
 
-    async def rows(statement):
-        return (await session.execute(statement)).scalars().all()
-
-    years = await rows(
-        select(Financial)
-        .where(Financial.account_id == account_id, Financial.quarter.is_(None))
-        .order_by(Financial.year.desc())
-        .limit(TREND_YEARS)
-    )
-    interactions = await rows(
-        select(Interaction)
-        .where(Interaction.account_id == account_id, Interaction.occurred_at >= since, Interaction.occurred_at < until)
-        .order_by(Interaction.occurred_at.desc())
-    )
-    reviews = await rows(
-        select(Review)
-        .where(Review.account_id == account_id, Review.held_at >= since, Review.held_at < until)
-        .order_by(Review.held_at.desc())
-    )
-    opportunities = await rows(select(Opportunity).where(Opportunity.account_id == account_id))
-    left = await rows(
-        select(Contact)
-        .where(
-            Contact.account_id == account_id,
-            Contact.status == "left",
-            Contact.left_at >= since,
-            Contact.left_at < until,
-        )
-        .order_by(Contact.left_at.desc())
-    )
-    plan = (
-        await session.execute(select(Plan).where(Plan.account_id == account_id, Plan.status == "active"))
-    ).scalar_one_or_none()
-    objectives = (
-        await rows(select(Objective).where(Objective.plan_id == plan.id).order_by(Objective.created_at)) if plan else []
-    )
-    actions = await rows(select(Action).where(Action.plan_id == plan.id)) if plan else []
-    members = await rows(
-        select(AccountTeamMember)
-        .options(joinedload(AccountTeamMember.user))
-        .where(AccountTeamMember.account_id == account_id)
-        .order_by(AccountTeamMember.created_at)
-    )
-    follow_ups = await rows(
-        select(Interaction)
-        .where(Interaction.account_id == account_id, Interaction.next_contact_at >= accounts.now)
-        .order_by(Interaction.next_contact_at)
-    )
+    records = await repository.account_records(account_id, since, until, accounts.now)
+    years, interactions, reviews = records.years, records.interactions, records.reviews
+    opportunities, left, plan, objectives = records.opportunities, records.left, records.plan, records.objectives
+    actions, members, follow_ups = records.actions, records.members, records.follow_ups
 
     rules = accounts.rules
     open_deals = [o for o in opportunities if o.stage not in CLOSED_STAGES]

@@ -1,17 +1,14 @@
 """``/v1/reports/...``: the portfolio as a KAM programme is steered by it, scoped to what the caller sees."""
 
 import uuid
-from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from app.accounts.dependencies import AccountServiceDep
-from app.db import SessionDep
 from app.kit.dates import Day
-from app.kit.errors import InvalidFields, problems
-from app.reports.operating import operating_report, to_markdown
+from app.kit.errors import problems
+from app.reports.operating import to_markdown
 from app.reports.schemas import (
     AtRiskReport,
     ConcentrationReport,
@@ -21,17 +18,14 @@ from app.reports.schemas import (
     ReviewsDueReport,
 )
 from app.reports.service import ReportService
+from app.scoped.dependencies import scoped_service
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=problems(401, 422))
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="How many accounts to list at most.")]
 
 
-def report_service(session: SessionDep, accounts: AccountServiceDep) -> ReportService:
-    return ReportService(session, accounts)
-
-
-Service = Annotated[ReportService, Depends(report_service)]
+Service = Annotated[ReportService, scoped_service(ReportService)]
 
 
 @router.get("/pyramid", name="reports_pyramid_get")
@@ -72,11 +66,6 @@ async def pipeline(
 ) -> PipelineReport:
     """Open opportunities by stage (count, amount, weighted amount); won and lost in the window, with
     the loss reasons."""
-    today = service.accounts.now.date()
-    closed_to = closed_to or today
-    closed_from = closed_from or closed_to - timedelta(days=90)
-    if closed_from > closed_to:
-        raise InvalidFields.one(["query", "closed_from"], "closed_from is after closed_to")
     return PipelineReport.model_validate(await service.pipeline(closed_from, closed_to))
 
 
@@ -92,18 +81,13 @@ account_router = APIRouter(tags=["reports"], responses=problems(401, 404, 422))
 async def account_report(
     account_id: uuid.UUID,
     request: Request,
-    session: SessionDep,
-    accounts: AccountServiceDep,
+    service: Service,
     period_from: Annotated[Day | None, Query(alias="from", description="Default 90 days before `to`.")] = None,
     period_to: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
 ) -> Any:
     """The account's operating report: overall situation, maintenance, churn or shrinkage, growth
     targets, competitors, team, next steps. JSON, or Markdown with `Accept: text/markdown`."""
-    end = period_to or accounts.now.date()
-    start = period_from or end - timedelta(days=90)
-    if start > end:
-        raise InvalidFields.one(["query", "from"], "from is after to")
-    report = await operating_report(session, accounts, account_id, start, end)
+    report = await service.account_report(account_id, period_from, period_to)
     if "text/markdown" in request.headers.get("accept", ""):
         return PlainTextResponse(to_markdown(report), media_type="text/markdown; charset=utf-8")
     return report

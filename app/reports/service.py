@@ -1,22 +1,25 @@
 """The reports, computed over every account the caller may see, in a fixed number of queries per batch."""
 
 import math
+import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.util import ClauseAdapter
 
 from app.accounts.service import AccountService, AccountView
 from app.facts.judgement import Judgement
-from app.models import Account, AccountFactsRow, Opportunity
-from app.rules.opportunities import CLOSED_STAGES, effective_probability
+from app.kit.errors import InvalidFields
+from app.reports.operating import operating_report
+from app.reports.repository import ReportRepository
+from app.rules.opportunities import effective_probability
 
 _SHARE = Decimal("0.0001")
 _CENTS = Decimal("0.01")
 TIERS_AND_NONE = ("key", "mid", "small", "none")
+# The window of the pipeline's won and lost deals, and of an operating report, unless given.
+DEFAULT_WINDOW_DAYS = 90
 
 
 def share(part: Decimal | int, whole: Decimal | int) -> float:
@@ -25,28 +28,13 @@ def share(part: Decimal | int, whole: Decimal | int) -> float:
 
 class ReportService:
     def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
-        self.session = session
         self.accounts = accounts
-
-    def _live_visible(self):
-        statement = select(Account.id).where(Account.archived_at.is_(None))
-        visibility = self.accounts.visibility
-        return statement if visibility is None else statement.where(visibility)
-
-    def _revenue_rows(self) -> Select:
-        """Live accounts the caller sees, with their stored latest annual revenue."""
-        return (
-            select(Account.id, Account.name, Account.tier, AccountFactsRow.latest_annual_revenue.label("revenue"))
-            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-            .where(Account.id.in_(self._live_visible()))
-        )
+        self.repository = ReportRepository(session, accounts.visibility)
 
     async def pyramid(self) -> dict:
-        rows = self._revenue_rows().subquery()
-        statement = select(rows.c.tier, func.count(), func.coalesce(func.sum(rows.c.revenue), 0)).group_by(rows.c.tier)
         counts: dict[str, int] = {}
         revenue: dict[str, Decimal] = {}
-        for tier, count, amount in await self.session.execute(statement):
+        for tier, count, amount in await self.repository.revenue_by_tier():
             counts[tier or "none"], revenue[tier or "none"] = count, Decimal(amount)
         total_accounts = sum(counts.values())
         total_revenue = sum(revenue.values(), Decimal(0))
@@ -68,27 +56,11 @@ class ReportService:
         }
 
     async def concentration(self, top_n: int) -> dict:
-        rows = self._revenue_rows().subquery()
-        with_revenue, without, total = (
-            await self.session.execute(
-                select(
-                    func.count(rows.c.revenue),
-                    func.count().filter(rows.c.revenue.is_(None)),
-                    func.coalesce(func.sum(rows.c.revenue), 0),
-                )
-            )
-        ).one()
-        total = Decimal(total)
-        ranked = select(rows).where(rows.c.revenue.is_not(None)).order_by(rows.c.revenue.desc(), rows.c.name, rows.c.id)
+        with_revenue, without, total = await self.repository.revenue_totals()
         top_fifth = math.ceil(with_revenue * 0.2)
-
-        async def top_sum(count: int) -> Decimal:
-            best = ranked.limit(count).subquery()
-            return Decimal(await self.session.scalar(select(func.coalesce(func.sum(best.c.revenue), 0))))
-
         cumulative = Decimal(0)
         top_accounts = []
-        for account_id, name, tier, amount in await self.session.execute(ranked.limit(top_n)):
+        for account_id, name, tier, amount in await self.repository.top_by_revenue(top_n):
             cumulative += amount
             top_accounts.append(
                 {
@@ -105,62 +77,24 @@ class ReportService:
             "accounts_without_revenue": without,
             "total_revenue": total,
             "top_20_percent_accounts": top_fifth,
-            "top_20_percent_share": share(await top_sum(top_fifth), total),
+            "top_20_percent_share": share(await self.repository.top_revenue_sum(top_fifth), total),
             "top_n": top_n,
             "top_n_share": share(sum((a["revenue"] for a in top_accounts), Decimal(0)), total),
             "top_accounts": top_accounts,
         }
 
-    def _judged(self, judgement: Judgement) -> Any:
-        """Live visible accounts with their health computed once (a materialized CTE), and the columns
-        cadence needs, for the reports that rank the whole portfolio."""
-        return (
-            select(
-                Account.id,
-                Account.name,
-                Account.tier,
-                Account.created_at,
-                Account.tier_assigned_at,
-                AccountFactsRow.team_size,
-                AccountFactsRow.latest_annual_revenue,
-                AccountFactsRow.last_review_at,
-                judgement.health.label("health"),
-                judgement.signal_count.label("signal_count"),
-            )
-            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-            .where(Account.id.in_(self._live_visible()))
-            .cte("judged")
-            .prefix_with("MATERIALIZED")
-        )
-
-    async def _ranked(self, statement: Select) -> tuple[list[AccountView], list[tuple]]:
-        rows = (await self.session.execute(statement)).all()
-        accounts = await self.accounts.repository.get_many([row[0] for row in rows])
-        return await self.accounts.views(accounts), rows
+    async def _views(self, account_ids: list[uuid.UUID]) -> list[AccountView]:
+        return await self.accounts.views(await self.accounts.repository.get_many(account_ids))
 
     async def reviews_due(self, days: int, limit: int) -> dict:
         today = self.accounts.now.date()
         judgement = Judgement(self.accounts.rules, self.accounts.now)
-        judged = self._judged(judgement)
-        adapt = ClauseAdapter(judged).traverse
-        due = adapt(judgement.next_review_due(judged.c.health)).label("due")
-        dated = select(judged.c.id, judged.c.name, due).subquery()
-        overdue = dated.c.due < today
-        statement = (
-            select(
-                dated.c.id,
-                func.count().filter(overdue).over(),
-                func.count().filter(not_(overdue)).over(),
-            )
-            .where(dated.c.due <= today + timedelta(days=days))
-            .order_by(not_(overdue), dated.c.due, dated.c.name, dated.c.id)
-            .limit(limit)
-        )
-        views, rows = await self._ranked(statement)
+        ids, overdue, due_soon = await self.repository.reviews_due(judgement, today, days, limit)
+        views = await self._views(ids)
         return {
             "days": days,
-            "overdue": rows[0][1] if rows else 0,
-            "due_soon": rows[0][2] if rows else 0,
+            "overdue": overdue,
+            "due_soon": due_soon,
             "items": [
                 {
                     "account_id": view.account.id,
@@ -178,22 +112,11 @@ class ReportService:
         }
 
     async def at_risk(self, limit: int) -> dict:
-        judged = self._judged(Judgement(self.accounts.rules, self.accounts.now))
-        red = judged.c.health == "red"
-        statement = (
-            select(
-                judged.c.id,
-                func.count().filter(red).over(),
-                func.count().filter(judged.c.health == "amber").over(),
-            )
-            .where(judged.c.health != "green")
-            .order_by(not_(red), judged.c.signal_count.desc(), judged.c.name, judged.c.id)
-            .limit(limit)
-        )
-        views, rows = await self._ranked(statement)
+        ids, red, amber = await self.repository.at_risk(Judgement(self.accounts.rules, self.accounts.now), limit)
+        views = await self._views(ids)
         return {
-            "red": rows[0][1] if rows else 0,
-            "amber": rows[0][2] if rows else 0,
+            "red": red,
+            "amber": amber,
             "items": [
                 {
                     "account_id": view.account.id,
@@ -207,13 +130,14 @@ class ReportService:
             ],
         }
 
-    async def pipeline(self, closed_from: date, closed_to: date) -> dict:
-        visible = Opportunity.account_id.in_(self._live_visible())
-        open_rows = await self.session.execute(
-            select(Opportunity.stage, Opportunity.probability, func.count(), func.sum(Opportunity.amount))
-            .where(visible, Opportunity.stage.not_in(CLOSED_STAGES))
-            .group_by(Opportunity.stage, Opportunity.probability)
-        )
+    async def pipeline(self, closed_from: date | None, closed_to: date | None) -> dict:
+        """Open opportunities by stage; won and lost from ``closed_from`` (default 90 days before
+        ``closed_to``) to ``closed_to`` (default today), inclusive."""
+        closed_to = closed_to or self.accounts.now.date()
+        closed_from = closed_from or closed_to - timedelta(days=DEFAULT_WINDOW_DAYS)
+        if closed_from > closed_to:
+            raise InvalidFields.one(["query", "closed_from"], "closed_from is after closed_to")
+        open_rows = await self.repository.open_pipeline()
         stages: dict[str, dict] = {}
         for stage, probability, count, amount in open_rows:
             line = stages.setdefault(
@@ -234,16 +158,7 @@ class ReportService:
         }
         start = datetime.combine(closed_from, datetime.min.time(), tzinfo=self.accounts.now.tzinfo)
         end = datetime.combine(closed_to + timedelta(days=1), datetime.min.time(), tzinfo=self.accounts.now.tzinfo)
-        closed = await self.session.execute(
-            select(Opportunity.stage, Opportunity.loss_reason, func.count(), func.sum(Opportunity.amount))
-            .where(
-                visible,
-                Opportunity.stage.in_(CLOSED_STAGES),
-                Opportunity.closed_at >= start,
-                Opportunity.closed_at < end,
-            )
-            .group_by(Opportunity.stage, Opportunity.loss_reason)
-        )
+        closed = await self.repository.closed_between(start, end)
         won = {"count": 0, "amount": Decimal(0)}
         lost = {"count": 0, "amount": Decimal(0)}
         reasons = []
@@ -263,3 +178,14 @@ class ReportService:
             "lost": lost,
             "loss_reasons": reasons,
         }
+
+    async def account_report(
+        self, account_id: uuid.UUID, period_from: date | None, period_to: date | None
+    ) -> dict[str, Any]:
+        """The operating report of the period ``period_from`` (default 90 days before ``period_to``) to
+        ``period_to`` (default today)."""
+        end = period_to or self.accounts.now.date()
+        start = period_from or end - timedelta(days=DEFAULT_WINDOW_DAYS)
+        if start > end:
+            raise InvalidFields.one(["query", "from"], "from is after to")
+        return await operating_report(self.repository, self.accounts, account_id, start, end)

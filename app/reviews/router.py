@@ -1,16 +1,78 @@
 """``/v1/reviews``: internal account reviews; the latest restarts the cadence clock."""
 
-from app.accounts.scoped_router import scoped_crud_router
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
+from app.kit.concurrency import IfMatch, set_etag
+from app.kit.errors import problems
+from app.kit.pagination import Page
+from app.kit.responses import created
 from app.reviews.schemas import ReviewCreate, ReviewListQuery, ReviewRead, ReviewUpdate
 from app.reviews.service import ReviewService
+from app.scoped.dependencies import scoped_service
 
-router = scoped_crud_router(
-    plural="reviews",
-    service_class=ReviewService,
-    create_model=ReviewCreate,
-    update_model=ReviewUpdate,
-    read_model=ReviewRead,
-    list_query=ReviewListQuery,
-    id_name="review_id",
+router = APIRouter(prefix="/v1/reviews", tags=["reviews"], responses=problems(401, 422))
+
+Service = Annotated[ReviewService, scoped_service(ReviewService)]
+
+
+@router.get(
+    "",
+    name="reviews_list",
     description="Newest first. The latest review restarts the account's cadence clock.",
 )
+async def list_reviews(query: Annotated[ReviewListQuery, Query()], service: Service) -> Page[ReviewRead]:
+    rows, next_cursor = await service.list_page(query)
+    return Page(items=[ReviewRead.model_validate(row) for row in rows], next_cursor=next_cursor)
+
+
+@router.post("", name="reviews_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+async def create_review(
+    payload: ReviewCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
+) -> ReviewRead:
+    policy.require_writer(principal)
+    review = await service.create(payload, datetime.now(UTC))
+    created(request, response, "reviews_get", review.version, review_id=review.id)
+    return ReviewRead.model_validate(review)
+
+
+@router.get("/{review_id}", name="reviews_get", responses=problems(404))
+async def get_review(review_id: uuid.UUID, response: Response, service: Service) -> ReviewRead:
+    review = await service.get(review_id)
+    set_etag(response, review.version)
+    return ReviewRead.model_validate(review)
+
+
+@router.patch("/{review_id}", name="reviews_update", responses=problems(403, 404, 409, 412))
+async def update_review(
+    review_id: uuid.UUID,
+    payload: ReviewUpdate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    expected: IfMatch = None,
+) -> ReviewRead:
+    policy.require_writer(principal)
+    review = await service.update(review_id, payload, expected, datetime.now(UTC))
+    set_etag(response, review.version)
+    return ReviewRead.model_validate(review)
+
+
+@router.delete(
+    "/{review_id}",
+    name="reviews_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 404, 409, 412),
+)
+async def delete_review(
+    review_id: uuid.UUID, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
+) -> Response:
+    """Delete the record; the audit trail keeps what it held."""
+    policy.require_writer(principal)
+    await service.delete(review_id, expected)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -3,25 +3,21 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from app.accounts.dependencies import AccountServiceDep
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
-from app.db import SessionDep
+from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import ListQuery, Page, PageRequest
+from app.scoped.dependencies import scoped_service
 from app.teams.schemas import TeamMemberCreate, TeamMemberRead, TeamMemberUpdate
 from app.teams.service import TeamService
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/team", tags=["teams"], responses=problems(401, 404, 422))
 
 
-def team_service(session: SessionDep, accounts: AccountServiceDep) -> TeamService:
-    return TeamService(session, accounts)
-
-
-Service = Annotated[TeamService, Depends(team_service)]
+Service = Annotated[TeamService, scoped_service(TeamService)]
 
 
 @router.get("", name="team_members_list")
@@ -34,27 +30,41 @@ async def list_team_members(
 
 @router.post("", name="team_members_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
 async def add_team_member(
-    account_id: uuid.UUID, payload: TeamMemberCreate, principal: CurrentPrincipal, service: Service
+    account_id: uuid.UUID, payload: TeamMemberCreate, response: Response, principal: CurrentPrincipal, service: Service
 ) -> TeamMemberRead:
     """Put a user on the account's team. A team of 5 or more makes the review cadence one step more frequent."""
     policy.require_writer(principal)
-    return TeamMemberRead.model_validate(await service.add(account_id, payload))
+    member = await service.add(account_id, payload)
+    set_etag(response, member.version)
+    return TeamMemberRead.model_validate(member)
 
 
-@router.patch("/{user_id}", name="team_members_update", responses=problems(403))
+@router.patch("/{user_id}", name="team_members_update", responses=problems(403, 409, 412))
 async def update_team_member(
-    account_id: uuid.UUID, user_id: uuid.UUID, payload: TeamMemberUpdate, principal: CurrentPrincipal, service: Service
+    account_id: uuid.UUID,
+    user_id: uuid.UUID,
+    payload: TeamMemberUpdate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    expected: IfMatch = None,
 ) -> TeamMemberRead:
     policy.require_writer(principal)
-    return TeamMemberRead.model_validate(await service.update(account_id, user_id, payload))
+    member = await service.update(account_id, user_id, payload, expected)
+    set_etag(response, member.version)
+    return TeamMemberRead.model_validate(member)
 
 
 @router.delete(
-    "/{user_id}", name="team_members_delete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403)
+    "/{user_id}",
+    name="team_members_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 409, 412),
 )
 async def remove_team_member(
-    account_id: uuid.UUID, user_id: uuid.UUID, principal: CurrentPrincipal, service: Service
+    account_id: uuid.UUID, user_id: uuid.UUID, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
 ) -> Response:
+    """Take the user off the team; refused while the account is archived (restore it first)."""
     policy.require_writer(principal)
-    await service.remove(account_id, user_id)
+    await service.remove(account_id, user_id, expected)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

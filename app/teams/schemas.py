@@ -22,4 +22,5 @@ class TeamMemberRead(ReadModel):
     user_id: uuid.UUID
     user: UserSummary
     team_role: TeamRole
+    version: int
     created_at: datetime

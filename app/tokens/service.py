@@ -3,16 +3,17 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import policy
 from app.auth.credentials import MintedToken, mint_api_token
 from app.auth.principal import Principal
 from app.kit.errors import Forbidden, InvalidFields, NotFound
-from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.kit.pagination import PageRequest
 from app.models import ApiToken, User
+from app.tokens.repository import TokenRepository
 from app.tokens.schemas import TokenCreate, TokenListQuery
+from app.users.repository import UserRepository
 
 
 async def issue_token(
@@ -23,41 +24,33 @@ async def issue_token(
     token = ApiToken(
         user_id=user.id, name=name, prefix=minted.prefix, secret_hash=minted.secret_hash, created_by=created_by
     )
-    session.add(token)
-    await session.flush()
-    return token, minted.secret
+    return await TokenRepository(session).add(token), minted.secret
 
 
 class TokenService:
     def __init__(self, session: AsyncSession, principal: Principal) -> None:
         self.session = session
+        self.repository = TokenRepository(session)
+        self.users = UserRepository(session)
         self.principal = principal
 
     async def create(self, data: TokenCreate) -> tuple[ApiToken, str]:
         owner_id = data.user_id or self.principal.user_id
         if owner_id != self.principal.user_id and not policy.may_manage_tokens_of_others(self.principal):
             raise Forbidden("Only admins create tokens for other users.")
-        owner = await self.session.get(User, owner_id)
+        owner = await self.users.get(owner_id)
         if owner is None or not owner.active:
             raise InvalidFields.one(["body", "user_id"], f"no active user with id {owner_id}")
         return await issue_token(self.session, owner, data.name, self.principal.user_id)
 
     async def list_page(self, query: TokenListQuery) -> tuple[list[ApiToken], str | None]:
-        statement = select(ApiToken)
-        if policy.may_manage_tokens_of_others(self.principal):
-            if query.user_id is not None:
-                statement = statement.where(ApiToken.user_id == query.user_id)
-        else:
-            statement = statement.where(ApiToken.user_id == self.principal.user_id)
-        if not query.include_revoked:
-            statement = statement.where(ApiToken.revoked_at.is_(None))
+        # Admins see everyone's (or one user's); others only their own.
+        user_id = query.user_id if policy.may_manage_tokens_of_others(self.principal) else self.principal.user_id
         page = PageRequest("created_at", query.limit, query.cursor)
-        key = SortKey(ApiToken.created_at, "datetime")
-        rows = (await self.session.execute(apply_keyset(statement, page, key, ApiToken.id))).scalars().all()
-        return split_page(rows, page, key)
+        return await self.repository.list_page(page, user_id=user_id, include_revoked=query.include_revoked)
 
     async def revoke(self, token_id: uuid.UUID, now: datetime) -> None:
-        token = await self.session.get(ApiToken, token_id, with_for_update=True)
+        token = await self.repository.get_for_update(token_id)
         visible = token is not None and (
             token.user_id == self.principal.user_id or policy.may_manage_tokens_of_others(self.principal)
         )
@@ -65,4 +58,4 @@ class TokenService:
             raise NotFound(f"No token with id {token_id}.")
         if token.revoked_at is None:
             token.revoked_at = now
-            await self.session.flush()
+            await self.repository.flush()

@@ -66,3 +66,20 @@ async def test_the_executive_sponsor_is_a_user_named_on_reads(client, users):
         ),
         422,
     )
+
+
+async def test_changing_or_removing_a_member_honours_if_match_and_waits_for_a_restore(client, users):
+    account = await create_account(client)
+    url = f"/v1/accounts/{account['id']}/team"
+    added = await client.post(url, json={"user_id": str(users["kam"].id), "team_role": "sales"})
+    assert added.headers["etag"] == '"1"'
+    member = f"{url}/{users['kam'].id}"
+    changed = await client.patch(member, json={"team_role": "finance"}, headers={"If-Match": '"1"'})
+    assert (changed.status_code, changed.headers["etag"], changed.json()["version"]) == (200, '"2"', 2)
+    assert_problem(await client.patch(member, json={"team_role": "support"}, headers={"If-Match": '"1"'}), 412)
+    assert_problem(await client.delete(member, headers={"If-Match": '"1"'}), 412)
+    await client.delete(f"/v1/accounts/{account['id']}")
+    assert_problem(await client.patch(member, json={"team_role": "support"}), 409)
+    assert_problem(await client.delete(member), 409)
+    await client.post(f"/v1/accounts/{account['id']}/restore")
+    assert (await client.delete(member, headers={"If-Match": '"2"'})).status_code == 204

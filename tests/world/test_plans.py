@@ -108,3 +108,21 @@ async def test_only_drafts_are_deleted_and_periods_stay_in_order(client, account
     archived = (await client.patch(f"/v1/plans/{draft['id']}", json={"status": "archived"})).json()
     assert archived["status"] == "archived"
     assert (await client.delete(f"/v1/plans/{(await plan(client, account))['id']}")).status_code == 204
+
+
+async def test_objectives_and_actions_honour_if_match(client, account, users):
+    draft = await plan(client, account)
+    objective = await smart_objective(client, draft["id"], users)
+    url = f"/v1/plans/{draft['id']}/objectives/{objective['id']}"
+    changed = await client.patch(url, json={"current": 10}, headers={"If-Match": '"1"'})
+    assert (changed.status_code, changed.headers["etag"]) == (200, '"2"')
+    assert_problem(await client.patch(url, json={"current": 20}, headers={"If-Match": '"1"'}), 412)
+    created = await client.post(
+        f"/v1/plans/{draft['id']}/actions", json={"objective_id": objective["id"], "title": "Call the CFO"}
+    )
+    assert created.headers["etag"] == '"1"'
+    action_url = f"/v1/plans/{draft['id']}/actions/{created.json()['id']}"
+    assert_problem(await client.delete(action_url, headers={"If-Match": '"7"'}), 412)
+    assert (await client.delete(action_url, headers={"If-Match": '"1"'})).status_code == 204
+    assert_problem(await client.delete(url, headers={"If-Match": '"1"'}), 412)
+    assert (await client.delete(url, headers={"If-Match": '"2"'})).status_code == 204

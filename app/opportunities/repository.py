@@ -1,0 +1,44 @@
+"""All SQL of opportunities."""
+
+from sqlalchemy import ColumnElement, func
+
+from app.kit.pagination import SortKey
+from app.models import Opportunity
+from app.models.opportunities import UNDATED, UNDATED_VALUE
+from app.opportunities.schemas import OpportunityListQuery
+from app.rules.opportunities import CLOSED_STAGES
+from app.scoped.repository import ScopedRepository
+
+SORT_KEYS = {
+    "name": SortKey(Opportunity.name, "str"),
+    "amount": SortKey(Opportunity.amount, "decimal"),
+    "expected_close_date": SortKey(
+        func.coalesce(Opportunity.expected_close_date, UNDATED),
+        "date",
+        attribute="expected_close_date",
+        if_null=UNDATED_VALUE,
+    ),
+    "created_at": SortKey(Opportunity.created_at, "datetime"),
+    "updated_at": SortKey(Opportunity.updated_at, "datetime"),
+}
+
+
+class OpportunityRepository(ScopedRepository[Opportunity]):
+    model = Opportunity
+    noun = "opportunity"
+    unique_messages = {"uq_opportunities_external_id": "Another opportunity already has external_id {external_id!r}."}
+    sort_keys = SORT_KEYS
+
+    def conditions(self, query: OpportunityListQuery) -> list[ColumnElement[bool]]:
+        equal_to = {Opportunity.stage: query.stage, Opportunity.type: query.type, Opportunity.owner_id: query.owner_id}
+        conditions = [column == value for column, value in equal_to.items() if value is not None]
+        if query.open is not None:
+            closed = Opportunity.stage.in_(CLOSED_STAGES)
+            conditions.append(~closed if query.open else closed)
+        if query.expected_close_from is not None:
+            conditions.append(Opportunity.expected_close_date >= query.expected_close_from)
+        if query.expected_close_to is not None:
+            conditions.append(Opportunity.expected_close_date <= query.expected_close_to)
+        if query.updated_since is not None:
+            conditions.append(Opportunity.updated_at >= query.updated_since)
+        return conditions

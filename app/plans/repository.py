@@ -1,0 +1,80 @@
+"""All SQL of plans, their objectives and their actions."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.kit.errors import Conflict
+from app.kit.pagination import SortKey
+from app.models import Action, Objective, Plan
+from app.plans.schemas import PlanListQuery
+from app.scoped.repository import ScopedRepository
+
+SORT_KEYS = {
+    "period_start": SortKey(Plan.period_start, "date"),
+    "created_at": SortKey(Plan.created_at, "datetime"),
+    "updated_at": SortKey(Plan.updated_at, "datetime"),
+}
+
+
+class PlanRepository(ScopedRepository[Plan]):
+    model = Plan
+    noun = "plan"
+    sort_keys = SORT_KEYS
+
+    def conditions(self, query: PlanListQuery) -> list[ColumnElement[bool]]:
+        conditions = []
+        if query.status is not None:
+            conditions.append(Plan.status == query.status)
+        if query.updated_since is not None:
+            conditions.append(Plan.updated_at >= query.updated_since)
+        return conditions
+
+    async def objectives_of(self, plan_id: uuid.UUID) -> Sequence[Objective]:
+        statement = select(Objective).where(Objective.plan_id == plan_id).order_by(Objective.created_at, Objective.id)
+        return (await self.session.execute(statement)).scalars().all()
+
+    async def actions_of(self, plan_id: uuid.UUID) -> Sequence[Action]:
+        statement = select(Action).where(Action.plan_id == plan_id).order_by(Action.due_date.nulls_last(), Action.id)
+        return (await self.session.execute(statement)).scalars().all()
+
+    async def activate(self, plan: Plan) -> Plan:
+        """Make the plan the account's active one, archiving the one active before."""
+        await self.session.execute(
+            update(Plan)
+            .where(Plan.account_id == plan.account_id, Plan.status == "active", Plan.id != plan.id)
+            .values(status="archived", version=Plan.version + 1)
+            .execution_options(synchronize_session="fetch")
+        )
+        plan.status = "active"
+        try:
+            return await self.save(plan)
+        except IntegrityError as error:
+            # The partial unique index on active plans: another request activated one meanwhile.
+            raise Conflict("Another plan of this account was activated at the same time; try again.") from error
+
+    async def child(
+        self, model: type[Objective] | type[Action], plan_id: uuid.UUID, child_id: uuid.UUID
+    ) -> Objective | Action | None:
+        """An objective or action of the plan, locked for a write."""
+        statement = select(model).where(model.id == child_id, model.plan_id == plan_id).with_for_update()
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def has_objective(self, plan_id: uuid.UUID, objective_id: uuid.UUID) -> bool:
+        statement = select(Objective.id).where(Objective.id == objective_id, Objective.plan_id == plan_id)
+        return (await self.session.execute(statement)).first() is not None
+
+    async def action_titles_of(self, objective_id: uuid.UUID) -> Sequence[str]:
+        statement = select(Action.title).where(Action.objective_id == objective_id)
+        return (await self.session.execute(statement)).scalars().all()
+
+    async def save_child(self, child: Objective | Action) -> Objective | Action:
+        self.session.add(child)
+        await self.session.flush()
+        return child
+
+    async def delete_child(self, child: Objective | Action) -> None:
+        await self.session.delete(child)
+        await self.session.flush()

@@ -1,0 +1,235 @@
+"""All SQL of the portfolio reports: over the live accounts the caller may see, in a fixed number of
+statements whatever the portfolio's size."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, func, not_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.util import ClauseAdapter
+
+from app.facts.judgement import Judgement
+from app.models import (
+    Account,
+    AccountFactsRow,
+    AccountTeamMember,
+    Action,
+    Contact,
+    Financial,
+    Interaction,
+    Objective,
+    Opportunity,
+    Plan,
+    Review,
+)
+from app.rules.opportunities import CLOSED_STAGES
+
+# Years of revenue an operating report shows.
+TREND_YEARS = 3
+
+
+@dataclass(frozen=True)
+class AccountRecords:
+    """What one account's operating report is made of."""
+
+    years: Sequence[Financial]
+    interactions: Sequence[Interaction]
+    reviews: Sequence[Review]
+    opportunities: Sequence[Opportunity]
+    left: Sequence[Contact]
+    plan: Plan | None
+    objectives: Sequence[Objective]
+    actions: Sequence[Action]
+    members: Sequence[AccountTeamMember]
+    follow_ups: Sequence[Interaction]
+
+
+class ReportRepository:
+    def __init__(self, session: AsyncSession, visibility: ColumnElement[bool] | None) -> None:
+        self.session = session
+        self.visibility = visibility
+
+    def _live_visible(self) -> Select[Any]:
+        statement = select(Account.id).where(Account.archived_at.is_(None))
+        return statement if self.visibility is None else statement.where(self.visibility)
+
+    def _revenue_rows(self) -> Any:
+        """Live accounts the caller sees, with their stored latest annual revenue."""
+        return (
+            select(Account.id, Account.name, Account.tier, AccountFactsRow.latest_annual_revenue.label("revenue"))
+            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+            .where(Account.id.in_(self._live_visible()))
+            .subquery()
+        )
+
+    async def revenue_by_tier(self) -> Sequence[Row[Any]]:
+        """(tier, accounts, revenue) per tier, untiered accounts under a null tier."""
+        rows = self._revenue_rows()
+        statement = select(rows.c.tier, func.count(), func.coalesce(func.sum(rows.c.revenue), 0)).group_by(rows.c.tier)
+        return (await self.session.execute(statement)).all()
+
+    async def revenue_totals(self) -> tuple[int, int, Decimal]:
+        """Accounts with revenue on record, accounts without, and the total revenue."""
+        rows = self._revenue_rows()
+        statement = select(
+            func.count(rows.c.revenue),
+            func.count().filter(rows.c.revenue.is_(None)),
+            func.coalesce(func.sum(rows.c.revenue), 0),
+        )
+        with_revenue, without, total = (await self.session.execute(statement)).one()
+        return with_revenue, without, Decimal(total)
+
+    def _by_revenue(self) -> Select[Any]:
+        rows = self._revenue_rows()
+        return select(rows).where(rows.c.revenue.is_not(None)).order_by(rows.c.revenue.desc(), rows.c.name, rows.c.id)
+
+    async def top_by_revenue(self, count: int) -> Sequence[Row[Any]]:
+        """(id, name, tier, revenue) of the ``count`` accounts with the most revenue."""
+        return (await self.session.execute(self._by_revenue().limit(count))).all()
+
+    async def top_revenue_sum(self, count: int) -> Decimal:
+        best = self._by_revenue().limit(count).subquery()
+        return Decimal(await self.session.scalar(select(func.coalesce(func.sum(best.c.revenue), 0))))
+
+    def _judged(self, judgement: Judgement) -> Any:
+        """Live visible accounts with their health computed once (a materialized CTE), and the columns
+        cadence needs, for the reports that rank the whole portfolio."""
+        return (
+            select(
+                Account.id,
+                Account.name,
+                Account.tier,
+                Account.created_at,
+                Account.tier_assigned_at,
+                AccountFactsRow.team_size,
+                AccountFactsRow.latest_annual_revenue,
+                AccountFactsRow.last_review_at,
+                judgement.health.label("health"),
+                judgement.signal_count.label("signal_count"),
+            )
+            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+            .where(Account.id.in_(self._live_visible()))
+            .cte("judged")
+            .prefix_with("MATERIALIZED")
+        )
+
+    async def reviews_due(
+        self, judgement: Judgement, today: date, days: int, limit: int
+    ) -> tuple[list[uuid.UUID], int, int]:
+        """Accounts whose next review is overdue or due within ``days``, overdue first, then by date;
+        with the counts of overdue and due-soon accounts over the whole portfolio."""
+        judged = self._judged(judgement)
+        due = ClauseAdapter(judged).traverse(judgement.next_review_due(judged.c.health)).label("due")
+        dated = select(judged.c.id, judged.c.name, due).subquery()
+        overdue = dated.c.due < today
+        statement = (
+            select(dated.c.id, func.count().filter(overdue).over(), func.count().filter(not_(overdue)).over())
+            .where(dated.c.due <= today + timedelta(days=days))
+            .order_by(not_(overdue), dated.c.due, dated.c.name, dated.c.id)
+            .limit(limit)
+        )
+        return await self._ranked(statement)
+
+    async def at_risk(self, judgement: Judgement, limit: int) -> tuple[list[uuid.UUID], int, int]:
+        """Amber and red accounts, red first, then the most signals; with the red and amber counts."""
+        judged = self._judged(judgement)
+        red = judged.c.health == "red"
+        statement = (
+            select(judged.c.id, func.count().filter(red).over(), func.count().filter(judged.c.health == "amber").over())
+            .where(judged.c.health != "green")
+            .order_by(not_(red), judged.c.signal_count.desc(), judged.c.name, judged.c.id)
+            .limit(limit)
+        )
+        return await self._ranked(statement)
+
+    async def _ranked(self, statement: Select[Any]) -> tuple[list[uuid.UUID], int, int]:
+        rows = (await self.session.execute(statement)).all()
+        return [row[0] for row in rows], (rows[0][1] if rows else 0), (rows[0][2] if rows else 0)
+
+    async def open_pipeline(self) -> Sequence[Row[Any]]:
+        """(stage, probability, count, amount) of the open opportunities."""
+        statement = (
+            select(Opportunity.stage, Opportunity.probability, func.count(), func.sum(Opportunity.amount))
+            .where(Opportunity.account_id.in_(self._live_visible()), Opportunity.stage.not_in(CLOSED_STAGES))
+            .group_by(Opportunity.stage, Opportunity.probability)
+        )
+        return (await self.session.execute(statement)).all()
+
+    async def closed_between(self, start: datetime, end: datetime) -> Sequence[Row[Any]]:
+        """(stage, loss_reason, count, amount) of the opportunities closed from ``start`` to before ``end``."""
+        statement = (
+            select(Opportunity.stage, Opportunity.loss_reason, func.count(), func.sum(Opportunity.amount))
+            .where(
+                Opportunity.account_id.in_(self._live_visible()),
+                Opportunity.stage.in_(CLOSED_STAGES),
+                Opportunity.closed_at >= start,
+                Opportunity.closed_at < end,
+            )
+            .group_by(Opportunity.stage, Opportunity.loss_reason)
+        )
+        return (await self.session.execute(statement)).all()
+
+    async def account_records(
+        self, account_id: uuid.UUID, since: datetime, until: datetime, now: datetime
+    ) -> AccountRecords:
+        """The account's records for its operating report: those of the period, the active plan, the team."""
+        years = await self._all(
+            select(Financial)
+            .where(Financial.account_id == account_id, Financial.quarter.is_(None))
+            .order_by(Financial.year.desc())
+            .limit(TREND_YEARS)
+        )
+        interactions = await self._all(
+            select(Interaction)
+            .where(
+                Interaction.account_id == account_id, Interaction.occurred_at >= since, Interaction.occurred_at < until
+            )
+            .order_by(Interaction.occurred_at.desc())
+        )
+        reviews = await self._all(
+            select(Review)
+            .where(Review.account_id == account_id, Review.held_at >= since, Review.held_at < until)
+            .order_by(Review.held_at.desc())
+        )
+        opportunities = await self._all(select(Opportunity).where(Opportunity.account_id == account_id))
+        left = await self._all(
+            select(Contact)
+            .where(
+                Contact.account_id == account_id,
+                Contact.status == "left",
+                Contact.left_at >= since,
+                Contact.left_at < until,
+            )
+            .order_by(Contact.left_at.desc())
+        )
+        plan = (
+            await self.session.execute(select(Plan).where(Plan.account_id == account_id, Plan.status == "active"))
+        ).scalar_one_or_none()
+        objectives = (
+            await self._all(select(Objective).where(Objective.plan_id == plan.id).order_by(Objective.created_at))
+            if plan
+            else []
+        )
+        actions = await self._all(select(Action).where(Action.plan_id == plan.id)) if plan else []
+        members = await self._all(
+            select(AccountTeamMember)
+            .options(joinedload(AccountTeamMember.user))
+            .where(AccountTeamMember.account_id == account_id)
+            .order_by(AccountTeamMember.created_at)
+        )
+        follow_ups = await self._all(
+            select(Interaction)
+            .where(Interaction.account_id == account_id, Interaction.next_contact_at >= now)
+            .order_by(Interaction.next_contact_at)
+        )
+        return AccountRecords(
+            years, interactions, reviews, opportunities, left, plan, objectives, actions, members, follow_ups
+        )
+
+    async def _all(self, statement: Select[Any]) -> Sequence[Any]:
+        return (await self.session.execute(statement)).scalars().all()

@@ -1,0 +1,23 @@
+"""The service of a resource under an account, for a request: built on the request's account service,
+so every resource sees accounts alike."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.dependencies import AccountServiceDep
+from app.accounts.service import AccountService
+from app.db import SessionDep
+
+S = TypeVar("S")
+
+
+def scoped_service(service_class: Callable[[AsyncSession, AccountService], S]) -> Any:
+    """``Depends`` giving the service for the request: ``Annotated[XService, scoped_service(XService)]``."""
+
+    def make(session: SessionDep, accounts: AccountServiceDep) -> S:
+        return service_class(session, accounts)
+
+    return Depends(make)

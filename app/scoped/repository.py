@@ -1,0 +1,87 @@
+"""The SQL every record under an account shares: reading it through its account's visibility,
+paging, saving (conflicts and stale versions named) and deleting."""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.kit.errors import Conflict, PreconditionFailed
+from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.models import Account
+
+M = TypeVar("M")
+
+
+class ScopedRepository(Generic[M]):
+    model: ClassVar[type]
+    noun: ClassVar[str]
+    # unique index name -> the conflict message, formatted with the record's fields
+    unique_messages: ClassVar[Mapping[str, str]] = {}
+    # what a list may be sorted by (a list query's ``sort``, without its ``-``)
+    sort_keys: ClassVar[Mapping[str, SortKey]] = {}
+
+    def __init__(self, session: AsyncSession, visibility: ColumnElement[bool] | None) -> None:
+        self.session = session
+        self.visibility = visibility
+
+    def visible(self, statement: Select[Any]) -> Select[Any]:
+        """Only records whose account the caller may see (joined, so filters may use the account)."""
+        statement = statement.join(Account, Account.id == self.model.account_id)
+        return statement if self.visibility is None else statement.where(self.visibility)
+
+    async def get(self, record_id: uuid.UUID, *, for_update: bool = False) -> M | None:
+        statement = self.visible(select(self.model)).where(self.model.id == record_id)
+        if for_update:
+            statement = statement.with_for_update(of=self.model).execution_options(populate_existing=True)
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    def conditions(self, query: Any) -> list[ColumnElement[bool]]:
+        """The SQL of a list query's filters; each resource states its own."""
+        return []
+
+    async def list_page(self, query: Any) -> tuple[list[M], str | None]:
+        """A page of the list ``query`` asks for: its filters, sort, cursor and account."""
+        page = PageRequest(query.sort, query.limit, query.cursor)
+        return await self.page(self.conditions(query), page, self.sort_keys[page.field], account_id=query.account_id)
+
+    async def page(
+        self,
+        conditions: Iterable[ColumnElement[bool]],
+        page: PageRequest,
+        key: SortKey,
+        *,
+        account_id: uuid.UUID | None = None,
+    ) -> tuple[list[M], str | None]:
+        """A page of visible records. Filtered by ``account_id``, it shows that account's records even
+        while it is archived (the caller asked for that account); unfiltered, archived accounts' are left out."""
+        statement = self.visible(select(self.model)).where(*conditions)
+        if account_id is not None:
+            statement = statement.where(self.model.account_id == account_id)
+        else:
+            statement = statement.where(Account.archived_at.is_(None))
+        rows = (await self.session.execute(apply_keyset(statement, page, key, self.model.id))).scalars().all()
+        return split_page(rows, page, key)
+
+    async def save(self, record: M) -> M:
+        """Write the record now: a unique ``external_id`` taken is a 409, a version moved on a 412."""
+        values = {column.key: getattr(record, column.key, None) for column in self.model.__table__.columns}
+        try:
+            self.session.add(record)
+            await self.session.flush()
+        except StaleDataError as error:
+            raise PreconditionFailed(f"The {self.noun} was changed by another request; read it again.") from error
+        except IntegrityError as error:
+            for index, message in self.unique_messages.items():
+                if index in str(error.orig):
+                    raise Conflict(message.format(**values)) from error
+            raise
+        return record
+
+    async def delete(self, record: M) -> None:
+        await self.session.delete(record)
+        await self.session.flush()
