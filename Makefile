@@ -26,11 +26,13 @@ migrate: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check app tests migrations bench
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check app tests migrations bench
 	$(BIN)/ruff format --check app tests migrations bench
+	$(BIN)/lint-imports
 
 openapi: $(VENV)/.installed
 	$(BIN)/kam openapi --output openapi/openapi.json

@@ -10,6 +10,8 @@ import pytest
 
 from tests.running_service import AS_ADMIN, Service, postgres_processes, wait_until_gone
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def data_dir(tmp_path):

@@ -15,6 +15,8 @@ from app.main import create_app
 from app.settings import Settings
 from tests.conftest import TestUser, fresh_database, make_user
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES_PER_OPERATION = 15
 
 

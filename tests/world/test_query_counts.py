@@ -7,6 +7,8 @@ from sqlalchemy import event
 
 from tests.factories import KEY_SCORES
 
+pytestmark = pytest.mark.slow
+
 
 @contextmanager
 def counting(engine):
