@@ -18,14 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit import recorder
 from app.db import create_engine, create_session_factory
-from app.demo import PASSWORD as DEMO_PASSWORD
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
+from app.demo.vocabulary import PASSWORD as DEMO_PASSWORD
 from app.embedded_pg import start_embedded_postgres
 from app.facts.repository import FactsRepository
 from app.kit.errors import Conflict
 from app.kit.logs import configure_logging
 from app.kit.telemetry import MULTIPROCESS_DIR_VARIABLE
-from app.rules_versions.repository import RulesRepository
+from app.rules_store.repository import RulesRepository
 from app.settings import Settings, get_settings
 from app.users.bootstrap import create_admin, has_users
 

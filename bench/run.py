@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))
 from app.audit import recorder  # noqa: E402
 from app.cli import migrate  # noqa: E402
 from app.db import create_engine, create_session_factory  # noqa: E402
-from app.demo import seed_demo  # noqa: E402
+from app.demo.seed import seed_demo  # noqa: E402
 from app.embedded_pg import start_embedded_postgres  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import Account  # noqa: E402
-from app.rules_versions.repository import RulesRepository  # noqa: E402
+from app.rules_store.repository import RulesRepository  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.users.bootstrap import create_admin  # noqa: E402
 

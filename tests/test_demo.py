@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.demo import seed_demo
+from app.demo.seed import seed_demo
 from app.models import Account, AccountFactsRow, Contact, Interaction
 from app.rules.document import DEFAULT_RULES
 from app.rules.score import compute_score

@@ -1,0 +1,63 @@
+"""The names, industries and titles a demo portfolio is drawn from, and the demo users' password."""
+
+INDUSTRIES = ["Manufacturing", "Retail", "Logistics", "Healthcare", "Energy", "Finance", "Telecom", "Chemicals"]
+REGIONS = ["EMEA", "North America", "LATAM", "APAC"]
+WORDS = [
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Stark",
+    "Wayne",
+    "Tyrell",
+    "Cyberdyne",
+    "Soylent",
+    "Hooli",
+    "Vandelay",
+    "Wonka",
+    "Oscorp",
+    "Gringotts",
+    "Nakatomi",
+    "Massive",
+    "Duff",
+    "Monarch",
+    "Aperture",
+    "Vector",
+]
+SUFFIXES = ["Industries", "Group", "Holdings", "Systems", "Logistics", "Foods", "Energy", "Labs", "Partners", "AG"]
+FIRST = [
+    "Ada",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kira",
+    "Luis",
+    "Mona",
+    "Nils",
+    "Olga",
+    "Pablo",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+]
+LAST = ["Meyer", "Rossi", "Dubois", "Novak", "Silva", "Tanaka", "Okafor", "Larsen", "Kowalski", "Murphy"]
+TITLES = [
+    "CEO",
+    "CFO",
+    "CTO",
+    "COO",
+    "Head of Procurement",
+    "IT Director",
+    "Plant Manager",
+    "Buyer",
+    "Engineer",
+    "Head of Operations",
+]
+PASSWORD = "demo password 1234"
