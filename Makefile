@@ -27,12 +27,14 @@ migrate: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check app tests migrations bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check app tests migrations bench
 	$(BIN)/ruff format --check app tests migrations bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 openapi: $(VENV)/.installed
 	$(BIN)/kam openapi --output openapi/openapi.json

@@ -41,6 +41,25 @@ Horizon = Literal["short", "medium", "long"]
 ObjectiveStatus = Literal["open", "achieved", "missed", "cancelled"]
 ActionStatus = Literal["open", "in_progress", "done", "cancelled"]
 MeasurementKind = Literal["engagement", "loyalty", "improvement"]
+# From least to most frequent: an adjustment moves a cadence one step to the right.
+Cadence = Literal["semiannual", "quarterly", "monthly", "biweekly", "weekly"]
+HealthStatus = Literal["green", "amber", "red"]
+Severity = Literal["amber", "red"]
+SignalCode = Literal[
+    "no_recent_interaction",
+    "no_decision_maker_engaged",
+    "no_champion",
+    "influential_opponent",
+    "revenue_decline",
+    "engagement_declining",
+    "low_improvement_score",
+    "key_contact_left",
+    "no_active_plan",
+]
+TierDecision = Literal["demote", "keep", "set"]
+# A tier, or "none" for accounts without one, where reports and limits name every level.
+TierOrNone = Literal["key", "mid", "small", "none"]
+OpenStage = Literal["prospecting", "qualification", "needs_analysis", "proposal", "negotiation"]
 
 TIERS: tuple[str, ...] = get_args(Tier)
 ACCOUNT_STATUSES = get_args(AccountStatus)
@@ -61,3 +80,5 @@ HORIZONS = get_args(Horizon)
 OBJECTIVE_STATUSES = get_args(ObjectiveStatus)
 ACTION_STATUSES = get_args(ActionStatus)
 MEASUREMENT_KINDS = get_args(MeasurementKind)
+CADENCES: tuple[str, ...] = get_args(Cadence)
+OPEN_STAGES = get_args(OpenStage)

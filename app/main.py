@@ -10,13 +10,13 @@ from fastapi.routing import APIRoute
 from app import __version__
 from app.accounts.router import router as accounts_router
 from app.audit import recorder
-from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.contacts.router import router as contacts_router
 from app.db import create_engine, create_session_factory
 from app.embedded_pg import start_embedded_postgres
 from app.facts import refresher as facts_refresher
 from app.financials.router import router as financials_router
+from app.history.router import router as history_router
 from app.interactions.router import router as interactions_router
 from app.kit.database_errors import install_database_error_handlers
 from app.kit.errors import install_error_handlers
@@ -113,6 +113,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(measurements_router)
     app.include_router(reports_router)
     app.include_router(account_report_router)
-    app.include_router(audit_router)
+    app.include_router(history_router)
     app.include_router(rules_router)
     return app

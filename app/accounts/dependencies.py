@@ -11,7 +11,7 @@ from fastapi import Depends
 from app.accounts.service import AccountService
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.rules_versions.repository import RulesRepository
+from app.rules_store.repository import RulesRepository
 
 
 async def account_service(session: SessionDep, principal: CurrentPrincipal) -> AccountService:

@@ -1,13 +1,12 @@
 """HTTP endpoints for accounts and their tier decisions."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from app.accounts.dependencies import AccountServiceDep
-from app.accounts.repository import AccountFilters
 from app.accounts.schemas import (
     AccountCreate,
     AccountListQuery,
@@ -16,72 +15,32 @@ from app.accounts.schemas import (
     TierChangeRead,
     TierDecisionCreate,
 )
-from app.accounts.service import AccountView, ViewFilter
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.financials.service import as_float, margin
 from app.kit import idempotency
 from app.kit.concurrency import IfMatch, etag, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import ListQuery, Page, PageRequest
-from app.models import Account
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"], responses=problems(401))
 
 
 Service = AccountServiceDep
-# The fields of AccountRead read straight off the row; the rest is computed or loaded alongside.
-_COLUMNS = [field for field in AccountRead.model_fields if field in Account.__table__.columns]
-
-
-def account_read(view: AccountView) -> AccountRead:
-    account = view.account
-    return AccountRead.model_validate(
-        {
-            **{field: getattr(account, field) for field in _COLUMNS},
-            "owner": account.owner,
-            "executive_sponsor": account.executive_sponsor,
-            "team_size": view.facts.team_size,
-            "last_interaction_at": view.facts.last_interaction_at,
-            "last_review_at": view.facts.last_review_at,
-            "latest_annual_revenue": view.facts.latest_annual_revenue,
-            "margin": as_float(margin(view.facts.latest_annual_revenue, view.facts.latest_annual_cost)),
-            "score": view.score.score,
-            "missing_criteria": list(view.score.missing_criteria),
-            "tier_pending_review": view.tier_pending_review,
-            "health": {
-                "status": view.health.status,
-                "signals": [vars(signal) for signal in view.health.signals],
-            },
-            "promotion_candidate": view.promotion.candidate,
-            "promotion_reasons": list(view.promotion.reasons),
-            "cadence": {
-                "name": view.cadence.name,
-                "days": view.cadence.days,
-                "base": view.cadence.base,
-                "adjustments": [vars(adjustment) for adjustment in view.cadence.adjustments],
-            },
-            "next_review_due": view.next_review_due,
-            "review_overdue": view.review_overdue,
-        }
-    )
 
 
 @router.get("", name="accounts_list", responses=problems(422))
 async def list_accounts(query: Annotated[AccountListQuery, Query()], service: Service) -> Page[AccountRead]:
-    judged_fields = set(ViewFilter.__dataclass_fields__)
-    filters = AccountFilters(**query.model_dump(exclude=set(ListQuery.model_fields) | {"sort"} | judged_fields))
-    judged = ViewFilter(**query.model_dump(include=judged_fields))
-    page = PageRequest(query.sort, query.limit, query.cursor)
-    views, next_cursor = await service.list_page(filters, page, judged)
-    return Page(items=[account_read(view) for view in views], next_cursor=next_cursor)
+    items, next_cursor = await service.read_page(query)
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.post(
     "",
     name="accounts_create",
     status_code=status.HTTP_201_CREATED,
+    # A replayed answer (Idempotency-Key) is sent as stored, so the model is named here.
+    response_model=AccountRead,
     responses=problems(400, 403, 409, 413, 422),
 )
 async def create_account(
@@ -92,7 +51,7 @@ async def create_account(
     principal: CurrentPrincipal,
     service: Service,
     idempotency_key: idempotency.IdempotencyKey = None,
-) -> AccountRead:
+) -> Any:
     policy.require_writer(principal)
     # Keys are the caller's own: another user's identical key is another request.
     operation = f"accounts_create:{principal.user_id}"
@@ -102,7 +61,7 @@ async def create_account(
         if replay is not None:
             return JSONResponse(replay.body, status_code=replay.status_code, headers=replay.headers)
     account = await service.create(payload)
-    body = account_read(await service.view(account))
+    body = await service.read(account)
     headers = {
         "ETag": etag(account.version),
         "Location": str(request.url_for("accounts_get", account_id=account.id)),
@@ -118,7 +77,7 @@ async def create_account(
 async def get_account(account_id: uuid.UUID, response: Response, service: Service) -> AccountRead:
     account = await service.get(account_id)
     set_etag(response, account.version)
-    return account_read(await service.view(account))
+    return await service.read(account)
 
 
 @router.patch("/{account_id}", name="accounts_update", responses=problems(400, 403, 404, 409, 412, 413, 422))
@@ -133,7 +92,7 @@ async def update_account(
     policy.require_writer(principal)
     account = await service.update(account_id, payload, expected)
     set_etag(response, account.version)
-    return account_read(await service.view(account))
+    return await service.read(account)
 
 
 @router.delete(
@@ -158,7 +117,7 @@ async def restore_account(
     policy.require_writer(principal)
     account = await service.restore(account_id, expected)
     set_etag(response, account.version)
-    return account_read(await service.view(account))
+    return await service.read(account)
 
 
 @router.get("/{account_id}/tier-decisions", name="tier_decisions_list", responses=problems(404, 422))

@@ -7,22 +7,22 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainSerializer, StrictInt
 
-from app.glossary import AccountStatus, Tier
+from app.glossary import AccountStatus, Cadence, HealthStatus, Severity, SignalCode, Tier, TierChangeKind, TierDecision
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import Money, ReadModel, WriteModel, text_field
-from app.rules.document import Cadence, CriterionKey
+from app.kit.schemas import Money, ReadModel, WriteModel, text
+from app.rules.document import CriterionKey
 from app.users.schemas import UserSummary
 
 CriterionValue = Annotated[StrictInt, Field(ge=1, le=10)]
 Score = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
-Name = text_field(200, min_length=1)
-ExternalId = text_field(200, min_length=1)
-ShortText = text_field(100)
-Website = text_field(500)
-Notes = text_field(10000)
-Reason = text_field(2000, min_length=1)
+Name = Annotated[str, text(200, min_length=1)]
+ExternalId = Annotated[str, text(200, min_length=1)]
+ShortText = Annotated[str, text(100)]
+Website = Annotated[str, text(500)]
+Notes = Annotated[str, text(10000)]
+Reason = Annotated[str, text(2000, min_length=1)]
 EmployeeCount = Annotated[int, Field(ge=0, le=100_000_000)]
 
 
@@ -73,28 +73,15 @@ class CadenceRead(ReadModel):
     adjustments: list[CadenceAdjustmentRead]
 
 
-SignalCode = Literal[
-    "no_recent_interaction",
-    "no_decision_maker_engaged",
-    "no_champion",
-    "influential_opponent",
-    "revenue_decline",
-    "engagement_declining",
-    "low_improvement_score",
-    "key_contact_left",
-    "no_active_plan",
-]
-
-
 class SignalRead(ReadModel):
     code: SignalCode
-    severity: Literal["amber", "red"]
+    severity: Severity
     message: str
     figures: dict[str, Any] = Field(description="The numbers behind the signal (days, percent, ...).")
 
 
 class HealthRead(ReadModel):
-    status: Literal["green", "amber", "red"]
+    status: HealthStatus
     signals: list[SignalRead]
 
 
@@ -139,7 +126,7 @@ class AccountRead(ReadModel):
 
 
 class TierDecisionCreate(WriteModel):
-    decision: Literal["demote", "keep", "set"] = Field(
+    decision: TierDecision = Field(
         description="demote to the computed tier, keep the current tier, or set a tier by hand"
     )
     tier: Tier | None = Field(default=None, description="Required for set; must be absent otherwise.")
@@ -149,7 +136,7 @@ class TierDecisionCreate(WriteModel):
 class TierChangeRead(ReadModel):
     id: uuid.UUID
     account_id: uuid.UUID
-    kind: Literal["initial", "promotion", "demotion", "keep", "set"]
+    kind: TierChangeKind
     from_tier: Tier | None
     to_tier: Tier | None
     computed_tier: Tier | None
@@ -172,10 +159,12 @@ class AccountListQuery(ListQuery):
     industry: ShortText | None = None
     region: ShortText | None = None
     parent_id: uuid.UUID | None = None
-    q: text_field(200, min_length=1) | None = Field(default=None, description="Name contains, case-insensitive.")
+    q: Annotated[str, text(200, min_length=1)] | None = Field(
+        default=None, description="Name contains, case-insensitive."
+    )
     updated_since: Timestamp | None = Field(default=None, description="Changed at or after this time.")
     archived: bool = Field(default=False, description="List archived accounts instead of live ones.")
-    health: Literal["green", "amber", "red"] | None = None
+    health: HealthStatus | None = None
     signal: SignalCode | None = Field(default=None, description="Accounts showing this early-warning signal.")
     promotion_candidate: bool | None = None
     review_overdue: bool | None = None

@@ -11,17 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.repository import AccountFilters, AccountRepository
-from app.accounts.schemas import AccountCreate, AccountUpdate, TierDecisionCreate
+from app.accounts.schemas import AccountCreate, AccountListQuery, AccountRead, AccountUpdate, TierDecisionCreate
 from app.auth import policy
 from app.auth.principal import Principal
 from app.facts.judgement import Judgement
 from app.facts.repository import AccountFacts, FactsRepository
 from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, PreconditionFailed, RuleViolation
-from app.kit.pagination import PageRequest
+from app.kit.pagination import ListQuery, PageRequest
 from app.models import Account, TierChange
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
 from app.rules.document import RulesConfig
+from app.rules.financials import margin
 from app.rules.health import Health, HealthFacts, compute_health
 from app.rules.promotion import PromotionCandidacy, promotion_candidacy
 from app.rules.score import ScoreResult, compute_score
@@ -77,6 +78,43 @@ class ViewFilter:
             overdue = judgement.review_overdue()
             conditions.append(overdue if self.review_overdue else not_(overdue))
         return conditions
+
+
+# The fields of AccountRead read straight off the row; the rest is computed or loaded alongside.
+_COLUMNS = [field for field in AccountRead.model_fields if field in Account.__table__.columns]
+
+
+def account_read(view: AccountView) -> AccountRead:
+    account = view.account
+    return AccountRead.model_validate(
+        {
+            **{field: getattr(account, field) for field in _COLUMNS},
+            "owner": account.owner,
+            "executive_sponsor": account.executive_sponsor,
+            "team_size": view.facts.team_size,
+            "last_interaction_at": view.facts.last_interaction_at,
+            "last_review_at": view.facts.last_review_at,
+            "latest_annual_revenue": view.facts.latest_annual_revenue,
+            "margin": margin(view.facts.latest_annual_revenue, view.facts.latest_annual_cost),
+            "score": view.score.score,
+            "missing_criteria": list(view.score.missing_criteria),
+            "tier_pending_review": view.tier_pending_review,
+            "health": {
+                "status": view.health.status,
+                "signals": [vars(signal) for signal in view.health.signals],
+            },
+            "promotion_candidate": view.promotion.candidate,
+            "promotion_reasons": list(view.promotion.reasons),
+            "cadence": {
+                "name": view.cadence.name,
+                "days": view.cadence.days,
+                "base": view.cadence.base,
+                "adjustments": [vars(adjustment) for adjustment in view.cadence.adjustments],
+            },
+            "next_review_due": view.next_review_due,
+            "review_overdue": view.review_overdue,
+        }
+    )
 
 
 def _tier_state(account: Account) -> TierState:
@@ -154,6 +192,19 @@ class AccountService:
 
     async def view(self, account: Account) -> AccountView:
         return (await self.views([account]))[0]
+
+    async def read(self, account: Account) -> AccountRead:
+        """The account as clients read it: its fields, the people it names, its computed view."""
+        return account_read(await self.view(account))
+
+    async def read_page(self, query: AccountListQuery) -> tuple[list[AccountRead], str | None]:
+        """A page of accounts as ``query`` asks: filters on the row, filters on the computed view, sort."""
+        judged_fields = set(ViewFilter.__dataclass_fields__)
+        filters = AccountFilters(**query.model_dump(exclude=set(ListQuery.model_fields) | {"sort"} | judged_fields))
+        judged = ViewFilter(**query.model_dump(include=judged_fields))
+        page = PageRequest(query.sort, query.limit, query.cursor)
+        views, next_cursor = await self.list_page(filters, page, judged)
+        return [account_read(view) for view in views], next_cursor
 
     async def get(self, account_id: uuid.UUID, *, for_update: bool = False) -> Account:
         """The account, if the caller may see it; 404 otherwise, as if it did not exist."""
@@ -309,7 +360,9 @@ class AccountService:
             if user_id not in active
         ]
         if errors:
-            raise InvalidFields("Unknown or inactive users: " + ", ".join(e.loc[-1] for e in errors), errors=errors)
+            raise InvalidFields(
+                "Unknown or inactive users: " + ", ".join(str(e.loc[-1]) for e in errors), errors=errors
+            )
 
     async def _check_parent_exists(self, parent_id: uuid.UUID) -> None:
         if await self.repository.get(parent_id, self.visibility) is None:

@@ -1,1 +1,2 @@
-"""The audit trail: every change, who made it, when, and the values before and after."""
+"""Writing the audit trail: every change, who made it, when, and the values before and after,
+recorded on every flush."""

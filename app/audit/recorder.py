@@ -98,7 +98,8 @@ def _account_id(instance: object) -> uuid.UUID | None:
 
 def _entity_id(instance: object) -> str:
     # Every audited record has a UUID id, except a rules version, which is its own key.
-    return str(instance.id if hasattr(instance, "id") else instance.version)
+    key = getattr(instance, "id", None)
+    return str(key if key is not None else getattr(instance, "version", None))
 
 
 def _fields(instance: object) -> list[str]:

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field
 
@@ -10,12 +10,12 @@ from app.glossary import Attitude, BuyingRole, ContactStatus, Influence
 from app.glossary import RelationshipStrength as Strength
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text_field
+from app.kit.schemas import ReadModel, WriteModel, text
 
-PersonName = text_field(100, min_length=1)
-Line = text_field(200)
-Profile = text_field(5000)
-ExternalId = text_field(200, min_length=1)
+PersonName = Annotated[str, text(100, min_length=1)]
+Line = Annotated[str, text(200)]
+Profile = Annotated[str, text(5000)]
+ExternalId = Annotated[str, text(200, min_length=1)]
 
 
 class ContactCreate(WriteModel):
@@ -25,7 +25,7 @@ class ContactCreate(WriteModel):
     title: Line | None = None
     department: Line | None = None
     email: EmailStr | None = None
-    phone: text_field(50) | None = None
+    phone: Annotated[str, text(50)] | None = None
     buying_roles: list[BuyingRole] = Field(default_factory=list, max_length=11)
     attitude: Attitude = "neutral"
     influence: Influence = "medium"
@@ -44,7 +44,7 @@ class ContactUpdate(WriteModel):
     title: Line | None = None
     department: Line | None = None
     email: EmailStr | None = None
-    phone: text_field(50) | None = None
+    phone: Annotated[str, text(50)] | None = None
     buying_roles: list[BuyingRole] | None = Field(default=None, max_length=11)
     attitude: Attitude | None = None
     influence: Influence | None = None
@@ -90,7 +90,9 @@ class ContactListQuery(ListQuery):
     attitude: Attitude | None = None
     influence: Influence | None = None
     status: ContactStatus | None = None
-    q: text_field(200, min_length=1) | None = Field(default=None, description="Name, title or email contains.")
+    q: Annotated[str, text(200, min_length=1)] | None = Field(
+        default=None, description="Name, title or email contains."
+    )
     updated_since: Timestamp | None = None
     sort: ContactSort = "last_name"
 

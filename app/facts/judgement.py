@@ -8,10 +8,22 @@ request. A test holds the two to the same answers on generated accounts.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Date, Integer, and_, case, cast, func, literal, not_, or_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    not_,
+    or_,
+)
 
+from app.glossary import CADENCES
 from app.models import Account, AccountFactsRow
-from app.rules.document import CADENCES, RulesDocument
+from app.rules.document import RulesDocument
 
 F = AccountFactsRow
 _TIER_RANK = {"small": 0, "mid": 1, "key": 2}
@@ -61,7 +73,7 @@ class Judgement:
                 literal(False),
             ),
             "no_champion": (not_(F.has_champion_or_supporter), literal(False)),
-            "influential_opponent": (F.has_influential_opponent, literal(False)),
+            "influential_opponent": (F.has_influential_opponent.is_(True), literal(False)),
             "revenue_decline": (
                 func.coalesce(decline >= limits.revenue_decline_amber_percent, False),
                 func.coalesce(decline >= limits.revenue_decline_red_percent, False),

@@ -86,10 +86,13 @@ def _period(label: str, revenue: Decimal) -> RevenuePeriod:
 
 def _from_row(row: AccountFactsRow) -> AccountFacts:
     change = None
-    if row.revenue_change_percent is not None:
+    # The five columns of a revenue change are written together, all set or all null.
+    periods = (row.revenue_period, row.revenue, row.previous_revenue_period, row.previous_revenue)
+    if row.revenue_change_percent is not None and None not in periods:
+        latest, revenue, previous, previous_revenue = periods
         change = RevenueChange(
-            _period(row.revenue_period, row.revenue),
-            _period(row.previous_revenue_period, row.previous_revenue),
+            _period(latest, revenue),  # type: ignore[arg-type]
+            _period(previous, previous_revenue),  # type: ignore[arg-type]
             row.revenue_change_percent,
         )
     return AccountFacts(
@@ -289,6 +292,6 @@ class FactsRepository:
             values.setdefault((account_id, kind), []).append(value)
         return values
 
-    async def _grouped(self, statement: Select[Any], model: type, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    async def _grouped(self, statement: Select, model: type[Any], ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
         grouped = statement.where(model.account_id.in_(ids)).group_by(model.account_id)
         return {account_id: value for account_id, value in await self.session.execute(grouped)}

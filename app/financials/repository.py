@@ -16,7 +16,7 @@ class FinancialRepository(ScopedRepository[Financial]):
     model = Financial
     noun = "financial period"
 
-    async def list_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[Financial], str | None]:
+    async def account_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[Financial], str | None]:
         return await self.page([], page, _BY_PERIOD, account_id=account_id)
 
     async def find(self, account_id: uuid.UUID, period: str) -> Financial | None:

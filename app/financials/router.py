@@ -8,11 +8,10 @@ from fastapi import APIRouter, Query, Response, status
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.financials.schemas import FinancialRead, FinancialWrite, Period
-from app.financials.service import FinancialService, as_float, margin
+from app.financials.service import FinancialService
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import ListQuery, Page, PageRequest
-from app.models import Financial
 from app.scoped.dependencies import scoped_service
 
 router = APIRouter(
@@ -23,22 +22,13 @@ router = APIRouter(
 Service = Annotated[FinancialService, scoped_service(FinancialService)]
 
 
-def financial_read(record: Financial) -> FinancialRead:
-    return FinancialRead.model_validate(
-        {
-            **{field: getattr(record, field) for field in FinancialRead.model_fields if field != "margin"},
-            "margin": as_float(margin(record.revenue, record.cost_to_serve)),
-        }
-    )
-
-
 @router.get("", name="financials_list")
 async def list_financials(
     account_id: uuid.UUID, query: Annotated[ListQuery, Query()], service: Service
 ) -> Page[FinancialRead]:
     """The account's periods in order: years and quarters (`2025`, `2025-Q1`, ... `2026`)."""
-    rows, next_cursor = await service.list_page(account_id, PageRequest("period", query.limit, query.cursor))
-    return Page(items=[financial_read(row) for row in rows], next_cursor=next_cursor)
+    rows, next_cursor = await service.account_page(account_id, PageRequest("period", query.limit, query.cursor))
+    return Page(items=[service.read(row) for row in rows], next_cursor=next_cursor)
 
 
 @router.put(
@@ -60,7 +50,7 @@ async def put_financials(
     record, created = await service.put(account_id, period, payload, expected)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     set_etag(response, record.version)
-    return financial_read(record)
+    return service.read(record)
 
 
 @router.delete(

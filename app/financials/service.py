@@ -1,41 +1,24 @@
 """Financials use cases: one record per account and period, written whole with PUT."""
 
 import uuid
-from decimal import Decimal
 
 from app.financials.repository import FinancialRepository
-from app.financials.schemas import FinancialWrite
+from app.financials.schemas import FinancialRead, FinancialWrite
 from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import NotFound
 from app.kit.pagination import PageRequest
 from app.models import Financial
+from app.rules.financials import margin, parse_period
 from app.scoped.service import AccountScopedService
-
-_FOUR_PLACES = Decimal("0.0001")
-
-
-def margin(revenue: Decimal | None, cost_to_serve: Decimal | None) -> Decimal | None:
-    if revenue is None or cost_to_serve is None or revenue == 0:
-        return None
-    return ((revenue - cost_to_serve) / revenue).quantize(_FOUR_PLACES)
-
-
-def as_float(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
-
-
-def parse_period(period: str) -> tuple[int, int | None]:
-    year, _, quarter = period.partition("-Q")
-    return int(year), int(quarter) if quarter else None
 
 
 class FinancialService(AccountScopedService[Financial]):
     repository_class = FinancialRepository
     records: FinancialRepository
 
-    async def list_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[Financial], str | None]:
+    async def account_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[Financial], str | None]:
         await self.accounts.get(account_id)
-        return await self.records.list_page(account_id, page)
+        return await self.records.account_page(account_id, page)
 
     async def put(
         self, account_id: uuid.UUID, period: str, data: FinancialWrite, expected: ExpectedVersion | None
@@ -61,3 +44,9 @@ class FinancialService(AccountScopedService[Financial]):
             raise NotFound(f"No figures for {period} on account {account_id}.")
         check_version(expected, record.version)
         await self.records.delete(record)
+
+    @staticmethod
+    def read(record: Financial) -> FinancialRead:
+        """The period as clients read it, with its margin."""
+        fields = {field: getattr(record, field) for field in FinancialRead.model_fields if field != "margin"}
+        return FinancialRead.model_validate({**fields, "margin": margin(record.revenue, record.cost_to_serve)})

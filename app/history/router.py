@@ -5,8 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.audit.schemas import AccountHistoryQuery, AuditEntryRead, AuditQuery
-from app.audit.service import AuditService
+from app.history.schemas import AccountHistoryQuery, AuditEntryRead, AuditQuery
+from app.history.service import AuditService
 from app.kit.errors import problems
 from app.kit.pagination import Page
 from app.scoped.dependencies import scoped_service

@@ -6,9 +6,9 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.service import AccountService
-from app.audit.repository import AuditRepository
-from app.audit.schemas import AccountHistoryQuery, AuditQuery
 from app.auth import policy
+from app.history.repository import AuditRepository
+from app.history.schemas import AccountHistoryQuery, AuditQuery
 from app.models import AuditEntry
 
 

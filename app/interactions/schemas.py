@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -10,9 +10,9 @@ from app.glossary import InteractionType
 from app.glossary import VisitPurpose as Purpose
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text_field
+from app.kit.schemas import ReadModel, WriteModel, text
 
-Text = text_field(10000)
+Text = Annotated[str, text(10000)]
 
 
 class InteractionCreate(WriteModel):
@@ -25,7 +25,7 @@ class InteractionCreate(WriteModel):
     outcome: Text | None = None
     next_steps: Text | None = None
     next_contact_at: Timestamp | None = None
-    external_id: text_field(200, min_length=1) | None = None
+    external_id: Annotated[str, text(200, min_length=1)] | None = None
 
 
 class InteractionUpdate(WriteModel):
@@ -37,7 +37,7 @@ class InteractionUpdate(WriteModel):
     outcome: Text | None = None
     next_steps: Text | None = None
     next_contact_at: Timestamp | None = None
-    external_id: text_field(200, min_length=1) | None = None
+    external_id: Annotated[str, text(200, min_length=1)] | None = None
 
 
 class InteractionRead(ReadModel):

@@ -75,6 +75,10 @@ class PreconditionFailed(AppError):
     status, title, slug = 412, "Precondition failed", "stale-version"
 
 
+class ServiceUnavailable(AppError):
+    status, title, slug = 503, "Service unavailable", "unavailable"
+
+
 class InvalidFields(AppError):
     status, title, slug = 422, "Invalid fields", "invalid-fields"
 
@@ -96,7 +100,7 @@ _STATUS_SLUGS = {
     415: ("Unsupported media type", "unsupported-media-type"),
     422: (InvalidFields.title, InvalidFields.slug),
     429: ("Too many requests", "too-many-requests"),
-    503: ("Service unavailable", "unavailable"),
+    503: (ServiceUnavailable.title, ServiceUnavailable.slug),
 }
 
 
@@ -137,13 +141,15 @@ def _loc(raw: tuple[Any, ...]) -> list[str | int]:
     return [part if isinstance(part, int) else str(part) for part in raw]
 
 
-async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
     return problem_response(
         request, exc.status, exc.title, exc.slug, exc.detail, errors=exc.errors, headers=exc.headers
     )
 
 
-async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
     raw_errors = exc.errors()
     if any(error.get("type") == "json_invalid" for error in raw_errors):
         detail = "; ".join(str(error.get("msg")) for error in raw_errors if error.get("type") == "json_invalid")
@@ -160,10 +166,11 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     )
 
 
-async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
     title, slug = _STATUS_SLUGS.get(exc.status_code, ("Error", "error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
-    return problem_response(request, exc.status_code, title, slug, detail, headers=exc.headers)
+    return problem_response(request, exc.status_code, title, slug, detail, headers=dict(exc.headers or {}))
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:

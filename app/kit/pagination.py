@@ -11,6 +11,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy.orm import QueryableAttribute
 
 from app.kit.dates import DAY, TIMESTAMP
 from app.kit.errors import InvalidFields
@@ -45,13 +46,13 @@ class SortKey:
     column on the row and ``if_null`` is the fallback, so the cursor holds what the database compared.
     """
 
-    expression: ColumnElement[Any]
+    expression: ColumnElement[Any] | QueryableAttribute[Any]
     kind: SortKind
     attribute: str | None = None
     if_null: Any = None
 
     def value_of(self, row: Any) -> Any:
-        value = getattr(row, self.attribute or self.expression.key)
+        value = getattr(row, self.attribute or str(self.expression.key))
         return self.if_null if value is None else value
 
 
@@ -137,7 +138,10 @@ def decode_cursor(cursor: str, sort: str, key: SortKey) -> tuple[Any, uuid.UUID]
 
 
 def apply_keyset(
-    statement: Select[Any], request: PageRequest, key: SortKey, id_column: ColumnElement[uuid.UUID]
+    statement: Select[Any],
+    request: PageRequest,
+    key: SortKey,
+    id_column: ColumnElement[uuid.UUID] | QueryableAttribute[uuid.UUID],
 ) -> Select[Any]:
     """Order by ``(key, id)`` in the requested direction, start after the cursor, fetch one extra row."""
     if request.cursor is not None:
@@ -158,4 +162,4 @@ def split_page(rows: Sequence[T], request: PageRequest, key: SortKey) -> tuple[l
     if len(rows) <= request.limit:
         return items, None
     last = items[-1]
-    return items, encode_cursor(request.sort, key.value_of(last), key.kind, last.id)
+    return items, encode_cursor(request.sort, key.value_of(last), key.kind, last.id)  # type: ignore[attr-defined]

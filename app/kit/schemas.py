@@ -10,11 +10,11 @@ from pydantic_core import PydanticCustomError
 NO_NUL_PATTERN = r"^[^\x00]*$"
 
 
-def text_field(max_length: int, *, min_length: int = 0) -> type[str]:
-    return Annotated[  # type: ignore[return-value]
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=NO_NUL_PATTERN),
-    ]
+def text(max_length: int, *, min_length: int = 0) -> StringConstraints:
+    """The constraints of a text field, for ``Annotated[str, text(200)]``: trimmed, bounded, no NUL."""
+    return StringConstraints(
+        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=NO_NUL_PATTERN
+    )
 
 
 class ReadModel(BaseModel):

@@ -14,7 +14,7 @@ class MeasurementRepository(ScopedRepository[Measurement]):
     model = Measurement
     noun = "measurement"
 
-    async def list_page(
+    async def account_page(
         self, account_id: uuid.UUID, query: MeasurementListQuery
     ) -> tuple[list[Measurement], str | None]:
         conditions = [Measurement.kind == query.kind] if query.kind else []

@@ -27,7 +27,7 @@ async def list_measurements(
     account_id: uuid.UUID, query: Annotated[MeasurementListQuery, Query()], service: Service
 ) -> Page[MeasurementRead]:
     """Newest first."""
-    rows, next_cursor = await service.list_page(account_id, query)
+    rows, next_cursor = await service.account_page(account_id, query)
     return Page(items=[MeasurementRead.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 

@@ -14,11 +14,11 @@ class MeasurementService(AccountScopedService[Measurement]):
     repository_class = MeasurementRepository
     records: MeasurementRepository
 
-    async def list_page(
+    async def account_page(
         self, account_id: uuid.UUID, query: MeasurementListQuery
     ) -> tuple[list[Measurement], str | None]:
         await self.accounts.get(account_id)
-        return await self.records.list_page(account_id, query)
+        return await self.records.account_page(account_id, query)
 
     async def create(self, account_id: uuid.UUID, data: MeasurementCreate, now: datetime) -> Measurement:
         await self.account_for_write(account_id, field=None)

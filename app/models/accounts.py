@@ -19,14 +19,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnClause
 
-from app.glossary import ACCOUNT_STATUSES, TEAM_ROLES, TIER_CHANGE_KINDS, TIERS
+from app.glossary import ACCOUNT_STATUSES, TEAM_ROLES, TIER_CHANGE_KINDS, TIERS, Tier
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
 from app.models.users import User
 
 # Unscored accounts sort below every score. A literal, not a bound parameter, so that queries
 # ordering by it match the index expression.
-UNSCORED = literal_column("-1")
+UNSCORED: ColumnClause[int] = literal_column("-1")
 UNSCORED_VALUE = Decimal(-1)
 
 
@@ -51,11 +52,11 @@ class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
     # Written by the service from the pure rules whenever scores or the rules change, so lists can
     # filter and sort on them with an index.
     score: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
-    computed_tier: Mapped[str | None] = mapped_column(String(10))
-    tier: Mapped[str | None] = mapped_column(String(10))
+    computed_tier: Mapped[Tier | None] = mapped_column(String(10))
+    tier: Mapped[Tier | None] = mapped_column(String(10))
     tier_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The computed tier at which a manager's keep or set decision holds the tier in place.
-    tier_held_at_computed: Mapped[str | None] = mapped_column(String(10))
+    tier_held_at_computed: Mapped[Tier | None] = mapped_column(String(10))
 
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

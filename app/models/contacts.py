@@ -7,7 +7,17 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Tex
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.glossary import ATTITUDES, BUYING_ROLES, CONTACT_STATUSES, INFLUENCES, RELATIONSHIP_STRENGTHS
+from app.glossary import (
+    ATTITUDES,
+    BUYING_ROLES,
+    CONTACT_STATUSES,
+    INFLUENCES,
+    RELATIONSHIP_STRENGTHS,
+    Attitude,
+    BuyingRole,
+    Influence,
+    RelationshipStrength,
+)
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
 
 
@@ -21,12 +31,12 @@ class Contact(UUIDPrimaryKey, Timestamps, Versioned, Base):
     department: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(50))
-    buying_roles: Mapped[list[str]] = mapped_column(
+    buying_roles: Mapped[list[BuyingRole]] = mapped_column(
         ARRAY(String(30)), nullable=False, server_default=text("'{}'::varchar[]")
     )
-    attitude: Mapped[str] = mapped_column(String(20), nullable=False)
-    influence: Mapped[str] = mapped_column(String(10), nullable=False)
-    relationship_strength: Mapped[str] = mapped_column(String(10), nullable=False)
+    attitude: Mapped[Attitude] = mapped_column(String(20), nullable=False)
+    influence: Mapped[Influence] = mapped_column(String(10), nullable=False)
+    relationship_strength: Mapped[RelationshipStrength] = mapped_column(String(10), nullable=False)
     reports_to_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("contacts.id"))
     status: Mapped[str] = mapped_column(String(10), nullable=False)
     left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

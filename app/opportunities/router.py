@@ -11,7 +11,6 @@ from app.auth.dependencies import CurrentPrincipal
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
-from app.models import Opportunity
 from app.opportunities.schemas import (
     OpportunityCreate,
     OpportunityListQuery,
@@ -20,8 +19,6 @@ from app.opportunities.schemas import (
     OpportunityUpdate,
 )
 from app.opportunities.service import OpportunityService
-from app.rules.document import RulesDocument
-from app.rules.opportunities import effective_probability, weighted_amount
 from app.scoped.dependencies import scoped_service
 
 router = APIRouter(prefix="/v1/opportunities", tags=["opportunities"], responses=problems(401, 422))
@@ -30,28 +27,12 @@ router = APIRouter(prefix="/v1/opportunities", tags=["opportunities"], responses
 Service = Annotated[OpportunityService, scoped_service(OpportunityService)]
 
 
-def opportunity_read(opportunity: Opportunity, rules: RulesDocument) -> OpportunityRead:
-    probability = effective_probability(opportunity.stage, opportunity.probability, rules)
-    return OpportunityRead.model_validate(
-        {
-            **{field: getattr(opportunity, field) for field in OpportunityRead.model_fields if field in _COLUMNS},
-            "probability": probability,
-            "probability_set_by_hand": opportunity.probability is not None and probability == opportunity.probability,
-            "weighted_amount": weighted_amount(opportunity.amount, probability),
-        }
-    )
-
-
-_COLUMNS = set(Opportunity.__table__.columns.keys()) - {"probability"}
-
-
 @router.get("", name="opportunities_list")
 async def list_opportunities(
     query: Annotated[OpportunityListQuery, Query()], service: Service
 ) -> Page[OpportunityRead]:
     rows, next_cursor = await service.list_page(query)
-    rules = service.accounts.rules
-    return Page(items=[opportunity_read(row, rules) for row in rows], next_cursor=next_cursor)
+    return Page(items=[service.read(row) for row in rows], next_cursor=next_cursor)
 
 
 @router.post("", name="opportunities_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
@@ -62,14 +43,14 @@ async def create_opportunity(
     opportunity = await service.create(payload, datetime.now(UTC), principal.user_id)
     set_etag(response, opportunity.version)
     response.headers["Location"] = str(request.url_for("opportunities_get", opportunity_id=opportunity.id))
-    return opportunity_read(opportunity, service.accounts.rules)
+    return service.read(opportunity)
 
 
 @router.get("/{opportunity_id}", name="opportunities_get", responses=problems(404))
 async def get_opportunity(opportunity_id: uuid.UUID, response: Response, service: Service) -> OpportunityRead:
     opportunity = await service.get(opportunity_id)
     set_etag(response, opportunity.version)
-    return opportunity_read(opportunity, service.accounts.rules)
+    return service.read(opportunity)
 
 
 @router.patch("/{opportunity_id}", name="opportunities_update", responses=problems(403, 404, 409, 412))
@@ -86,7 +67,7 @@ async def update_opportunity(
     policy.require_writer(principal)
     opportunity = await service.update(opportunity_id, payload, expected, datetime.now(UTC))
     set_etag(response, opportunity.version)
-    return opportunity_read(opportunity, service.accounts.rules)
+    return service.read(opportunity)
 
 
 @router.post("/{opportunity_id}/reopen", name="opportunities_reopen", responses=problems(403, 404, 409, 412))
@@ -101,7 +82,7 @@ async def reopen_opportunity(
     policy.require_writer(principal)
     opportunity = await service.reopen(opportunity_id, payload or OpportunityReopen(), expected)
     set_etag(response, opportunity.version)
-    return opportunity_read(opportunity, service.accounts.rules)
+    return service.read(opportunity)
 
 
 @router.delete(

@@ -2,24 +2,23 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.glossary import OpportunityType, Stage
+from app.glossary import OpenStage, OpportunityType, Stage
 from app.kit.dates import Day, Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import Money, ReadModel, WriteModel, text_field
+from app.kit.schemas import Money, ReadModel, WriteModel, text
 
-OpenStage = Literal["prospecting", "qualification", "needs_analysis", "proposal", "negotiation"]
 Probability = Field(default=None, ge=0, le=100, description="Percent; null uses the stage's default.")
-Text = text_field(5000)
-Competitor = text_field(200, min_length=1)
+Text = Annotated[str, text(5000)]
+Competitor = Annotated[str, text(200, min_length=1)]
 
 
 class OpportunityCreate(WriteModel):
     account_id: uuid.UUID
-    name: text_field(200, min_length=1)
+    name: Annotated[str, text(200, min_length=1)]
     type: OpportunityType
     stage: Stage = "prospecting"
     amount: Money
@@ -29,11 +28,11 @@ class OpportunityCreate(WriteModel):
     competitors: list[Competitor] = Field(default_factory=list, max_length=50)
     next_step: Text | None = None
     loss_reason: Text | None = Field(default=None, description="Required to close as lost.")
-    external_id: text_field(200, min_length=1) | None = None
+    external_id: Annotated[str, text(200, min_length=1)] | None = None
 
 
 class OpportunityUpdate(WriteModel):
-    name: text_field(200, min_length=1) | None = None
+    name: Annotated[str, text(200, min_length=1)] | None = None
     type: OpportunityType | None = None
     stage: Stage | None = Field(default=None, description="A closed opportunity moves only through reopen.")
     amount: Money | None = None
@@ -43,7 +42,7 @@ class OpportunityUpdate(WriteModel):
     competitors: list[Competitor] | None = Field(default=None, max_length=50)
     next_step: Text | None = None
     loss_reason: Text | None = None
-    external_id: text_field(200, min_length=1) | None = None
+    external_id: Annotated[str, text(200, min_length=1)] | None = None
 
 
 class OpportunityReopen(WriteModel):

@@ -7,9 +7,18 @@ from app.kit.concurrency import ExpectedVersion
 from app.kit.errors import InvalidFields, RuleViolation
 from app.models import Opportunity
 from app.opportunities.repository import OpportunityRepository
-from app.opportunities.schemas import OpportunityCreate, OpportunityReopen, OpportunityUpdate
-from app.rules.opportunities import StageMoveRefused, check_stage_move, is_closed
+from app.opportunities.schemas import OpportunityCreate, OpportunityRead, OpportunityReopen, OpportunityUpdate
+from app.rules.opportunities import (
+    StageMoveRefused,
+    check_stage_move,
+    effective_probability,
+    is_closed,
+    weighted_amount,
+)
 from app.scoped.service import AccountScopedService
+
+# Read off the row as they are; the probability is the one in force, hand-set or the stage's.
+_COLUMNS = set(Opportunity.__table__.columns.keys()) - {"probability"}
 
 
 class OpportunityService(AccountScopedService[Opportunity]):
@@ -68,3 +77,16 @@ class OpportunityService(AccountScopedService[Opportunity]):
             raise RuleViolation(str(refused)) from refused
         if move.closes or (fresh and is_closed(after)):
             opportunity.closed_at = now
+
+    def read(self, opportunity: Opportunity) -> OpportunityRead:
+        """The opportunity as clients read it: the probability in force and the weighted amount."""
+        probability = effective_probability(opportunity.stage, opportunity.probability, self.accounts.rules)
+        return OpportunityRead.model_validate(
+            {
+                **{field: getattr(opportunity, field) for field in OpportunityRead.model_fields if field in _COLUMNS},
+                "probability": probability,
+                "probability_set_by_hand": opportunity.probability is not None
+                and probability == opportunity.probability,
+                "weighted_amount": weighted_amount(opportunity.amount, probability),
+            }
+        )

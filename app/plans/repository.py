@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,10 @@ SORT_KEYS = {
     "created_at": SortKey(Plan.created_at, "datetime"),
     "updated_at": SortKey(Plan.updated_at, "datetime"),
 }
+
+
+# An objective or an action: what hangs under a plan.
+Child = TypeVar("Child", Objective, Action)
 
 
 class PlanRepository(ScopedRepository[Plan]):
@@ -55,12 +60,11 @@ class PlanRepository(ScopedRepository[Plan]):
             # The partial unique index on active plans: another request activated one meanwhile.
             raise Conflict("Another plan of this account was activated at the same time; try again.") from error
 
-    async def child(
-        self, model: type[Objective] | type[Action], plan_id: uuid.UUID, child_id: uuid.UUID
-    ) -> Objective | Action | None:
+    async def child(self, model: type[Child], plan_id: uuid.UUID, child_id: uuid.UUID) -> Child | None:
         """An objective or action of the plan, locked for a write."""
         statement = select(model).where(model.id == child_id, model.plan_id == plan_id).with_for_update()
-        return (await self.session.execute(statement)).scalar_one_or_none()
+        found: Child | None = (await self.session.execute(statement)).scalar_one_or_none()
+        return found
 
     async def has_objective(self, plan_id: uuid.UUID, objective_id: uuid.UUID) -> bool:
         statement = select(Objective.id).where(Objective.id == objective_id, Objective.plan_id == plan_id)
@@ -70,7 +74,7 @@ class PlanRepository(ScopedRepository[Plan]):
         statement = select(Action.title).where(Action.objective_id == objective_id)
         return (await self.session.execute(statement)).scalars().all()
 
-    async def save_child(self, child: Objective | Action) -> Objective | Action:
+    async def save_child(self, child: Child) -> Child:
         self.session.add(child)
         await self.session.flush()
         return child

@@ -17,48 +17,19 @@ from app.plans.schemas import (
     ObjectiveCreate,
     ObjectiveRead,
     ObjectiveUpdate,
-    ObjectiveWithProgress,
     PlanCreate,
     PlanDetail,
     PlanListQuery,
     PlanRead,
     PlanUpdate,
-    Progress,
 )
-from app.plans.service import PlanContents, PlanService
-from app.rules.plans import value_progress
+from app.plans.service import PlanService
 from app.scoped.dependencies import scoped_service
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"], responses=problems(401, 422))
 
 
 Service = Annotated[PlanService, scoped_service(PlanService)]
-
-
-def plan_detail(contents: PlanContents) -> PlanDetail:
-    objectives = []
-    for objective in contents.objectives:
-        actions = [action for action in contents.actions if action.objective_id == objective.id]
-        progress = value_progress(objective.baseline, objective.current, objective.target)
-        objectives.append(
-            ObjectiveWithProgress.model_validate(
-                {
-                    **ObjectiveRead.model_validate(objective).model_dump(),
-                    "progress": Progress(
-                        actions_done=sum(action.status == "done" for action in actions),
-                        actions_total=sum(action.status != "cancelled" for action in actions),
-                        value_progress=float(progress) if progress is not None else None,
-                    ),
-                }
-            )
-        )
-    return PlanDetail.model_validate(
-        {
-            **PlanRead.model_validate(contents.plan).model_dump(),
-            "objectives": objectives,
-            "actions": [ActionRead.model_validate(action) for action in contents.actions],
-        }
-    )
 
 
 @router.get("", name="plans_list")
@@ -76,15 +47,15 @@ async def create_plan(
     plan = await service.create(payload)
     set_etag(response, plan.version)
     response.headers["Location"] = str(request.url_for("plans_get", plan_id=plan.id))
-    return plan_detail(PlanContents(plan, [], []))
+    return await service.detail(plan.id)
 
 
 @router.get("/{plan_id}", name="plans_get", responses=problems(404))
 async def get_plan(plan_id: uuid.UUID, response: Response, service: Service) -> PlanDetail:
     """The whole plan: business, SWOT, competitors, objectives with their progress, actions."""
-    contents = await service.contents(plan_id)
-    set_etag(response, contents.plan.version)
-    return plan_detail(contents)
+    detail = await service.detail(plan_id)
+    set_etag(response, detail.version)
+    return detail
 
 
 @router.patch("/{plan_id}", name="plans_update", responses=problems(403, 404, 409, 412))
@@ -99,7 +70,7 @@ async def update_plan(
     policy.require_writer(principal)
     plan = await service.update(plan_id, payload, expected)
     set_etag(response, plan.version)
-    return plan_detail(await service.contents(plan.id))
+    return await service.detail(plan.id)
 
 
 @router.delete(
@@ -123,7 +94,7 @@ async def activate_plan(
     policy.require_writer(principal)
     plan = await service.activate(plan_id, expected)
     set_etag(response, plan.version)
-    return plan_detail(await service.contents(plan.id))
+    return await service.detail(plan.id)
 
 
 @router.get("/{plan_id}/objectives", name="objectives_list", responses=problems(404))

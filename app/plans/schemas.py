@@ -10,11 +10,11 @@ from pydantic import Field, PlainSerializer
 from app.glossary import ActionStatus, Horizon, ObjectiveStatus, PlanStatus
 from app.kit.dates import Day, Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text_field
+from app.kit.schemas import ReadModel, WriteModel, text
 
-Title = text_field(300, min_length=1)
-Item = text_field(1000, min_length=1)
-Text = text_field(10000)
+Title = Annotated[str, text(300, min_length=1)]
+Item = Annotated[str, text(1000, min_length=1)]
+Text = Annotated[str, text(10000)]
 Items = Annotated[list[Item], Field(default_factory=list, max_length=50)]
 Figure = Annotated[
     Decimal,
@@ -39,7 +39,7 @@ class Swot(WriteModel):
 
 
 class Competitor(WriteModel):
-    name: text_field(200, min_length=1)
+    name: Annotated[str, text(200, min_length=1)]
     position: Text | None = Field(default=None, description="Their place in the account: share, products.")
     strengths: Items
     weaknesses: Items
@@ -48,16 +48,16 @@ class Competitor(WriteModel):
 
 class PlanCreate(WriteModel):
     account_id: uuid.UUID
-    name: text_field(200, min_length=1)
+    name: Annotated[str, text(200, min_length=1)]
     period_start: Day
     period_end: Day
-    business: Business = Field(default_factory=Business)
-    swot: Swot = Field(default_factory=Swot)
+    business: Business = Field(default_factory=lambda: Business.model_validate({}))
+    swot: Swot = Field(default_factory=lambda: Swot.model_validate({}))
     competitors: list[Competitor] = Field(default_factory=list, max_length=50)
 
 
 class PlanUpdate(WriteModel):
-    name: text_field(200, min_length=1) | None = None
+    name: Annotated[str, text(200, min_length=1)] | None = None
     period_start: Day | None = None
     period_end: Day | None = None
     business: Business | None = None

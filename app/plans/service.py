@@ -4,21 +4,26 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import FieldError, InvalidFields, NotFound, RuleViolation
 from app.models import Action, Objective, Plan
-from app.plans.repository import PlanRepository
+from app.plans.repository import Child, PlanRepository
 from app.plans.schemas import (
     ActionCreate,
+    ActionRead,
     ActionUpdate,
     ObjectiveCreate,
+    ObjectiveRead,
     ObjectiveUpdate,
+    ObjectiveWithProgress,
     PlanCreate,
+    PlanDetail,
+    PlanRead,
     PlanUpdate,
+    Progress,
 )
-from app.rules.plans import ObjectiveFacts, activation_problems
+from app.rules.plans import ObjectiveFacts, activation_problems, value_progress
 from app.scoped.service import AccountScopedService
 
 
@@ -32,6 +37,33 @@ class PlanContents:
 class PlanService(AccountScopedService[Plan]):
     repository_class = PlanRepository
     records: PlanRepository
+
+    async def detail(self, plan_id: uuid.UUID) -> PlanDetail:
+        """The whole plan: its objectives, each with its progress, and its actions."""
+        contents = await self.contents(plan_id)
+        objectives = []
+        for objective in contents.objectives:
+            actions = [action for action in contents.actions if action.objective_id == objective.id]
+            progress = value_progress(objective.baseline, objective.current, objective.target)
+            objectives.append(
+                ObjectiveWithProgress.model_validate(
+                    {
+                        **ObjectiveRead.model_validate(objective).model_dump(),
+                        "progress": Progress(
+                            actions_done=sum(action.status == "done" for action in actions),
+                            actions_total=sum(action.status != "cancelled" for action in actions),
+                            value_progress=float(progress) if progress is not None else None,
+                        ),
+                    }
+                )
+            )
+        return PlanDetail.model_validate(
+            {
+                **PlanRead.model_validate(contents.plan).model_dump(),
+                "objectives": objectives,
+                "actions": [ActionRead.model_validate(action) for action in contents.actions],
+            }
+        )
 
     async def contents(self, plan_id: uuid.UUID) -> PlanContents:
         plan = await self.get(plan_id)
@@ -138,12 +170,8 @@ class PlanService(AccountScopedService[Plan]):
         await self.records.delete_child(await self._child(Action, plan_id, action_id, expected))
 
     async def _child(
-        self,
-        model: type[Objective] | type[Action],
-        plan_id: uuid.UUID,
-        child_id: uuid.UUID,
-        expected: ExpectedVersion | None,
-    ) -> Any:
+        self, model: type[Child], plan_id: uuid.UUID, child_id: uuid.UUID, expected: ExpectedVersion | None
+    ) -> Child:
         child = await self.records.child(model, plan_id, child_id)
         if child is None:
             raise NotFound(f"No {model.__tablename__[:-1]} with id {child_id} in plan {plan_id}.")
@@ -163,10 +191,10 @@ class PlanService(AccountScopedService[Plan]):
 _JSON_COLUMNS = ("business", "swot", "competitors")
 
 
-def _columns(data: PlanCreate | PlanUpdate, **options: bool) -> dict:
+def _columns(data: PlanCreate | PlanUpdate, *, exclude_unset: bool = False) -> dict:
     """Column values of a plan body: dates as dates, the structured sections as JSON documents."""
-    values = data.model_dump(**options)
-    as_json = data.model_dump(mode="json", **options)
+    values = data.model_dump(exclude_unset=exclude_unset)
+    as_json = data.model_dump(mode="json", exclude_unset=exclude_unset)
     return {**values, **{field: as_json[field] for field in _JSON_COLUMNS if field in values}}
 
 

@@ -67,7 +67,7 @@ class ReportRepository:
             .subquery()
         )
 
-    async def revenue_by_tier(self) -> Sequence[Row[Any]]:
+    async def revenue_by_tier(self) -> Sequence[Row]:
         """(tier, accounts, revenue) per tier, untiered accounts under a null tier."""
         rows = self._revenue_rows()
         statement = select(rows.c.tier, func.count(), func.coalesce(func.sum(rows.c.revenue), 0)).group_by(rows.c.tier)
@@ -88,13 +88,13 @@ class ReportRepository:
         rows = self._revenue_rows()
         return select(rows).where(rows.c.revenue.is_not(None)).order_by(rows.c.revenue.desc(), rows.c.name, rows.c.id)
 
-    async def top_by_revenue(self, count: int) -> Sequence[Row[Any]]:
+    async def top_by_revenue(self, count: int) -> Sequence[Row]:
         """(id, name, tier, revenue) of the ``count`` accounts with the most revenue."""
         return (await self.session.execute(self._by_revenue().limit(count))).all()
 
     async def top_revenue_sum(self, count: int) -> Decimal:
         best = self._by_revenue().limit(count).subquery()
-        return Decimal(await self.session.scalar(select(func.coalesce(func.sum(best.c.revenue), 0))))
+        return Decimal(await self.session.scalar(select(func.coalesce(func.sum(best.c.revenue), 0))) or 0)
 
     def _judged(self, judgement: Judgement) -> Any:
         """Live visible accounts with their health computed once (a materialized CTE), and the columns
@@ -151,7 +151,7 @@ class ReportRepository:
         rows = (await self.session.execute(statement)).all()
         return [row[0] for row in rows], (rows[0][1] if rows else 0), (rows[0][2] if rows else 0)
 
-    async def open_pipeline(self) -> Sequence[Row[Any]]:
+    async def open_pipeline(self) -> Sequence[Row]:
         """(stage, probability, count, amount) of the open opportunities."""
         statement = (
             select(Opportunity.stage, Opportunity.probability, func.count(), func.sum(Opportunity.amount))
@@ -160,7 +160,7 @@ class ReportRepository:
         )
         return (await self.session.execute(statement)).all()
 
-    async def closed_between(self, start: datetime, end: datetime) -> Sequence[Row[Any]]:
+    async def closed_between(self, start: datetime, end: datetime) -> Sequence[Row]:
         """(stage, loss_reason, count, amount) of the opportunities closed from ``start`` to before ``end``."""
         statement = (
             select(Opportunity.stage, Opportunity.loss_reason, func.count(), func.sum(Opportunity.amount))

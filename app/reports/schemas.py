@@ -2,18 +2,19 @@
 
 import uuid
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from app.accounts.schemas import SignalRead
+from app.glossary import Severity, TierOrNone
 from app.kit.schemas import Money
 
 Share = float
 
 
 class PyramidLevel(BaseModel):
-    tier: Literal["key", "mid", "small", "none"]
+    tier: TierOrNone
     accounts: int
     account_share: Share = Field(description="Of all accounts, 0 to 1.")
     revenue: Money = Field(description="Sum of the accounts' latest annual revenue.")
@@ -71,7 +72,7 @@ class AccountAtRisk(BaseModel):
     name: str
     tier: str | None
     owner_id: uuid.UUID | None
-    health: Literal["amber", "red"]
+    health: Severity
     signals: list[SignalRead]
 
 

@@ -4,12 +4,13 @@ import math
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.service import AccountService, AccountView
 from app.facts.judgement import Judgement
+from app.glossary import OPEN_STAGES, TierOrNone
 from app.kit.errors import InvalidFields
 from app.reports.operating import operating_report
 from app.reports.repository import ReportRepository
@@ -17,7 +18,6 @@ from app.rules.opportunities import effective_probability
 
 _SHARE = Decimal("0.0001")
 _CENTS = Decimal("0.01")
-TIERS_AND_NONE = ("key", "mid", "small", "none")
 # The window of the pipeline's won and lost deals, and of an operating report, unless given.
 DEFAULT_WINDOW_DAYS = 90
 
@@ -46,7 +46,7 @@ class ReportService:
                 "revenue": revenue.get(tier, Decimal(0)),
                 "revenue_share": share(revenue.get(tier, Decimal(0)), total_revenue),
             }
-            for tier in TIERS_AND_NONE
+            for tier in get_args(TierOrNone)
         ]
         return {
             "levels": levels,
@@ -146,8 +146,7 @@ class ReportService:
             line["count"] += count
             line["amount"] += amount
             line["weighted_amount"] += amount * effective_probability(stage, probability, self.accounts.rules) / 100
-        order = ("prospecting", "qualification", "needs_analysis", "proposal", "negotiation")
-        lines = [stages[stage] for stage in order if stage in stages]
+        lines = [stages[stage] for stage in OPEN_STAGES if stage in stages]
         for line in lines:
             line["weighted_amount"] = line["weighted_amount"].quantize(_CENTS)
         total = {

@@ -2,15 +2,15 @@
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text_field
+from app.kit.schemas import ReadModel, WriteModel, text
 
-Text = text_field(10000)
+Text = Annotated[str, text(10000)]
 
 
 class ReviewCreate(WriteModel):

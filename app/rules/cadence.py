@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Literal
 
-from app.rules.document import CADENCES, RulesDocument
+from app.glossary import CADENCES, HealthStatus
+from app.rules.document import RulesDocument
 
-HealthStatus = Literal["green", "amber", "red"]
 _HEALTH_STEPS = {"green": 0, "amber": 1, "red": 2}
 
 

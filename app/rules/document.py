@@ -2,13 +2,11 @@
 
 import itertools
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
-# From least to most frequent: an adjustment moves a cadence one step to the right.
-CADENCES = ("semiannual", "quarterly", "monthly", "biweekly", "weekly")
-Cadence = Literal["semiannual", "quarterly", "monthly", "biweekly", "weekly"]
+from app.glossary import CADENCES, Cadence, TierOrNone
 
 
 def _as_json_number(value: Decimal) -> int | float:
@@ -117,17 +115,19 @@ class InteractionLimits(_Strict):
         return self
 
 
+def _default_interaction_limits() -> dict[TierOrNone, InteractionLimits]:
+    return {
+        "key": InteractionLimits(amber=30, red=60),
+        "mid": InteractionLimits(amber=60, red=120),
+        "small": InteractionLimits(amber=120, red=240),
+        "none": InteractionLimits(amber=120, red=240),
+    }
+
+
 class HealthLimits(_Strict):
     """The numbers behind the early-warning signals."""
 
-    no_recent_interaction: dict[Literal["key", "mid", "small", "none"], InteractionLimits] = Field(
-        default_factory=lambda: {
-            "key": InteractionLimits(amber=30, red=60),
-            "mid": InteractionLimits(amber=60, red=120),
-            "small": InteractionLimits(amber=120, red=240),
-            "none": InteractionLimits(amber=120, red=240),
-        }
-    )
+    no_recent_interaction: dict[TierOrNone, InteractionLimits] = Field(default_factory=_default_interaction_limits)
     decision_maker_window_days: Days = 90
     key_contact_left_window_days: Days = 90
     revenue_decline_amber_percent: Annotated[Number, Field(gt=0, le=100)] = Decimal(10)

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from app.glossary import HealthStatus, Severity, SignalCode, Tier
 from app.rules.document import RulesDocument
 
 _ONE_PLACE = Decimal("0.1")
@@ -46,7 +47,7 @@ class RevenueChange:
 class HealthFacts:
     """What health is computed from, loaded for many accounts at once."""
 
-    tier: str | None
+    tier: Tier | None
     created_at: datetime
     last_interaction_at: datetime | None = None
     decision_maker_engaged_at: datetime | None = None
@@ -61,15 +62,15 @@ class HealthFacts:
 
 @dataclass(frozen=True)
 class Signal:
-    code: str
-    severity: str  # amber or red
+    code: SignalCode
+    severity: Severity
     message: str
     figures: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Health:
-    status: str  # green, amber or red
+    status: HealthStatus
     signals: tuple[Signal, ...]
 
 
@@ -86,6 +87,7 @@ def revenue_change(periods: Sequence[RevenuePeriod]) -> RevenueChange | None:
     if not periods:
         return None
     latest = max(periods, key=lambda p: (p.ends, p.quarter is None))
+    wanted: tuple[int, int | None]
     if latest.quarter is None:
         wanted = (latest.year - 1, None)
     elif latest.quarter == 1:
@@ -107,7 +109,7 @@ def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> H
     days = days_between(since, now)
     interaction_limits = limits.no_recent_interaction[facts.tier or "none"]
     if days > interaction_limits.amber:
-        severity = "red" if days > interaction_limits.red else "amber"
+        severity: Severity = "red" if days > interaction_limits.red else "amber"
         what = "the last interaction" if facts.last_interaction_at else "the account was created, with no interaction"
         signals.append(
             Signal(
@@ -145,11 +147,11 @@ def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> H
         latest, previous, percent = change.latest, change.previous, change.percent
         decline = -percent
         if decline >= limits.revenue_decline_amber_percent:
-            severity = "red" if decline >= limits.revenue_decline_red_percent else "amber"
+            decline_severity: Severity = "red" if decline >= limits.revenue_decline_red_percent else "amber"
             signals.append(
                 Signal(
                     "revenue_decline",
-                    severity,
+                    decline_severity,
                     f"revenue {latest.label} is {decline}% below {previous.label}",
                     {
                         "period": latest.label,
@@ -202,7 +204,7 @@ def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> H
     return Health(status=health_status(signals, limits.red_when_ambers), signals=tuple(signals))
 
 
-def health_status(signals: Sequence[Signal], red_when_ambers: int) -> str:
+def health_status(signals: Sequence[Signal], red_when_ambers: int) -> HealthStatus:
     """Red when any signal is red or enough are amber; amber when any is amber; green otherwise."""
     ambers = sum(signal.severity == "amber" for signal in signals)
     if any(signal.severity == "red" for signal in signals) or ambers >= red_when_ambers:

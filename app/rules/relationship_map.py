@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from app.glossary import Attitude, BuyingRole, Influence, RelationshipStrength
+
 KEY_ROLES = ("decision_maker", "economic_buyer", "executive_sponsor")
 SUPPORTIVE = ("champion", "supporter")
 BARELY_KNOWN = ("none", "weak")
@@ -13,10 +15,10 @@ class Person:
     id: str
     name: str
     title: str | None
-    buying_roles: tuple[str, ...]
-    attitude: str
-    influence: str
-    relationship_strength: str
+    buying_roles: tuple[BuyingRole, ...]
+    attitude: Attitude
+    influence: Influence
+    relationship_strength: RelationshipStrength
     reports_to_id: str | None
 
 
@@ -46,7 +48,7 @@ class RelationshipMap:
 def build_map(people: Sequence[Person]) -> RelationshipMap:
     """People whose manager is not among them (left, or never recorded) become roots of the forest."""
     nodes = {person.id: Node(person) for person in people}
-    roots = []
+    roots: list[Node] = []
     for person in people:
         manager = nodes.get(person.reports_to_id) if person.reports_to_id else None
         (manager.reports if manager else roots).append(nodes[person.id])

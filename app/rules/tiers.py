@@ -9,20 +9,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from app.glossary import TIERS
+from app.glossary import TIERS, Tier, TierChangeKind, TierDecision
 from app.rules.document import TierThresholds
 
 _RANK = {tier: rank for rank, tier in enumerate(reversed(TIERS))}  # small 0, mid 1, key 2
 
 AutomaticChangeKind = Literal["initial", "promotion"]
-DecisionKind = Literal["demote", "keep", "set"]
+DecisionKind = TierDecision
 
 
 def tier_rank(tier: str) -> int:
     return _RANK[tier]
 
 
-def compute_tier(score: Decimal | None, thresholds: TierThresholds) -> str | None:
+def compute_tier(score: Decimal | None, thresholds: TierThresholds) -> Tier | None:
     if score is None:
         return None
     if score >= thresholds.key:
@@ -36,19 +36,19 @@ def compute_tier(score: Decimal | None, thresholds: TierThresholds) -> str | Non
 class TierState:
     """What is stored of an account's tier."""
 
-    tier: str | None
-    computed_tier: str | None
-    held_at_computed: str | None = None
+    tier: Tier | None
+    computed_tier: Tier | None
+    held_at_computed: Tier | None = None
 
 
 @dataclass(frozen=True)
 class TierChange:
     """A change to record in the account's tier history."""
 
-    kind: str
-    from_tier: str | None
-    to_tier: str | None
-    computed_tier: str | None
+    kind: TierChangeKind
+    from_tier: Tier | None
+    to_tier: Tier | None
+    computed_tier: Tier | None
     reason: str
 
 
@@ -67,7 +67,7 @@ def pending_demotion_review(state: TierState) -> bool:
     return tier_rank(state.computed_tier) < tier_rank(state.tier)
 
 
-def evaluate_tier(current: TierState, computed_tier: str | None) -> TierEvaluation:
+def evaluate_tier(current: TierState, computed_tier: Tier | None) -> TierEvaluation:
     """Apply a (possibly new) computed tier to the stored state."""
     held = current.held_at_computed if computed_tier == current.held_at_computed else None
     if computed_tier is None or computed_tier == held:
@@ -91,7 +91,7 @@ class TierDecisionRefused(ValueError):
     """A manager's decision that does not fit the account's current state."""
 
 
-def decide_tier(current: TierState, decision: DecisionKind, reason: str, tier: str | None = None) -> TierEvaluation:
+def decide_tier(current: TierState, decision: DecisionKind, reason: str, tier: Tier | None = None) -> TierEvaluation:
     """A manager's tier decision: demote to the computed tier, keep the tier, or set one by hand."""
     if decision in ("demote", "keep") and not pending_demotion_review(current):
         raise TierDecisionRefused(f"the account is not pending a demotion review, so there is nothing to {decision}")

@@ -18,7 +18,7 @@ M = TypeVar("M")
 
 
 class ScopedRepository(Generic[M]):
-    model: ClassVar[type]
+    model: ClassVar[type[Any]]
     noun: ClassVar[str]
     # unique index name -> the conflict message, formatted with the record's fields
     unique_messages: ClassVar[Mapping[str, str]] = {}

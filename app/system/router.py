@@ -8,9 +8,9 @@ from sqlalchemy import text
 
 from app import __version__
 from app.db import SessionDep
-from app.kit.errors import problem_response, problems
+from app.kit.errors import ServiceUnavailable, problems
 from app.kit.telemetry import metrics_exposition
-from app.rules_versions.repository import RulesRepository
+from app.rules_versions.service import RulesService
 
 router = APIRouter(tags=["system"])
 
@@ -42,8 +42,8 @@ async def readiness(request: Request) -> Status:
             request.app.state.engine.connect() as connection,
         ):
             await connection.execute(text("SELECT 1"))
-    except Exception:
-        return problem_response(request, 503, "Service unavailable", "unavailable", "The database is not reachable.")
+    except Exception as error:
+        raise ServiceUnavailable("The database is not reachable.") from error
     return Status(status="ok")
 
 
@@ -59,5 +59,5 @@ async def metrics() -> Response:
 async def meta(request: Request, session: SessionDep) -> Meta:
     """What a client needs to know about this deployment: the currency of every money field, the
     rules version in force."""
-    rules = await RulesRepository(session).current()
+    rules = await RulesService(session).current()
     return Meta(version=__version__, currency=request.app.state.settings.currency, rules_version=rules.version)

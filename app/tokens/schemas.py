@@ -2,15 +2,16 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field
 
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text_field
+from app.kit.schemas import ReadModel, WriteModel, text
 
 
 class TokenCreate(WriteModel):
-    name: text_field(200, min_length=1) = Field(description="What the token is for, e.g. `crm-sync nightly`.")
+    name: Annotated[str, text(200, min_length=1)] = Field(description="What the token is for, e.g. `crm-sync nightly`.")
     user_id: uuid.UUID | None = Field(default=None, description="Whose token; admins only, default the caller.")
 
 

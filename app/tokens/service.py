@@ -8,12 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import policy
 from app.auth.credentials import MintedToken, mint_api_token
 from app.auth.principal import Principal
+from app.auth.repository import AuthRepository
 from app.kit.errors import Forbidden, InvalidFields, NotFound
 from app.kit.pagination import PageRequest
 from app.models import ApiToken, User
 from app.tokens.repository import TokenRepository
 from app.tokens.schemas import TokenCreate, TokenListQuery
-from app.users.repository import UserRepository
 
 
 async def issue_token(
@@ -31,14 +31,14 @@ class TokenService:
     def __init__(self, session: AsyncSession, principal: Principal) -> None:
         self.session = session
         self.repository = TokenRepository(session)
-        self.users = UserRepository(session)
+        self.auth = AuthRepository(session)
         self.principal = principal
 
     async def create(self, data: TokenCreate) -> tuple[ApiToken, str]:
         owner_id = data.user_id or self.principal.user_id
         if owner_id != self.principal.user_id and not policy.may_manage_tokens_of_others(self.principal):
             raise Forbidden("Only admins create tokens for other users.")
-        owner = await self.users.get(owner_id)
+        owner = await self.auth.user(owner_id)
         if owner is None or not owner.active:
             raise InvalidFields.one(["body", "user_id"], f"no active user with id {owner_id}")
         return await issue_token(self.session, owner, data.name, self.principal.user_id)
@@ -51,10 +51,9 @@ class TokenService:
 
     async def revoke(self, token_id: uuid.UUID, now: datetime) -> None:
         token = await self.repository.get_for_update(token_id)
-        visible = token is not None and (
-            token.user_id == self.principal.user_id or policy.may_manage_tokens_of_others(self.principal)
-        )
-        if not visible:
+        if token is None or (
+            token.user_id != self.principal.user_id and not policy.may_manage_tokens_of_others(self.principal)
+        ):
             raise NotFound(f"No token with id {token_id}.")
         if token.revoked_at is None:
             token.revoked_at = now

@@ -6,13 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field
 
+from app.auth.schemas import Password
 from app.glossary import Role
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text_field
+from app.kit.schemas import ReadModel, WriteModel, text
 
-UserName = text_field(200, min_length=1)
-Password = Annotated[str, Field(min_length=12, max_length=200, pattern=r"^[^\x00]*$")]
+UserName = Annotated[str, text(200, min_length=1)]
 
 
 class UserCreate(WriteModel):
@@ -52,6 +52,6 @@ UserSort = Literal["name", "-name", "created_at", "-created_at", "updated_at", "
 class UserListQuery(ListQuery):
     role: Role | None = None
     active: bool | None = None
-    q: text_field(200, min_length=1) | None = Field(default=None, description="Name or email contains.")
+    q: Annotated[str, text(200, min_length=1)] | None = Field(default=None, description="Name or email contains.")
     updated_since: Timestamp | None = None
     sort: UserSort = "name"

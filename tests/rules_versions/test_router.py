@@ -4,7 +4,7 @@ import pytest
 
 from app.kit.errors import Conflict
 from app.rules.document import DEFAULT_RULES, RulesDocument
-from app.rules_versions.repository import RulesRepository
+from app.rules_store.repository import RulesRepository
 from tests.factories import KEY_SCORES, SIXTY_SCORES, assert_problem, create_account
 
 

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.schemas import AccountHistoryQuery, AuditQuery
+from app.history.schemas import AccountHistoryQuery, AuditQuery
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.models import AuditEntry
 

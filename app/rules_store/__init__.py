@@ -1,0 +1,1 @@
+"""Where the rules documents are kept: every version, the newest in force."""
