@@ -1,6 +1,12 @@
-"""Small builders for request bodies used across the API tests."""
+"""Builders of accounts, and of a healthy account, used across the API tests; each domain has its own
+(tests/<domain>/factories.py)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
+
+from tests.builders import created
+from tests.contacts.factories import create_contact
+from tests.interactions.factories import record_interaction
+from tests.plans.factories import add_objective, create_plan
 
 KEY_SCORES = {"revenue_potential": 8, "profitability": 8, "relationship": 8, "strategic_fit": 7, "influence": 7}
 SIXTY_SCORES = dict.fromkeys(KEY_SCORES, 6)
@@ -8,10 +14,7 @@ SMALL_SCORES = dict.fromkeys(KEY_SCORES, 3)
 
 
 async def create_account(client, **fields):
-    body = {"name": "Acme Industries", **fields}
-    response = await client.post("/v1/accounts", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
+    return await created(client, "/v1/accounts", {"name": "Acme Industries", **fields})
 
 
 def assert_problem(response, status, *, error_locs=None):
@@ -31,52 +34,34 @@ def assert_problem(response, status, *, error_locs=None):
 async def make_healthy(client, account_id, owner_id):
     """Give an account what keeps its health green: an engaged decision maker who supports us, a
     recent interaction, and an active plan (which a key account needs)."""
-    contact = await client.post(
-        "/v1/contacts",
-        json={
-            "account_id": account_id,
-            "first_name": "Dana",
-            "last_name": "Decider",
-            "buying_roles": ["decision_maker"],
-            "attitude": "supporter",
-            "influence": "high",
-            "relationship_strength": "strong",
-        },
+    decider = await create_contact(
+        client,
+        account_id,
+        first_name="Dana",
+        last_name="Decider",
+        buying_roles=["decision_maker"],
+        attitude="supporter",
+        influence="high",
+        relationship_strength="strong",
     )
-    assert contact.status_code == 201, contact.text
-    met = await client.post(
-        "/v1/interactions",
-        json={
-            "account_id": account_id,
-            "type": "meeting",
-            "purpose": "relationship",
-            "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
-            "contact_ids": [contact.json()["id"]],
-        },
-    )
-    assert met.status_code == 201, met.text
+    await record_interaction(client, account_id, contact_ids=[decider["id"]])
     today = date.today()
-    plan = (
-        await client.post(
-            "/v1/plans",
-            json={
-                "account_id": account_id,
-                "name": "Healthy plan",
-                "period_start": today.isoformat(),
-                "period_end": (today + timedelta(days=365)).isoformat(),
-            },
-        )
-    ).json()
-    await client.post(
-        f"/v1/plans/{plan['id']}/objectives",
-        json={
-            "title": "Keep them",
-            "horizon": "short",
-            "owner_id": str(owner_id),
-            "metric": "renewal",
-            "target": 1,
-            "due_date": (today + timedelta(days=30)).isoformat(),
-        },
+    plan = await create_plan(
+        client,
+        account_id,
+        name="Healthy plan",
+        period_start=today.isoformat(),
+        period_end=(today + timedelta(days=365)).isoformat(),
+    )
+    await add_objective(
+        client,
+        plan["id"],
+        owner_id,
+        title="Keep them",
+        horizon="short",
+        metric="renewal",
+        target=1,
+        due_date=(today + timedelta(days=30)).isoformat(),
     )
     activated = await client.post(f"/v1/plans/{plan['id']}/activate")
     assert activated.status_code == 200, activated.text

@@ -11,10 +11,18 @@ def days_ago(days):
 
 async def test_an_account_through_its_lifecycle(client, users):
     account = await create_account(client, name="Globex", scores=KEY_SCORES)
-    account_id = account["id"]
     assert account["cadence"]["base"] == "monthly"
+    people = await understand_the_decision_chain(client, account["id"])
+    await grow_and_lose_an_opportunity(client, account["id"])
+    await plan_with_smart_objectives(client, account["id"], users)
+    read = await record_interactions(client, account["id"], people)
+    await review_the_account(client, account["id"], users, read["next_review_due"])
+    await report_the_financials(client, account["id"])
 
-    # Understand: the people and the decision chain.
+
+async def understand_the_decision_chain(client, account_id) -> dict[str, str]:
+    """The people and the decision chain: a reports-to tree, coverage of the buying roles."""
+
     async def contact(first, **fields):
         response = await client.post(
             "/v1/contacts", json={"account_id": account_id, "first_name": first, "last_name": "Globex", **fields}
@@ -76,8 +84,11 @@ async def test_an_account_through_its_lifecycle(client, users):
     assert chain["champions"] == [cto]
     assert chain["influential_opponents"] == [cfo]
     assert chain["influential_barely_known"] == [cfo]
+    return {"ceo": ceo, "cto": cto}
 
-    # Grow: an opportunity lost, and only with a reason.
+
+async def grow_and_lose_an_opportunity(client, account_id) -> None:
+    """An opportunity weighted by its stage, lost only with a reason."""
     deal = (
         await client.post(
             "/v1/opportunities",
@@ -99,7 +110,9 @@ async def test_an_account_through_its_lifecycle(client, users):
     assert (lost["stage"], lost["probability"], lost["weighted_amount"]) == ("closed_lost", 0, "0.00")
     assert lost["closed_at"] is not None
 
-    # Plan: refused while an objective is not SMART, then activated.
+
+async def plan_with_smart_objectives(client, account_id, users) -> None:
+    """A plan refused while an objective is not SMART, then activated, with its progress."""
     plan = (
         await client.post(
             "/v1/plans",
@@ -145,7 +158,10 @@ async def test_an_account_through_its_lifecycle(client, users):
     assert detail["objectives"][0]["progress"] == {"actions_done": 1, "actions_total": 2, "value_progress": 0.5}
     assert detail["swot"]["strengths"] == ["installed base"]
 
-    # Interactions: every visit recorded; the account knows its latest.
+
+async def record_interactions(client, account_id, people) -> dict:
+    """Every visit recorded, none in the future; the account knows its latest."""
+    ceo, cto = people["ceo"], people["cto"]
     visit = await client.post(
         "/v1/interactions",
         json={
@@ -166,9 +182,11 @@ async def test_an_account_through_its_lifecycle(client, users):
     )
     read = (await client.get(f"/v1/accounts/{account_id}")).json()
     assert read["last_interaction_at"] == visit.json()["occurred_at"]
+    return read
 
-    # Review: the latest review restarts the cadence clock.
-    due_before = read["next_review_due"]
+
+async def review_the_account(client, account_id, users, due_before) -> None:
+    """The latest review restarts the cadence clock."""
     held = datetime.now(UTC) - timedelta(days=1)
     review = await client.post(
         "/v1/reviews",
@@ -187,7 +205,9 @@ async def test_an_account_through_its_lifecycle(client, users):
     assert after_review["next_review_due"] < due_before  # counted from yesterday's review, not today's tier
     assert after_review["last_review_at"] == review.json()["held_at"]
 
-    # Financials: a high-value year makes the cadence one step more frequent.
+
+async def report_the_financials(client, account_id) -> None:
+    """A high-value year makes the cadence one step more frequent."""
     put = await client.put(
         f"/v1/accounts/{account_id}/financials/2025", json={"revenue": "900000.00", "cost_to_serve": "600000.00"}
     )

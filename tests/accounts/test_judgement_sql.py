@@ -12,8 +12,9 @@ from sqlalchemy import delete, insert, select
 from app.accounts.service import AccountService
 from app.auth.principal import Principal
 from app.facts.judgement import Judgement
+from app.glossary import CADENCES
 from app.models import Account, AccountFactsRow
-from app.rules.document import DEFAULT_RULES
+from app.rules.document import DEFAULT_RULES, RulesConfig
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 tiers = st.sampled_from([None, "key", "mid", "small"])
@@ -44,6 +45,36 @@ states = st.fixed_dictionaries(
         "has_active_plan": st.booleans(),
     }
 )
+
+
+@st.composite
+def rules_documents(draw):
+    """Rules in force other than the defaults: every number the SQL statement reads, drawn."""
+    document = DEFAULT_RULES.model_dump(mode="json")
+    health = document["health"]
+    for tier in ("key", "mid", "small", "none"):
+        amber = draw(st.integers(min_value=1, max_value=200))
+        health["no_recent_interaction"][tier] = {"amber": amber, "red": draw(st.integers(amber + 1, 400))}
+    health["decision_maker_window_days"] = draw(st.integers(min_value=1, max_value=365))
+    health["key_contact_left_window_days"] = draw(st.integers(min_value=1, max_value=365))
+    amber_percent = draw(st.integers(min_value=1, max_value=59))
+    health["revenue_decline_amber_percent"] = amber_percent
+    health["revenue_decline_red_percent"] = draw(st.integers(min_value=amber_percent + 1, max_value=60))
+    health["engagement_declining_count"] = draw(st.integers(min_value=2, max_value=5))
+    health["low_improvement_below"] = draw(st.integers(min_value=1, max_value=10))
+    health["red_when_ambers"] = draw(st.integers(min_value=1, max_value=5))
+    days = sorted(draw(st.lists(st.integers(1, 400), min_size=5, max_size=5, unique=True)), reverse=True)
+    document["cadence_days"] = dict(
+        zip(("semiannual", "quarterly", "monthly", "biweekly", "weekly"), days, strict=True)
+    )
+    cadences = st.sampled_from(CADENCES)
+    document["base_cadence"] = {tier: draw(cadences) for tier in ("key", "mid", "small", "none")}
+    document["cadence_adjustments"] = {
+        "large_team_size": draw(st.integers(min_value=1, max_value=8)),
+        "high_value_revenue": str(draw(st.integers(min_value=1, max_value=3_000_000))),
+    }
+    document["promotion"]["revenue_growth_percent"] = draw(st.integers(min_value=1, max_value=100))
+    return RulesConfig.model_validate(document)
 
 
 def ago(days):
@@ -95,14 +126,14 @@ async def insert_portfolio(session, portfolio):
     return ids
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(portfolio=st.lists(states, min_size=1, max_size=12))
-async def test_sql_and_python_agree_account_by_account(session_factory, portfolio):
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(portfolio=st.lists(states, min_size=1, max_size=12), rules=st.one_of(st.just(DEFAULT_RULES), rules_documents()))
+async def test_sql_and_python_agree_account_by_account(session_factory, portfolio, rules):
     async with session_factory() as session:
         ids = await insert_portfolio(session, portfolio)
-        service = AccountService(session, DEFAULT_RULES, NOW, Principal(uuid.uuid4(), "admin"))
+        service = AccountService(session, rules, NOW, Principal(uuid.uuid4(), "admin"))
         views = {view.account.id: view for view in await service.views(await service.repository.get_many(ids))}
-        judgement = Judgement(DEFAULT_RULES, NOW)
+        judgement = Judgement(rules, NOW)
         statement = (
             select(
                 Account.id,

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import assert_problem, create_account
+from tests.plans.factories import add_objective, create_plan
 
 
 @pytest.fixture
@@ -11,31 +12,11 @@ async def account(client):
 
 
 async def plan(client, account, **fields):
-    body = {
-        "account_id": account["id"],
-        "name": "Plan",
-        "period_start": "2026-01-01",
-        "period_end": "2026-12-31",
-        **fields,
-    }
-    response = await client.post("/v1/plans", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
+    return await create_plan(client, account["id"], **fields)
 
 
 async def smart_objective(client, plan_id, users, **fields):
-    body = {
-        "title": "Grow",
-        "horizon": "medium",
-        "owner_id": str(users["kam"].id),
-        "metric": "revenue",
-        "target": 100,
-        "due_date": "2026-10-01",
-        **fields,
-    }
-    response = await client.post(f"/v1/plans/{plan_id}/objectives", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
+    return await add_objective(client, plan_id, users["kam"].id, **fields)
 
 
 async def test_activating_a_plan_archives_the_active_one(client, account, users):
