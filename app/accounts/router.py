@@ -60,11 +60,10 @@ async def create_account(
         replay = await idempotency.claim(session, operation, idempotency_key, fingerprint)
         if replay is not None:
             return JSONResponse(replay.body, status_code=replay.status_code, headers=replay.headers)
-    account = await service.create(payload)
-    body = await service.read(account)
+    body = await service.create(payload)
     headers = {
-        "ETag": etag(account.version),
-        "Location": str(request.url_for("accounts_get", account_id=account.id)),
+        "ETag": etag(body.version),
+        "Location": str(request.url_for("accounts_get", account_id=body.id)),
     }
     response.headers.update(headers)
     if idempotency_key is not None:
@@ -75,9 +74,9 @@ async def create_account(
 
 @router.get("/{account_id}", name="accounts_get", responses=problems(404, 422))
 async def get_account(account_id: uuid.UUID, response: Response, service: Service) -> AccountRead:
-    account = await service.get(account_id)
+    account = await service.read_one(account_id)
     set_etag(response, account.version)
-    return await service.read(account)
+    return account
 
 
 @router.patch("/{account_id}", name="accounts_update", responses=problems(400, 403, 404, 409, 412, 413, 422))
@@ -92,7 +91,7 @@ async def update_account(
     policy.require_writer(principal)
     account = await service.update(account_id, payload, expected)
     set_etag(response, account.version)
-    return await service.read(account)
+    return account
 
 
 @router.delete(
@@ -117,7 +116,7 @@ async def restore_account(
     policy.require_writer(principal)
     account = await service.restore(account_id, expected)
     set_etag(response, account.version)
-    return await service.read(account)
+    return account
 
 
 @router.get("/{account_id}/tier-decisions", name="tier_decisions_list", responses=problems(404, 422))

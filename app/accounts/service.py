@@ -197,6 +197,9 @@ class AccountService:
         """The account as clients read it: its fields, the people it names, its computed view."""
         return account_read(await self.view(account))
 
+    async def read_one(self, account_id: uuid.UUID) -> AccountRead:
+        return await self.read(await self.get(account_id))
+
     async def read_page(self, query: AccountListQuery) -> tuple[list[AccountRead], str | None]:
         """A page of accounts as ``query`` asks: filters on the row, filters on the computed view, sort."""
         judged_fields = set(ViewFilter.__dataclass_fields__)
@@ -225,7 +228,7 @@ class AccountService:
 
     # --- writing -------------------------------------------------------------------------------
 
-    async def create(self, data: AccountCreate) -> Account:
+    async def create(self, data: AccountCreate) -> AccountRead:
         owner_id = data.owner_id
         if owner_id is None and self.principal.role == policy.KAM:
             owner_id = self.principal.user_id  # a kam's new account is its own, or it could not see it
@@ -239,9 +242,9 @@ class AccountService:
         )
         self._apply_rules(account)
         await self._flush(account, lambda: self.repository.add(account))
-        return await self.repository.reload(account)
+        return await self.read(await self.repository.reload(account))
 
-    async def update(self, account_id: uuid.UUID, data: AccountUpdate, expected: ExpectedVersion | None) -> Account:
+    async def update(self, account_id: uuid.UUID, data: AccountUpdate, expected: ExpectedVersion | None) -> AccountRead:
         account = await self.get(account_id, for_update=True)
         check_version(expected, account.version)
         if account.archived_at is not None:
@@ -264,7 +267,7 @@ class AccountService:
             setattr(account, field, value)
         self._apply_rules(account)
         await self._flush(account, self.repository.flush)
-        return await self.repository.reload(account)
+        return await self.read(await self.repository.reload(account))
 
     async def archive(self, account_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
         account = await self.get(account_id, for_update=True)
@@ -273,13 +276,13 @@ class AccountService:
             account.archived_at = self.now
             await self._flush(account, self.repository.flush)
 
-    async def restore(self, account_id: uuid.UUID, expected: ExpectedVersion | None) -> Account:
+    async def restore(self, account_id: uuid.UUID, expected: ExpectedVersion | None) -> AccountRead:
         account = await self.get(account_id, for_update=True)
         check_version(expected, account.version)
         if account.archived_at is not None:
             account.archived_at = None
             await self._flush(account, self.repository.flush)
-        return await self.repository.reload(account)
+        return await self.read(await self.repository.reload(account))
 
     async def decide_tier(self, account_id: uuid.UUID, decision: TierDecisionCreate) -> TierChange:
         account = await self.get(account_id, for_update=True)

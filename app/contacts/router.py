@@ -21,6 +21,7 @@ from app.contacts.service import ContactService
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
+from app.kit.responses import created
 from app.rules.relationship_map import Node
 from app.scoped.dependencies import scoped_service
 
@@ -42,8 +43,7 @@ async def create_contact(
 ) -> ContactRead:
     policy.require_writer(principal)
     contact = await service.create(payload, datetime.now(UTC))
-    set_etag(response, contact.version)
-    response.headers["Location"] = str(request.url_for("contacts_get", contact_id=contact.id))
+    created(request, response, "contacts_get", contact.version, contact_id=contact.id)
     return ContactRead.model_validate(contact)
 
 

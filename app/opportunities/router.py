@@ -11,6 +11,7 @@ from app.auth.dependencies import CurrentPrincipal
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
+from app.kit.responses import created
 from app.opportunities.schemas import (
     OpportunityCreate,
     OpportunityListQuery,
@@ -41,8 +42,7 @@ async def create_opportunity(
 ) -> OpportunityRead:
     policy.require_writer(principal)
     opportunity = await service.create(payload, datetime.now(UTC), principal.user_id)
-    set_etag(response, opportunity.version)
-    response.headers["Location"] = str(request.url_for("opportunities_get", opportunity_id=opportunity.id))
+    created(request, response, "opportunities_get", opportunity.version, opportunity_id=opportunity.id)
     return service.read(opportunity)
 
 

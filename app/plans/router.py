@@ -10,6 +10,7 @@ from app.auth.dependencies import CurrentPrincipal
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
+from app.kit.responses import created
 from app.plans.schemas import (
     ActionCreate,
     ActionRead,
@@ -45,9 +46,8 @@ async def create_plan(
     """A new plan is a draft; activate it once its objectives are SMART."""
     policy.require_writer(principal)
     plan = await service.create(payload)
-    set_etag(response, plan.version)
-    response.headers["Location"] = str(request.url_for("plans_get", plan_id=plan.id))
-    return await service.detail(plan.id)
+    created(request, response, "plans_get", plan.version, plan_id=plan.id)
+    return plan
 
 
 @router.get("/{plan_id}", name="plans_get", responses=problems(404))
@@ -70,7 +70,7 @@ async def update_plan(
     policy.require_writer(principal)
     plan = await service.update(plan_id, payload, expected)
     set_etag(response, plan.version)
-    return await service.detail(plan.id)
+    return plan
 
 
 @router.delete(
@@ -94,7 +94,7 @@ async def activate_plan(
     policy.require_writer(principal)
     plan = await service.activate(plan_id, expected)
     set_etag(response, plan.version)
-    return await service.detail(plan.id)
+    return plan
 
 
 @router.get("/{plan_id}/objectives", name="objectives_list", responses=problems(404))

@@ -69,19 +69,21 @@ class PlanService(AccountScopedService[Plan]):
         plan = await self.get(plan_id)
         return PlanContents(plan, await self.records.objectives_of(plan.id), await self.records.actions_of(plan.id))
 
-    async def create(self, data: PlanCreate) -> Plan:
+    async def create(self, data: PlanCreate) -> PlanDetail:
         await self.account_for_write(data.account_id)
         self._check_period(data.period_start, data.period_end)
-        return await self.records.save(Plan(**_columns(data), status="draft"))
+        plan = await self.records.save(Plan(**_columns(data), status="draft"))
+        return await self.detail(plan.id)
 
-    async def update(self, plan_id: uuid.UUID, data: PlanUpdate, expected: ExpectedVersion | None) -> Plan:
+    async def update(self, plan_id: uuid.UUID, data: PlanUpdate, expected: ExpectedVersion | None) -> PlanDetail:
         plan = await self.get_for_write(plan_id, expected)
         changes = _columns(data, exclude_unset=True)
         self.required(changes, ["name", "period_start", "period_end", "business", "swot", "competitors", "status"])
         for field, value in changes.items():
             setattr(plan, field, value)
         self._check_period(data.period_start or plan.period_start, data.period_end or plan.period_end)
-        return await self.records.save(plan)
+        await self.records.save(plan)
+        return await self.detail(plan.id)
 
     async def delete(self, plan_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
         plan = await self.get_for_write(plan_id, expected)
@@ -89,11 +91,11 @@ class PlanService(AccountScopedService[Plan]):
             raise RuleViolation(f"The plan is {plan.status}; only drafts are deleted, others are archived.")
         await self.records.delete(plan)
 
-    async def activate(self, plan_id: uuid.UUID, expected: ExpectedVersion | None) -> Plan:
+    async def activate(self, plan_id: uuid.UUID, expected: ExpectedVersion | None) -> PlanDetail:
         """Check every objective is SMART, archive the account's active plan, make this one active."""
         plan = await self.get_for_write(plan_id, expected)
         if plan.status == "active":
-            return plan
+            return await self.detail(plan.id)
         contents = await self.contents(plan_id)
         if not contents.objectives:
             raise InvalidFields.one(["objectives"], "a plan needs at least one objective to be activated")
@@ -106,7 +108,8 @@ class PlanService(AccountScopedService[Plan]):
                     for p in problems
                 ],
             )
-        return await self.records.activate(plan)
+        await self.records.activate(plan)
+        return await self.detail(plan.id)
 
     # --- objectives and actions ---------------------------------------------------------------
 

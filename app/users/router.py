@@ -11,6 +11,7 @@ from app.db import SessionDep
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
+from app.kit.responses import created
 from app.models import User
 from app.users.repository import UserRepository
 from app.users.schemas import UserCreate, UserListQuery, UserRead, UserUpdate
@@ -57,8 +58,7 @@ async def create_user(
 ) -> UserRead:
     policy.check_user_admin(principal)
     user = await service.create(payload)
-    set_etag(response, user.version)
-    response.headers["Location"] = str(request.url_for("users_get", user_id=user.id))
+    created(request, response, "users_get", user.version, user_id=user.id)
     return user_read(user)
 
 
