@@ -27,6 +27,7 @@ from app.kit.middleware import (
     RequestIdMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.kit.openapi import contract
 from app.kit.telemetry import RequestTelemetryMiddleware
 from app.measurements.router import router as measurements_router
 from app.opportunities.router import router as opportunities_router
@@ -78,8 +79,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Accounts, scoring, tiers and review cadence for key account management.",
         lifespan=_lifespan,
         generate_unique_id_function=_operation_id,
+        # One schema per model, read or written: generators otherwise meet "-Input"/"-Output" twins.
+        separate_input_output_schemas=False,
     )
     app.state.settings = settings
+    app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     recorder.install()
     facts_refresher.install()
     app.state.pre_commit_hooks = [facts_refresher.refresh_stale_facts]

@@ -104,6 +104,9 @@ _STATUS_SLUGS = {
 }
 
 
+STATUS_TITLES = {status: title for status, (title, _slug) in _STATUS_SLUGS.items()}
+
+
 def problem_response(
     request: Request | None,
     status: int,

@@ -1,9 +1,19 @@
 """Schema building blocks shared by every resource."""
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 # PostgreSQL text cannot hold NUL characters; refusing them here turns a would-be 500 into a 422.
@@ -63,10 +73,33 @@ def nul_location(value: Any) -> list[str | int] | None:
     return None
 
 
-# Money: a decimal with at most two places, written as a JSON string ("1250000.00") so no client
-# rounds it through a float; the deployment's currency is in /v1/meta.
+MONEY_PATTERN = r"^[0-9]{1,16}(\.[0-9]{1,2})?$"
+
+
+def _money_text(value: Any) -> Any:
+    # Decimals come from the service's own rows; clients send text, never a number a float could round.
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):
+        raise ValueError('money is written as a string, such as "1250000.00", never as a number')
+    if not re.fullmatch(MONEY_PATTERN, value):
+        raise ValueError('money is digits with at most two decimals, such as "1250000.00"')
+    return value
+
+
+# Money: a decimal with at most two places, written as a JSON string ("1250000.00") in and out, so no
+# client rounds it through a float; the deployment's currency is in /v1/meta.
 Money = Annotated[
     Decimal,
+    BeforeValidator(_money_text),
     Field(ge=0, max_digits=18, decimal_places=2, allow_inf_nan=False),
     PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_PATTERN,
+            "examples": ["1250000.00"],
+            "description": "An amount in the deployment's currency (`/v1/meta`), at most two decimals.",
+        }
+    ),
 ]

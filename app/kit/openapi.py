@@ -1,0 +1,54 @@
+"""The OpenAPI document as generators should read it: problems under ``application/problem+json``
+only, and on every operation each error status the service can answer for it.
+
+Routes name the problems specific to them (403, 404, 409, 412...); what any operation of a kind can
+answer is added here once: 401 with credentials, 422 with parameters or a body, 400 and 413 with a
+body, 503 when it needs the database.
+"""
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.kit.errors import PROBLEM_MEDIA_TYPE, STATUS_TITLES
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+# Answered by the process alone, never by the database.
+_WITHOUT_DATABASE = {("/healthz", "get")}
+
+
+def _problem(status: int) -> dict[str, Any]:
+    return {"description": STATUS_TITLES[status], "content": {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}}
+
+
+def _answerable(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+    statuses = set()
+    if operation.get("security"):
+        statuses.add(401)
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses.add(422)
+    if operation.get("requestBody"):
+        statuses.update((400, 413))
+    if (path, method) not in _WITHOUT_DATABASE:
+        statuses.add(503)
+    return statuses
+
+
+def contract(app: FastAPI) -> dict[str, Any]:
+    """The app's document, built once and cached like FastAPI's own."""
+    if app.openapi_schema is None:
+        document = FastAPI.openapi(app)
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status in _answerable(path, method, operation):
+                    responses.setdefault(str(status), {})
+                for status, response in responses.items():
+                    if status.isdigit() and int(status) >= 400:
+                        described = response.get("description") or STATUS_TITLES[int(status)]
+                        responses[status] = {**_problem(int(status)), "description": described}
+        # FastAPI's own validation error shapes: every 422 here is a Problem.
+        for unused in ("HTTPValidationError", "ValidationError"):
+            document.get("components", {}).get("schemas", {}).pop(unused, None)
+        app.openapi_schema = document
+    return app.openapi_schema
