@@ -4,7 +4,6 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
-from fastapi.responses import JSONResponse
 
 from app.accounts.dependencies import AccountServiceDep
 from app.accounts.schemas import (
@@ -19,9 +18,10 @@ from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.kit import idempotency
-from app.kit.concurrency import IfMatch, etag, set_etag
+from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import ListQuery, Page, PageRequest
+from app.kit.responses import created_headers
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"], responses=problems(401))
 
@@ -46,30 +46,19 @@ async def list_accounts(query: Annotated[AccountListQuery, Query()], service: Se
 async def create_account(
     payload: AccountCreate,
     request: Request,
-    response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
     service: Service,
     idempotency_key: idempotency.IdempotencyKey = None,
 ) -> Any:
     policy.require_writer(principal)
-    # Keys are the caller's own: another user's identical key is another request.
+
+    async def create() -> tuple[AccountRead, dict[str, str]]:
+        account = await service.create(payload)
+        return account, created_headers(request, "accounts_get", account.version, account_id=account.id)
+
     operation = f"accounts_create:{principal.user_id}"
-    if idempotency_key is not None:
-        fingerprint = idempotency.body_fingerprint(payload.model_dump(mode="json", exclude_unset=True))
-        replay = await idempotency.claim(session, operation, idempotency_key, fingerprint)
-        if replay is not None:
-            return JSONResponse(replay.body, status_code=replay.status_code, headers=replay.headers)
-    body = await service.create(payload)
-    headers = {
-        "ETag": etag(body.version),
-        "Location": str(request.url_for("accounts_get", account_id=body.id)),
-    }
-    response.headers.update(headers)
-    if idempotency_key is not None:
-        stored = idempotency.StoredResponse(status.HTTP_201_CREATED, body.model_dump(mode="json"), headers)
-        await idempotency.remember(session, operation, idempotency_key, stored)
-    return body
+    return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
 @router.get("/{account_id}", name="accounts_get", responses=problems(404, 422))

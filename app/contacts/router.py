@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -18,10 +18,12 @@ from app.contacts.schemas import (
     RoleCoverageRead,
 )
 from app.contacts.service import ContactService
+from app.db import SessionDep
+from app.kit import idempotency
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
-from app.kit.responses import created
+from app.kit.responses import created_headers
 from app.rules.relationship_map import Node
 from app.scoped.dependencies import scoped_service
 
@@ -37,14 +39,31 @@ async def list_contacts(query: Annotated[ContactListQuery, Query()], service: Se
     return Page(items=[ContactRead.model_validate(c) for c in contacts], next_cursor=next_cursor)
 
 
-@router.post("/v1/contacts", name="contacts_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+@router.post(
+    "/v1/contacts",
+    name="contacts_create",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ContactRead,
+    responses=problems(403, 409),
+)
 async def create_contact(
-    payload: ContactCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
-) -> ContactRead:
+    payload: ContactCreate,
+    request: Request,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
     policy.require_writer(principal)
-    contact = await service.create(payload, datetime.now(UTC))
-    created(request, response, "contacts_get", contact.version, contact_id=contact.id)
-    return ContactRead.model_validate(contact)
+
+    async def create() -> tuple[ContactRead, dict[str, str]]:
+        contact = await service.create(payload, datetime.now(UTC))
+        return ContactRead.model_validate(contact), created_headers(
+            request, "contacts_get", contact.version, contact_id=contact.id
+        )
+
+    operation = f"contacts_create:{principal.user_id}"
+    return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
 @router.get("/v1/contacts/{contact_id}", name="contacts_get", responses=problems(404))

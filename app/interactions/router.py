@@ -2,18 +2,20 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
 from app.interactions.schemas import InteractionCreate, InteractionListQuery, InteractionRead, InteractionUpdate
 from app.interactions.service import InteractionService
+from app.kit import idempotency
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
-from app.kit.responses import created
+from app.kit.responses import created_headers
 from app.scoped.dependencies import scoped_service
 
 router = APIRouter(prefix="/v1/interactions", tags=["interactions"], responses=problems(401, 422))
@@ -31,14 +33,31 @@ async def list_interactions(query: Annotated[InteractionListQuery, Query()], ser
     return Page(items=[InteractionRead.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
-@router.post("", name="interactions_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+@router.post(
+    "",
+    name="interactions_create",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InteractionRead,
+    responses=problems(403, 409),
+)
 async def create_interaction(
-    payload: InteractionCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
-) -> InteractionRead:
+    payload: InteractionCreate,
+    request: Request,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
     policy.require_writer(principal)
-    interaction = await service.create(payload, datetime.now(UTC))
-    created(request, response, "interactions_get", interaction.version, interaction_id=interaction.id)
-    return InteractionRead.model_validate(interaction)
+
+    async def create() -> tuple[InteractionRead, dict[str, str]]:
+        interaction = await service.create(payload, datetime.now(UTC))
+        return InteractionRead.model_validate(interaction), created_headers(
+            request, "interactions_get", interaction.version, interaction_id=interaction.id
+        )
+
+    operation = f"interactions_create:{principal.user_id}"
+    return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
 @router.get("/{interaction_id}", name="interactions_get", responses=problems(404))

@@ -2,10 +2,13 @@
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, delete, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -100,3 +103,27 @@ async def remember(session: AsyncSession, operation: str, key: str, response: St
         .where(IdempotencyRecord.operation == operation, IdempotencyRecord.key == key)
         .values(status_code=response.status_code, response_body=response.body, response_headers=response.headers)
     )
+
+
+async def respond_once(
+    session: AsyncSession,
+    operation: str,
+    key: str | None,
+    payload: BaseModel,
+    create: Callable[[], Awaitable[tuple[BaseModel, dict[str, str]]]],
+    status_code: int = 201,
+) -> JSONResponse:
+    """Run ``create`` and answer its body and headers; with a key, the same key and body replay the
+    first answer instead (claimed in the request's own transaction, so a failed request does not
+    use its key up). ``operation`` names the endpoint and the caller: keys are each caller's own."""
+    if key is None:
+        body, headers = await create()
+        return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
+    fingerprint = body_fingerprint(payload.model_dump(mode="json", exclude_unset=True))
+    replay = await claim(session, operation, key, fingerprint)
+    if replay is not None:
+        return JSONResponse(replay.body, status_code=replay.status_code, headers=replay.headers)
+    body, headers = await create()
+    stored = StoredResponse(status_code, body.model_dump(mode="json"), headers)
+    await remember(session, operation, key, stored)
+    return JSONResponse(stored.body, status_code=status_code, headers=headers)

@@ -1,11 +1,11 @@
-"""Headers of a successful write: where a new record lives, and the version it is at."""
+"""Headers of a creation: where the new record lives, and the version it is at."""
 
-from fastapi import Request, Response
+from fastapi import Request
 
-from app.kit.concurrency import set_etag
+from app.kit.concurrency import etag
 
 
-def created(request: Request, response: Response, route_name: str, version: int, **path_params: object) -> None:
+def created_headers(request: Request, route_name: str, version: int, **path_params: object) -> dict[str, str]:
     """A 201's ``Location`` (the record's URL, from its get route) and ``ETag``."""
-    set_etag(response, version)
-    response.headers["Location"] = str(request.url_for(route_name, **path_params))
+    return {"ETag": etag(version), "Location": str(request.url_for(route_name, **path_params))}
+

@@ -2,12 +2,14 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
+from app.kit import idempotency
 from app.kit.errors import problems
 from app.kit.pagination import Page
 from app.measurements.schemas import MeasurementCreate, MeasurementListQuery, MeasurementRead
@@ -31,12 +33,28 @@ async def list_measurements(
     return Page(items=[MeasurementRead.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
-@router.post("", name="measurements_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+@router.post(
+    "",
+    name="measurements_create",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MeasurementRead,
+    responses=problems(403, 409),
+)
 async def create_measurement(
-    account_id: uuid.UUID, payload: MeasurementCreate, principal: CurrentPrincipal, service: Service
-) -> MeasurementRead:
+    account_id: uuid.UUID,
+    payload: MeasurementCreate,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
     policy.require_writer(principal)
-    return MeasurementRead.model_validate(await service.create(account_id, payload, datetime.now(UTC)))
+
+    async def create() -> tuple[MeasurementRead, dict[str, str]]:
+        return MeasurementRead.model_validate(await service.create(account_id, payload, datetime.now(UTC))), {}
+
+    operation = f"measurements_create:{principal.user_id}:{account_id}"
+    return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
 @router.delete(

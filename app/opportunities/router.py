@@ -2,16 +2,18 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
+from app.kit import idempotency
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
-from app.kit.responses import created
+from app.kit.responses import created_headers
 from app.opportunities.schemas import (
     OpportunityCreate,
     OpportunityListQuery,
@@ -36,14 +38,31 @@ async def list_opportunities(
     return Page(items=[service.read(row) for row in rows], next_cursor=next_cursor)
 
 
-@router.post("", name="opportunities_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+@router.post(
+    "",
+    name="opportunities_create",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OpportunityRead,
+    responses=problems(403, 409),
+)
 async def create_opportunity(
-    payload: OpportunityCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
-) -> OpportunityRead:
+    payload: OpportunityCreate,
+    request: Request,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
     policy.require_writer(principal)
-    opportunity = await service.create(payload, datetime.now(UTC), principal.user_id)
-    created(request, response, "opportunities_get", opportunity.version, opportunity_id=opportunity.id)
-    return service.read(opportunity)
+
+    async def create() -> tuple[OpportunityRead, dict[str, str]]:
+        opportunity = await service.create(payload, datetime.now(UTC), principal.user_id)
+        return service.read(opportunity), created_headers(
+            request, "opportunities_get", opportunity.version, opportunity_id=opportunity.id
+        )
+
+    operation = f"opportunities_create:{principal.user_id}"
+    return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
 @router.get("/{opportunity_id}", name="opportunities_get", responses=problems(404))

@@ -1,16 +1,18 @@
 """``/v1/plans``: account plans, their objectives and actions, and activation."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
-from app.kit.concurrency import IfMatch, set_etag
+from app.db import SessionDep
+from app.kit import idempotency
+from app.kit.concurrency import IfMatch, etag, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
-from app.kit.responses import created
+from app.kit.responses import created_headers
 from app.plans.schemas import (
     ActionCreate,
     ActionRead,
@@ -39,15 +41,30 @@ async def list_plans(query: Annotated[PlanListQuery, Query()], service: Service)
     return Page(items=[PlanRead.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
-@router.post("", name="plans_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+@router.post(
+    "",
+    name="plans_create",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PlanDetail,
+    responses=problems(403, 409),
+)
 async def create_plan(
-    payload: PlanCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
-) -> PlanDetail:
+    payload: PlanCreate,
+    request: Request,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
     """A new plan is a draft; activate it once its objectives are SMART."""
     policy.require_writer(principal)
-    plan = await service.create(payload)
-    created(request, response, "plans_get", plan.version, plan_id=plan.id)
-    return plan
+
+    async def create() -> tuple[PlanDetail, dict[str, str]]:
+        plan = await service.create(payload)
+        return plan, created_headers(request, "plans_get", plan.version, plan_id=plan.id)
+
+    operation = f"plans_create:{principal.user_id}"
+    return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
 @router.get("/{plan_id}", name="plans_get", responses=problems(404))
@@ -106,15 +123,25 @@ async def list_objectives(plan_id: uuid.UUID, service: Service) -> Page[Objectiv
     "/{plan_id}/objectives",
     name="objectives_create",
     status_code=status.HTTP_201_CREATED,
+    response_model=ObjectiveRead,
     responses=problems(403, 404, 409),
 )
 async def create_objective(
-    plan_id: uuid.UUID, payload: ObjectiveCreate, response: Response, principal: CurrentPrincipal, service: Service
-) -> ObjectiveRead:
+    plan_id: uuid.UUID,
+    payload: ObjectiveCreate,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
     policy.require_writer(principal)
-    objective = await service.add_objective(plan_id, payload)
-    set_etag(response, objective.version)
-    return ObjectiveRead.model_validate(objective)
+
+    async def create() -> tuple[ObjectiveRead, dict[str, str]]:
+        objective = await service.add_objective(plan_id, payload)
+        return ObjectiveRead.model_validate(objective), {"ETag": etag(objective.version)}
+
+    operation = f"objectives_create:{principal.user_id}:{plan_id}"
+    return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
 @router.patch("/{plan_id}/objectives/{objective_id}", name="objectives_update", responses=problems(403, 404, 409, 412))
@@ -155,15 +182,28 @@ async def list_actions(plan_id: uuid.UUID, service: Service) -> Page[ActionRead]
 
 
 @router.post(
-    "/{plan_id}/actions", name="actions_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 404, 409)
+    "/{plan_id}/actions",
+    name="actions_create",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ActionRead,
+    responses=problems(403, 404, 409),
 )
 async def create_action(
-    plan_id: uuid.UUID, payload: ActionCreate, response: Response, principal: CurrentPrincipal, service: Service
-) -> ActionRead:
+    plan_id: uuid.UUID,
+    payload: ActionCreate,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
     policy.require_writer(principal)
-    action = await service.add_action(plan_id, payload)
-    set_etag(response, action.version)
-    return ActionRead.model_validate(action)
+
+    async def create() -> tuple[ActionRead, dict[str, str]]:
+        action = await service.add_action(plan_id, payload)
+        return ActionRead.model_validate(action), {"ETag": etag(action.version)}
+
+    operation = f"actions_create:{principal.user_id}:{plan_id}"
+    return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
 @router.patch("/{plan_id}/actions/{action_id}", name="actions_update", responses=problems(403, 404, 409, 412))

@@ -2,16 +2,18 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
+from app.kit import idempotency
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
-from app.kit.responses import created
+from app.kit.responses import created_headers
 from app.reviews.schemas import ReviewCreate, ReviewListQuery, ReviewRead, ReviewUpdate
 from app.reviews.service import ReviewService
 from app.scoped.dependencies import scoped_service
@@ -31,14 +33,31 @@ async def list_reviews(query: Annotated[ReviewListQuery, Query()], service: Serv
     return Page(items=[ReviewRead.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
-@router.post("", name="reviews_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409))
+@router.post(
+    "",
+    name="reviews_create",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReviewRead,
+    responses=problems(403, 409),
+)
 async def create_review(
-    payload: ReviewCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
-) -> ReviewRead:
+    payload: ReviewCreate,
+    request: Request,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
     policy.require_writer(principal)
-    review = await service.create(payload, datetime.now(UTC))
-    created(request, response, "reviews_get", review.version, review_id=review.id)
-    return ReviewRead.model_validate(review)
+
+    async def create() -> tuple[ReviewRead, dict[str, str]]:
+        review = await service.create(payload, datetime.now(UTC))
+        return ReviewRead.model_validate(review), created_headers(
+            request, "reviews_get", review.version, review_id=review.id
+        )
+
+    operation = f"reviews_create:{principal.user_id}"
+    return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
 @router.get("/{review_id}", name="reviews_get", responses=problems(404))

@@ -1,17 +1,18 @@
 """``/v1/users``: everyone signed in reads users (to pick owners and team members); admins change them."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
+from app.kit import idempotency
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
-from app.kit.responses import created
+from app.kit.responses import created_headers
 from app.models import User
 from app.users.repository import UserRepository
 from app.users.schemas import UserCreate, UserListQuery, UserRead, UserUpdate
@@ -52,14 +53,29 @@ async def get_me(principal: CurrentPrincipal, service: Service, response: Respon
     return user_read(user)
 
 
-@router.post("", name="users_create", status_code=status.HTTP_201_CREATED, responses=problems(403, 409, 422))
+@router.post(
+    "",
+    name="users_create",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserRead,
+    responses=problems(403, 409, 422),
+)
 async def create_user(
-    payload: UserCreate, request: Request, response: Response, principal: CurrentPrincipal, service: Service
-) -> UserRead:
+    payload: UserCreate,
+    request: Request,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
     policy.check_user_admin(principal)
-    user = await service.create(payload)
-    created(request, response, "users_get", user.version, user_id=user.id)
-    return user_read(user)
+
+    async def create() -> tuple[UserRead, dict[str, str]]:
+        user = await service.create(payload)
+        return user_read(user), created_headers(request, "users_get", user.version, user_id=user.id)
+
+    operation = f"users_create:{principal.user_id}"
+    return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
 @router.get("/{user_id}", name="users_get", responses=problems(404, 422))
