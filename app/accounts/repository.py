@@ -49,6 +49,7 @@ class AccountFilters:
     industry: str | None = None
     region: str | None = None
     parent_id: uuid.UUID | None = None
+    external_id: str | None = None
     q: str | None = None
     updated_since: datetime | None = None
     archived: bool = False
@@ -62,6 +63,7 @@ class AccountFilters:
             Account.industry: self.industry,
             Account.region: self.region,
             Account.parent_id: self.parent_id,
+            Account.external_id: self.external_id,
         }
         conditions = [column == value for column, value in equal_to.items() if value is not None]
         conditions.append(Account.archived_at.is_not(None) if self.archived else Account.archived_at.is_(None))
@@ -130,6 +132,10 @@ class AccountRepository:
         statement = apply_keyset(statement, page, key, Account.id)
         rows = (await self.session.execute(statement)).unique().scalars().all()
         return split_page(rows, page, key)
+
+    async def holding_external_id(self, external_id: str, *, other_than: uuid.UUID) -> uuid.UUID | None:
+        statement = select(Account.id).where(Account.external_id == external_id, Account.id != other_than)
+        return await self.session.scalar(statement)
 
     async def ancestry_contains(self, start_id: uuid.UUID, target_id: uuid.UUID) -> bool:
         """Whether ``target_id`` is ``start_id`` or one of its ancestors, following parent links up."""

@@ -159,6 +159,9 @@ class AccountListQuery(ListQuery):
     industry: ShortText | None = None
     region: ShortText | None = None
     parent_id: uuid.UUID | None = None
+    external_id: Annotated[str, text(200, min_length=1)] | None = Field(
+        default=None, description="The record a CRM knows by this key."
+    )
     q: Annotated[str, text(200, min_length=1)] | None = Field(
         default=None, description="Name contains, case-insensitive."
     )

@@ -367,6 +367,17 @@ class AccountService:
                 "Unknown or inactive users: " + ", ".join(str(e.loc[-1]) for e in errors), errors=errors
             )
 
+    async def _refuse_a_taken_external_id(self, account_id: uuid.UUID, external_id: str) -> None:
+        """A 409 naming the account that holds the key, when the caller may see it (a sync script
+        then updates that one); nothing about it otherwise. The unique index still guards a race."""
+        holder = await self.repository.holding_external_id(external_id, other_than=account_id)
+        if holder is None:
+            return
+        message = f"Another account already has external_id {external_id!r}."
+        if await self.repository.get(holder, self.visibility) is None:
+            raise Conflict(message)
+        raise Conflict(f"{message} It is {holder}.", existing_id=holder)
+
     async def _check_parent_exists(self, parent_id: uuid.UUID) -> None:
         if await self.repository.get(parent_id, self.visibility) is None:
             raise InvalidFields.one(["body", "parent_id"], f"no account with id {parent_id}")
@@ -380,6 +391,8 @@ class AccountService:
 
     async def _flush(self, account: Account, flush: Callable[[], Awaitable[object]]) -> None:
         external_id = account.external_id  # read now: a failed flush expires the object
+        if external_id is not None:
+            await self._refuse_a_taken_external_id(account.id, external_id)
         try:
             await flush()
         except StaleDataError as error:

@@ -24,7 +24,12 @@ class ContactRepository(ScopedRepository[Contact]):
     sort_keys = SORT_KEYS
 
     def conditions(self, query: ContactListQuery) -> list[ColumnElement[bool]]:
-        equal_to = {Contact.attitude: query.attitude, Contact.influence: query.influence, Contact.status: query.status}
+        equal_to = {
+            Contact.external_id: query.external_id,
+            Contact.attitude: query.attitude,
+            Contact.influence: query.influence,
+            Contact.status: query.status,
+        }
         conditions = [column == value for column, value in equal_to.items() if value is not None]
         if query.buying_role is not None:
             conditions.append(Contact.buying_roles.contains([query.buying_role]))

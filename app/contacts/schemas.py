@@ -86,6 +86,9 @@ ContactSort = Literal["last_name", "-last_name", "created_at", "-created_at", "u
 
 class ContactListQuery(ListQuery):
     account_id: uuid.UUID | None = None
+    external_id: Annotated[str, text(200, min_length=1)] | None = Field(
+        default=None, description="The record a CRM knows by this key."
+    )
     buying_role: BuyingRole | None = None
     attitude: Attitude | None = None
     influence: Influence | None = None

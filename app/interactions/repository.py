@@ -24,7 +24,11 @@ class InteractionRepository(ScopedRepository[Interaction]):
     sort_keys = SORT_KEYS
 
     def conditions(self, query: InteractionListQuery) -> list[ColumnElement[bool]]:
-        equal_to = {Interaction.type: query.type, Interaction.purpose: query.purpose}
+        equal_to = {
+            Interaction.external_id: query.external_id,
+            Interaction.type: query.type,
+            Interaction.purpose: query.purpose,
+        }
         conditions = [column == value for column, value in equal_to.items() if value is not None]
         if query.contact_id is not None:
             conditions.append(Interaction.contact_ids.contains([query.contact_id]))

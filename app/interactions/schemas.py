@@ -62,6 +62,9 @@ InteractionSort = Literal["occurred_at", "-occurred_at", "created_at", "-created
 
 class InteractionListQuery(ListQuery):
     account_id: uuid.UUID | None = None
+    external_id: Annotated[str, text(200, min_length=1)] | None = Field(
+        default=None, description="The record a CRM knows by this key."
+    )
     type: InteractionType | None = None
     purpose: Purpose | None = None
     contact_id: uuid.UUID | None = Field(default=None, description="Interactions this contact took part in.")

@@ -1,6 +1,7 @@
 """RFC 9457 problem details: one error hierarchy and the handlers that write every error the same way."""
 
 import logging
+import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -33,6 +34,9 @@ class Problem(BaseModel):
     instance: str | None = None
     request_id: str | None = None
     errors: list[FieldError] | None = None
+    existing_id: uuid.UUID | None = Field(
+        default=None, description="A duplicate external_id: the record holding it, when the caller may see it."
+    )
 
 
 class AppError(Exception):
@@ -40,11 +44,19 @@ class AppError(Exception):
     title = "Internal server error"
     slug = "internal"
 
-    def __init__(self, detail: str, *, errors: list[FieldError] | None = None, headers: dict | None = None):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict | None = None,
+        existing_id: uuid.UUID | None = None,
+    ):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
         self.headers = headers
+        self.existing_id = existing_id
 
 
 class BadRequest(AppError):
@@ -116,6 +128,7 @@ def problem_response(
     *,
     errors: list[FieldError] | None = None,
     headers: dict | None = None,
+    existing_id: uuid.UUID | None = None,
 ) -> JSONResponse:
     body = Problem(
         type=PROBLEM_TYPE_BASE + slug,
@@ -125,6 +138,7 @@ def problem_response(
         instance=request.url.path if request is not None else None,
         request_id=getattr(request.state, "request_id", None) if request is not None else None,
         errors=errors,
+        existing_id=existing_id,
     )
     return JSONResponse(
         body.model_dump(mode="json", exclude_none=True),
@@ -147,7 +161,14 @@ def _loc(raw: tuple[Any, ...]) -> list[str | int]:
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     return problem_response(
-        request, exc.status, exc.title, exc.slug, exc.detail, errors=exc.errors, headers=exc.headers
+        request,
+        exc.status,
+        exc.title,
+        exc.slug,
+        exc.detail,
+        errors=exc.errors,
+        headers=exc.headers,
+        existing_id=exc.existing_id,
     )
 
 

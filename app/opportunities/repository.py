@@ -30,7 +30,12 @@ class OpportunityRepository(ScopedRepository[Opportunity]):
     sort_keys = SORT_KEYS
 
     def conditions(self, query: OpportunityListQuery) -> list[ColumnElement[bool]]:
-        equal_to = {Opportunity.stage: query.stage, Opportunity.type: query.type, Opportunity.owner_id: query.owner_id}
+        equal_to = {
+            Opportunity.external_id: query.external_id,
+            Opportunity.stage: query.stage,
+            Opportunity.type: query.type,
+            Opportunity.owner_id: query.owner_id,
+        }
         conditions = [column == value for column, value in equal_to.items() if value is not None]
         if query.open is not None:
             closed = Opportunity.stage.in_(CLOSED_STAGES)

@@ -87,6 +87,9 @@ OpportunitySort = Literal[
 
 class OpportunityListQuery(ListQuery):
     account_id: uuid.UUID | None = None
+    external_id: Annotated[str, text(200, min_length=1)] | None = Field(
+        default=None, description="The record a CRM knows by this key."
+    )
     stage: Stage | None = None
     type: OpportunityType | None = None
     owner_id: uuid.UUID | None = None

@@ -70,6 +70,7 @@ class ScopedRepository(Generic[M]):
     async def save(self, record: M) -> M:
         """Write the record now: a unique ``external_id`` taken is a 409, a version moved on a 412."""
         values = {column.key: getattr(record, column.key, None) for column in self.model.__table__.columns}
+        await self._refuse_a_taken_external_id(values)
         try:
             self.session.add(record)
             await self.session.flush()
@@ -81,6 +82,22 @@ class ScopedRepository(Generic[M]):
                     raise Conflict(message.format(**values)) from error
             raise
         return record
+
+    async def _refuse_a_taken_external_id(self, values: dict[str, Any]) -> None:
+        """A 409 naming the record that holds the key, when the caller may see it (a sync script then
+        updates that one); nothing about it otherwise. The unique index still guards a race."""
+        external_id = values.get("external_id")
+        if not external_id or not self.unique_messages:
+            return
+        taken = self.model.external_id == external_id
+        holder = await self.session.scalar(select(self.model.id).where(taken, self.model.id != values["id"]))
+        if holder is None:
+            return
+        visible = await self.session.scalar(self.visible(select(self.model.id)).where(self.model.id == holder))
+        message = next(iter(self.unique_messages.values())).format(**values)
+        if visible is None:
+            raise Conflict(message)
+        raise Conflict(f"{message} It is {holder}.", existing_id=holder)
 
     async def delete(self, record: M) -> None:
         await self.session.delete(record)
