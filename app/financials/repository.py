@@ -2,22 +2,33 @@
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
+from app.financials.schemas import FinancialListQuery
 from app.kit.pagination import PageRequest, SortKey
 from app.models import Financial
 from app.scoped.repository import ScopedRepository
 
-# Period labels sort in time order: "2025" < "2025-Q1" < ... < "2026".
-_BY_PERIOD = SortKey(Financial.period, "str")
+SORT_KEYS = {
+    # Period labels sort in time order: "2025" < "2025-Q1" < ... < "2026".
+    "period": SortKey(Financial.period, "str"),
+    "updated_at": SortKey(Financial.updated_at, "datetime"),
+}
 
 
 class FinancialRepository(ScopedRepository[Financial]):
     model = Financial
     noun = "financial period"
+    sort_keys = SORT_KEYS
 
-    async def account_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[Financial], str | None]:
-        return await self.page([], page, _BY_PERIOD, account_id=account_id)
+    def conditions(self, query: FinancialListQuery) -> list[ColumnElement[bool]]:
+        return [Financial.updated_at >= query.updated_since] if query.updated_since is not None else []
+
+    async def account_page(
+        self, account_id: uuid.UUID, query: FinancialListQuery
+    ) -> tuple[list[Financial], str | None]:
+        page = PageRequest(query.sort, query.limit, query.cursor)
+        return await self.page(self.conditions(query), page, SORT_KEYS[page.field], account_id=account_id)
 
     async def find(self, account_id: uuid.UUID, period: str) -> Financial | None:
         statement = select(Financial).where(Financial.account_id == account_id, Financial.period == period)

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
-from app.financials.schemas import FinancialRead, FinancialWrite, Period
+from app.financials.schemas import FinancialListQuery, FinancialRead, FinancialWrite, Period
 from app.financials.service import FinancialService
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
-from app.kit.pagination import ListQuery, Page, PageRequest
+from app.kit.pagination import Page
 from app.scoped.dependencies import scoped_service
 
 router = APIRouter(
@@ -24,10 +24,10 @@ Service = Annotated[FinancialService, scoped_service(FinancialService)]
 
 @router.get("", name="financials_list")
 async def list_financials(
-    account_id: uuid.UUID, query: Annotated[ListQuery, Query()], service: Service
+    account_id: uuid.UUID, query: Annotated[FinancialListQuery, Query()], service: Service
 ) -> Page[FinancialRead]:
     """The account's periods in order: years and quarters (`2025`, `2025-Q1`, ... `2026`)."""
-    rows, next_cursor = await service.account_page(account_id, PageRequest("period", query.limit, query.cursor))
+    rows, next_cursor = await service.account_page(account_id, query)
     return Page(items=[service.read(row) for row in rows], next_cursor=next_cursor)
 
 

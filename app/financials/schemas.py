@@ -2,11 +2,13 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Path
 from pydantic import Field
 
+from app.kit.dates import Timestamp
+from app.kit.pagination import ListQuery
 from app.kit.schemas import Money, ReadModel, WriteModel
 
 # Years 1900 to 2199: the range of every date the service takes (app/kit/dates.py).
@@ -14,6 +16,13 @@ PERIOD_PATTERN = r"^(19|20|21)[0-9]{2}(-Q[1-4])?$"
 Period = Annotated[
     str, Path(pattern=PERIOD_PATTERN, description="A year (`2026`) or a quarter (`2026-Q3`), from 1900 to 2199.")
 ]
+
+
+class FinancialListQuery(ListQuery):
+    updated_since: Timestamp | None = Field(default=None, description="Changed at or after this time.")
+    sort: Literal["period", "-period", "updated_at", "-updated_at"] = Field(
+        default="period", description="Periods in time order (`2025`, `2025-Q1`, ... `2026`), or by last change."
+    )
 
 
 class FinancialWrite(WriteModel):

@@ -3,10 +3,9 @@
 import uuid
 
 from app.financials.repository import FinancialRepository
-from app.financials.schemas import FinancialRead, FinancialWrite
+from app.financials.schemas import FinancialListQuery, FinancialRead, FinancialWrite
 from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import NotFound
-from app.kit.pagination import PageRequest
 from app.models import Financial
 from app.rules.financials import margin, parse_period
 from app.scoped.service import AccountScopedService
@@ -16,9 +15,11 @@ class FinancialService(AccountScopedService[Financial]):
     repository_class = FinancialRepository
     records: FinancialRepository
 
-    async def account_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[Financial], str | None]:
+    async def account_page(
+        self, account_id: uuid.UUID, query: FinancialListQuery
+    ) -> tuple[list[Financial], str | None]:
         await self.accounts.get(account_id)
-        return await self.records.account_page(account_id, page)
+        return await self.records.account_page(account_id, query)
 
     async def put(
         self, account_id: uuid.UUID, period: str, data: FinancialWrite, expected: ExpectedVersion | None

@@ -3,12 +3,12 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, PlainSerializer
 
 from app.glossary import MeasurementKind
-from app.kit.dates import Day
+from app.kit.dates import Day, Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel
 
@@ -32,7 +32,12 @@ class MeasurementRead(ReadModel):
     value: Value
     measured_at: date
     created_at: datetime
+    updated_at: datetime
 
 
 class MeasurementListQuery(ListQuery):
     kind: MeasurementKind | None = None
+    updated_since: Timestamp | None = Field(default=None, description="Changed at or after this time.")
+    sort: Literal["-measured_at", "measured_at", "updated_at", "-updated_at"] = Field(
+        default="-measured_at", description="Newest measurement first, or by last change."
+    )

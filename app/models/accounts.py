@@ -124,7 +124,7 @@ class TierChange(UUIDPrimaryKey, Base):
     )
 
 
-class AccountTeamMember(UUIDPrimaryKey, Versioned, Base):
+class AccountTeamMember(UUIDPrimaryKey, Timestamps, Versioned, Base):
     """A user working an account, with the role they play on its team."""
 
     __tablename__ = "account_team_members"
@@ -134,9 +134,6 @@ class AccountTeamMember(UUIDPrimaryKey, Versioned, Base):
     )
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"), nullable=False)
     team_role: Mapped[str] = mapped_column(String(30), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
-    )
 
     user: Mapped[User] = relationship(lazy="raise")
 
@@ -145,4 +142,6 @@ class AccountTeamMember(UUIDPrimaryKey, Versioned, Base):
         Index("uq_account_team_members_account_id_user_id", "account_id", "user_id", unique=True),
         # Backs the kam visibility rule: "accounts whose team I am on".
         Index("ix_account_team_members_user_id_account_id", "user_id", "account_id"),
+        Index("ix_account_team_members_account_id_created_at", "account_id", "created_at", "id"),
+        Index("ix_account_team_members_account_id_updated_at", "account_id", "updated_at", "id"),
     )

@@ -1,9 +1,9 @@
 """Declarative base with one MetaData, a constraint naming convention and the common columns."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Integer, MetaData, func
+from sqlalchemy import DateTime, Integer, MetaData, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -14,6 +14,14 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Records without a date (an opportunity's expected close, an action's due date) sort after every
+# dated one: under the day after the last date the service takes. A literal, not a bound parameter,
+# so that queries ordering by it match the index expression. Not 9999-12-31: asyncpg sends date.max
+# as 'infinity', so a cursor holding it would skip every undated row after it.
+UNDATED = text("'2200-01-01'::date")
+UNDATED_VALUE = date(2200, 1, 1)
 
 
 class Base(DeclarativeBase):

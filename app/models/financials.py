@@ -29,6 +29,7 @@ class Financial(UUIDPrimaryKey, Timestamps, Versioned, Base):
         CheckConstraint("revenue >= 0 AND cost_to_serve >= 0", name="not_negative"),
         Index("uq_financials_account_id_period", "account_id", "period", unique=True),
         Index("ix_financials_account_id_year", "account_id", "year", "quarter"),
+        Index("ix_financials_account_id_updated_at", "account_id", "updated_at", "id"),
     )
 
 
@@ -46,4 +47,5 @@ class Measurement(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint("value BETWEEN 0 AND 10", name="value_range"),
         Index("ix_measurements_account_id_kind_measured_at", "account_id", "kind", "measured_at", "id"),
         Index("ix_measurements_account_id_measured_at", "account_id", "measured_at", "id"),
+        Index("ix_measurements_account_id_updated_at", "account_id", "updated_at", "id"),
     )

@@ -9,14 +9,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.glossary import OPPORTUNITY_TYPES, STAGES
-from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
-
-# Opportunities without an expected close date sort after every dated one. A literal, not a bound
-# parameter, so that queries ordering by it match the index expression.
-# Undated opportunities sort after every date the service takes. Not 9999-12-31: asyncpg sends
-# date.max as 'infinity', so a cursor holding it would skip every undated row after it.
-UNDATED = text("'2200-01-01'::date")
-UNDATED_VALUE = date(2200, 1, 1)
+from app.models.base import UNDATED, Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
 
 
 class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, Base):

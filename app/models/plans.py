@@ -4,12 +4,12 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.glossary import ACTION_STATUSES, HORIZONS, OBJECTIVE_STATUSES, PLAN_STATUSES
-from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
+from app.models.base import UNDATED, Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
 
 
 class Plan(UUIDPrimaryKey, Timestamps, Versioned, Base):
@@ -59,6 +59,7 @@ class Objective(UUIDPrimaryKey, Timestamps, Versioned, Base):
         CheckConstraint(in_check("horizon", HORIZONS), name="horizon"),
         CheckConstraint(in_check("status", OBJECTIVE_STATUSES), name="status"),
         Index("ix_objectives_plan_id", "plan_id", "created_at", "id"),
+        Index("ix_objectives_plan_id_updated_at", "plan_id", "updated_at", "id"),
         Index("ix_objectives_owner_id", "owner_id"),
         Index("ix_objectives_account_id", "account_id"),
     )
@@ -82,6 +83,8 @@ class Action(UUIDPrimaryKey, Timestamps, Versioned, Base):
     __table_args__ = (
         CheckConstraint(in_check("status", ACTION_STATUSES), name="status"),
         Index("ix_actions_plan_id", "plan_id", "created_at", "id"),
+        Index("ix_actions_plan_id_due_date", "plan_id", func.coalesce(text("due_date"), UNDATED), "id"),
+        Index("ix_actions_plan_id_updated_at", "plan_id", "updated_at", "id"),
         Index("ix_actions_objective_id", "objective_id"),
         Index("ix_actions_owner_id", "owner_id"),
         Index("ix_actions_account_id_due_date", "account_id", "due_date"),

@@ -4,7 +4,7 @@ from sqlalchemy import ColumnElement, func
 
 from app.kit.pagination import SortKey
 from app.models import Opportunity
-from app.models.opportunities import UNDATED, UNDATED_VALUE
+from app.models.base import UNDATED, UNDATED_VALUE
 from app.opportunities.schemas import OpportunityListQuery
 from app.rules.opportunities import CLOSED_STAGES
 from app.scoped.repository import ScopedRepository

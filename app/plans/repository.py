@@ -4,13 +4,14 @@ import uuid
 from collections.abc import Sequence
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.kit.errors import Conflict
-from app.kit.pagination import SortKey
+from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.models import Action, Objective, Plan
-from app.plans.schemas import PlanListQuery
+from app.models.base import UNDATED, UNDATED_VALUE
+from app.plans.schemas import ActionListQuery, ObjectiveListQuery, PlanListQuery
 from app.scoped.repository import ScopedRepository
 
 SORT_KEYS = {
@@ -19,6 +20,16 @@ SORT_KEYS = {
     "updated_at": SortKey(Plan.updated_at, "datetime"),
 }
 
+
+OBJECTIVE_SORT_KEYS = {
+    "created_at": SortKey(Objective.created_at, "datetime"),
+    "updated_at": SortKey(Objective.updated_at, "datetime"),
+}
+ACTION_SORT_KEYS = {
+    # Undated actions last: they sort under the day after the last date the service takes.
+    "due_date": SortKey(func.coalesce(Action.due_date, UNDATED), "date", attribute="due_date", if_null=UNDATED_VALUE),
+    "updated_at": SortKey(Action.updated_at, "datetime"),
+}
 
 # An objective or an action: what hangs under a plan.
 Child = TypeVar("Child", Objective, Action)
@@ -44,6 +55,29 @@ class PlanRepository(ScopedRepository[Plan]):
     async def actions_of(self, plan_id: uuid.UUID) -> Sequence[Action]:
         statement = select(Action).where(Action.plan_id == plan_id).order_by(Action.due_date.nulls_last(), Action.id)
         return (await self.session.execute(statement)).scalars().all()
+
+    async def objectives_page(
+        self, plan_id: uuid.UUID, query: ObjectiveListQuery
+    ) -> tuple[list[Objective], str | None]:
+        return await self._children_page(Objective, OBJECTIVE_SORT_KEYS, plan_id, query)
+
+    async def actions_page(self, plan_id: uuid.UUID, query: ActionListQuery) -> tuple[list[Action], str | None]:
+        return await self._children_page(Action, ACTION_SORT_KEYS, plan_id, query)
+
+    async def _children_page(
+        self,
+        model: type[Child],
+        keys: dict[str, SortKey],
+        plan_id: uuid.UUID,
+        query: ObjectiveListQuery | ActionListQuery,
+    ) -> tuple[list[Child], str | None]:
+        page = PageRequest(query.sort, query.limit, query.cursor)
+        statement = select(model).where(model.plan_id == plan_id)
+        if query.updated_since is not None:
+            statement = statement.where(model.updated_at >= query.updated_since)
+        key = keys[page.field]
+        rows = (await self.session.execute(apply_keyset(statement, page, key, model.id))).scalars().all()
+        return split_page(rows, page, key)
 
     async def activate(self, plan: Plan) -> Plan:
         """Make the plan the account's active one, archiving the one active before."""

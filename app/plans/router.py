@@ -15,9 +15,11 @@ from app.kit.pagination import Page
 from app.kit.responses import created_headers
 from app.plans.schemas import (
     ActionCreate,
+    ActionListQuery,
     ActionRead,
     ActionUpdate,
     ObjectiveCreate,
+    ObjectiveListQuery,
     ObjectiveRead,
     ObjectiveUpdate,
     PlanCreate,
@@ -115,8 +117,11 @@ async def activate_plan(
 
 
 @router.get("/{plan_id}/objectives", name="objectives_list", responses=problems(404))
-async def list_objectives(plan_id: uuid.UUID, service: Service) -> Page[ObjectiveRead]:
-    return Page(items=[ObjectiveRead.model_validate(o) for o in await service.objectives(plan_id)], next_cursor=None)
+async def list_objectives(
+    plan_id: uuid.UUID, query: Annotated[ObjectiveListQuery, Query()], service: Service
+) -> Page[ObjectiveRead]:
+    objectives, next_cursor = await service.objectives_page(plan_id, query)
+    return Page(items=[ObjectiveRead.model_validate(o) for o in objectives], next_cursor=next_cursor)
 
 
 @router.post(
@@ -176,9 +181,12 @@ async def delete_objective(
 
 
 @router.get("/{plan_id}/actions", name="actions_list", responses=problems(404))
-async def list_actions(plan_id: uuid.UUID, service: Service) -> Page[ActionRead]:
+async def list_actions(
+    plan_id: uuid.UUID, query: Annotated[ActionListQuery, Query()], service: Service
+) -> Page[ActionRead]:
     """By due date, undated last."""
-    return Page(items=[ActionRead.model_validate(a) for a in await service.actions(plan_id)], next_cursor=None)
+    actions, next_cursor = await service.actions_page(plan_id, query)
+    return Page(items=[ActionRead.model_validate(a) for a in actions], next_cursor=next_cursor)
 
 
 @router.post(

@@ -177,3 +177,17 @@ class PlanListQuery(ListQuery):
     status: PlanStatus | None = None
     updated_since: Timestamp | None = None
     sort: PlanSort = "-period_start"
+
+
+class ObjectiveListQuery(ListQuery):
+    updated_since: Timestamp | None = Field(default=None, description="Changed at or after this time.")
+    sort: Literal["created_at", "-created_at", "updated_at", "-updated_at"] = Field(
+        default="created_at", description="In the order they were set, or by last change."
+    )
+
+
+class ActionListQuery(ListQuery):
+    updated_since: Timestamp | None = Field(default=None, description="Changed at or after this time.")
+    sort: Literal["due_date", "-due_date", "updated_at", "-updated_at"] = Field(
+        default="due_date", description="By due date (undated last), or by last change."
+    )

@@ -11,9 +11,11 @@ from app.models import Action, Objective, Plan
 from app.plans.repository import Child, PlanRepository
 from app.plans.schemas import (
     ActionCreate,
+    ActionListQuery,
     ActionRead,
     ActionUpdate,
     ObjectiveCreate,
+    ObjectiveListQuery,
     ObjectiveRead,
     ObjectiveUpdate,
     ObjectiveWithProgress,
@@ -113,11 +115,15 @@ class PlanService(AccountScopedService[Plan]):
 
     # --- objectives and actions ---------------------------------------------------------------
 
-    async def objectives(self, plan_id: uuid.UUID) -> Sequence[Objective]:
-        return (await self.contents(plan_id)).objectives
+    async def objectives_page(
+        self, plan_id: uuid.UUID, query: ObjectiveListQuery
+    ) -> tuple[list[Objective], str | None]:
+        await self.get(plan_id)
+        return await self.records.objectives_page(plan_id, query)
 
-    async def actions(self, plan_id: uuid.UUID) -> Sequence[Action]:
-        return (await self.contents(plan_id)).actions
+    async def actions_page(self, plan_id: uuid.UUID, query: ActionListQuery) -> tuple[list[Action], str | None]:
+        await self.get(plan_id)
+        return await self.records.actions_page(plan_id, query)
 
     async def add_objective(self, plan_id: uuid.UUID, data: ObjectiveCreate) -> Objective:
         plan = await self.get_for_write(plan_id)

@@ -11,25 +11,32 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.kit.errors import Conflict, PreconditionFailed
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.models import AccountTeamMember
+from app.teams.schemas import TeamListQuery
 
-_BY_JOINING = SortKey(AccountTeamMember.created_at, "datetime")
+SORT_KEYS = {
+    "created_at": SortKey(AccountTeamMember.created_at, "datetime"),
+    "updated_at": SortKey(AccountTeamMember.updated_at, "datetime"),
+}
 
 
 class TeamRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def list_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[AccountTeamMember], str | None]:
-        statement = apply_keyset(
+    async def list_page(
+        self, account_id: uuid.UUID, query: TeamListQuery
+    ) -> tuple[list[AccountTeamMember], str | None]:
+        page = PageRequest(query.sort, query.limit, query.cursor)
+        key = SORT_KEYS[page.field]
+        statement = (
             select(AccountTeamMember)
             .options(joinedload(AccountTeamMember.user))
-            .where(AccountTeamMember.account_id == account_id),
-            page,
-            _BY_JOINING,
-            AccountTeamMember.id,
+            .where(AccountTeamMember.account_id == account_id)
         )
-        rows = (await self.session.execute(statement)).scalars().all()
-        return split_page(rows, page, _BY_JOINING)
+        if query.updated_since is not None:
+            statement = statement.where(AccountTeamMember.updated_at >= query.updated_since)
+        rows = (await self.session.execute(apply_keyset(statement, page, key, AccountTeamMember.id))).scalars().all()
+        return split_page(rows, page, key)
 
     async def member(self, account_id: uuid.UUID, user_id: uuid.UUID) -> AccountTeamMember | None:
         statement = (

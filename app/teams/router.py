@@ -9,9 +9,9 @@ from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
-from app.kit.pagination import ListQuery, Page, PageRequest
+from app.kit.pagination import Page
 from app.scoped.dependencies import scoped_service
-from app.teams.schemas import TeamMemberCreate, TeamMemberRead, TeamMemberUpdate
+from app.teams.schemas import TeamListQuery, TeamMemberCreate, TeamMemberRead, TeamMemberUpdate
 from app.teams.service import TeamService
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/team", tags=["teams"], responses=problems(401, 404, 422))
@@ -22,9 +22,9 @@ Service = Annotated[TeamService, scoped_service(TeamService)]
 
 @router.get("", name="team_members_list")
 async def list_team_members(
-    account_id: uuid.UUID, query: Annotated[ListQuery, Query()], service: Service
+    account_id: uuid.UUID, query: Annotated[TeamListQuery, Query()], service: Service
 ) -> Page[TeamMemberRead]:
-    members, next_cursor = await service.list_page(account_id, PageRequest("created_at", query.limit, query.cursor))
+    members, next_cursor = await service.list_page(account_id, query)
     return Page(items=[TeamMemberRead.model_validate(member) for member in members], next_cursor=next_cursor)
 
 

@@ -2,8 +2,13 @@
 
 import uuid
 from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
 
 from app.glossary import TeamRole
+from app.kit.dates import Timestamp
+from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel
 from app.users.schemas import UserSummary
 
@@ -24,3 +29,11 @@ class TeamMemberRead(ReadModel):
     team_role: TeamRole
     version: int
     created_at: datetime
+    updated_at: datetime
+
+
+class TeamListQuery(ListQuery):
+    updated_since: Timestamp | None = Field(default=None, description="Changed at or after this time.")
+    sort: Literal["created_at", "-created_at", "updated_at", "-updated_at"] = Field(
+        default="created_at", description="In the order they joined, or by last change."
+    )

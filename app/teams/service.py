@@ -8,10 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.service import AccountService
 from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import Conflict, InvalidFields, NotFound
-from app.kit.pagination import PageRequest
 from app.models import Account, AccountTeamMember
 from app.teams.repository import TeamRepository
-from app.teams.schemas import TeamMemberCreate, TeamMemberUpdate
+from app.teams.schemas import TeamListQuery, TeamMemberCreate, TeamMemberUpdate
 
 
 class TeamService:
@@ -19,9 +18,11 @@ class TeamService:
         self.accounts = accounts
         self.repository = TeamRepository(session)
 
-    async def list_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[AccountTeamMember], str | None]:
+    async def list_page(
+        self, account_id: uuid.UUID, query: TeamListQuery
+    ) -> tuple[list[AccountTeamMember], str | None]:
         await self.accounts.get(account_id)
-        return await self.repository.list_page(account_id, page)
+        return await self.repository.list_page(account_id, query)
 
     async def add(self, account_id: uuid.UUID, data: TeamMemberCreate) -> AccountTeamMember:
         await self._live_account(account_id)
