@@ -82,3 +82,34 @@ ACTION_STATUSES = get_args(ActionStatus)
 MEASUREMENT_KINDS = get_args(MeasurementKind)
 CADENCES: tuple[str, ...] = get_args(Cadence)
 OPEN_STAGES = get_args(OpenStage)
+
+# The names of the value sets in the OpenAPI document: each is one component there, referred to
+# wherever a field takes it, so a generated SDK has one enum per set.
+NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
+    "Tier": TIERS,
+    "TierOrNone": get_args(TierOrNone),
+    "AccountStatus": ACCOUNT_STATUSES,
+    "TierChangeKind": TIER_CHANGE_KINDS,
+    "TierDecision": get_args(TierDecision),
+    "Role": ROLES,
+    "TeamRole": TEAM_ROLES,
+    "BuyingRole": BUYING_ROLES,
+    "Attitude": ATTITUDES,
+    "Influence": INFLUENCES,
+    "RelationshipStrength": RELATIONSHIP_STRENGTHS,
+    "ContactStatus": CONTACT_STATUSES,
+    "OpportunityType": OPPORTUNITY_TYPES,
+    "Stage": STAGES,
+    "OpenStage": OPEN_STAGES,
+    "InteractionType": INTERACTION_TYPES,
+    "VisitPurpose": VISIT_PURPOSES,
+    "PlanStatus": PLAN_STATUSES,
+    "Horizon": HORIZONS,
+    "ObjectiveStatus": OBJECTIVE_STATUSES,
+    "ActionStatus": ACTION_STATUSES,
+    "MeasurementKind": MEASUREMENT_KINDS,
+    "Cadence": CADENCES,
+    "HealthStatus": get_args(HealthStatus),
+    "Severity": get_args(Severity),
+    "SignalCode": get_args(SignalCode),
+}

@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+from app.glossary import NAMED_VALUE_SETS
 from app.main import create_app
 
 OPENAPI = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
@@ -32,3 +33,14 @@ def test_error_responses_are_documented_as_problem_details():
     create = document["paths"]["/v1/accounts"]["post"]["responses"]
     for status in ("409", "422"):
         assert "application/problem+json" in create[status]["content"]
+
+
+def test_each_closed_value_set_is_one_named_component():
+    document = served()
+    schemas = document["components"]["schemas"]
+    for name, values in NAMED_VALUE_SETS.items():
+        assert schemas[name]["enum"] == list(values)
+    text = json.dumps({key: value for key, value in schemas.items() if key not in NAMED_VALUE_SETS})
+    text += json.dumps(document["paths"])
+    for name, values in NAMED_VALUE_SETS.items():
+        assert f"\"enum\": {json.dumps(list(values))}" not in text, f"{name} is repeated inline, not referred to"

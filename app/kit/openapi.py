@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.glossary import NAMED_VALUE_SETS
 from app.kit.errors import PROBLEM_MEDIA_TYPE, STATUS_TITLES
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -34,6 +35,41 @@ def _answerable(path: str, method: str, operation: dict[str, Any]) -> set[int]:
     return statuses
 
 
+_SETS_BY_VALUES = {values: name for name, values in NAMED_VALUE_SETS.items()}
+# What a field says about its own use of a value set, kept beside the reference.
+_FIELD_KEYS = ("title", "description", "default", "examples")
+
+
+def _name_the_value_sets(document: dict[str, Any]) -> None:
+    """Each closed value set of the glossary becomes one component, and every field that takes it
+    refers to it instead of repeating the values (SDKs then generate one enum per set)."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for set_name, values in NAMED_VALUE_SETS.items():
+        schemas[set_name] = {"title": set_name, "type": "string", "enum": list(values)}
+    others = [schema for key, schema in schemas.items() if key not in NAMED_VALUE_SETS]
+    pending: list[Any] = [document["paths"], *others]
+    while pending:
+        node = pending.pop()
+        children: list[tuple[Any, Any]] = []
+        if isinstance(node, list):
+            children = list(enumerate(node))
+        elif isinstance(node, dict):
+            children = list(node.items())
+        for key, child in children:
+            name = _value_set_of(child)
+            if name is None:
+                pending.append(child)
+                continue
+            kept = {field: child[field] for field in _FIELD_KEYS if field in child}
+            node[key] = {"$ref": f"#/components/schemas/{name}", **kept}
+
+
+def _value_set_of(schema: Any) -> str | None:
+    if isinstance(schema, dict) and schema.get("type", "string") == "string" and isinstance(schema.get("enum"), list):
+        return _SETS_BY_VALUES.get(tuple(schema["enum"]))
+    return None
+
+
 def contract(app: FastAPI) -> dict[str, Any]:
     """The app's document, built once and cached like FastAPI's own."""
     if app.openapi_schema is None:
@@ -47,6 +83,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
                     if status.isdigit() and int(status) >= 400:
                         described = response.get("description") or STATUS_TITLES[int(status)]
                         responses[status] = {**_problem(int(status)), "description": described}
+        _name_the_value_sets(document)
         # FastAPI's own validation error shapes: every 422 here is a Problem.
         for unused in ("HTTPValidationError", "ValidationError"):
             document.get("components", {}).get("schemas", {}).pop(unused, None)
