@@ -43,4 +43,4 @@ def test_each_closed_value_set_is_one_named_component():
     text = json.dumps({key: value for key, value in schemas.items() if key not in NAMED_VALUE_SETS})
     text += json.dumps(document["paths"])
     for name, values in NAMED_VALUE_SETS.items():
-        assert f"\"enum\": {json.dumps(list(values))}" not in text, f"{name} is repeated inline, not referred to"
+        assert f'"enum": {json.dumps(list(values))}' not in text, f"{name} is repeated inline, not referred to"

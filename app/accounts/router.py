@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.accounts.dependencies import AccountServiceDep
 from app.accounts.schemas import (
@@ -22,6 +22,7 @@ from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import ListQuery, Page, PageRequest
 from app.kit.responses import created_headers
+from app.kit.schemas import NO_NUL_PATTERN
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"], responses=problems(401))
 
@@ -96,6 +97,29 @@ async def delete_account(
     policy.require_writer(principal)
     await service.archive(account_id, expected)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put(
+    "/by-external-id/{external_id}",
+    name="accounts_by_external_id_replace",
+    responses={201: {"model": AccountRead, "description": "Created"}, **problems(403, 409, 412)},
+)
+async def replace_account_by_external_id(
+    external_id: Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL_PATTERN)],
+    payload: AccountCreate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    expected: IfMatch = None,
+) -> AccountRead:
+    """Create the account a CRM knows by this key (201), or replace the one that has it (200): every
+    field takes the body's value, absent ones their default, the scores as sent; the owner changes only
+    when the body names one. For scripts that sync one record at a time."""
+    policy.require_writer(principal)
+    account, created = await service.replace_by_external_id(external_id, payload, expected)
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    set_etag(response, account.version)
+    return account
 
 
 @router.post("/{account_id}/restore", name="accounts_restore", responses=problems(403, 404, 412, 422))

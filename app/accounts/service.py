@@ -38,6 +38,8 @@ from app.rules.tiers import (
 from app.users.repository import UserRepository
 
 REEVALUATION_BATCH = 1000
+# No account has this id: "any account" where a query excludes one.
+_NO_ACCOUNT = uuid.UUID(int=0)
 _NOT_A_CRITERION = "not a criterion of the rules in force"
 
 
@@ -268,6 +270,27 @@ class AccountService:
         self._apply_rules(account)
         await self._flush(account, self.repository.flush)
         return await self.read(await self.repository.reload(account))
+
+    async def replace_by_external_id(
+        self, external_id: str, data: AccountCreate, expected: ExpectedVersion | None
+    ) -> tuple[AccountRead, bool]:
+        """Create the account a CRM knows by ``external_id``, or replace the one that has it: every
+        field takes the body's value (absent ones their default, scores as sent), except the owner,
+        which changes only when the body names one. Answers the account and whether it is new."""
+        if data.external_id is not None and data.external_id != external_id:
+            raise InvalidFields.one(["body", "external_id"], "differs from the external_id of the path")
+        holder = await self.repository.holding_external_id(external_id, other_than=_NO_ACCOUNT)
+        if holder is None:
+            return await self.create(data.model_copy(update={"external_id": external_id})), True
+        account = await self.repository.get(holder, self.visibility)
+        if account is None:  # held by an account the caller may not see: nothing said about it
+            raise Conflict(f"Another account already has external_id {external_id!r}.")
+        replacement = data.model_dump(exclude={"external_id"})
+        if "owner_id" not in data.model_fields_set:
+            replacement.pop("owner_id")
+        # Criteria the body leaves out are removed: the scores are replaced, not merged.
+        replacement["scores"] = {**dict.fromkeys(account.scores), **data.scores}
+        return await self.update(account.id, AccountUpdate.model_validate(replacement), expected), False
 
     async def archive(self, account_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
         account = await self.get(account_id, for_update=True)

@@ -126,6 +126,12 @@ GLOBAL_OPERATIONS = {
         {"name": "New"},
         {"admin": 201, "manager": 201, "kam": 201, "viewer": 403},
     ),
+    "accounts_by_external_id_replace": (
+        "PUT",
+        "/v1/accounts/by-external-id/crm-matrix",
+        {"name": "By key"},
+        {"admin": 201, "manager": 201, "kam": 201, "viewer": 403},
+    ),
     "audit_entries_list": ("GET", "/v1/audit", None, {"admin": 200, "manager": 200, "kam": 403, "viewer": 403}),
     "rules_get": ("GET", "/v1/rules", None, ALL_200),
     "rules_replace": ("PUT", "/v1/rules", "{rules}", {"admin": 200, "manager": 403, "kam": 403, "viewer": 403}),
