@@ -44,3 +44,11 @@ def test_each_closed_value_set_is_one_named_component():
     text += json.dumps(document["paths"])
     for name, values in NAMED_VALUE_SETS.items():
         assert f'"enum": {json.dumps(list(values))}' not in text, f"{name} is repeated inline, not referred to"
+
+
+def test_patch_fields_that_refuse_null_are_not_declared_nullable():
+    schemas = served()["components"]["schemas"]
+    for schema, field in [("AccountUpdate", "name"), ("ContactUpdate", "status"), ("UserUpdate", "role")]:
+        declared = schemas[schema]["properties"][field]
+        assert "anyOf" not in declared and "default" not in declared, (schema, field, declared)
+    assert {"type": "null"} in schemas["AccountUpdate"]["properties"]["industry"]["anyOf"]

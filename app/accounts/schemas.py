@@ -10,7 +10,7 @@ from pydantic import Field, PlainSerializer, StrictInt
 from app.glossary import AccountStatus, Cadence, HealthStatus, Severity, SignalCode, Tier, TierChangeKind, TierDecision
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import Money, ReadModel, WriteModel, text
+from app.kit.schemas import Money, ReadModel, WriteModel, omittable, text
 from app.rules.document import CriterionKey
 from app.users.schemas import UserSummary
 
@@ -46,7 +46,7 @@ class AccountCreate(WriteModel):
 class AccountUpdate(WriteModel):
     """PATCH: only the fields sent change. ``scores`` merges: a criterion set to null is removed."""
 
-    name: Name | None = None
+    name: Name = omittable()
     external_id: ExternalId | None = None
     industry: ShortText | None = None
     region: ShortText | None = None
@@ -55,7 +55,7 @@ class AccountUpdate(WriteModel):
     parent_id: uuid.UUID | None = None
     owner_id: uuid.UUID | None = Field(default=None, description="Managers and admins only.")
     executive_sponsor_id: uuid.UUID | None = None
-    status: AccountStatus | None = None
+    status: AccountStatus = omittable()
     scores: dict[CriterionKey, CriterionValue | None] | None = None
     notes: Notes | None = None
 

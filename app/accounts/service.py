@@ -252,9 +252,6 @@ class AccountService:
         if account.archived_at is not None:
             raise Conflict("The account is archived; restore it before changing it.")
         changes = data.model_dump(exclude_unset=True)
-        for required in ("name", "status"):
-            if required in changes and changes[required] is None:
-                raise InvalidFields.one(["body", required], f"{required} cannot be null")
         if "owner_id" in changes:
             policy.check_owner_assignment(self.principal, changes["owner_id"], account.owner_id)
         await self._check_users({field: changes.get(field) for field in ("owner_id", "executive_sponsor_id")})

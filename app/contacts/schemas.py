@@ -10,7 +10,7 @@ from app.glossary import Attitude, BuyingRole, ContactStatus, Influence
 from app.glossary import RelationshipStrength as Strength
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text
+from app.kit.schemas import ReadModel, WriteModel, omittable, text
 
 PersonName = Annotated[str, text(100, min_length=1)]
 Line = Annotated[str, text(200)]
@@ -39,18 +39,18 @@ class ContactCreate(WriteModel):
 
 
 class ContactUpdate(WriteModel):
-    first_name: PersonName | None = None
-    last_name: PersonName | None = None
+    first_name: PersonName = omittable()
+    last_name: PersonName = omittable()
     title: Line | None = None
     department: Line | None = None
     email: EmailStr | None = None
     phone: Annotated[str, text(50)] | None = None
-    buying_roles: list[BuyingRole] | None = Field(default=None, max_length=11)
-    attitude: Attitude | None = None
-    influence: Influence | None = None
-    relationship_strength: Strength | None = None
+    buying_roles: list[BuyingRole] = omittable(max_length=11)
+    attitude: Attitude = omittable()
+    influence: Influence = omittable()
+    relationship_strength: Strength = omittable()
     reports_to_id: uuid.UUID | None = None
-    status: ContactStatus | None = None
+    status: ContactStatus = omittable()
     left_at: Timestamp | None = None
     interests: Profile | None = None
     background: Profile | None = None

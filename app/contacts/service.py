@@ -29,10 +29,6 @@ class ContactService(AccountScopedService[Contact]):
     ) -> Contact:
         contact = await self.get_for_write(contact_id, expected)
         changes = data.model_dump(exclude_unset=True)
-        self.required(
-            changes,
-            ["first_name", "last_name", "buying_roles", "attitude", "influence", "relationship_strength", "status"],
-        )
         if changes.get("reports_to_id") is not None:
             await self._check_manager(contact, changes["reports_to_id"])
         for field, value in changes.items():

@@ -10,7 +10,7 @@ from app.glossary import InteractionType
 from app.glossary import VisitPurpose as Purpose
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text
+from app.kit.schemas import ReadModel, WriteModel, omittable, text
 
 Text = Annotated[str, text(10000)]
 
@@ -29,10 +29,10 @@ class InteractionCreate(WriteModel):
 
 
 class InteractionUpdate(WriteModel):
-    type: InteractionType | None = None
+    type: InteractionType = omittable()
     purpose: Purpose | None = None
-    occurred_at: Timestamp | None = None
-    contact_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
+    occurred_at: Timestamp = omittable()
+    contact_ids: list[uuid.UUID] = omittable(max_length=100)
     summary: Text | None = None
     outcome: Text | None = None
     next_steps: Text | None = None

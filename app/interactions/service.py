@@ -29,7 +29,6 @@ class InteractionService(AccountScopedService[Interaction]):
     ) -> Interaction:
         interaction = await self.get_for_write(interaction_id, expected)
         changes = data.model_dump(exclude_unset=True)
-        self.required(changes, ["type", "occurred_at", "contact_ids"])
         refuse_future(changes.get("occurred_at"), now, "occurred_at")
         if "contact_ids" in changes:
             await self._check_contacts(interaction.account_id, changes["contact_ids"])

@@ -27,6 +27,16 @@ def text(max_length: int, *, min_length: int = 0) -> StringConstraints:
     )
 
 
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def omittable(**options: Any) -> Any:
+    """A PATCH field that may be left out but not set to null: the contract says so (not nullable,
+    no default), and a null is a 422 naming it."""
+    return Field(default=None, json_schema_extra=_without_default, **options)
+
+
 class ReadModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -9,7 +9,7 @@ from pydantic import Field
 from app.glossary import OpenStage, OpportunityType, Stage
 from app.kit.dates import Day, Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import Money, ReadModel, WriteModel, text
+from app.kit.schemas import Money, ReadModel, WriteModel, omittable, text
 
 Probability = Field(default=None, ge=0, le=100, description="Percent; null uses the stage's default.")
 Text = Annotated[str, text(5000)]
@@ -32,14 +32,14 @@ class OpportunityCreate(WriteModel):
 
 
 class OpportunityUpdate(WriteModel):
-    name: Annotated[str, text(200, min_length=1)] | None = None
-    type: OpportunityType | None = None
-    stage: Stage | None = Field(default=None, description="A closed opportunity moves only through reopen.")
-    amount: Money | None = None
+    name: Annotated[str, text(200, min_length=1)] = omittable()
+    type: OpportunityType = omittable()
+    stage: Stage = omittable(description="A closed opportunity moves only through reopen.")
+    amount: Money = omittable()
     probability: int | None = Probability
     expected_close_date: Day | None = None
     owner_id: uuid.UUID | None = None
-    competitors: list[Competitor] | None = Field(default=None, max_length=50)
+    competitors: list[Competitor] = omittable(max_length=50)
     next_step: Text | None = None
     loss_reason: Text | None = None
     external_id: Annotated[str, text(200, min_length=1)] | None = None

@@ -39,7 +39,6 @@ class OpportunityService(AccountScopedService[Opportunity]):
     ) -> Opportunity:
         opportunity = await self.get_for_write(opportunity_id, expected)
         changes = data.model_dump(exclude_unset=True)
-        self.required(changes, ["name", "type", "stage", "amount", "competitors"])
         if "owner_id" in changes:
             await self.check_owner(changes["owner_id"])
         before = opportunity.stage

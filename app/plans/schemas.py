@@ -10,7 +10,7 @@ from pydantic import Field, PlainSerializer
 from app.glossary import ActionStatus, Horizon, ObjectiveStatus, PlanStatus
 from app.kit.dates import Day, Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text
+from app.kit.schemas import ReadModel, WriteModel, omittable, text
 
 Title = Annotated[str, text(300, min_length=1)]
 Item = Annotated[str, text(1000, min_length=1)]
@@ -57,13 +57,13 @@ class PlanCreate(WriteModel):
 
 
 class PlanUpdate(WriteModel):
-    name: Annotated[str, text(200, min_length=1)] | None = None
-    period_start: Day | None = None
-    period_end: Day | None = None
-    business: Business | None = None
-    swot: Swot | None = None
-    competitors: list[Competitor] | None = Field(default=None, max_length=50)
-    status: Literal["archived"] | None = Field(default=None, description="Retire the plan; activate with /activate.")
+    name: Annotated[str, text(200, min_length=1)] = omittable()
+    period_start: Day = omittable()
+    period_end: Day = omittable()
+    business: Business = omittable()
+    swot: Swot = omittable()
+    competitors: list[Competitor] = omittable(max_length=50)
+    status: Literal["archived"] = omittable(description="Retire the plan; activate with /activate.")
 
 
 class ObjectiveCreate(WriteModel):
@@ -79,15 +79,15 @@ class ObjectiveCreate(WriteModel):
 
 
 class ObjectiveUpdate(WriteModel):
-    title: Title | None = None
-    horizon: Horizon | None = None
+    title: Title = omittable()
+    horizon: Horizon = omittable()
     owner_id: uuid.UUID | None = None
     metric: Title | None = None
     baseline: Figure | None = None
     target: Figure | None = None
     current: Figure | None = None
     due_date: Day | None = None
-    status: ObjectiveStatus | None = None
+    status: ObjectiveStatus = omittable()
 
 
 class ActionCreate(WriteModel):
@@ -100,11 +100,11 @@ class ActionCreate(WriteModel):
 
 
 class ActionUpdate(WriteModel):
-    objective_id: uuid.UUID | None = None
-    title: Title | None = None
+    objective_id: uuid.UUID = omittable()
+    title: Title = omittable()
     owner_id: uuid.UUID | None = None
     due_date: Day | None = None
-    status: ActionStatus | None = None
+    status: ActionStatus = omittable()
     notes: Text | None = None
 
 

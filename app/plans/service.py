@@ -80,7 +80,6 @@ class PlanService(AccountScopedService[Plan]):
     async def update(self, plan_id: uuid.UUID, data: PlanUpdate, expected: ExpectedVersion | None) -> PlanDetail:
         plan = await self.get_for_write(plan_id, expected)
         changes = _columns(data, exclude_unset=True)
-        self.required(changes, ["name", "period_start", "period_end", "business", "swot", "competitors", "status"])
         for field, value in changes.items():
             setattr(plan, field, value)
         self._check_period(data.period_start or plan.period_start, data.period_end or plan.period_end)
@@ -137,7 +136,6 @@ class PlanService(AccountScopedService[Plan]):
         await self.get_for_write(plan_id)
         objective = await self._child(Objective, plan_id, objective_id, expected)
         changes = data.model_dump(exclude_unset=True)
-        self.required(changes, ["title", "horizon", "status"])
         await self.check_owner(changes.get("owner_id"))
         for field, value in changes.items():
             setattr(objective, field, value)
@@ -166,7 +164,6 @@ class PlanService(AccountScopedService[Plan]):
         await self.get_for_write(plan_id)
         action = await self._child(Action, plan_id, action_id, expected)
         changes = data.model_dump(exclude_unset=True)
-        self.required(changes, ["objective_id", "title", "status"])
         if "objective_id" in changes:
             await self._check_objective(plan_id, changes["objective_id"])
         await self.check_owner(changes.get("owner_id"))

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text
+from app.kit.schemas import ReadModel, WriteModel, omittable, text
 
 Text = Annotated[str, text(10000)]
 
@@ -22,8 +22,8 @@ class ReviewCreate(WriteModel):
 
 
 class ReviewUpdate(WriteModel):
-    held_at: Timestamp | None = None
-    attendee_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
+    held_at: Timestamp = omittable()
+    attendee_ids: list[uuid.UUID] = omittable(max_length=100)
     summary: Text | None = None
     decisions: Text | None = None
 

@@ -29,7 +29,6 @@ class ReviewService(AccountScopedService[Review]):
     ) -> Review:
         review = await self.get_for_write(review_id, expected)
         changes = data.model_dump(exclude_unset=True)
-        self.required(changes, ["held_at", "attendee_ids"])
         refuse_future(changes.get("held_at"), now, "held_at")
         if "attendee_ids" in changes:
             await self._check_attendees(changes["attendee_ids"])

@@ -2,7 +2,6 @@
 only while its account is live, check the people it names."""
 
 import uuid
-from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,10 +57,3 @@ class AccountScopedService(Generic[M]):
         """An owner named in a body must be an active user."""
         if owner_id is not None and owner_id not in await self.accounts.users.active_user_ids([owner_id]):
             raise InvalidFields.one(["body", "owner_id"], f"no active user with id {owner_id}")
-
-    @staticmethod
-    def required(changes: Mapping[str, Any], fields: Sequence[str]) -> None:
-        """PATCH bodies may leave these out, never set them to null."""
-        for name in fields:
-            if name in changes and changes[name] is None:
-                raise InvalidFields.one(["body", name], f"{name} cannot be null")

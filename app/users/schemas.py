@@ -10,7 +10,7 @@ from app.auth.schemas import Password
 from app.glossary import Role
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text
+from app.kit.schemas import ReadModel, WriteModel, omittable, text
 
 UserName = Annotated[str, text(200, min_length=1)]
 
@@ -24,10 +24,10 @@ class UserCreate(WriteModel):
 
 
 class UserUpdate(WriteModel):
-    email: EmailStr | None = None
-    name: UserName | None = None
-    role: Role | None = None
-    active: bool | None = Field(default=None, description="false revokes every access of the user at once.")
+    email: EmailStr = omittable()
+    name: UserName = omittable()
+    role: Role = omittable()
+    active: bool = omittable(description="false revokes every access of the user at once.")
     password: Password | None = Field(default=None, description="null removes password sign-in.")
 
 

@@ -5,7 +5,7 @@ import uuid
 from app.auth.credentials import hash_password_off_loop
 from app.auth.service import end_sessions
 from app.kit.concurrency import ExpectedVersion, check_version
-from app.kit.errors import Conflict, InvalidFields, NotFound
+from app.kit.errors import Conflict, NotFound
 from app.kit.pagination import PageRequest
 from app.models import User
 from app.users.repository import UserRepository
@@ -39,9 +39,6 @@ class UserService:
         user = await self.get(user_id, for_update=True)
         check_version(expected, user.version)
         changes = data.model_dump(exclude_unset=True)
-        for required in ("email", "name", "role", "active"):
-            if required in changes and changes[required] is None:
-                raise InvalidFields.one(["body", required], f"{required} cannot be null")
         if "password" in changes:
             password = changes.pop("password")
             user.password_hash = await hash_password_off_loop(password) if password else None
