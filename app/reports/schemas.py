@@ -1,14 +1,26 @@
 """Bodies of the portfolio reports."""
 
 import uuid
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from app.accounts.schemas import SignalRead
-from app.glossary import Severity, TierOrNone
+from app.accounts.schemas import HealthRead, Score, SignalRead
+from app.glossary import (
+    ActionStatus,
+    Cadence,
+    Horizon,
+    InteractionType,
+    ObjectiveStatus,
+    Severity,
+    TeamRole,
+    Tier,
+    TierOrNone,
+    VisitPurpose,
+)
 from app.kit.schemas import Money
+from app.plans.schemas import Competitor, Figure
+from app.users.schemas import UserSummary
 
 Share = float
 
@@ -110,15 +122,144 @@ class PipelineReport(BaseModel):
     loss_reasons: list[LossReason]
 
 
-class OperatingReport(BaseModel):
-    """Seven sections, each a JSON object; see the README for their fields."""
+class ReportAccount(BaseModel):
+    id: uuid.UUID
+    name: str
+    industry: str | None
+    region: str | None
 
-    account: dict[str, Any]
-    period: dict[str, date]
-    overall: dict[str, Any] = Field(description="tier, score, health, revenue trend")
-    maintenance: dict[str, Any] = Field(description="interactions and reviews in the period, cadence")
-    churn: dict[str, Any] = Field(description="revenue decline, lost opportunities, contacts who left")
-    growth: dict[str, Any] = Field(description="the active plan's objectives and progress, open pipeline")
-    competitors: dict[str, Any]
-    team: dict[str, Any]
-    next_steps: dict[str, Any] = Field(description="open actions by due date, follow-ups, next review")
+
+class RevenuePoint(BaseModel):
+    period: str
+    revenue: Money
+
+
+class OverallSection(BaseModel):
+    tier: Tier | None
+    computed_tier: Tier | None
+    score: Score | None
+    tier_pending_review: bool
+    health: HealthRead
+    revenue_trend: list[RevenuePoint] = Field(description="The latest years, oldest first.")
+    latest_annual_revenue: Money | None
+    promotion_candidate: bool
+
+
+class InteractionSummary(BaseModel):
+    occurred_at: datetime
+    type: InteractionType
+    purpose: VisitPurpose | None
+    summary: str | None
+
+
+class ReviewSummary(BaseModel):
+    held_at: datetime
+    summary: str | None
+    decisions: str | None
+
+
+class MaintenanceSection(BaseModel):
+    interactions: int = Field(description="Interactions in the period.")
+    interactions_by_type: dict[InteractionType, int]
+    latest_interactions: list[InteractionSummary] = Field(description="The five latest of the period.")
+    reviews: list[ReviewSummary]
+    cadence: Cadence
+    next_review_due: date
+    review_overdue: bool
+
+
+class LostOpportunity(BaseModel):
+    name: str
+    amount: Money
+    loss_reason: str | None
+    closed_at: datetime | None
+
+
+class ContactLeft(BaseModel):
+    name: str
+    title: str | None
+    left_at: datetime | None
+
+
+class ChurnSection(BaseModel):
+    revenue_decline: SignalRead | None
+    lost_opportunities: list[LostOpportunity]
+    contacts_left: list[ContactLeft]
+
+
+class PlanSummary(BaseModel):
+    id: uuid.UUID
+    name: str
+    period_start: date
+    period_end: date
+
+
+class ObjectiveSummary(BaseModel):
+    title: str
+    horizon: Horizon
+    metric: str | None
+    target: Figure | None
+    current: Figure | None
+    due_date: date | None
+    status: ObjectiveStatus
+    progress: float | None = Field(description="(current - baseline) / (target - baseline); null without them.")
+
+
+class OpenPipeline(BaseModel):
+    count: int
+    amount: Money
+    weighted_amount: Money
+
+
+class GrowthSection(BaseModel):
+    plan: PlanSummary | None = Field(description="The active plan.")
+    objectives: list[ObjectiveSummary]
+    open_pipeline: OpenPipeline
+
+
+class CompetitorsSection(BaseModel):
+    in_plan: list[Competitor] = Field(description="The active plan's competitors.")
+    in_opportunities: list[str] = Field(description="Names met in the account's opportunities.")
+
+
+class TeamMemberSummary(BaseModel):
+    name: str
+    team_role: TeamRole
+
+
+class TeamSection(BaseModel):
+    owner: UserSummary | None
+    executive_sponsor: UserSummary | None
+    members: list[TeamMemberSummary]
+
+
+class ActionSummary(BaseModel):
+    title: str
+    due_date: date | None
+    status: ActionStatus
+    owner_id: uuid.UUID | None
+
+
+class FollowUp(BaseModel):
+    next_contact_at: datetime | None
+    next_steps: str | None
+
+
+class NextStepsSection(BaseModel):
+    open_actions: list[ActionSummary] = Field(description="By due date, undated last.")
+    next_review_due: date
+    follow_ups: list[FollowUp]
+
+
+class OperatingReport(BaseModel):
+    """Seven sections to take into a review meeting (also as Markdown)."""
+
+    account: ReportAccount
+    period: dict[str, date] = Field(description='{"from": ..., "to": ...}')
+    overall: OverallSection
+    maintenance: MaintenanceSection
+    churn: ChurnSection
+    growth: GrowthSection
+    competitors: CompetitorsSection
+    team: TeamSection
+    next_steps: NextStepsSection

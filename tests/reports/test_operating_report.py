@@ -69,6 +69,8 @@ async def test_the_seven_sections(client, users):
         "next_steps",
     ]
     assert report["overall"]["tier"] == "key"
+    # A number, as on account reads (it was the string "77.0" before the sections were typed).
+    assert isinstance(report["overall"]["score"], float)
     assert report["overall"]["revenue_trend"] == [
         {"period": "2025", "revenue": "1000.00"},
         {"period": "2026", "revenue": "800.00"},
