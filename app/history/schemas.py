@@ -4,11 +4,19 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel
+
+
+class FieldChange(BaseModel):
+    """One field of a recorded change: its value before and after (null when it had none, or for a
+    record created or deleted); secrets show as "[secret]"."""
+
+    before: Any
+    after: Any
 
 
 class AuditEntryRead(ReadModel):
@@ -20,7 +28,7 @@ class AuditEntryRead(ReadModel):
     entity_type: str
     entity_id: str | None
     account_id: uuid.UUID | None
-    changes: dict[str, Any] = Field(description='Changed fields: {"field": {"before": ..., "after": ...}}.')
+    changes: dict[str, FieldChange] = Field(description="The changed fields, by name.")
     request_id: str | None
 
 
