@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainSerializer, StrictInt
+from pydantic import Field, PlainSerializer, SerializerFunctionWrapHandler, StrictInt, model_serializer
 
 from app.glossary import AccountStatus, Cadence, HealthStatus, Severity, SignalCode, Tier, TierChangeKind, TierDecision
 from app.kit.dates import Timestamp
@@ -73,11 +73,34 @@ class CadenceRead(ReadModel):
     adjustments: list[CadenceAdjustmentRead]
 
 
+class SignalFigures(ReadModel):
+    """The numbers behind a signal. Each signal gives its own; the others are left out."""
+
+    days_since_interaction: int | None = Field(default=None, description="no_recent_interaction")
+    amber_after_days: int | None = Field(default=None, description="no_recent_interaction")
+    red_after_days: int | None = Field(default=None, description="no_recent_interaction")
+    window_days: int | None = Field(default=None, description="no_decision_maker_engaged, key_contact_left")
+    last_engaged_at: datetime | None = Field(default=None, description="no_decision_maker_engaged")
+    period: str | None = Field(default=None, description="revenue_decline: the latest period")
+    previous_period: str | None = Field(default=None, description="revenue_decline")
+    change_percent: float | None = Field(default=None, description="revenue_decline")
+    revenue: Money | None = Field(default=None, description="revenue_decline")
+    previous_revenue: Money | None = Field(default=None, description="revenue_decline")
+    values_oldest_first: list[float] | None = Field(default=None, description="engagement_declining")
+    score: float | None = Field(default=None, description="low_improvement_score")
+    below: float | None = Field(default=None, description="low_improvement_score")
+    left_at: datetime | None = Field(default=None, description="key_contact_left")
+
+    @model_serializer(mode="wrap")
+    def _only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
 class SignalRead(ReadModel):
     code: SignalCode
     severity: Severity
     message: str
-    figures: dict[str, Any] = Field(description="The numbers behind the signal (days, percent, ...).")
+    figures: SignalFigures = Field(description="The numbers behind the signal (days, percent, ...).")
 
 
 class HealthRead(ReadModel):

@@ -66,6 +66,14 @@ async def test_each_signal_appears_with_its_figures(client, users):
     }
     assert found["revenue_decline"]["severity"] == "red"
     assert found["revenue_decline"]["figures"]["change_percent"] == -30.0
+    # Each signal gives its own figures, the others are left out (not null).
+    assert set(found["revenue_decline"]["figures"]) == {
+        "period",
+        "previous_period",
+        "change_percent",
+        "revenue",
+        "previous_revenue",
+    }
     assert found["engagement_declining"]["figures"]["values_oldest_first"] == [8.0, 7.0, 6.0]
     assert found["low_improvement_score"]["figures"]["score"] == 4.5
     # Red health makes the cadence two steps more frequent: monthly -> weekly.
