@@ -60,6 +60,8 @@ TierDecision = Literal["demote", "keep", "set"]
 # A tier, or "none" for accounts without one, where reports and limits name every level.
 TierOrNone = Literal["key", "mid", "small", "none"]
 OpenStage = Literal["prospecting", "qualification", "needs_analysis", "proposal", "negotiation"]
+# What became of one item of a batch upsert.
+BatchOutcome = Literal["created", "updated", "unchanged", "failed"]
 
 TIERS: tuple[str, ...] = get_args(Tier)
 ACCOUNT_STATUSES = get_args(AccountStatus)
@@ -82,6 +84,7 @@ ACTION_STATUSES = get_args(ActionStatus)
 MEASUREMENT_KINDS = get_args(MeasurementKind)
 CADENCES: tuple[str, ...] = get_args(Cadence)
 OPEN_STAGES = get_args(OpenStage)
+BATCH_OUTCOMES = get_args(BatchOutcome)
 
 # The names of the value sets in the OpenAPI document: each is one component there, referred to
 # wherever a field takes it, so a generated SDK has one enum per set.
@@ -112,4 +115,5 @@ NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
     "HealthStatus": get_args(HealthStatus),
     "Severity": get_args(Severity),
     "SignalCode": get_args(SignalCode),
+    "BatchOutcome": BATCH_OUTCOMES,
 }

@@ -50,3 +50,25 @@ async def test_a_concurrent_duplicate_external_id_is_a_409_not_a_500(committed_c
         *(client.post("/v1/accounts", json={"name": f"Dup {i}", "external_id": "crm-dup"}) for i in range(3))
     )
     assert sorted(response.status_code for response in results) == [201, 409, 409]
+
+
+async def test_concurrent_batches_with_the_same_new_keys_each_settle_every_item(committed_client):
+    """The loser's one flush meets the winner's keys: it falls back to writing each item on its own,
+    and each becomes an unchanged (or updated) account instead of a failed batch."""
+    client = committed_client
+    # A token each: requests on one token take turns on its row (its last use is written).
+    tokens = [(await client.post("/v1/tokens", json={"name": f"sync {n}"})).json()["token"] for n in range(3)]
+    items = [{"external_id": f"crm-race-{n}", "name": f"Race {n}"} for n in range(50)]
+    results = await asyncio.gather(
+        *(
+            client.post("/v1/accounts/batch/upsert", json={"items": items}, headers={"Authorization": f"Bearer {t}"})
+            for t in tokens
+        )
+    )
+    assert [response.status_code for response in results] == [200, 200, 200], [r.text for r in results]
+    outcomes = sorted(tuple({item["outcome"] for item in response.json()["items"]}) for response in results)
+    assert outcomes == [("created",), ("unchanged",), ("unchanged",)]
+    ids = {tuple(item["id"] for item in response.json()["items"]) for response in results}
+    assert len(ids) == 1
+    listed = (await client.get("/v1/accounts", params={"limit": 100})).json()["items"]
+    assert len(listed) == 50

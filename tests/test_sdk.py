@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from httpx import ASGITransport, AsyncClient
 
 from app.rules.document import DEFAULT_RULES
 
@@ -16,11 +17,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
-def test_the_committed_document_generates_an_sdk_without_warnings(tmp_path):
+@pytest.fixture(scope="module")
+def sdk(tmp_path_factory):
+    """The SDK generated from the committed document, importable, and what the generator printed."""
+    where = tmp_path_factory.mktemp("sdk")
     generator = Path(sys.executable).parent / "openapi-python-client"
     result = subprocess.run(
         [str(generator), "generate", "--path", str(PROJECT_ROOT / "openapi" / "openapi.json"), "--meta", "none"],
-        cwd=tmp_path,
+        cwd=where,
         capture_output=True,
         text=True,
         timeout=300,
@@ -28,17 +32,58 @@ def test_the_committed_document_generates_an_sdk_without_warnings(tmp_path):
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
+    package = next(where.iterdir())
+    sys.path.insert(0, str(where))
+    yield package, output
+    sys.path.remove(str(where))
+
+
+def test_the_committed_document_generates_an_sdk_without_warnings(sdk):
+    package, output = sdk
     assert "warning" not in output.lower(), output
     assert "unable to" not in output.lower(), output
-    package = next(tmp_path.iterdir())
     assert (package / "api" / "rules" / "rules_get.py").exists()
 
     # The SDK reads the service's own answer: the rules document, every section typed.
-    sys.path.insert(0, str(tmp_path))
-    try:
-        models = importlib.import_module(f"{package.name}.models")
-        parsed = models.RulesConfig.from_dict(DEFAULT_RULES.model_dump(mode="json"))
-    finally:
-        sys.path.remove(str(tmp_path))
+    models = importlib.import_module(f"{package.name}.models")
+    parsed = models.RulesConfig.from_dict(DEFAULT_RULES.model_dump(mode="json"))
     assert parsed.version == DEFAULT_RULES.version
     assert [criterion.key for criterion in parsed.criteria] == list(DEFAULT_RULES.criterion_keys)
+
+
+async def test_a_sync_script_written_against_the_sdk_needs_no_workaround(sdk, app, users):
+    """Batch upserts as a CRM sync script sends them, only through the generated SDK: a 207 parses,
+    a retry with the same key replays, contacts name their account by its key."""
+    package, _ = sdk
+    sdk_client = importlib.import_module(f"{package.name}.client")
+    models = importlib.import_module(f"{package.name}.models")
+    upsert_accounts = importlib.import_module(f"{package.name}.api.accounts.accounts_batch_upsert")
+    upsert_contacts = importlib.import_module(f"{package.name}.api.contacts.contacts_batch_upsert")
+    list_accounts = importlib.import_module(f"{package.name}.api.accounts.accounts_list")
+    client = sdk_client.AuthenticatedClient(base_url="http://test", token=users["admin"].token)
+    client.set_async_httpx_client(
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://test", headers=users["admin"].headers)
+    )
+    body = models.AccountBatchUpsert(
+        items=[
+            models.AccountUpsert(external_id="crm-1", name="Initech", industry="Software"),
+            models.AccountUpsert(external_id="crm-2", name="Globex", employee_count=-1),
+        ]
+    )
+    first = await upsert_accounts.asyncio_detailed(client=client, body=body, idempotency_key="sync-1")
+    assert first.status_code == 207
+    result = first.parsed
+    assert isinstance(result, models.BatchResult)
+    assert [item.outcome for item in result.items] == [models.BatchOutcome.CREATED, models.BatchOutcome.FAILED]
+    assert (result.created, result.failed) == (1, 1)
+    assert result.items[1].problem.errors[0].loc == ["body", "items", 1, "employee_count"]
+    replayed = await upsert_accounts.asyncio_detailed(client=client, body=body, idempotency_key="sync-1")
+    assert replayed.parsed.to_dict() == result.to_dict()
+
+    contacts = models.ContactBatchUpsert(
+        items=[models.ContactUpsert(external_id="p-1", account_external_id="crm-1", first_name="Dana", last_name="D")]
+    )
+    written = await upsert_contacts.asyncio(client=client, body=contacts)
+    assert [item.outcome for item in written.items] == [models.BatchOutcome.CREATED]
+    page = await list_accounts.asyncio(client=client, external_id="crm-1")
+    assert [account.id for account in page.items] == [result.items[0].id]

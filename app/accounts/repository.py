@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, func, select
+from sqlalchemy import ColumnElement, Select, Text, func, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app import set_writes
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.kit.sql import SetWise, one_of
 from app.models import (
     Account,
     AccountFactsRow,
@@ -28,6 +30,10 @@ SORT_KEYS: dict[str, SortKey] = {
     "created_at": SortKey(Account.created_at, "datetime"),
     "updated_at": SortKey(Account.updated_at, "datetime"),
 }
+
+
+_ACCOUNTS = SetWise(Account)
+_TIER_CHANGES = SetWise(TierChange, filled_by_database=())
 
 
 def _trigrams(value: object) -> ColumnElement[list[str]]:
@@ -132,6 +138,61 @@ class AccountRepository:
         statement = apply_keyset(statement, page, key, Account.id)
         rows = (await self.session.execute(statement)).unique().scalars().all()
         return split_page(rows, page, key)
+
+    async def holding_external_ids(
+        self, external_ids: Sequence[str], visibility: ColumnElement[bool] | None
+    ) -> dict[str, tuple[Account, bool]]:
+        """The accounts holding these keys, locked (in id order, so two batches do not deadlock),
+        each with whether it meets ``visibility``."""
+        if not external_ids:
+            return {}
+        visible = (visibility if visibility is not None else true()).label("visible")
+        statement = (
+            select(Account, visible)
+            .where(one_of(Account.external_id, external_ids))
+            .order_by(Account.id)
+            .with_for_update(of=Account)
+            .execution_options(populate_existing=True)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return {str(account.external_id): (account, is_visible) for account, is_visible in rows}
+
+    async def visible_ids(
+        self, account_ids: Iterable[uuid.UUID], visibility: ColumnElement[bool] | None
+    ) -> set[uuid.UUID]:
+        """Those of these accounts that exist and meet ``visibility``."""
+        wanted = list(account_ids)
+        if not wanted:
+            return set()
+        statement = select(Account.id).where(one_of(Account.id, wanted))
+        if visibility is not None:
+            statement = statement.where(visibility)
+        return set((await self.session.execute(statement)).scalars())
+
+    async def named(
+        self, account_ids: Iterable[uuid.UUID], external_ids: Iterable[str], visibility: ColumnElement[bool] | None
+    ) -> list[Account]:
+        """The accounts meeting ``visibility`` that have one of these ids or external ids."""
+        ids, keys = list(account_ids), list(external_ids)
+        if not ids and not keys:
+            return []
+        statement = select(Account).where(or_(one_of(Account.id, ids), one_of(Account.external_id, keys)))
+        if visibility is not None:
+            statement = statement.where(visibility)
+        return list((await self.session.execute(statement)).scalars())
+
+    async def write_new(self, accounts: Sequence[Account], tier_changes: Sequence[TierChange]) -> None:
+        """Insert these new accounts and their tier changes set-wise (see app/set_writes.py)."""
+        await set_writes.insert_new(self.session, _ACCOUNTS, accounts)
+        await set_writes.insert_new(self.session, _TIER_CHANGES, tier_changes)
+
+    async def write_changed(self, accounts: Sequence[Account]) -> None:
+        """Write the changes these accounts hold set-wise (see app/set_writes.py)."""
+        await set_writes.update_changed(self.session, _ACCOUNTS, accounts)
+
+    def has_changes(self, account: Account) -> bool:
+        """Whether the account holds changes the next flush would write."""
+        return self.session.is_modified(account)
 
     async def holding_external_id(self, external_id: str, *, other_than: uuid.UUID) -> uuid.UUID | None:
         statement = select(Account.id).where(Account.external_id == external_id, Account.id != other_than)

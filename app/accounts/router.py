@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.accounts.dependencies import AccountServiceDep
 from app.accounts.schemas import (
+    AccountBatchUpsert,
     AccountCreate,
     AccountListQuery,
     AccountRead,
@@ -18,6 +19,7 @@ from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.kit import idempotency
+from app.kit.batch import BatchResult, answer_batch
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import ListQuery, Page, PageRequest
@@ -60,6 +62,38 @@ async def create_account(
 
     operation = f"accounts_create:{principal.user_id}"
     return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
+
+
+@router.post(
+    "/batch/upsert",
+    name="accounts_batch_upsert",
+    response_model=BatchResult,
+    responses={207: {"model": BatchResult, "description": "Some items failed"}, **problems(400, 403, 409, 413, 422)},
+)
+async def upsert_accounts(
+    payload: AccountBatchUpsert,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    service: Service,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
+    """Create or replace up to 1,000 accounts by `external_id`, each as
+    `PUT /v1/accounts/by-external-id/{external_id}` would. One result per item, in order: `created`,
+    `updated`, `unchanged` (nothing written) or `failed` with its problem. Each item succeeds or fails
+    on its own; 200 when all succeed, 207 when any failed."""
+    policy.require_writer(principal)
+    operation = f"accounts_batch_upsert:{principal.user_id}"
+    return await answer_batch(
+        request,
+        session,
+        operation,
+        idempotency_key,
+        payload,
+        payload.items,
+        service.prepare_upserts,
+        service.upsert_one,
+    )
 
 
 @router.get("/{account_id}", name="accounts_get", responses=problems(404, 422))

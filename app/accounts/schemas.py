@@ -5,9 +5,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainSerializer, SerializerFunctionWrapHandler, StrictInt, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    StrictInt,
+    model_serializer,
+)
+from pydantic.json_schema import SkipJsonSchema
 
 from app.glossary import AccountStatus, Cadence, HealthStatus, Severity, SignalCode, Tier, TierChangeKind, TierDecision
+from app.kit.batch import ITEMS, RefusedItem, leniently
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import Money, ReadModel, WriteModel, omittable, text
@@ -41,6 +51,20 @@ class AccountCreate(WriteModel):
         default_factory=dict, description="Criterion key to a whole number from 1 to 10."
     )
     notes: Notes | None = None
+
+
+class AccountUpsert(AccountCreate):
+    """One account of a batch upsert: created, or replaced as ``PUT /v1/accounts/by-external-id``
+    replaces it (the owner changes only when the item names one)."""
+
+    external_id: ExternalId
+
+
+class AccountBatchUpsert(BaseModel):
+    # Not a WriteModel: a NUL or an unknown field inside one item fails that item, not the batch.
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[Annotated[AccountUpsert | SkipJsonSchema[RefusedItem], leniently(AccountUpsert)]] = ITEMS
 
 
 class AccountUpdate(WriteModel):

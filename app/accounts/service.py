@@ -1,9 +1,10 @@
 """Account use cases: load what the rules need, apply them, write through the repository."""
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, not_
 from sqlalchemy.exc import IntegrityError
@@ -11,11 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.repository import AccountFilters, AccountRepository
-from app.accounts.schemas import AccountCreate, AccountListQuery, AccountRead, AccountUpdate, TierDecisionCreate
+from app.accounts.schemas import (
+    AccountCreate,
+    AccountListQuery,
+    AccountRead,
+    AccountUpdate,
+    AccountUpsert,
+    TierDecisionCreate,
+)
 from app.auth import policy
 from app.auth.principal import Principal
 from app.facts.judgement import Judgement
 from app.facts.repository import AccountFacts, FactsRepository
+from app.glossary import BatchOutcome
+from app.kit.batch import Prepared, Written
 from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, PreconditionFailed, RuleViolation
 from app.kit.pagination import ListQuery, PageRequest
@@ -231,42 +241,10 @@ class AccountService:
     # --- writing -------------------------------------------------------------------------------
 
     async def create(self, data: AccountCreate) -> AccountRead:
-        owner_id = data.owner_id
-        if owner_id is None and self.principal.role == policy.KAM:
-            owner_id = self.principal.user_id  # a kam's new account is its own, or it could not see it
-        policy.check_owner_assignment(self.principal, owner_id)
-        self._check_criteria(data.scores)
-        await self._check_users({"owner_id": owner_id, "executive_sponsor_id": data.executive_sponsor_id})
-        if data.parent_id is not None:
-            await self._check_parent_exists(data.parent_id)
-        account = Account(
-            **data.model_dump(exclude={"scores", "owner_id"}), owner_id=owner_id, scores=dict(data.scores)
-        )
-        self._apply_rules(account)
-        await self._flush(account, lambda: self.repository.add(account))
-        return await self.read(await self.repository.reload(account))
+        return await self.read(await self._create(data))
 
     async def update(self, account_id: uuid.UUID, data: AccountUpdate, expected: ExpectedVersion | None) -> AccountRead:
-        account = await self.get(account_id, for_update=True)
-        check_version(expected, account.version)
-        if account.archived_at is not None:
-            raise Conflict("The account is archived; restore it before changing it.")
-        changes = data.model_dump(exclude_unset=True)
-        if "owner_id" in changes:
-            policy.check_owner_assignment(self.principal, changes["owner_id"], account.owner_id)
-        await self._check_users({field: changes.get(field) for field in ("owner_id", "executive_sponsor_id")})
-        if changes.get("parent_id") is not None:
-            await self._check_parent(account.id, changes["parent_id"])
-        if "scores" in changes:
-            sent = changes.pop("scores") or {}
-            self._check_criteria({key: value for key, value in sent.items() if value is not None})
-            merged = {**account.scores, **sent}
-            account.scores = {key: value for key, value in merged.items() if value is not None}
-        for field, value in changes.items():
-            setattr(account, field, value)
-        self._apply_rules(account)
-        await self._flush(account, self.repository.flush)
-        return await self.read(await self.repository.reload(account))
+        return await self.read(await self._update(account_id, data, expected))
 
     async def replace_by_external_id(
         self, external_id: str, data: AccountCreate, expected: ExpectedVersion | None
@@ -276,18 +254,142 @@ class AccountService:
         which changes only when the body names one. Answers the account and whether it is new."""
         if data.external_id is not None and data.external_id != external_id:
             raise InvalidFields.one(["body", "external_id"], "differs from the external_id of the path")
+        account, outcome = await self._replace(external_id, data, expected)
+        return await self.read(account), outcome == "created"
+
+    async def prepare_upserts(self, items: Sequence[AccountUpsert]) -> Prepared[AccountUpsert]:
+        """One round of queries for a batch: the accounts holding its keys (locked, as a single write
+        locks its account), the users and parents it names. Answers how each item is applied."""
+        holders = await self.repository.holding_external_ids([item.external_id for item in items], self.visibility)
+        named = {
+            user for item in items for user in (self._owner_of_new(item), item.executive_sponsor_id) if user is not None
+        }
+        active = await self.users.active_user_ids(named)
+        parents = await self.repository.visible_ids(
+            {item.parent_id for item in items if item.parent_id is not None}, self.visibility
+        )
+
+        def plan(item: AccountUpsert) -> Written | None:
+            held = holders.get(item.external_id)
+            if held is None:
+                account, change = self._new_account(item, active, parents)
+                new.append(account)
+                changes_of_tier.extend([change] if change else [])
+                return Written(account, "created")
+            account, visible = held
+            if not visible:
+                raise Conflict(f"Another account already has external_id {item.external_id!r}.")
+            changes = self._replacement(account, item).model_dump(exclude_unset=True)
+            if changes.get("parent_id") not in (None, account.parent_id):
+                return None  # a new place in the hierarchy is checked against what the batch wrote before it
+            change = self._apply_changes(account, changes, active)
+            if not self.repository.has_changes(account):
+                unchanged.append(account)
+                return Written(account, "unchanged")
+            changed.append(account)
+            changes_of_tier.extend([change] if change else [])
+            return Written(account, "updated")
+
+        new: list[Account] = []
+        changed: list[Account] = []
+        unchanged: list[Account] = []
+        changes_of_tier: list[TierChange] = []
+
+        async def write() -> None:
+            await self.repository.write_new(new, changes_of_tier)
+            await self.repository.write_changed(changed)
+            self.repository.release(unchanged)  # nothing to write: the flush need not look at them
+
+        return Prepared(plan, write)
+
+    async def upsert_one(self, item: AccountUpsert) -> Written:
+        """One item of a batch, written as ``PUT /v1/accounts/by-external-id`` writes it."""
+        account, outcome = await self._replace(item.external_id, item, None)
+        return Written(account, outcome)
+
+    async def _create(self, data: AccountCreate) -> Account:
+        owner_id = self._owner_of_new(data)
+        active = await self.users.active_user_ids(
+            [user for user in (owner_id, data.executive_sponsor_id) if user is not None]
+        )
+        parents = await self.repository.visible_ids([data.parent_id] if data.parent_id else [], self.visibility)
+        account, change = self._new_account(data, active, parents)
+        self._add_tier_change(change)
+        await self._flush(account, lambda: self.repository.add(account))
+        return await self.repository.reload(account)
+
+    async def _update(self, account_id: uuid.UUID, data: AccountUpdate, expected: ExpectedVersion | None) -> Account:
+        account = await self.get(account_id, for_update=True)
+        check_version(expected, account.version)
+        changes = data.model_dump(exclude_unset=True)
+        named = [changes.get(field) for field in ("owner_id", "executive_sponsor_id")]
+        active = await self.users.active_user_ids([user for user in named if user is not None])
+        if account.archived_at is None and changes.get("parent_id") is not None:
+            await self._check_parent(account.id, changes["parent_id"])
+        self._add_tier_change(self._apply_changes(account, changes, active))
+        await self._flush(account, self.repository.flush)
+        return await self.repository.reload(account)
+
+    async def _replace(
+        self, external_id: str, data: AccountCreate, expected: ExpectedVersion | None
+    ) -> tuple[Account, BatchOutcome]:
         holder = await self.repository.holding_external_id(external_id, other_than=_NO_ACCOUNT)
         if holder is None:
-            return await self.create(data.model_copy(update={"external_id": external_id})), True
+            return await self._create(data.model_copy(update={"external_id": external_id})), "created"
         account = await self.repository.get(holder, self.visibility)
         if account is None:  # held by an account the caller may not see: nothing said about it
             raise Conflict(f"Another account already has external_id {external_id!r}.")
+        version = account.version
+        account = await self._update(account.id, self._replacement(account, data), expected)
+        return account, "unchanged" if account.version == version else "updated"
+
+    @staticmethod
+    def _replacement(account: Account, data: AccountCreate) -> AccountUpdate:
+        """The changes that make ``account`` what ``data`` says: every field but the key, the owner
+        only when named, the scores replaced (criteria left out are removed), not merged."""
         replacement = data.model_dump(exclude={"external_id"})
         if "owner_id" not in data.model_fields_set:
             replacement.pop("owner_id")
-        # Criteria the body leaves out are removed: the scores are replaced, not merged.
         replacement["scores"] = {**dict.fromkeys(account.scores), **data.scores}
-        return await self.update(account.id, AccountUpdate.model_validate(replacement), expected), False
+        return AccountUpdate.model_validate(replacement)
+
+    def _owner_of_new(self, data: AccountCreate) -> uuid.UUID | None:
+        if data.owner_id is None and self.principal.role == policy.KAM:
+            return self.principal.user_id  # a kam's new account is its own, or it could not see it
+        return data.owner_id
+
+    def _new_account(
+        self, data: AccountCreate, active: Set[uuid.UUID], parents: Set[uuid.UUID]
+    ) -> tuple[Account, TierChange | None]:
+        """A new account, checked against the active users and visible parents given, with the tier
+        change its first tier records; neither added yet."""
+        owner_id = self._owner_of_new(data)
+        policy.check_owner_assignment(self.principal, owner_id)
+        self._check_criteria(data.scores)
+        self._check_users({"owner_id": owner_id, "executive_sponsor_id": data.executive_sponsor_id}, active)
+        if data.parent_id is not None and data.parent_id not in parents:
+            raise InvalidFields.one(["body", "parent_id"], f"no account with id {data.parent_id}")
+        account = Account(
+            **data.model_dump(exclude={"scores", "owner_id"}), owner_id=owner_id, scores=dict(data.scores)
+        )
+        return account, self._apply_rules(account)
+
+    def _apply_changes(self, account: Account, changes: dict[str, Any], active: Set[uuid.UUID]) -> TierChange | None:
+        """Check ``changes`` against the account and the active users given, then apply them and the
+        rules (answering the tier change they record, not added yet); a refusal comes before any change."""
+        if account.archived_at is not None:
+            raise Conflict("The account is archived; restore it before changing it.")
+        if "owner_id" in changes:
+            policy.check_owner_assignment(self.principal, changes["owner_id"], account.owner_id)
+        self._check_users({field: changes.get(field) for field in ("owner_id", "executive_sponsor_id")}, active)
+        if "scores" in changes:
+            sent = changes.pop("scores") or {}
+            self._check_criteria({key: value for key, value in sent.items() if value is not None})
+            merged = {**account.scores, **sent}
+            changes["scores"] = {key: value for key, value in merged.items() if value is not None}
+        for field, value in changes.items():
+            setattr(account, field, value)
+        return self._apply_rules(account)
 
     async def archive(self, account_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
         account = await self.get(account_id, for_update=True)
@@ -315,6 +417,7 @@ class AccountService:
         except TierDecisionRefused as refused:
             raise RuleViolation(str(refused)) from refused
         change = self._record(account, evaluation, decided_by=self.principal.user_id)
+        self._add_tier_change(change)
         await self._flush(account, self.repository.flush)
         assert change is not None, "a manager's decision always records a change"
         return change
@@ -327,19 +430,24 @@ class AccountService:
         """Apply the rules in force to every account (after a rules change), a batch at a time."""
         async for batch in self.repository.all_in_batches(REEVALUATION_BATCH):
             for account in batch:
-                self._apply_rules(account)
+                self._add_tier_change(self._apply_rules(account))
             await self.repository.flush()
             # Written: let them go, so the session does not hold every account of the portfolio.
             self.repository.release(batch)
 
     # --- internals ------------------------------------------------------------------------------
 
-    def _apply_rules(self, account: Account) -> None:
-        """Recompute score and computed tier; promote or mark for review as the tier rules say."""
+    def _apply_rules(self, account: Account) -> TierChange | None:
+        """Recompute score and computed tier; promote or mark for review as the tier rules say.
+        Answers the tier change that records it, if any, not added yet."""
         score = compute_score(account.scores, self.rules.criteria)
         account.score = score.score
         computed = compute_tier(score.score, self.rules.tier_thresholds)
-        self._record(account, evaluate_tier(_tier_state(account), computed), decided_by=None)
+        return self._record(account, evaluate_tier(_tier_state(account), computed), decided_by=None)
+
+    def _add_tier_change(self, change: TierChange | None) -> None:
+        if change is not None:
+            self.repository.add_tier_change(change)
 
     def _record(self, account: Account, evaluation: TierEvaluation, decided_by: uuid.UUID | None) -> TierChange | None:
         state = evaluation.state
@@ -361,7 +469,6 @@ class AccountService:
             decided_by=decided_by,
             created_at=self.now,
         )
-        self.repository.add_tier_change(change)
         return change
 
     def _check_criteria(self, scores: Mapping[str, int]) -> None:
@@ -374,9 +481,10 @@ class AccountService:
                 ],
             )
 
-    async def _check_users(self, fields: Mapping[str, uuid.UUID | None]) -> None:
+    @staticmethod
+    def _check_users(fields: Mapping[str, uuid.UUID | None], active: Set[uuid.UUID]) -> None:
+        """Each user named must be among the ``active`` ones."""
         wanted = {field: user_id for field, user_id in fields.items() if user_id is not None}
-        active = await self.users.active_user_ids(wanted.values())
         errors = [
             FieldError(loc=["body", field], msg=f"no active user with id {user_id}", type="value_error")
             for field, user_id in wanted.items()
@@ -398,14 +506,11 @@ class AccountService:
             raise Conflict(message)
         raise Conflict(f"{message} It is {holder}.", existing_id=holder)
 
-    async def _check_parent_exists(self, parent_id: uuid.UUID) -> None:
-        if await self.repository.get(parent_id, self.visibility) is None:
-            raise InvalidFields.one(["body", "parent_id"], f"no account with id {parent_id}")
-
     async def _check_parent(self, account_id: uuid.UUID, parent_id: uuid.UUID) -> None:
         if parent_id == account_id:
             raise RuleViolation("An account cannot be its own parent.")
-        await self._check_parent_exists(parent_id)
+        if not await self.repository.visible_ids([parent_id], self.visibility):
+            raise InvalidFields.one(["body", "parent_id"], f"no account with id {parent_id}")
         if await self.repository.ancestry_contains(parent_id, account_id):
             raise RuleViolation(f"Account {parent_id} is below this account in the hierarchy: that would form a cycle.")
 

@@ -6,6 +6,7 @@ authentication put on the session.
 """
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from app.kit.sql import SetWise
 from app.models import (
     Account,
     AccountTeamMember,
@@ -102,8 +104,16 @@ def _entity_id(instance: object) -> str:
     return str(key if key is not None else getattr(instance, "version", None))
 
 
+_FIELDS: dict[type, list[str]] = {}
+
+
 def _fields(instance: object) -> list[str]:
-    return [attribute.key for attribute in inspect(instance).mapper.column_attrs if attribute.key not in _IGNORED]
+    """The audited fields of the instance's class, found once per class."""
+    model = type(instance)
+    if model not in _FIELDS:
+        mapper = inspect(instance).mapper
+        _FIELDS[model] = [attribute.key for attribute in mapper.column_attrs if attribute.key not in _IGNORED]
+    return _FIELDS[model]
 
 
 def _created(instance: object) -> dict[str, Any]:
@@ -134,25 +144,32 @@ def _update_action(changes: dict[str, Any]) -> str:
     return "update"
 
 
-def entry(
+def _row(
     context: AuditContext,
     action: str,
     entity_type: str,
     entity_id: str | None,
     changes: dict[str, Any],
     account_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "actor_id": context.actor_id,
+        "token_id": context.token_id,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "account_id": account_id,
+        "changes": changes,
+        "request_id": context.request_id,
+    }
+
+
+def entry(
+    context: AuditContext, action: str, entity_type: str, entity_id: str | None, changes: dict[str, Any]
 ) -> AuditEntry:
-    return AuditEntry(
-        id=uuid.uuid4(),
-        actor_id=context.actor_id,
-        token_id=context.token_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        account_id=account_id,
-        changes=changes,
-        request_id=context.request_id,
-    )
+    """An entry to add to the session, for an event that is no record's change (a failed sign-in)."""
+    return AuditEntry(**_row(context, action, entity_type, entity_id, changes))
 
 
 def install() -> None:
@@ -163,25 +180,48 @@ def install() -> None:
 
 def _record_changes(session: Session, _flush_context: object, _instances: object) -> None:
     context = get_context(session)
-    entries = []
-    for instance in session.new:
+    rows = _create_rows(context, session.new)
+    rows.extend(_update_rows(session, context, session.dirty))
+    for instance in session.deleted:
         if type(instance) in AUDITED:
-            entries.append(
-                entry(
-                    context,
-                    "create",
-                    AUDITED[type(instance)],
-                    _entity_id(instance),
-                    _created(instance),
-                    _account_id(instance),
-                )
+            before = {
+                field: {"before": _shown(field, getattr(instance, field)), "after": None} for field in _fields(instance)
+            }
+            rows.append(
+                _row(context, "delete", AUDITED[type(instance)], _entity_id(instance), before, _account_id(instance))
             )
-    for instance in session.dirty:
+    _write(session, rows)
+
+
+def record_creates(session: Session, instances: Iterable[object]) -> None:
+    """Audit the creation of these records, now: for a write that goes around the unit of work."""
+    _write(session, _create_rows(get_context(session), instances))
+
+
+def _create_rows(context: AuditContext, instances: Iterable[object]) -> list[dict[str, Any]]:
+    return [
+        _row(
+            context, "create", AUDITED[type(instance)], _entity_id(instance), _created(instance), _account_id(instance)
+        )
+        for instance in instances
+        if type(instance) in AUDITED
+    ]
+
+
+def record_updates(session: Session, instances: Iterable[object]) -> None:
+    """Audit the changes these records hold, now: for a write that goes around the unit of work (a
+    batch's set-wise UPDATE), whose flush will not see them."""
+    _write(session, _update_rows(session, get_context(session), instances))
+
+
+def _update_rows(session: Session, context: AuditContext, instances: Iterable[object]) -> list[dict[str, Any]]:
+    rows = []
+    for instance in instances:
         if type(instance) in AUDITED and session.is_modified(instance):
             changes = _updated(instance)
             if changes:
-                entries.append(
-                    entry(
+                rows.append(
+                    _row(
                         context,
                         _update_action(changes),
                         AUDITED[type(instance)],
@@ -190,12 +230,14 @@ def _record_changes(session: Session, _flush_context: object, _instances: object
                         _account_id(instance),
                     )
                 )
-    for instance in session.deleted:
-        if type(instance) in AUDITED:
-            before = {
-                field: {"before": _shown(field, getattr(instance, field)), "after": None} for field in _fields(instance)
-            }
-            entries.append(
-                entry(context, "delete", AUDITED[type(instance)], _entity_id(instance), before, _account_id(instance))
-            )
-    session.add_all(entries)
+    return rows
+
+
+_ENTRIES = SetWise(AuditEntry, filled_by_database=("occurred_at",))
+
+
+def _write(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        # Written at once with the changes, in the same transaction: one set-wise INSERT of plain
+        # rows, not entries added to the unit of work (a batch of a thousand writes a thousand).
+        session.connection().execute(_ENTRIES.insert, _ENTRIES.row_parameters(rows))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.contacts.schemas import (
+    ContactBatchUpsert,
     ContactCreate,
     ContactListQuery,
     ContactRead,
@@ -20,6 +21,7 @@ from app.contacts.schemas import (
 from app.contacts.service import ContactService
 from app.db import SessionDep
 from app.kit import idempotency
+from app.kit.batch import BatchResult, answer_batch
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
@@ -64,6 +66,36 @@ async def create_contact(
 
     operation = f"contacts_create:{principal.user_id}"
     return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
+
+
+@router.post(
+    "/v1/contacts/batch/upsert",
+    name="contacts_batch_upsert",
+    response_model=BatchResult,
+    responses={207: {"model": BatchResult, "description": "Some items failed"}, **problems(400, 403, 409, 413)},
+)
+async def upsert_contacts(
+    payload: ContactBatchUpsert,
+    request: Request,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
+    """Create or replace up to 1,000 contacts by `external_id`, each under the account it names by
+    `account_id` or `account_external_id`. Results as for `POST /v1/accounts/batch/upsert`."""
+    policy.require_writer(principal)
+    now = datetime.now(UTC)
+    return await answer_batch(
+        request,
+        session,
+        f"contacts_batch_upsert:{principal.user_id}",
+        idempotency_key,
+        payload,
+        payload.items,
+        lambda items: service.prepare_upserts(items, now),
+        lambda item: service.upsert_one(item, now),
+    )
 
 
 @router.get("/v1/contacts/{contact_id}", name="contacts_get", responses=problems(404))

@@ -4,22 +4,23 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from app.glossary import Attitude, BuyingRole, ContactStatus, Influence
 from app.glossary import RelationshipStrength as Strength
+from app.kit.batch import ITEMS, RefusedItem, leniently
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, omittable, text
+from app.scoped.schemas import AccountReference, ExternalId
 
 PersonName = Annotated[str, text(100, min_length=1)]
 Line = Annotated[str, text(200)]
 Profile = Annotated[str, text(5000)]
-ExternalId = Annotated[str, text(200, min_length=1)]
 
 
-class ContactCreate(WriteModel):
-    account_id: uuid.UUID
+class ContactFields(WriteModel):
     first_name: PersonName
     last_name: PersonName
     title: Line | None = None
@@ -36,6 +37,24 @@ class ContactCreate(WriteModel):
     interests: Profile | None = Field(default=None, description="Hobbies, what they care about.")
     background: Profile | None = Field(default=None, description="Schooling, career, career goals.")
     external_id: ExternalId | None = None
+
+
+class ContactCreate(ContactFields):
+    account_id: uuid.UUID
+
+
+class ContactUpsert(AccountReference, ContactFields):
+    """One contact of a batch upsert: created under the account it names, or replaced (every field
+    takes the item's value, absent ones their default; ``left_at`` is kept unless given)."""
+
+    external_id: ExternalId
+
+
+class ContactBatchUpsert(BaseModel):
+    # Not a WriteModel: a NUL or an unknown field inside one item fails that item, not the batch.
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[Annotated[ContactUpsert | SkipJsonSchema[RefusedItem], leniently(ContactUpsert)]] = ITEMS
 
 
 class ContactUpdate(WriteModel):

@@ -1,10 +1,13 @@
 """Contact use cases: the decision chain stays a forest within one account; nothing is lost silently."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from app.contacts.repository import ContactRepository
-from app.contacts.schemas import ContactCreate, ContactUpdate
+from app.contacts.schemas import ContactCreate, ContactUpdate, ContactUpsert
+from app.kit.batch import Prepared, Written
 from app.kit.concurrency import ExpectedVersion
 from app.kit.errors import Conflict, InvalidFields, RuleViolation
 from app.models import Contact
@@ -35,6 +38,52 @@ class ContactService(AccountScopedService[Contact]):
             setattr(contact, field, value)
         self._left(contact, now)
         return await self.records.save(contact)
+
+    async def prepare_upserts(self, items: Sequence[ContactUpsert], now: datetime) -> Prepared[ContactUpsert]:
+        """One round of queries for a batch: the accounts it names, the contacts holding its keys
+        (locked). Answers how each item is applied."""
+        named = await self.accounts_named(items)
+        holders = await self.records.holding_external_ids([item.external_id for item in items])
+
+        def plan(item: ContactUpsert) -> Written | None:
+            account = self.account_of(item, named)
+            held = holders.get(item.external_id)
+            fields = self._replacement(item)
+            if item.reports_to_id is not None and (held is None or held[0].reports_to_id != item.reports_to_id):
+                return None  # a place in the decision chain is checked against what the batch wrote before it
+            if held is None:
+                contact = Contact(**fields, account_id=account.id, external_id=item.external_id)
+                self._left(contact, now)
+                return writer.created(contact)
+            contact = self.replaceable(held, item.external_id, account.id)
+            for field, value in fields.items():
+                setattr(contact, field, value)
+            self._left(contact, now)
+            return writer.replaced(contact)
+
+        writer = self.batch_writer()
+        return Prepared(plan, writer.write)
+
+    async def upsert_one(self, item: ContactUpsert, now: datetime) -> Written:
+        """One item of a batch, written as the single create or update writes it."""
+        account = self.account_of(item, await self.accounts_named([item]))
+        held = (await self.records.holding_external_ids([item.external_id])).get(item.external_id)
+        if held is None:
+            data = ContactCreate(**self._replacement(item), account_id=account.id, external_id=item.external_id)
+            return Written(await self.create(data, now), "created")
+        contact = self.replaceable(held, item.external_id, account.id)
+        version = contact.version
+        contact = await self.update(contact.id, ContactUpdate(**self._replacement(item)), None, now)
+        return Written(contact, "unchanged" if contact.version == version else "updated")
+
+    @staticmethod
+    def _replacement(item: ContactUpsert) -> dict[str, Any]:
+        """The fields a batch item sets: all but the keys; ``left_at`` only when given (else the
+        date a contact left would move to each sync's time)."""
+        exclude = {"account_id", "account_external_id", "external_id"}
+        if "left_at" not in item.model_fields_set:
+            exclude.add("left_at")
+        return item.model_dump(exclude=exclude)
 
     async def delete(self, contact_id: uuid.UUID, expected: ExpectedVersion | None, reparent: bool) -> None:
         """Refused while others report to the contact, unless ``reparent`` hands them to its manager;

@@ -2,6 +2,7 @@
 before the request commits their facts are gathered again, in the same transaction."""
 
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +17,17 @@ SOURCES = (AccountTeamMember, Contact, Financial, Interaction, Measurement, Plan
 
 
 def _note_changes(session: Session, _flush_context: object, _instances: object) -> None:
+    note_written(session, session.new, [*session.dirty, *session.deleted])
+
+
+def note_written(session: Session, created: Iterable[object], changed: Iterable[object] = ()) -> None:
+    """Note the accounts whose facts these records change: a new account (its facts start), and the
+    account of any record the facts are gathered from. Every flush notes its records here; a write
+    that goes around the unit of work (a batch's set-wise statements) notes its own."""
     stale: set[uuid.UUID] = session.info.setdefault(_STALE, set())
-    stale.update(record.id for record in session.new if isinstance(record, Account))
-    for record in (*session.new, *session.dirty, *session.deleted):
+    created = list(created)
+    stale.update(record.id for record in created if isinstance(record, Account))
+    for record in (*created, *changed):
         if isinstance(record, SOURCES):
             stale.add(record.account_id)
 
@@ -30,8 +39,11 @@ def install() -> None:
 
 
 async def refresh_stale_facts(session: AsyncSession) -> None:
-    """Gather and store the facts of every account whose records this transaction changed."""
+    """Gather and store the facts of every account whose records this transaction changed. An
+    account noted in a flush that a savepoint then rolled back (a batch item that failed) may not
+    exist: only the accounts that do get facts."""
     await session.flush()
     stale = session.sync_session.info.pop(_STALE, None)
     if stale:
-        await FactsRepository(session).refresh_facts(sorted(stale))
+        facts = FactsRepository(session)
+        await facts.refresh_facts(await facts.existing_accounts(sorted(stale)))

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.kit.sql import one_of
 from app.models import (
     Account,
     AccountFactsRow,
@@ -122,7 +123,9 @@ class FactsRepository:
         before facts were kept) has its facts gathered now and stored."""
         if not account_ids:
             return {}
-        rows = await self.session.execute(select(AccountFactsRow).where(AccountFactsRow.account_id.in_(account_ids)))
+        rows = await self.session.execute(
+            select(AccountFactsRow).where(one_of(AccountFactsRow.account_id, account_ids))
+        )
         stored = {row.account_id: _from_row(row) for row in rows.scalars()}
         missing = [account_id for account_id in account_ids if account_id not in stored]
         if missing:
@@ -144,14 +147,22 @@ class FactsRepository:
             await self.refresh_facts(missing)
             last_id = missing[-1]
 
+    async def existing_accounts(self, account_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """Those of these accounts that exist, in the order given."""
+        found = set((await self.session.execute(select(Account.id).where(one_of(Account.id, account_ids)))).scalars())
+        return [account_id for account_id in account_ids if account_id in found]
+
     async def refresh_facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
         """Gather the facts of these accounts from their records and store them."""
         facts = await self.live_facts(account_ids)
         if facts:
             values = [_to_row(account_id, fact) for account_id, fact in facts.items()]
-            statement = insert(AccountFactsRow).values(values)
+            statement = insert(AccountFactsRow)
             columns = {key: statement.excluded[key] for key in values[0] if key != "account_id"}
-            await self.session.execute(statement.on_conflict_do_update(index_elements=["account_id"], set_=columns))
+            # Parameters apart from the statement: its SQL is compiled once and cached, and the rows
+            # go in multi-row batches, instead of compiling a statement holding every value.
+            upsert = statement.on_conflict_do_update(index_elements=["account_id"], set_=columns)
+            await self.session.execute(upsert, values)
         return facts
 
     async def live_facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
@@ -211,7 +222,7 @@ class FactsRepository:
                 func.bool_or(and_(active, Contact.attitude == "opponent", Contact.influence == "high")),
                 func.max(Contact.left_at).filter(and_(Contact.status == "left", key_person)),
             )
-            .where(Contact.account_id.in_(ids))
+            .where(one_of(Contact.account_id, ids))
             .group_by(Contact.account_id)
         )
         return {row[0]: (row[1], row[2], row[3]) for row in await self.session.execute(statement)}
@@ -227,7 +238,7 @@ class FactsRepository:
                 ),
             )
             .where(
-                Contact.account_id.in_(ids),
+                one_of(Contact.account_id, ids),
                 Contact.status == "active",
                 Contact.buying_roles.contains(["decision_maker"]),
             )
@@ -254,7 +265,7 @@ class FactsRepository:
                 Financial.cost_to_serve,
                 rank,
             )
-            .where(Financial.account_id.in_(ids))
+            .where(one_of(Financial.account_id, ids))
             .subquery()
         )
         statement = (
@@ -279,7 +290,7 @@ class FactsRepository:
         )
         ranked = (
             select(Measurement.account_id, Measurement.kind, Measurement.value, Measurement.measured_at, rank)
-            .where(Measurement.account_id.in_(ids), Measurement.kind.in_(("engagement", "improvement")))
+            .where(one_of(Measurement.account_id, ids), Measurement.kind.in_(("engagement", "improvement")))
             .subquery()
         )
         statement = (
@@ -293,5 +304,5 @@ class FactsRepository:
         return values
 
     async def _grouped(self, statement: Select, model: type[Any], ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
-        grouped = statement.where(model.account_id.in_(ids)).group_by(model.account_id)
+        grouped = statement.where(one_of(model.account_id, ids)).group_by(model.account_id)
         return {account_id: value for account_id, value in await self.session.execute(grouped)}

@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -119,6 +120,35 @@ _STATUS_SLUGS = {
 STATUS_TITLES = {status: title for status, (title, _slug) in _STATUS_SLUGS.items()}
 
 
+def _problem(
+    request: Request | None,
+    status: int,
+    title: str,
+    slug: str,
+    detail: str,
+    *,
+    errors: list[FieldError] | None = None,
+    existing_id: uuid.UUID | None = None,
+) -> Problem:
+    return Problem(
+        type=PROBLEM_TYPE_BASE + slug,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=request.url.path if request is not None else None,
+        request_id=getattr(request.state, "request_id", None) if request is not None else None,
+        errors=errors,
+        existing_id=existing_id,
+    )
+
+
+def problem_of(request: Request | None, error: AppError) -> Problem:
+    """The problem an error is answered with, as a body to place inside another answer."""
+    return _problem(
+        request, error.status, error.title, error.slug, error.detail, errors=error.errors, existing_id=error.existing_id
+    )
+
+
 def problem_response(
     request: Request | None,
     status: int,
@@ -130,16 +160,7 @@ def problem_response(
     headers: dict | None = None,
     existing_id: uuid.UUID | None = None,
 ) -> JSONResponse:
-    body = Problem(
-        type=PROBLEM_TYPE_BASE + slug,
-        title=title,
-        status=status,
-        detail=detail,
-        instance=request.url.path if request is not None else None,
-        request_id=getattr(request.state, "request_id", None) if request is not None else None,
-        errors=errors,
-        existing_id=existing_id,
-    )
+    body = _problem(request, status, title, slug, detail, errors=errors, existing_id=existing_id)
     return JSONResponse(
         body.model_dump(mode="json", exclude_none=True),
         status_code=status,
@@ -148,7 +169,7 @@ def problem_response(
     )
 
 
-def _full_loc(error: dict[str, Any]) -> tuple[Any, ...]:
+def _full_loc(error: Mapping[str, Any]) -> tuple[Any, ...]:
     """The error's loc; for a NUL found inside a body, down to the field that holds it."""
     inner = (error.get("ctx") or {}).get("location", []) if error.get("type") == NUL_ERROR_TYPE else []
     return (*error.get("loc", ()), *inner)
@@ -156,6 +177,20 @@ def _full_loc(error: dict[str, Any]) -> tuple[Any, ...]:
 
 def _loc(raw: tuple[Any, ...]) -> list[str | int]:
     return [part if isinstance(part, int) else str(part) for part in raw]
+
+
+def field_errors(raw_errors: Iterable[Mapping[str, Any]], prefix: tuple[str | int, ...] = ()) -> list[FieldError]:
+    """Pydantic's validation errors as the problem's ``errors``, each loc under ``prefix``."""
+    return [
+        FieldError(
+            loc=_loc((*prefix, *_full_loc(error))), msg=str(error.get("msg", "")), type=str(error.get("type", ""))
+        )
+        for error in raw_errors
+    ]
+
+
+def invalid_fields_detail(errors: list[FieldError]) -> str:
+    return "Invalid fields: " + ", ".join(".".join(str(part) for part in error.loc) for error in errors)
 
 
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
@@ -180,13 +215,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(
             request, 400, BadRequest.title, BadRequest.slug, f"The body is not valid JSON: {detail}"
         )
-    errors = [
-        FieldError(loc=_loc(_full_loc(error)), msg=str(error.get("msg", "")), type=str(error.get("type", "")))
-        for error in raw_errors
-    ]
-    names = ", ".join(".".join(str(part) for part in error.loc) for error in errors)
+    errors = field_errors(raw_errors)
     return problem_response(
-        request, 422, InvalidFields.title, InvalidFields.slug, f"Invalid fields: {names}", errors=errors
+        request, 422, InvalidFields.title, InvalidFields.slug, invalid_fields_detail(errors), errors=errors
     )
 
 

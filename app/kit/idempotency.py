@@ -111,19 +111,20 @@ async def respond_once(
     key: str | None,
     payload: BaseModel,
     create: Callable[[], Awaitable[tuple[BaseModel, dict[str, str]]]],
-    status_code: int = 201,
+    status_code: int | Callable[[BaseModel], int] = 201,
 ) -> JSONResponse:
     """Run ``create`` and answer its body and headers; with a key, the same key and body replay the
     first answer instead (claimed in the request's own transaction, so a failed request does not
-    use its key up). ``operation`` names the endpoint and the caller: keys are each caller's own."""
-    if key is None:
-        body, headers = await create()
-        return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
-    fingerprint = body_fingerprint(payload.model_dump(mode="json", exclude_unset=True))
-    replay = await claim(session, operation, key, fingerprint)
-    if replay is not None:
-        return JSONResponse(replay.body, status_code=replay.status_code, headers=replay.headers)
+    use its key up). ``operation`` names the endpoint and the caller: keys are each caller's own.
+    ``status_code`` may depend on the body (a batch answers 200 or 207)."""
+    if key is not None:
+        fingerprint = body_fingerprint(payload.model_dump(mode="json", exclude_unset=True))
+        replay = await claim(session, operation, key, fingerprint)
+        if replay is not None:
+            return JSONResponse(replay.body, status_code=replay.status_code, headers=replay.headers)
     body, headers = await create()
-    stored = StoredResponse(status_code, body.model_dump(mode="json"), headers)
-    await remember(session, operation, key, stored)
-    return JSONResponse(stored.body, status_code=status_code, headers=headers)
+    status = status_code(body) if callable(status_code) else status_code
+    stored = StoredResponse(status, body.model_dump(mode="json"), headers)
+    if key is not None:
+        await remember(session, operation, key, stored)
+    return JSONResponse(stored.body, status_code=status, headers=headers)

@@ -10,11 +10,13 @@ from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.kit import idempotency
+from app.kit.batch import BatchResult, answer_batch
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
 from app.kit.responses import created_headers
 from app.opportunities.schemas import (
+    OpportunityBatchUpsert,
     OpportunityCreate,
     OpportunityListQuery,
     OpportunityRead,
@@ -63,6 +65,36 @@ async def create_opportunity(
 
     operation = f"opportunities_create:{principal.user_id}"
     return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
+
+
+@router.post(
+    "/batch/upsert",
+    name="opportunities_batch_upsert",
+    response_model=BatchResult,
+    responses={207: {"model": BatchResult, "description": "Some items failed"}, **problems(400, 403, 409, 413)},
+)
+async def upsert_opportunities(
+    payload: OpportunityBatchUpsert,
+    request: Request,
+    principal: CurrentPrincipal,
+    service: Service,
+    session: SessionDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+) -> Any:
+    """Create or replace up to 1,000 opportunities by `external_id`, each under the account it names
+    by `account_id` or `account_external_id`. Results as for `POST /v1/accounts/batch/upsert`."""
+    policy.require_writer(principal)
+    now = datetime.now(UTC)
+    return await answer_batch(
+        request,
+        session,
+        f"opportunities_batch_upsert:{principal.user_id}",
+        idempotency_key,
+        payload,
+        payload.items,
+        lambda items: service.prepare_upserts(items, now, principal.user_id),
+        lambda item: service.upsert_one(item, now, principal.user_id),
+    )
 
 
 @router.get("/{opportunity_id}", name="opportunities_get", responses=problems(404))

@@ -4,20 +4,22 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from app.glossary import OpenStage, OpportunityType, Stage
+from app.kit.batch import ITEMS, RefusedItem, leniently
 from app.kit.dates import Day, Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import Money, ReadModel, WriteModel, omittable, text
+from app.scoped.schemas import AccountReference, ExternalId
 
 Probability = Field(default=None, ge=0, le=100, description="Percent; null uses the stage's default.")
 Text = Annotated[str, text(5000)]
 Competitor = Annotated[str, text(200, min_length=1)]
 
 
-class OpportunityCreate(WriteModel):
-    account_id: uuid.UUID
+class OpportunityFields(WriteModel):
     name: Annotated[str, text(200, min_length=1)]
     type: OpportunityType
     stage: Stage = "prospecting"
@@ -29,6 +31,25 @@ class OpportunityCreate(WriteModel):
     next_step: Text | None = None
     loss_reason: Text | None = Field(default=None, description="Required to close as lost.")
     external_id: Annotated[str, text(200, min_length=1)] | None = None
+
+
+class OpportunityCreate(OpportunityFields):
+    account_id: uuid.UUID
+
+
+class OpportunityUpsert(AccountReference, OpportunityFields):
+    """One opportunity of a batch upsert: created under the account it names, or replaced (every
+    field takes the item's value, absent ones their default; the owner changes only when named).
+    Stage moves follow the pipeline rules: a closed opportunity is reopened only through reopen."""
+
+    external_id: ExternalId
+
+
+class OpportunityBatchUpsert(BaseModel):
+    # Not a WriteModel: a NUL or an unknown field inside one item fails that item, not the batch.
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[Annotated[OpportunityUpsert | SkipJsonSchema[RefusedItem], leniently(OpportunityUpsert)]] = ITEMS
 
 
 class OpportunityUpdate(WriteModel):

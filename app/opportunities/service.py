@@ -1,13 +1,22 @@
 """Opportunity use cases: the stage rules of the pipeline, applied on every change."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from app.kit.batch import Prepared, Written
 from app.kit.concurrency import ExpectedVersion
 from app.kit.errors import InvalidFields, RuleViolation
 from app.models import Opportunity
 from app.opportunities.repository import OpportunityRepository
-from app.opportunities.schemas import OpportunityCreate, OpportunityRead, OpportunityReopen, OpportunityUpdate
+from app.opportunities.schemas import (
+    OpportunityCreate,
+    OpportunityRead,
+    OpportunityReopen,
+    OpportunityUpdate,
+    OpportunityUpsert,
+)
 from app.rules.opportunities import (
     StageMoveRefused,
     check_stage_move,
@@ -31,7 +40,8 @@ class OpportunityService(AccountScopedService[Opportunity]):
         fields.setdefault("owner_id", caller_id)
         await self.check_owner(fields.get("owner_id"))
         opportunity = Opportunity(**{**data.model_dump(), **fields})
-        self._move(opportunity, "prospecting", opportunity.stage, now, fresh=True)
+        if self._stage_move("prospecting", opportunity.stage, opportunity.loss_reason, fresh=True):
+            opportunity.closed_at = now
         return await self.records.save(opportunity)
 
     async def update(
@@ -44,8 +54,63 @@ class OpportunityService(AccountScopedService[Opportunity]):
         before = opportunity.stage
         for field, value in changes.items():
             setattr(opportunity, field, value)
-        self._move(opportunity, before, opportunity.stage, now)
+        if self._stage_move(before, opportunity.stage, opportunity.loss_reason):
+            opportunity.closed_at = now
         return await self.records.save(opportunity)
+
+    async def prepare_upserts(
+        self, items: Sequence[OpportunityUpsert], now: datetime, caller_id: uuid.UUID
+    ) -> Prepared[OpportunityUpsert]:
+        """One round of queries for a batch: the accounts it names, the opportunities holding its
+        keys (locked), the owners it names. Answers how each item is applied."""
+        named = await self.accounts_named(items)
+        holders = await self.records.holding_external_ids([item.external_id for item in items])
+        owners = {item.owner_id for item in items if item.owner_id is not None}
+        active = await self.accounts.users.active_user_ids(owners | {caller_id})
+
+        def plan(item: OpportunityUpsert) -> Written:
+            account = self.account_of(item, named)
+            fields = self._replacement(item)
+            held = holders.get(item.external_id)
+            if held is None:
+                fields.setdefault("owner_id", caller_id)
+                self.check_owner_in(fields["owner_id"], active)
+                closes = self._stage_move("prospecting", item.stage, item.loss_reason, fresh=True)
+                opportunity = Opportunity(**fields, account_id=account.id, external_id=item.external_id)
+                opportunity.closed_at = now if closes else None
+                return writer.created(opportunity)
+            opportunity = self.replaceable(held, item.external_id, account.id)
+            self.check_owner_in(fields.get("owner_id"), active)
+            closes = self._stage_move(opportunity.stage, item.stage, item.loss_reason)
+            for field, value in fields.items():
+                setattr(opportunity, field, value)
+            if closes:
+                opportunity.closed_at = now
+            return writer.replaced(opportunity)
+
+        writer = self.batch_writer()
+        return Prepared(plan, writer.write)
+
+    async def upsert_one(self, item: OpportunityUpsert, now: datetime, caller_id: uuid.UUID) -> Written:
+        """One item of a batch, written as the single create or update writes it."""
+        account = self.account_of(item, await self.accounts_named([item]))
+        held = (await self.records.holding_external_ids([item.external_id])).get(item.external_id)
+        fields = self._replacement(item)
+        if held is None:
+            data = OpportunityCreate(**fields, account_id=account.id, external_id=item.external_id)
+            return Written(await self.create(data, now, caller_id), "created")
+        opportunity = self.replaceable(held, item.external_id, account.id)
+        version = opportunity.version
+        opportunity = await self.update(opportunity.id, OpportunityUpdate(**fields), None, now)
+        return Written(opportunity, "unchanged" if opportunity.version == version else "updated")
+
+    @staticmethod
+    def _replacement(item: OpportunityUpsert) -> dict[str, Any]:
+        """The fields a batch item sets: all but the keys; the owner only when named."""
+        exclude = {"account_id", "account_external_id", "external_id"}
+        if "owner_id" not in item.model_fields_set:
+            exclude.add("owner_id")
+        return item.model_dump(exclude=exclude)
 
     async def reopen(
         self, opportunity_id: uuid.UUID, data: OpportunityReopen, expected: ExpectedVersion | None
@@ -67,15 +132,16 @@ class OpportunityService(AccountScopedService[Opportunity]):
             raise RuleViolation(f"The opportunity is {opportunity.stage}; closed opportunities are kept.")
         await self.records.delete(opportunity)
 
-    def _move(self, opportunity: Opportunity, before: str, after: str, now: datetime, *, fresh: bool = False) -> None:
+    @staticmethod
+    def _stage_move(before: str, after: str, loss_reason: str | None, *, fresh: bool = False) -> bool:
+        """Refuse a move the pipeline rules do not allow; answer whether the move closes it."""
         try:
-            move = check_stage_move(before, after, opportunity.loss_reason)
+            move = check_stage_move(before, after, loss_reason)
         except StageMoveRefused as refused:
             if "loss_reason" in str(refused):
                 raise InvalidFields.one(["body", "loss_reason"], str(refused)) from refused
             raise RuleViolation(str(refused)) from refused
-        if move.closes or (fresh and is_closed(after)):
-            opportunity.closed_at = now
+        return move.closes or (fresh and is_closed(after))
 
     def read(self, opportunity: Opportunity) -> OpportunityRead:
         """The opportunity as clients read it: the probability in force and the weighted amount."""

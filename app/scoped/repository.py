@@ -2,19 +2,23 @@
 paging, saving (conflicts and stale versions named) and deleting."""
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import set_writes
 from app.kit.errors import Conflict, PreconditionFailed
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.kit.sql import SetWise, one_of
 from app.models import Account
 
 M = TypeVar("M")
+# The set-wise statements of each model, built on first use.
+_SET_WISE: dict[type, SetWise] = {}
 
 
 class ScopedRepository(Generic[M]):
@@ -98,6 +102,46 @@ class ScopedRepository(Generic[M]):
         if visible is None:
             raise Conflict(message)
         raise Conflict(f"{message} It is {holder}.", existing_id=holder)
+
+    async def holding_external_ids(self, external_ids: Sequence[str]) -> dict[str, tuple[M, bool]]:
+        """The records holding these keys, locked (in id order, so two batches do not deadlock), each
+        with whether the caller may see its account."""
+        if not external_ids:
+            return {}
+        visible = (self.visibility if self.visibility is not None else true()).label("visible")
+        statement = (
+            select(self.model, visible)
+            .join(Account, Account.id == self.model.account_id)
+            .where(one_of(self.model.external_id, external_ids))
+            .order_by(self.model.id)
+            .with_for_update(of=self.model)
+            .execution_options(populate_existing=True)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return {str(record.external_id): (record, is_visible) for record, is_visible in rows}
+
+    async def write_new(self, records: Sequence[M]) -> None:
+        """Insert these new records set-wise (see app/set_writes.py)."""
+        await set_writes.insert_new(self.session, self._set_wise(), records)
+
+    async def write_changed(self, records: Sequence[M]) -> None:
+        """Write the changes these records hold set-wise (see app/set_writes.py)."""
+        await set_writes.update_changed(self.session, self._set_wise(), records)
+
+    def release(self, records: Sequence[M]) -> None:
+        """Let the session go of records it need not look at again (a batch's unchanged ones)."""
+        for record in records:
+            self.session.expunge(record)
+
+    @classmethod
+    def _set_wise(cls) -> SetWise:
+        if cls.model not in _SET_WISE:
+            _SET_WISE[cls.model] = SetWise(cls.model)
+        return _SET_WISE[cls.model]
+
+    def has_changes(self, record: M) -> bool:
+        """Whether the record holds changes the next flush would write."""
+        return self.session.is_modified(record)
 
     async def delete(self, record: M) -> None:
         await self.session.delete(record)

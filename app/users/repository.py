@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kit.errors import Conflict
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.kit.sql import one_of
 from app.models import User
 from app.users.schemas import UserListQuery
 
@@ -52,7 +53,7 @@ class UserRepository:
         ids = set(user_ids)
         if not ids:
             return set()
-        statement = select(User.id).where(User.id.in_(ids))
+        statement = select(User.id).where(one_of(User.id, ids))
         if active_only:
             statement = statement.where(User.active.is_(True))
         return set((await self.session.execute(statement)).scalars())

@@ -132,6 +132,29 @@ GLOBAL_OPERATIONS = {
         {"name": "By key"},
         {"admin": 201, "manager": 201, "kam": 201, "viewer": 403},
     ),
+    "accounts_batch_upsert": (
+        "POST",
+        "/v1/accounts/batch/upsert",
+        {"items": [{"external_id": "crm-matrix-batch", "name": "By batch"}]},
+        {"admin": 200, "manager": 200, "kam": 200, "viewer": 403},
+    ),
+    # The item names no account any caller may see: each writer gets its 207, a viewer its 403.
+    "contacts_batch_upsert": (
+        "POST",
+        "/v1/contacts/batch/upsert",
+        {"items": [{"external_id": "m-c", "account_external_id": "nowhere", "first_name": "A", "last_name": "B"}]},
+        {"admin": 207, "manager": 207, "kam": 207, "viewer": 403},
+    ),
+    "opportunities_batch_upsert": (
+        "POST",
+        "/v1/opportunities/batch/upsert",
+        {
+            "items": [
+                {"external_id": "m-o", "account_external_id": "nowhere", "name": "N", "type": "upsell", "amount": "1"}
+            ]
+        },
+        {"admin": 207, "manager": 207, "kam": 207, "viewer": 403},
+    ),
     "audit_entries_list": ("GET", "/v1/audit", None, {"admin": 200, "manager": 200, "kam": 403, "viewer": 403}),
     "rules_get": ("GET", "/v1/rules", None, ALL_200),
     "rules_replace": ("PUT", "/v1/rules", "{rules}", {"admin": 200, "manager": 403, "kam": 403, "viewer": 403}),
