@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint openapi migrate clean bench
+.PHONY: run test lint openapi migrate clean bench bench-batch
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,8 @@ clean:
 ACCOUNTS ?= 100000
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py --accounts $(ACCOUNTS)
+
+BATCH_ACCOUNTS ?= 10000
+
+bench-batch: $(VENV)/.installed-test
+	$(BIN)/python bench/batch_upsert.py --accounts $(BATCH_ACCOUNTS)
