@@ -1,6 +1,10 @@
 """Concurrent clients on separate connections, with real commits."""
 
 import asyncio
+import uuid
+
+import asyncpg
+from sqlalchemy.engine import make_url
 
 from tests.factories import assert_problem
 
@@ -72,3 +76,34 @@ async def test_concurrent_batches_with_the_same_new_keys_each_settle_every_item(
     assert len(ids) == 1
     listed = (await client.get("/v1/accounts", params={"limit": 100})).json()["items"]
     assert len(listed) == 50
+
+
+async def test_a_deadlock_is_a_503_to_send_again_and_writes_nothing(committed_client, database_url):
+    """PostgreSQL breaks a deadlock by aborting one transaction: that request is told to send
+    itself again (503, Retry-After), not given a 500, and none of it is written."""
+    client = committed_client
+    first = (await client.post("/v1/accounts", json={"name": "First", "external_id": "lock-a"})).json()
+    second = (await client.post("/v1/accounts", json={"name": "Second", "external_id": "lock-b"})).json()
+    lower, higher = sorted([first["id"], second["id"]])
+    other = await asyncpg.connect(make_url(database_url).set(drivername="postgresql").render_as_string(False))
+    try:
+        transaction = other.transaction()
+        await transaction.start()
+        await other.execute("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", uuid.UUID(higher))
+        items = [
+            {"external_id": "lock-a", "name": "First, renamed"},
+            {"external_id": "lock-b", "name": "Second, renamed"},
+        ]
+        # The batch locks both accounts in id order: it takes the lower and waits for the higher...
+        batch = asyncio.create_task(client.post("/v1/accounts/batch/upsert", json={"items": items}))
+        await asyncio.sleep(0.3)
+        # ...which this transaction holds while it asks for the lower: a cycle.
+        await other.execute("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", uuid.UUID(lower))
+        await transaction.rollback()
+        response = await batch
+    finally:
+        await other.close()
+    assert_problem(response, 503)
+    assert response.headers["retry-after"] == "1"
+    names = sorted(account["name"] for account in (await client.get("/v1/accounts")).json()["items"])
+    assert names == ["First", "Second"]

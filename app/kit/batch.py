@@ -11,8 +11,10 @@ How a batch is written, set-wise rather than row by row:
 
 An item that depends on what the batch itself writes (its place in a hierarchy) is written after
 that, on its own. So is every item when the one flush fails (a concurrent writer took a key at the
-same moment): the savepoint is rolled back and each item is written in a savepoint of its own,
-exactly as its single-write endpoint writes it, so one failure never sinks the others.
+same moment): the savepoint is rolled back, the records now holding the keys are locked, and each
+item is written in a savepoint of its own, exactly as its single-write endpoint writes it, so one
+failure never sinks the others. Should PostgreSQL still break a deadlock by aborting this
+transaction, the request is answered 503 with Retry-After, whole: nothing of it is written.
 """
 
 import uuid
@@ -164,6 +166,10 @@ class BatchUpsert(Generic[K]):
                 raise
             await savepoint.rollback()
             alone = sorted(set(alone) | {index for index in valid if outcomes[index].written is not None})
+            # Lock the records now holding the keys all at once, in the order every batch locks them,
+            # before writing item by item: locking them one by one, in the items' order, could
+            # deadlock with another batch taking its locks.
+            await self.prepare([valid[index] for index in alone])
         for index in alone:
             outcomes[index].written, refusal = await self._alone(valid[index])
             outcomes[index].error = refusal and _within_item(index, refusal)

@@ -13,6 +13,7 @@ from sqlalchemy import exc as sa_exc
 from app.kit.errors import FieldError, InvalidFields, problem_response, unexpected_error
 
 RETRY_AFTER_SECONDS = 5
+CONTENTION_RETRY_AFTER_SECONDS = 1
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ _UNAVAILABLE = (
 )
 # Query input the driver refuses to encode (a number or a time out of PostgreSQL's range).
 _CLIENT_DATA_ERROR = asyncpg_base.DataError
+# Transactions PostgreSQL aborted to settle contention: a deadlock, a serialization failure.
+_CONTENTION_STATES = {"40P01", "40001"}
 # Values PostgreSQL cannot hold: text with NUL, a time or number out of its range.
 _REFUSED_VALUE_STATES = {"22021", "22P05", "22008", "22003", "22007", "22009"}
 
@@ -51,6 +54,14 @@ def database_unavailable(error: BaseException) -> bool:
     return False
 
 
+def contended(error: BaseException) -> bool:
+    """Whether PostgreSQL rolled the transaction back to settle contention with concurrent ones
+    (a deadlock, a serialization failure): the same request, sent again, will get through."""
+    return any(
+        isinstance(cause, asyncpg.PostgresError) and cause.sqlstate in _CONTENTION_STATES for cause in _causes(error)
+    )
+
+
 def value_refused(error: BaseException) -> bool:
     for cause in _causes(error):
         if isinstance(cause, _CLIENT_DATA_ERROR):
@@ -69,7 +80,7 @@ async def _database_error(request: Request, error: Exception) -> JSONResponse:
             request.url.path,
             request_id,
             type(error).__name__,
-            str(error).splitlines()[0] if str(error) else "",
+            _first_line(error),
         )
         return problem_response(
             request,
@@ -78,6 +89,22 @@ async def _database_error(request: Request, error: Exception) -> JSONResponse:
             "unavailable",
             "The database is not reachable; try again shortly.",
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if contended(error):
+        logger.warning(
+            "concurrent writes on %s %s (request %s): %s",
+            request.method,
+            request.url.path,
+            request_id,
+            _first_line(error),
+        )
+        return problem_response(
+            request,
+            503,
+            "Service unavailable",
+            "contention",
+            "The request met concurrent writes to the same records and was rolled back whole; send it again.",
+            headers={"Retry-After": str(CONTENTION_RETRY_AFTER_SECONDS)},
         )
     if value_refused(error):
         # The schemas should have refused it first: worth a look, but the client only sent bad input.
@@ -94,6 +121,10 @@ async def _database_error(request: Request, error: Exception) -> JSONResponse:
             errors=[FieldError(loc=["request"], msg=message, type="value_error")],
         )
     return await unexpected_error(request, error)
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).splitlines()[0] if str(error) else ""
 
 
 def install_database_error_handlers(app: FastAPI) -> None:

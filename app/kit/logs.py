@@ -6,6 +6,7 @@ import logging
 import sys
 
 import structlog
+import structlog.tracebacks
 
 _HANDLER_NAME = "kam"
 
@@ -36,8 +37,10 @@ def configure_logging(level: str, *, json_lines: bool | None = None) -> None:
     )
     final: list[structlog.typing.Processor] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
     if json_lines:
-        # A traceback becomes one field of the line instead of lines of its own.
-        final.append(structlog.processors.dict_tracebacks)
+        # A traceback becomes one field of the line instead of lines of its own; without the values
+        # of local variables, which hold credentials and request bodies (and make lines huge).
+        transformer = structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+        final.append(structlog.processors.ExceptionRenderer(transformer))
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=_SHARED_PROCESSORS,
         processors=[*final, renderer],

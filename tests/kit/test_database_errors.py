@@ -1,11 +1,12 @@
-"""Which database failures are the database being away (503) and which are a value it refuses (422);
-everything else stays an unexpected error."""
+"""Which database failures are the database being away (503), a transaction aborted for contention
+(503, sent again it gets through) and a value it refuses (422); everything else stays an unexpected
+error."""
 
 import asyncpg
 import pytest
 from sqlalchemy import exc as sa_exc
 
-from app.kit.database_errors import database_unavailable, value_refused
+from app.kit.database_errors import contended, database_unavailable, value_refused
 
 
 def wrapped(cause: BaseException) -> sa_exc.DBAPIError:
@@ -54,5 +55,19 @@ def test_a_value_the_database_refuses_is_recognised(error):
     ],
 )
 def test_anything_else_is_neither(error):
+    assert not database_unavailable(error)
+    assert not value_refused(error)
+    assert not contended(error)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        wrapped(asyncpg.DeadlockDetectedError("deadlock detected")),
+        wrapped(asyncpg.SerializationError("could not serialize access due to concurrent update")),
+    ],
+)
+def test_a_transaction_aborted_for_contention_is_recognised(error):
+    assert contended(error)
     assert not database_unavailable(error)
     assert not value_refused(error)

@@ -2,6 +2,7 @@
 one JSON log line per request with its request id, route, status, duration and user."""
 
 import json
+import logging
 
 from prometheus_client import REGISTRY
 
@@ -63,3 +64,22 @@ async def test_each_request_logs_one_json_line_with_its_context(client, users, c
     assert line["level"] == "info"
     assert isinstance(line["duration_ms"], float)
     assert line["time"].endswith("Z")
+
+
+def test_a_traceback_is_one_field_without_the_values_of_local_variables(capsys):
+    """Locals hold credentials and request bodies: a logged traceback names its frames, never them."""
+    configure_logging("info", json_lines=True)
+    capsys.readouterr()
+
+    def fails(token: str) -> None:
+        raise RuntimeError("boom")
+
+    try:
+        fails("kam_secret_never_logged")
+    except RuntimeError:
+        logging.getLogger("app.test").exception("it failed")
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    (line,) = [line for line in lines if line.get("event") == "it failed"]
+    assert line["exception"][0]["exc_type"] == "RuntimeError"
+    assert [frame["name"] for frame in line["exception"][0]["frames"]][-1] == "fails"
+    assert "kam_secret_never_logged" not in json.dumps(line)
