@@ -62,6 +62,27 @@ TierOrNone = Literal["key", "mid", "small", "none"]
 OpenStage = Literal["prospecting", "qualification", "needs_analysis", "proposal", "negotiation"]
 # What became of one item of a batch upsert.
 BatchOutcome = Literal["created", "updated", "unchanged", "failed"]
+# What an event tells: the record it is about and what happened to it.
+EventType = Literal[
+    "account.created",
+    "account.updated",
+    "account.archived",
+    "account.restored",
+    "account.tier_changed",
+    "account.demotion_pending",
+    "contact.created",
+    "contact.updated",
+    "contact.deleted",
+    "opportunity.created",
+    "opportunity.updated",
+    "opportunity.stage_changed",
+    "opportunity.won",
+    "opportunity.lost",
+    "plan.activated",
+    "interaction.created",
+    "review.created",
+    "rules.changed",
+]
 
 TIERS: tuple[str, ...] = get_args(Tier)
 ACCOUNT_STATUSES = get_args(AccountStatus)
@@ -85,6 +106,7 @@ MEASUREMENT_KINDS = get_args(MeasurementKind)
 CADENCES: tuple[str, ...] = get_args(Cadence)
 OPEN_STAGES = get_args(OpenStage)
 BATCH_OUTCOMES = get_args(BatchOutcome)
+EVENT_TYPES = get_args(EventType)
 
 # The names of the value sets in the OpenAPI document: each is one component there, referred to
 # wherever a field takes it, so a generated SDK has one enum per set.
@@ -116,4 +138,5 @@ NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
     "Severity": get_args(Severity),
     "SignalCode": get_args(SignalCode),
     "BatchOutcome": BATCH_OUTCOMES,
+    "EventType": EVENT_TYPES,
 }

@@ -14,6 +14,8 @@ from app.auth.router import router as auth_router
 from app.contacts.router import router as contacts_router
 from app.db import create_engine, create_session_factory
 from app.embedded_pg import start_embedded_postgres
+from app.events.emitter import emit_events
+from app.events.router import router as events_router
 from app.facts import refresher as facts_refresher
 from app.financials.router import router as financials_router
 from app.history.router import router as history_router
@@ -31,6 +33,7 @@ from app.kit.openapi import contract
 from app.kit.telemetry import RequestTelemetryMiddleware
 from app.measurements.router import router as measurements_router
 from app.opportunities.router import router as opportunities_router
+from app.outbox import notes as outbox_notes
 from app.plans.router import router as plans_router
 from app.reports.router import account_router as account_report_router
 from app.reports.router import router as reports_router
@@ -86,7 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     recorder.install()
     facts_refresher.install()
-    app.state.pre_commit_hooks = [facts_refresher.refresh_stale_facts]
+    outbox_notes.install()
+    # Facts first: an account's events carry the computed view the committed data gives.
+    app.state.pre_commit_hooks = [facts_refresher.refresh_stale_facts, emit_events]
     install_error_handlers(app)
     install_database_error_handlers(app)
     if settings.cors_origins:
@@ -107,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users_router)
     app.include_router(tokens_router)
     app.include_router(accounts_router)
+    app.include_router(events_router)
     app.include_router(teams_router)
     app.include_router(contacts_router)
     app.include_router(opportunities_router)

@@ -1,5 +1,6 @@
 """Writing many records of one table set-wise, around the unit of work, with what a flush would do
-for them: the audit trail, and the accounts whose stored facts must be gathered again.
+for them: the audit trail, the accounts whose stored facts must be gathered again, and the changes
+events tell.
 
 The unit of work writes a versioned row with an UPDATE of its own (the driver cannot report row
 counts of a multi-row statement, so it checks each), and keeps bookkeeping for every object; a
@@ -16,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit import recorder
 from app.facts import refresher
 from app.kit.sql import SetWise
+from app.outbox import notes
 
 
 async def insert_new(session: AsyncSession, table: SetWise, records: Sequence[Any]) -> None:
@@ -27,6 +29,7 @@ async def insert_new(session: AsyncSession, table: SetWise, records: Sequence[An
         if hasattr(record, "version"):
             record.version = 1
     await session.run_sync(recorder.record_creates, records)
+    notes.note_created(session.sync_session, records)
     await session.execute(table.insert, table.parameters(records))
     refresher.note_written(session.sync_session, records)
 
@@ -39,6 +42,7 @@ async def update_changed(session: AsyncSession, table: SetWise, records: Sequenc
         return
     assert table.update is not None, "set-wise updates are for versioned tables"
     await session.run_sync(recorder.record_updates, records)
+    notes.note_updated(session.sync_session, records)
     result = await session.execute(table.update, table.parameters(records))
     if result.rowcount != len(records):  # type: ignore[attr-defined]
         raise StaleDataError("A record of the batch was changed by another request at the same time.")

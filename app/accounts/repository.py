@@ -106,7 +106,9 @@ class AccountRepository:
 
     async def get_many(self, account_ids: Sequence[uuid.UUID]) -> list[Account]:
         """These accounts, people loaded, in the order given."""
-        rows = (await self.session.execute(_with_people(select(Account)).where(Account.id.in_(account_ids)))).unique()
+        rows = (
+            await self.session.execute(_with_people(select(Account)).where(one_of(Account.id, account_ids)))
+        ).unique()
         by_id = {account.id: account for account in rows.scalars()}
         return [by_id[account_id] for account_id in account_ids if account_id in by_id]
 

@@ -209,6 +209,10 @@ class AccountService:
         """The account as clients read it: its fields, the people it names, its computed view."""
         return account_read(await self.view(account))
 
+    async def read_many(self, account_ids: Sequence[uuid.UUID]) -> list[AccountRead]:
+        """These accounts as clients read them, whoever may see them, in a fixed number of queries."""
+        return [account_read(view) for view in await self.views(await self.repository.get_many(account_ids))]
+
     async def read_one(self, account_id: uuid.UUID) -> AccountRead:
         return await self.read(await self.get(account_id))
 

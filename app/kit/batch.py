@@ -35,6 +35,7 @@ from app.kit import idempotency
 from app.kit.database_errors import database_unavailable, value_refused
 from app.kit.errors import AppError, FieldError, InvalidFields, Problem, field_errors, invalid_fields_detail, problem_of
 from app.kit.schemas import ReadModel
+from app.outbox import notes
 
 BATCH_LIMIT = 1000
 ITEMS = Field(min_length=1, max_length=BATCH_LIMIT, description=f"1 to {BATCH_LIMIT} items, each keyed by external_id.")
@@ -147,6 +148,7 @@ class BatchUpsert(Generic[K]):
             del valid[index]
         prepared = await self.prepare(list(valid.values()))
         alone: list[int] = []
+        noted = notes.mark(self.session.sync_session)
         savepoint = await self.session.begin_nested()
         for index, item in valid.items():
             try:
@@ -165,6 +167,7 @@ class BatchUpsert(Generic[K]):
             if database_unavailable(error):
                 raise
             await savepoint.rollback()
+            notes.roll_back_to(self.session.sync_session, noted)
             alone = sorted(set(alone) | {index for index in valid if outcomes[index].written is not None})
             # Lock the records now holding the keys all at once, in the order every batch locks them,
             # before writing item by item: locking them one by one, in the items' order, could
@@ -176,13 +179,16 @@ class BatchUpsert(Generic[K]):
         return outcomes
 
     async def _alone(self, item: K) -> tuple[Written | None, AppError | None]:
+        noted = notes.mark(self.session.sync_session)
         try:
             async with self.session.begin_nested():
                 return await self.write_one(item), None
         except AppError as error:
+            notes.roll_back_to(self.session.sync_session, noted)
             return None, error
         except DBAPIError as error:
             if value_refused(error):
+                notes.roll_back_to(self.session.sync_session, noted)
                 return None, InvalidFields(f"The database refused a value of this item: {error.orig}")
             raise
 

@@ -4,6 +4,7 @@ from app.models.accounts import Account, AccountTeamMember, TierChange
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.contacts import Contact
+from app.models.events import Event
 from app.models.facts import AccountFactsRow
 from app.models.financials import Financial, Measurement
 from app.models.idempotency import IdempotencyRecord
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Contact",
+    "Event",
     "Financial",
     "IdempotencyRecord",
     "Interaction",

@@ -155,6 +155,7 @@ GLOBAL_OPERATIONS = {
         },
         {"admin": 207, "manager": 207, "kam": 207, "viewer": 403},
     ),
+    "events_list": ("GET", "/v1/events", None, ALL_200),
     "audit_entries_list": ("GET", "/v1/audit", None, {"admin": 200, "manager": 200, "kam": 403, "viewer": 403}),
     "rules_get": ("GET", "/v1/rules", None, ALL_200),
     "rules_replace": ("PUT", "/v1/rules", "{rules}", {"admin": 200, "manager": 403, "kam": 403, "viewer": 403}),

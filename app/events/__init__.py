@@ -1,0 +1,1 @@
+"""Events: what changed, told to other systems through a feed (and webhooks)."""

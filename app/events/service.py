@@ -1,0 +1,53 @@
+"""The event feed: oldest first, from a position that never passes an event committed late."""
+
+import base64
+import binascii
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth import policy
+from app.auth.principal import Principal
+from app.events.repository import EventRepository
+from app.events.schemas import EventFeed, EventFeedQuery, EventRead
+from app.kit.errors import InvalidFields
+from app.models import Event
+
+# The position before every event.
+_START = (0, 0)
+
+
+def encode_position(transaction_id: int, seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{transaction_id}.{seq}".encode()).decode().rstrip("=")
+
+
+def decode_position(cursor: str) -> tuple[int, int]:
+    try:
+        transaction_id, seq = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split(".")
+        position = (int(transaction_id), int(seq))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidFields.one(["query", "after"], "not a cursor of this feed") from None
+    if not all(0 <= part < 2**63 for part in position):
+        raise InvalidFields.one(["query", "after"], "not a cursor of this feed")
+    return position
+
+
+class EventService:
+    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+        self.repository = EventRepository(session)
+        self.visibility = policy.account_visibility(principal)
+
+    async def feed(self, query: EventFeedQuery) -> EventFeed:
+        after = decode_position(query.after) if query.after else _START
+        conditions = []
+        if query.type is not None:
+            conditions.append(Event.type == query.type)
+        if query.account_id is not None:
+            conditions.append(Event.account_id == query.account_id)
+        events = await self.repository.feed(after, conditions, self.visibility, query.limit)
+        page = events[: query.limit]
+        last = (page[-1].transaction_id, page[-1].seq) if page else after
+        return EventFeed(
+            items=[EventRead.model_validate(event) for event in page],
+            next_cursor=encode_position(*last),
+            has_more=len(events) > query.limit,
+        )

@@ -1,0 +1,1 @@
+"""What a transaction changed that events must tell, noted as it is written."""

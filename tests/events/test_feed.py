@@ -1,0 +1,137 @@
+"""GET /v1/events: one event per meaningful change, from the write that makes it, oldest first."""
+
+from app.rules.document import DEFAULT_RULES
+from tests.contacts.factories import create_contact
+from tests.factories import KEY_SCORES, SIXTY_SCORES, assert_problem, create_account
+from tests.interactions.factories import record_interaction
+from tests.opportunities.factories import create_opportunity
+from tests.plans.factories import add_objective, create_plan
+from tests.reviews.factories import record_review
+
+
+async def feed(client, **params):
+    response = await client.get("/v1/events", params={"limit": 200, **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def types_after(client, cursor):
+    """The types of the events after ``cursor``, and the cursor after them."""
+    page = await feed(client, after=cursor) if cursor else await feed(client)
+    return [event["type"] for event in page["items"]], page["next_cursor"]
+
+
+async def test_each_write_tells_its_events_with_the_record_after_it(client, users):
+    _, cursor = await types_after(client, None)
+
+    account = await create_account(client, name="Initech", scores=KEY_SCORES)
+    told, cursor = await types_after(client, cursor)
+    assert told == ["account.created", "account.tier_changed"]
+    created = (await feed(client, type="account.created"))["items"][-1]
+    assert (created["entity_type"], created["entity_id"], created["account_id"]) == (
+        "account",
+        account["id"],
+        account["id"],
+    )
+    assert (created["entity_version"], created["data"]["name"], created["data"]["tier"]) == (1, "Initech", "key")
+    assert created["data"]["health"]["status"] == "red"  # the computed view, as GET reads it
+
+    await client.patch(f"/v1/accounts/{account['id']}", json={"scores": SIXTY_SCORES})
+    told, cursor = await types_after(client, cursor)
+    assert told == ["account.updated", "account.demotion_pending"]
+    await client.delete(f"/v1/accounts/{account['id']}")
+    await client.post(f"/v1/accounts/{account['id']}/restore")
+    await client.post(
+        f"/v1/accounts/{account['id']}/tier-decisions", json={"decision": "demote", "reason": "volume moved away"}
+    )
+    told, cursor = await types_after(client, cursor)
+    assert told == ["account.archived", "account.restored", "account.tier_changed", "account.updated"]
+
+    contact = await create_contact(client, account["id"])
+    await client.patch(f"/v1/contacts/{contact['id']}", json={"title": "CFO"})
+    await client.delete(f"/v1/contacts/{contact['id']}")
+    told, cursor = await types_after(client, cursor)
+    assert told == ["contact.created", "contact.updated", "contact.deleted"]
+    deleted = (await feed(client, type="contact.deleted"))["items"][-1]
+    assert (deleted["data"]["title"], deleted["entity_version"]) == ("CFO", 2)  # as it was when deleted
+
+    deal = await create_opportunity(client, account["id"])
+    await client.patch(f"/v1/opportunities/{deal['id']}", json={"next_step": "Call"})
+    await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "proposal"})
+    await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "closed_won"})
+    lost = await create_opportunity(client, account["id"])
+    await client.patch(f"/v1/opportunities/{lost['id']}", json={"stage": "closed_lost", "loss_reason": "Price"})
+    told, cursor = await types_after(client, cursor)
+    assert told == [
+        "opportunity.created",
+        "opportunity.updated",
+        "opportunity.stage_changed",
+        "opportunity.won",
+        "opportunity.created",
+        "opportunity.lost",
+    ]
+    won = (await feed(client, type="opportunity.won"))["items"][-1]
+    assert (won["data"]["stage"], won["data"]["probability"], won["entity_version"]) == ("closed_won", 100, 4)
+
+    plan = await create_plan(client, account["id"])
+    await add_objective(client, plan["id"], users["kam"].id)
+    await client.post(f"/v1/plans/{plan['id']}/activate")
+    await record_interaction(client, account["id"])
+    await record_review(client, account["id"])
+    told, cursor = await types_after(client, cursor)
+    assert told == ["plan.activated", "interaction.created", "review.created"]
+
+    rules = DEFAULT_RULES.model_dump(mode="json", exclude={"version"})
+    assert (await client.put("/v1/rules", json=rules)).status_code == 200
+    told, cursor = await types_after(client, cursor)
+    assert told[0] == "rules.changed"
+    changed = (await feed(client, type="rules.changed"))["items"][-1]
+    assert (changed["account_id"], changed["data"]["version"]) == (None, 2)
+
+
+async def test_a_batch_tells_what_it_wrote_and_nothing_of_what_failed(client):
+    _, cursor = await types_after(client, None)
+    items = [
+        {"external_id": "crm-1", "name": "One"},
+        {"external_id": "crm-2"},
+        {"external_id": "crm-3", "name": "Three"},
+    ]
+    assert (await client.post("/v1/accounts/batch/upsert", json={"items": items})).status_code == 207
+    told, cursor = await types_after(client, cursor)
+    assert told == ["account.created", "account.created"]
+    assert (await client.post("/v1/accounts/batch/upsert", json={"items": [items[0]]})).status_code == 200
+    told, cursor = await types_after(client, cursor)
+    assert told == []  # unchanged: nothing to tell
+    renamed = [{"external_id": "crm-1", "name": "One, renamed"}]
+    await client.post("/v1/accounts/batch/upsert", json={"items": renamed})
+    told, _ = await types_after(client, cursor)
+    assert told == ["account.updated"]
+
+
+async def test_the_feed_pages_in_order_and_keeps_its_place_when_nothing_is_new(client):
+    for n in range(5):
+        await create_account(client, name=f"Account {n}")
+    first = await feed(client, limit=3)
+    assert (len(first["items"]), first["has_more"]) == (3, True)
+    rest = await feed(client, limit=3, after=first["next_cursor"])
+    assert (len(rest["items"]), rest["has_more"]) == (2, False)
+    names = [event["data"]["name"] for event in first["items"] + rest["items"]]
+    assert names == [f"Account {n}" for n in range(5)]
+    idle = await feed(client, after=rest["next_cursor"])
+    assert (idle["items"], idle["next_cursor"], idle["has_more"]) == ([], rest["next_cursor"], False)
+    for bad in ("nonsense", "MTIz", "LTEuMg"):
+        assert_problem(await client.get("/v1/events", params={"after": bad}), 422, error_locs=[["query", "after"]])
+
+
+async def test_a_kam_reads_the_events_of_its_accounts_only(client_for, users):
+    other = client_for(users["other_kam"])
+    hidden = await create_account(other, name="Hidden")
+    await create_contact(other, hidden["id"], first_name="Secret")
+    kam = client_for(users["kam"])
+    mine = await create_account(kam, name="Mine")
+    seen = (await feed(kam))["items"]
+    assert {event["account_id"] for event in seen} == {mine["id"]}
+    assert "Hidden" not in str(seen) and "Secret" not in str(seen)
+    assert (await feed(kam, account_id=hidden["id"]))["items"] == []
+    everything = (await feed(client_for(users["viewer"])))["items"]
+    assert {event["account_id"] for event in everything} == {mine["id"], hidden["id"]}
