@@ -170,6 +170,11 @@ class AccountRead(ReadModel):
     cadence: CadenceRead
     next_review_due: date
     review_overdue: bool
+    judged_at: datetime | None = Field(
+        description="When the computed view (health and signals, review due or overdue, promotion candidacy) "
+        "last changed; null until first judged. Judged as a write commits: a write's own answer shows it as "
+        "before that write."
+    )
 
 
 class TierDecisionCreate(WriteModel):
@@ -218,4 +223,7 @@ class AccountListQuery(ListQuery):
     signal: SignalCode | None = Field(default=None, description="Accounts showing this early-warning signal.")
     promotion_candidate: bool | None = None
     review_overdue: bool | None = None
+    judged_since: Timestamp | None = Field(
+        default=None, description="Accounts whose computed view changed at or after this time (see `judged_at`)."
+    )
     sort: AccountSort = "name"

@@ -29,7 +29,7 @@ from app.kit.batch import Prepared, Written
 from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, PreconditionFailed, RuleViolation
 from app.kit.pagination import ListQuery, PageRequest
-from app.models import Account, TierChange
+from app.models import Account, AccountFactsRow, TierChange
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
 from app.rules.document import RulesConfig
 from app.rules.financials import margin
@@ -76,9 +76,12 @@ class ViewFilter:
     signal: str | None = None
     promotion_candidate: bool | None = None
     review_overdue: bool | None = None
+    judged_since: datetime | None = None
 
     def conditions(self, judgement: Judgement) -> list[ColumnElement[bool]]:
         conditions = []
+        if self.judged_since is not None:
+            conditions.append(AccountFactsRow.judged_at >= self.judged_since)
         if self.health is not None:
             conditions.append(judgement.health == self.health)
         if self.signal is not None:
@@ -125,6 +128,7 @@ def account_read(view: AccountView) -> AccountRead:
             },
             "next_review_due": view.next_review_due,
             "review_overdue": view.review_overdue,
+            "judged_at": view.facts.judged_at,
         }
     )
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -20,7 +21,9 @@ from app.accounts.service import AccountService
 from app.auth.policy import ADMIN
 from app.auth.principal import Principal
 from app.contacts.schemas import ContactRead
+from app.events.judge import Judge
 from app.events.repository import EventRepository
+from app.facts.refresher import take_refreshed
 from app.interactions.schemas import InteractionRead
 from app.kit.sql import one_of
 from app.models import Account, Contact, Interaction, Opportunity, Plan, Review, RulesVersion, TierChange
@@ -112,16 +115,20 @@ def _demotion_became_pending(changes: dict[str, tuple[Any, Any]], account: Accou
 
 
 async def emit_events(session: AsyncSession) -> None:
-    """Write the events of what this transaction changed (the app's last pre-commit hook)."""
+    """Write the events of what this transaction changed (the app's last pre-commit hook): those of
+    the records written, then those of the computed views that changed with them."""
     noted = [(note, told) for note in take(session.sync_session) for told in [event_types(note)] if told]
-    if not noted:
+    judged = take_refreshed(session.sync_session) | {
+        note.record.id for note, _ in noted if isinstance(note.record, Account)
+    }
+    if not noted and not judged:
         return
     # A flush writes its records in no order events should follow: an account's creation (and a new
     # rules version, which re-judges accounts) comes before what follows from it.
     noted.sort(
         key=lambda pair: 0 if pair[0].action == "create" and isinstance(pair[0].record, Account | RulesVersion) else 1
     )
-    reads = await _read_models(session, [note for note, _ in noted])
+    reads = await _read_models(session, [note for note, _ in noted], judged)
     rows = []
     for note, told in noted:
         record = note.record
@@ -142,6 +149,8 @@ async def emit_events(session: AsyncSession) -> None:
                     "data": data,
                 }
             )
+    views = [read for (model, _), read in reads.items() if model is Account and UUID(read["id"]) in judged]
+    rows.extend(await Judge(session).changes(views))
     await EventRepository(session).add(rows)
 
 
@@ -149,10 +158,13 @@ def _key(record: Any) -> str:
     return str(record.version if isinstance(record, RulesVersion) else record.id)
 
 
-async def _read_models(session: AsyncSession, noted: Sequence[Noted]) -> dict[tuple[type, str], dict[str, Any]]:
-    """Each noted record as its endpoint reads it: read again after the change; a deleted one as it
-    was. One query per kind of record."""
+async def _read_models(
+    session: AsyncSession, noted: Sequence[Noted], accounts_judged: set[UUID]
+) -> dict[tuple[type, str], dict[str, Any]]:
+    """Each noted record, and each account to judge, as its endpoint reads it: read again after the
+    change; a deleted one as it was. One query per kind of record."""
     wanted: dict[Any, set[Any]] = defaultdict(set)
+    wanted[Account].update(accounts_judged)
     reads: dict[tuple[type, str], dict[str, Any]] = {}
     for note in noted:
         if note.action == "delete":
@@ -163,7 +175,7 @@ async def _read_models(session: AsyncSession, noted: Sequence[Noted]) -> dict[tu
             reads[(RulesVersion, _key(note.record))] = {"version": note.record.version, **note.record.document}
         else:
             wanted[type(note.record)].add(note.record.id)
-    if not wanted:
+    if not any(wanted.values()):
         return reads
     accounts = AccountService(session, await RulesRepository(session).current(), datetime.now(UTC), _SYSTEM)
     for model, ids in wanted.items():

@@ -12,6 +12,7 @@ from app.facts.repository import FactsRepository
 from app.models import Account, AccountTeamMember, Contact, Financial, Interaction, Measurement, Plan, Review
 
 _STALE = "stale_account_facts"
+_REFRESHED = "refreshed_account_facts"
 # The records the facts are gathered from.
 SOURCES = (AccountTeamMember, Contact, Financial, Interaction, Measurement, Plan, Review)
 
@@ -46,4 +47,11 @@ async def refresh_stale_facts(session: AsyncSession) -> None:
     stale = session.sync_session.info.pop(_STALE, None)
     if stale:
         facts = FactsRepository(session)
-        await facts.refresh_facts(await facts.existing_accounts(sorted(stale)))
+        refreshed = await facts.existing_accounts(sorted(stale))
+        await facts.refresh_facts(refreshed)
+        session.sync_session.info.setdefault(_REFRESHED, set()).update(refreshed)
+
+
+def take_refreshed(session: Session) -> set[uuid.UUID]:
+    """The accounts whose facts this transaction gathered again: their computed view may have changed."""
+    return session.info.pop(_REFRESHED, set())

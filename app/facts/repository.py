@@ -53,6 +53,8 @@ class AccountFacts:
     engagement_values: tuple[Decimal, ...] = ()
     latest_improvement: Decimal | None = None
     has_active_plan: bool = False
+    # When the computed view last changed (kept beside the facts by app/events; not gathered).
+    judged_at: datetime | None = None
 
 
 def _to_row(account_id: uuid.UUID, facts: AccountFacts) -> dict[str, Any]:
@@ -111,6 +113,7 @@ def _from_row(row: AccountFactsRow) -> AccountFacts:
         engagement_values=tuple(row.engagement_values),
         latest_improvement=row.latest_improvement,
         has_active_plan=row.has_active_plan,
+        judged_at=row.judged_at,
     )
 
 

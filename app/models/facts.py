@@ -43,4 +43,17 @@ class AccountFactsRow(Base):
     latest_improvement: Mapped[Decimal | None] = mapped_column(Numeric(3, 1))
     has_active_plan: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
 
-    __table_args__ = (Index("ix_account_facts_latest_annual_revenue", "latest_annual_revenue"),)
+    # The computed view as last judged, so a change of it is noticed and told once (app/events):
+    # health with its signals, whether the review is due or overdue, promotion candidacy.
+    judged_health: Mapped[str | None] = mapped_column(String(10))
+    judged_signals: Mapped[list[str] | None] = mapped_column(ARRAY(String(50)))
+    judged_review_due: Mapped[bool | None] = mapped_column(Boolean)
+    judged_review_overdue: Mapped[bool | None] = mapped_column(Boolean)
+    judged_promotion_candidate: Mapped[bool | None] = mapped_column(Boolean)
+    # When that view last changed.
+    judged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_account_facts_latest_annual_revenue", "latest_annual_revenue"),
+        Index("ix_account_facts_judged_at_account_id", "judged_at", "account_id"),
+    )

@@ -2,7 +2,7 @@
 
 from app.rules.document import DEFAULT_RULES
 from tests.contacts.factories import create_contact
-from tests.factories import KEY_SCORES, SIXTY_SCORES, assert_problem, create_account
+from tests.factories import KEY_SCORES, SIXTY_SCORES, assert_problem, create_account, make_healthy
 from tests.interactions.factories import record_interaction
 from tests.opportunities.factories import create_opportunity
 from tests.plans.factories import add_objective, create_plan
@@ -15,17 +15,22 @@ async def feed(client, **params):
     return response.json()
 
 
-async def types_after(client, cursor):
-    """The types of the events after ``cursor``, and the cursor after them."""
+# Told when the computed view changes; pinned by their own test, left out where records are.
+JUDGED = {"account.health_changed", "account.review_due", "account.review_overdue", "account.promotion_candidate"}
+
+
+async def types_after(client, cursor, *, judged=True):
+    """The types of the events after ``cursor`` (``judged=False``: those of records only), and the
+    cursor after them."""
     page = await feed(client, after=cursor) if cursor else await feed(client)
-    return [event["type"] for event in page["items"]], page["next_cursor"]
+    return [e["type"] for e in page["items"] if judged or e["type"] not in JUDGED], page["next_cursor"]
 
 
 async def test_each_write_tells_its_events_with_the_record_after_it(client, users):
-    _, cursor = await types_after(client, None)
+    _, cursor = await types_after(client, None, judged=False)
 
     account = await create_account(client, name="Initech", scores=KEY_SCORES)
-    told, cursor = await types_after(client, cursor)
+    told, cursor = await types_after(client, cursor, judged=False)
     assert told == ["account.created", "account.tier_changed"]
     created = (await feed(client, type="account.created"))["items"][-1]
     assert (created["entity_type"], created["entity_id"], created["account_id"]) == (
@@ -37,20 +42,20 @@ async def test_each_write_tells_its_events_with_the_record_after_it(client, user
     assert created["data"]["health"]["status"] == "red"  # the computed view, as GET reads it
 
     await client.patch(f"/v1/accounts/{account['id']}", json={"scores": SIXTY_SCORES})
-    told, cursor = await types_after(client, cursor)
+    told, cursor = await types_after(client, cursor, judged=False)
     assert told == ["account.updated", "account.demotion_pending"]
     await client.delete(f"/v1/accounts/{account['id']}")
     await client.post(f"/v1/accounts/{account['id']}/restore")
     await client.post(
         f"/v1/accounts/{account['id']}/tier-decisions", json={"decision": "demote", "reason": "volume moved away"}
     )
-    told, cursor = await types_after(client, cursor)
+    told, cursor = await types_after(client, cursor, judged=False)
     assert told == ["account.archived", "account.restored", "account.tier_changed", "account.updated"]
 
     contact = await create_contact(client, account["id"])
     await client.patch(f"/v1/contacts/{contact['id']}", json={"title": "CFO"})
     await client.delete(f"/v1/contacts/{contact['id']}")
-    told, cursor = await types_after(client, cursor)
+    told, cursor = await types_after(client, cursor, judged=False)
     assert told == ["contact.created", "contact.updated", "contact.deleted"]
     deleted = (await feed(client, type="contact.deleted"))["items"][-1]
     assert (deleted["data"]["title"], deleted["entity_version"]) == ("CFO", 2)  # as it was when deleted
@@ -61,7 +66,7 @@ async def test_each_write_tells_its_events_with_the_record_after_it(client, user
     await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "closed_won"})
     lost = await create_opportunity(client, account["id"])
     await client.patch(f"/v1/opportunities/{lost['id']}", json={"stage": "closed_lost", "loss_reason": "Price"})
-    told, cursor = await types_after(client, cursor)
+    told, cursor = await types_after(client, cursor, judged=False)
     assert told == [
         "opportunity.created",
         "opportunity.updated",
@@ -78,33 +83,33 @@ async def test_each_write_tells_its_events_with_the_record_after_it(client, user
     await client.post(f"/v1/plans/{plan['id']}/activate")
     await record_interaction(client, account["id"])
     await record_review(client, account["id"])
-    told, cursor = await types_after(client, cursor)
+    told, cursor = await types_after(client, cursor, judged=False)
     assert told == ["plan.activated", "interaction.created", "review.created"]
 
     rules = DEFAULT_RULES.model_dump(mode="json", exclude={"version"})
     assert (await client.put("/v1/rules", json=rules)).status_code == 200
-    told, cursor = await types_after(client, cursor)
+    told, cursor = await types_after(client, cursor, judged=False)
     assert told[0] == "rules.changed"
     changed = (await feed(client, type="rules.changed"))["items"][-1]
     assert (changed["account_id"], changed["data"]["version"]) == (None, 2)
 
 
 async def test_a_batch_tells_what_it_wrote_and_nothing_of_what_failed(client):
-    _, cursor = await types_after(client, None)
+    _, cursor = await types_after(client, None, judged=False)
     items = [
         {"external_id": "crm-1", "name": "One"},
         {"external_id": "crm-2"},
         {"external_id": "crm-3", "name": "Three"},
     ]
     assert (await client.post("/v1/accounts/batch/upsert", json={"items": items})).status_code == 207
-    told, cursor = await types_after(client, cursor)
+    told, cursor = await types_after(client, cursor, judged=False)
     assert told == ["account.created", "account.created"]
     assert (await client.post("/v1/accounts/batch/upsert", json={"items": [items[0]]})).status_code == 200
-    told, cursor = await types_after(client, cursor)
+    told, cursor = await types_after(client, cursor, judged=False)
     assert told == []  # unchanged: nothing to tell
     renamed = [{"external_id": "crm-1", "name": "One, renamed"}]
     await client.post("/v1/accounts/batch/upsert", json={"items": renamed})
-    told, _ = await types_after(client, cursor)
+    told, _ = await types_after(client, cursor, judged=False)
     assert told == ["account.updated"]
 
 
@@ -135,3 +140,37 @@ async def test_a_kam_reads_the_events_of_its_accounts_only(client_for, users):
     assert (await feed(kam, account_id=hidden["id"]))["items"] == []
     everything = (await feed(client_for(users["viewer"])))["items"]
     assert {event["account_id"] for event in everything} == {mine["id"], hidden["id"]}
+
+
+async def test_a_change_of_the_computed_view_is_told_once_with_before_and_after(client, users):
+    account = await create_account(client, name="Initech", scores=KEY_SCORES)
+    first = (await client.get(f"/v1/accounts/{account['id']}")).json()
+    assert first["judged_at"] is not None  # judged with its creation: kept, nothing told (no before)
+    _, cursor = await types_after(client, None)
+
+    healthy = await make_healthy(client, account["id"], users["kam"].id)
+    assert healthy["health"]["status"] == "green"
+    changes = [
+        event for event in (await feed(client, after=cursor))["items"] if event["type"] == "account.health_changed"
+    ]
+    assert changes[0]["data"]["before"]["health"] == "red"
+    assert changes[-1]["data"]["after"] == {
+        "health": "green",
+        "signals": [],
+        "review_due": False,
+        "review_overdue": False,
+        "promotion_candidate": False,
+    }
+    assert changes[-1]["data"]["account"]["health"]["status"] == "green"
+    judged_at = (await client.get(f"/v1/accounts/{account['id']}")).json()["judged_at"]
+    assert judged_at > first["judged_at"]
+    listed = await client.get("/v1/accounts", params={"judged_since": judged_at})
+    assert [item["id"] for item in listed.json()["items"]] == [account["id"]]
+    _, cursor = await types_after(client, cursor)
+
+    # A review held long ago: the next one fell due and passed. Told once, however often re-judged.
+    await record_review(client, account["id"], held_at="2024-01-15T10:00:00Z")
+    await client.patch(f"/v1/accounts/{account['id']}", json={"notes": "re-judged"})
+    told, _ = await types_after(client, cursor)
+    assert told == ["review.created", "account.review_due", "account.review_overdue", "account.updated"]
+    assert (await client.get("/v1/accounts", params={"judged_since": judged_at})).json()["items"][0]["review_overdue"]

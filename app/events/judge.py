@@ -1,0 +1,127 @@
+"""Notices when an account's computed view changes and tells it once: health (with its signals),
+the review falling due and becoming overdue, promotion candidacy.
+
+The view as last judged is kept beside the account's facts; each judgement compares the view the
+rules give now with it, writes the events of what turned, and keeps the new view with the time it
+changed (``judged_at``). An account judged the first time is only kept: it has no before.
+"""
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.kit.sql import one_of
+from app.models import AccountFactsRow
+
+
+@dataclass(frozen=True)
+class JudgedView:
+    health: str
+    signals: tuple[str, ...]
+    review_due: bool
+    review_overdue: bool
+    promotion_candidate: bool
+
+    @classmethod
+    def of(cls, account: dict[str, Any], today: date) -> "JudgedView":
+        """The view of an account as its endpoint reads it (JSON)."""
+        return cls(
+            health=account["health"]["status"],
+            signals=tuple(signal["code"] for signal in account["health"]["signals"]),
+            review_due=date.fromisoformat(account["next_review_due"]) <= today,
+            review_overdue=account["review_overdue"],
+            promotion_candidate=account["promotion_candidate"],
+        )
+
+    def told(self, before: "JudgedView") -> list[str]:
+        """The events of what turned from ``before`` to this view."""
+        events = []
+        if self.health != before.health:
+            events.append("account.health_changed")
+        if self.review_due and not before.review_due:
+            events.append("account.review_due")
+        if self.review_overdue and not before.review_overdue:
+            events.append("account.review_overdue")
+        if self.promotion_candidate and not before.promotion_candidate:
+            events.append("account.promotion_candidate")
+        return events
+
+    def summary(self) -> dict[str, Any]:
+        return {**asdict(self), "signals": list(self.signals)}
+
+
+_KEPT = (
+    update(AccountFactsRow)
+    .where(AccountFactsRow.account_id == bindparam("b_account_id"))
+    .values(
+        judged_health=bindparam("b_health"),
+        judged_signals=bindparam("b_signals"),
+        judged_review_due=bindparam("b_review_due"),
+        judged_review_overdue=bindparam("b_review_overdue"),
+        judged_promotion_candidate=bindparam("b_promotion_candidate"),
+        judged_at=bindparam("b_judged_at"),
+    )
+)
+
+
+class Judge:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def changes(self, accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Judge these accounts (as read, JSON): keep each view that changed and answer the event
+        rows of what turned. Their read models in the events carry the new ``judged_at``."""
+        if not accounts:
+            return []
+        now = datetime.now(UTC)
+        stored = await self._stored([UUID(account["id"]) for account in accounts])
+        kept, rows = [], []
+        for account in accounts:
+            account_id = UUID(account["id"])
+            view = JudgedView.of(account, now.date())
+            before = stored.get(account_id)
+            if before == view:
+                continue
+            kept.append(
+                {"b_account_id": account_id, "b_judged_at": now, **{f"b_{k}": v for k, v in view.summary().items()}}
+            )
+            account["judged_at"] = now.isoformat().replace("+00:00", "Z")
+            if before is None:
+                continue
+            for event_type in view.told(before):
+                rows.append(
+                    {
+                        "id": uuid4(),
+                        "type": event_type,
+                        "account_id": account_id,
+                        "entity_type": "account",
+                        "entity_id": str(account_id),
+                        "entity_version": account["version"],
+                        "data": {"before": before.summary(), "after": view.summary(), "account": account},
+                    }
+                )
+        if kept:
+            # On the connection: a plain multi-row UPDATE, not the ORM's bulk update by primary key.
+            await (await self.session.connection()).execute(_KEPT, kept)
+        return rows
+
+    async def _stored(self, account_ids: list[UUID]) -> dict[UUID, JudgedView]:
+        columns = (
+            AccountFactsRow.account_id,
+            AccountFactsRow.judged_health,
+            AccountFactsRow.judged_signals,
+            AccountFactsRow.judged_review_due,
+            AccountFactsRow.judged_review_overdue,
+            AccountFactsRow.judged_promotion_candidate,
+        )
+        statement = select(*columns).where(
+            one_of(AccountFactsRow.account_id, account_ids), AccountFactsRow.judged_health.is_not(None)
+        )
+        return {
+            row[0]: JudgedView(str(row[1]), tuple(row[2] or ()), bool(row[3]), bool(row[4]), bool(row[5]))
+            for row in (await self.session.execute(statement)).all()
+        }
