@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,6 +22,7 @@ from app.db import create_engine, create_session_factory
 from app.demo.seed import seed_demo
 from app.demo.vocabulary import PASSWORD as DEMO_PASSWORD
 from app.embedded_pg import start_embedded_postgres
+from app.events.clock import judge_all
 from app.facts.repository import FactsRepository
 from app.kit.errors import Conflict
 from app.kit.logs import configure_logging
@@ -101,6 +103,17 @@ def seed_demo_command(settings: Settings, accounts: int, seed: int) -> None:
     print(f"Demo users sign in with their email (demo-kam-000@example.com, ...) and the password {DEMO_PASSWORD!r}.")
 
 
+def judge_command(settings: Settings) -> None:
+    """Judge every account as of now and tell what time alone changed (from cron, every few minutes)."""
+    url = database_url(settings)
+    migrate(url)
+
+    async def work(factory: async_sessionmaker[AsyncSession]) -> int:
+        return await judge_all(factory, datetime.now(UTC))
+
+    print(f"Judged every live account: {asyncio.run(_with_sessions(url, work))} change(s) told.")
+
+
 def serve(settings: Settings) -> None:
     import uvicorn
 
@@ -167,6 +180,7 @@ def main(argv: list[str] | None = None) -> None:
     demo = commands.add_parser("seed-demo", help="load a realistic demo portfolio into an empty database")
     demo.add_argument("--accounts", type=int, default=1000)
     demo.add_argument("--seed", type=int, default=7, help="the same seed gives the same portfolio")
+    commands.add_parser("judge", help="judge every account now and tell what time alone changed (run it from cron)")
     openapi = commands.add_parser("openapi", help="print or write the OpenAPI document")
     openapi.add_argument("--output", help="file to write instead of standard output")
     args = parser.parse_args(argv)
@@ -180,6 +194,8 @@ def main(argv: list[str] | None = None) -> None:
         create_admin_command(settings, args.email, args.name)
     elif args.command == "seed-demo":
         seed_demo_command(settings, args.accounts, args.seed)
+    elif args.command == "judge":
+        judge_command(settings)
     elif args.command == "openapi":
         write_openapi(args.output)
 

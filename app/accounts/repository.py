@@ -218,6 +218,13 @@ class AccountRepository:
         rows = (await self.session.execute(statement)).scalars().all()
         return split_page(rows, page, key)
 
+    async def live_ids_after(self, after: uuid.UUID | None, limit: int) -> list[uuid.UUID]:
+        """Up to ``limit`` ids of live (not archived) accounts after ``after``, in id order."""
+        statement = select(Account.id).where(Account.archived_at.is_(None)).order_by(Account.id).limit(limit)
+        if after is not None:
+            statement = statement.where(Account.id > after)
+        return list((await self.session.execute(statement)).scalars())
+
     async def all_in_batches(self, size: int) -> AsyncIterator[Sequence[Account]]:
         """Every account, archived ones included, in id order, a batch at a time."""
         last_id: uuid.UUID | None = None

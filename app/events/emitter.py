@@ -128,7 +128,8 @@ async def emit_events(session: AsyncSession) -> None:
     noted.sort(
         key=lambda pair: 0 if pair[0].action == "create" and isinstance(pair[0].record, Account | RulesVersion) else 1
     )
-    reads = await _read_models(session, [note for note, _ in noted], judged)
+    now = datetime.now(UTC)
+    reads = await _read_models(session, [note for note, _ in noted], judged, now)
     rows = []
     for note, told in noted:
         record = note.record
@@ -150,7 +151,7 @@ async def emit_events(session: AsyncSession) -> None:
                 }
             )
     views = [read for (model, _), read in reads.items() if model is Account and UUID(read["id"]) in judged]
-    rows.extend(await Judge(session).changes(views))
+    rows.extend(await Judge(session, now).changes(views))
     await EventRepository(session).add(rows)
 
 
@@ -159,7 +160,7 @@ def _key(record: Any) -> str:
 
 
 async def _read_models(
-    session: AsyncSession, noted: Sequence[Noted], accounts_judged: set[UUID]
+    session: AsyncSession, noted: Sequence[Noted], accounts_judged: set[UUID], now: datetime
 ) -> dict[tuple[type, str], dict[str, Any]]:
     """Each noted record, and each account to judge, as its endpoint reads it: read again after the
     change; a deleted one as it was. One query per kind of record."""
@@ -177,7 +178,7 @@ async def _read_models(
             wanted[type(note.record)].add(note.record.id)
     if not any(wanted.values()):
         return reads
-    accounts = AccountService(session, await RulesRepository(session).current(), datetime.now(UTC), _SYSTEM)
+    accounts = AccountService(session, await RulesRepository(session).current(), now, _SYSTEM)
     for model, ids in wanted.items():
         if model is Account:
             views = await accounts.read_many(sorted(ids))

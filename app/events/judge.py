@@ -7,7 +7,7 @@ changed (``judged_at``). An account judged the first time is only kept: it has n
 """
 
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -69,15 +69,16 @@ _KEPT = (
 
 
 class Judge:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, now: datetime) -> None:
         self.session = session
+        self.now = now
 
     async def changes(self, accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Judge these accounts (as read, JSON): keep each view that changed and answer the event
-        rows of what turned. Their read models in the events carry the new ``judged_at``."""
+        """Judge these accounts (as read at ``now``, JSON): keep each view that changed and answer
+        the event rows of what turned. Their read models in the events carry the new ``judged_at``."""
         if not accounts:
             return []
-        now = datetime.now(UTC)
+        now = self.now
         stored = await self._stored([UUID(account["id"]) for account in accounts])
         kept, rows = [], []
         for account in accounts:
@@ -118,8 +119,13 @@ class Judge:
             AccountFactsRow.judged_review_overdue,
             AccountFactsRow.judged_promotion_candidate,
         )
-        statement = select(*columns).where(
-            one_of(AccountFactsRow.account_id, account_ids), AccountFactsRow.judged_health.is_not(None)
+        # Locked, in one order: two transactions judging one account take turns, and the second
+        # sees what the first kept, so a change is told once.
+        statement = (
+            select(*columns)
+            .where(one_of(AccountFactsRow.account_id, account_ids), AccountFactsRow.judged_health.is_not(None))
+            .order_by(AccountFactsRow.account_id)
+            .with_for_update()
         )
         return {
             row[0]: JudgedView(str(row[1]), tuple(row[2] or ()), bool(row[3]), bool(row[4]), bool(row[5]))
