@@ -34,6 +34,7 @@ from app.models import (
     TierChange,
     User,
 )
+from app.outbox.notes import changes_of
 
 AUDITED: dict[type, str] = {
     Account: "account",
@@ -124,17 +125,12 @@ def _created(instance: object) -> dict[str, Any]:
 
 
 def _updated(instance: object) -> dict[str, Any]:
-    state = inspect(instance)
-    changes = {}
-    for field in _fields(instance):
-        history = state.attrs[field].history
-        if not history.has_changes():
-            continue
-        before = history.deleted[0] if history.deleted else None
-        after = history.added[0] if history.added else None
-        if before != after:
-            changes[field] = {"before": _shown(field, before), "after": _shown(field, after)}
-    return changes
+    audited = set(_fields(instance))
+    return {
+        field: {"before": _shown(field, before), "after": _shown(field, after)}
+        for field, (before, after) in changes_of(instance).items()
+        if field in audited
+    }
 
 
 def _update_action(changes: dict[str, Any]) -> str:

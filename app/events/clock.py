@@ -1,21 +1,18 @@
 """The judgement over time: what the clock alone changes in accounts' computed views (interactions
 ageing, reviews falling due and overdue) is told as no write would tell it."""
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.accounts.repository import AccountRepository
 from app.accounts.service import AccountService
-from app.auth.policy import ADMIN
-from app.auth.principal import Principal
+from app.auth.policy import SYSTEM
 from app.events.judge import Judge
 from app.events.repository import EventRepository
 from app.rules_store.repository import RulesRepository
 
 JUDGE_BATCH = 500
-_SYSTEM = Principal(user_id=uuid.UUID(int=0), role=ADMIN)
 
 
 async def judge_all(factory: async_sessionmaker[AsyncSession], now: datetime, batch: int = JUDGE_BATCH) -> int:
@@ -28,7 +25,7 @@ async def judge_all(factory: async_sessionmaker[AsyncSession], now: datetime, ba
             ids = await AccountRepository(session).live_ids_after(after, batch)
             if not ids:
                 return told
-            accounts = AccountService(session, await RulesRepository(session).current(), now, _SYSTEM)
+            accounts = AccountService(session, await RulesRepository(session).current(), now, SYSTEM)
             views = [view.model_dump(mode="json") for view in await accounts.read_many(ids)]
             rows = await Judge(session, now).changes(views)
             await EventRepository(session).add(rows)

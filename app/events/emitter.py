@@ -18,8 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.schemas import TierChangeRead
 from app.accounts.service import AccountService
-from app.auth.policy import ADMIN
-from app.auth.principal import Principal
+from app.auth.policy import SYSTEM
 from app.contacts.schemas import ContactRead
 from app.events.judge import Judge
 from app.events.repository import EventRepository
@@ -34,8 +33,6 @@ from app.reviews.schemas import ReviewRead
 from app.rules.tiers import TierState, pending_demotion_review
 from app.rules_store.repository import RulesRepository
 
-# Reads records for events whoever wrote them: the events are then scoped to each reader.
-_SYSTEM = Principal(user_id=uuid.UUID(int=0), role=ADMIN)
 _ENTITY_TYPES: dict[type, str] = {
     Account: "account",
     TierChange: "tier_change",
@@ -178,7 +175,7 @@ async def _read_models(
             wanted[type(note.record)].add(note.record.id)
     if not any(wanted.values()):
         return reads
-    accounts = AccountService(session, await RulesRepository(session).current(), now, _SYSTEM)
+    accounts = AccountService(session, await RulesRepository(session).current(), now, SYSTEM)
     for model, ids in wanted.items():
         if model is Account:
             views = await accounts.read_many(sorted(ids))

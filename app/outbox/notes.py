@@ -28,16 +28,20 @@ class Noted:
 
 
 def changes_of(record: object) -> dict[str, tuple[Any, Any]]:
-    """The fields the record holds changes to, with their values before and after."""
+    """The columns the record holds changes to, with their values before and after. Only the
+    attributes the session marks as set are looked at, not every column's history: a batch notes a
+    thousand records."""
     state = inspect(record)
+    columns = state.mapper.column_attrs
     changes = {}
-    for attribute in state.mapper.column_attrs:
-        history = state.attrs[attribute.key].history
-        if history.has_changes():
-            before = history.deleted[0] if history.deleted else None
-            after = history.added[0] if history.added else None
-            if before != after:
-                changes[attribute.key] = (before, after)
+    for key in set(state.manager) - state.unmodified:
+        if key not in columns:
+            continue
+        history = state.attrs[key].history
+        before = history.deleted[0] if history.deleted else None
+        after = history.added[0] if history.added else None
+        if before != after:
+            changes[key] = (before, after)
     return changes
 
 
