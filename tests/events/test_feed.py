@@ -174,3 +174,20 @@ async def test_a_change_of_the_computed_view_is_told_once_with_before_and_after(
     told, _ = await types_after(client, cursor)
     assert told == ["review.created", "account.review_due", "account.review_overdue", "account.updated"]
     assert (await client.get("/v1/accounts", params={"judged_since": judged_at})).json()["items"][0]["review_overdue"]
+
+
+async def test_growth_that_makes_a_promotion_candidate_is_told_by_the_write_that_shows_it(client):
+    account = await create_account(client, name="Rising", scores=SIXTY_SCORES)
+    first_year = await client.put(f"/v1/accounts/{account['id']}/financials/2025", json={"revenue": "100000.00"})
+    assert first_year.status_code in (200, 201)
+    _, cursor = await types_after(client, None)
+    # 30 % growth is the threshold: 29.9 % is not enough, 30 % is.
+    await client.put(f"/v1/accounts/{account['id']}/financials/2026", json={"revenue": "129900.00"})
+    assert "account.promotion_candidate" not in (await types_after(client, cursor))[0]
+    await client.put(f"/v1/accounts/{account['id']}/financials/2026", json={"revenue": "130000.00"})
+    told, _ = await types_after(client, cursor)
+    assert told.count("account.promotion_candidate") == 1
+    event = (await feed(client, type="account.promotion_candidate"))["items"][-1]
+    before, after = event["data"]["before"], event["data"]["after"]
+    assert (before["promotion_candidate"], after["promotion_candidate"]) == (False, True)
+    assert event["data"]["account"]["promotion_reasons"] == ["annual revenue grew 30.0% (threshold 30%)"]

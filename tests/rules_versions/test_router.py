@@ -106,6 +106,9 @@ async def test_stale_if_match_on_rules_is_412(client):
     assert_problem(await client.put("/v1/rules", json=default_document(), headers={"If-Match": '"1"'}), 412)
 
 
+# One session stands for the two admins' requests: SQLAlchemy notes the second version 2 against the
+# first still held in it (by the event notes), which two requests never share.
+@pytest.mark.filterwarnings("ignore:New instance .*RulesVersion.* conflicts with persistent instance")
 async def test_a_version_written_at_the_same_time_is_a_conflict(session_factory):
     # Two admins replacing the rules at once both compute version 2; the second write is refused.
     document = RulesDocument.model_validate(default_document())
