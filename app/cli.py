@@ -24,6 +24,7 @@ from app.demo.vocabulary import PASSWORD as DEMO_PASSWORD
 from app.embedded_pg import start_embedded_postgres
 from app.events.clock import judge_all
 from app.facts.repository import FactsRepository
+from app.jobs.queue import run_worker
 from app.kit.errors import Conflict
 from app.kit.logs import configure_logging
 from app.kit.telemetry import MULTIPROCESS_DIR_VARIABLE
@@ -114,6 +115,16 @@ def judge_command(settings: Settings) -> None:
     print(f"Judged every live account: {asyncio.run(_with_sessions(url, work))} change(s) told.")
 
 
+def worker_command(settings: Settings) -> None:
+    """Run background jobs on their own (with ``KAM_RUN_JOBS=false`` on the API processes)."""
+    url = database_url(settings)
+    migrate(url)
+    configure_logging(settings.log_level)
+    print("Running jobs; Ctrl-C (or SIGTERM) stops after the jobs under way.", flush=True)
+    # procrastinate's own signal handlers: a first signal lets running jobs finish, a second stops.
+    asyncio.run(_with_sessions(url, lambda factory: run_worker(url, factory, install_signal_handlers=True)))
+
+
 def serve(settings: Settings) -> None:
     import uvicorn
 
@@ -180,6 +191,9 @@ def main(argv: list[str] | None = None) -> None:
     demo = commands.add_parser("seed-demo", help="load a realistic demo portfolio into an empty database")
     demo.add_argument("--accounts", type=int, default=1000)
     demo.add_argument("--seed", type=int, default=7, help="the same seed gives the same portfolio")
+    commands.add_parser(
+        "worker", help="run background jobs on their own, beside API processes run with KAM_RUN_JOBS=false"
+    )
     commands.add_parser("judge", help="judge every account now and tell what time alone changed (run it from cron)")
     openapi = commands.add_parser("openapi", help="print or write the OpenAPI document")
     openapi.add_argument("--output", help="file to write instead of standard output")
@@ -194,6 +208,8 @@ def main(argv: list[str] | None = None) -> None:
         create_admin_command(settings, args.email, args.name)
     elif args.command == "seed-demo":
         seed_demo_command(settings, args.accounts, args.seed)
+    elif args.command == "worker":
+        worker_command(settings)
     elif args.command == "judge":
         judge_command(settings)
     elif args.command == "openapi":

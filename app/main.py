@@ -1,5 +1,7 @@
 """The application factory: middleware, error handlers, routers."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,6 +22,7 @@ from app.facts import refresher as facts_refresher
 from app.financials.router import router as financials_router
 from app.history.router import router as history_router
 from app.interactions.router import router as interactions_router
+from app.jobs.queue import keep_worker_running
 from app.kit.database_errors import install_database_error_handlers
 from app.kit.errors import install_error_handlers
 from app.kit.logs import configure_logging
@@ -56,6 +59,7 @@ def _operation_id(route: APIRoute) -> str:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     owns_engine = not hasattr(app.state, "engine")
+    worker = None
     if owns_engine:
         url = settings.database_url
         if url is None:
@@ -68,7 +72,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
         app.state.session_factory = create_session_factory(app.state.engine)
         await bootstrap_admin(app.state.session_factory, settings)
+        if settings.run_jobs:
+            worker = asyncio.create_task(keep_worker_running(url, app.state.session_factory))
     yield
+    if worker is not None:
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
     if owns_engine:
         await app.state.engine.dispose()
 

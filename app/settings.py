@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_pool_timeout_seconds: float = Field(default=10, gt=0, description="Longest wait for a free connection.")
     db_connect_timeout_seconds: float = Field(default=5, gt=0, description="Longest wait to open a connection.")
+    run_jobs: bool = Field(
+        default=True, description="Run background jobs in the service's processes; false when `kam worker` runs them."
+    )
 
     jwt_secret: SecretStr | None = Field(
         default=None,

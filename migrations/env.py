@@ -22,8 +22,14 @@ def _database_url() -> str:
     return settings.database_url or start_embedded_postgres(settings.data_dir)
 
 
+def _ours(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Whether autogenerate compares this object: the job queue's tables belong to procrastinate,
+    whose own schema (applied by a revision) is not in the models."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+
+
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True, include_name=_ours)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,0 +1,85 @@
+"""The job queue as a worker meets it: a real database, jobs deferred, taken and run."""
+
+import asyncio
+import contextlib
+import signal
+import time
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+from procrastinate.exceptions import AlreadyEnqueued
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from app.audit import recorder
+from app.db import create_engine, create_session_factory
+from app.events.clock import judge_all
+from app.jobs.queue import connected, judge_accounts, run_worker
+from app.models import Account, Event
+from tests.conftest import fresh_database
+from tests.running_service import Service
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_periodic_judgement_runs_on_the_queue_once_per_tick():
+    recorder.install()
+    with fresh_database("kam_jobs") as url:
+        asyncio.run(_judgement_on_the_queue(url))
+
+
+async def _judgement_on_the_queue(url: str) -> None:
+    engine = create_engine(url, pool_size=2)
+    factory = create_session_factory(engine)
+    try:
+        async with factory() as session, session.begin():
+            session.add(Account(name="Quiet", status="active", scores={}))
+        now = datetime.now(UTC)
+        await judge_all(factory, now)  # judged a first time: its view is kept, nothing told
+        later = int((now + timedelta(days=100)).timestamp())
+        async with connected(url) as app:
+            # The same tick deferred twice (two workers' schedulers) is one job: a queueing lock.
+            for _ in range(2):
+                deferrer = app.configure_task(judge_accounts.name, queueing_lock="judge_accounts")
+                with contextlib.suppress(AlreadyEnqueued):
+                    await deferrer.defer_async(timestamp=later)
+        await run_worker(url, factory, wait=False)
+        async with factory() as session:
+            counted = select(Event.type, func.count()).group_by(Event.type)
+            told = {event_type: count for event_type, count in (await session.execute(counted)).all()}
+        assert told == {"account.review_due": 1, "account.review_overdue": 1}
+    finally:
+        await engine.dispose()
+
+
+def test_kam_serve_runs_a_job_worker_in_each_process_unless_told_not_to(tmp_path):
+    with fresh_database("kam_serve_jobs") as url:
+        service = Service(tmp_path, database_url=url, workers="2")
+        try:
+            service.wait_ready()
+            assert asyncio.run(_job_workers_once_registered(url, 2)) == 2
+        finally:
+            service.stop(signal.SIGTERM)
+        # Stopped with the service: its workers unregistered.
+        assert asyncio.run(_job_workers_once_registered(url, 0)) == 0
+        quiet = Service(tmp_path, database_url=url, run_jobs="false")
+        try:
+            quiet.wait_ready()
+            time.sleep(1)
+            assert asyncio.run(_job_workers_once_registered(url, 0, wait=0)) == 0
+        finally:
+            quiet.stop(signal.SIGTERM)
+
+
+async def _job_workers_once_registered(url: str, expected: int, wait: float = 15) -> int:
+    connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            count = await connection.fetchval("SELECT count(*) FROM procrastinate_workers")
+            if count == expected or time.monotonic() > deadline:
+                return count
+            await asyncio.sleep(0.3)
+    finally:
+        await connection.close()
