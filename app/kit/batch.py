@@ -6,11 +6,13 @@ How a batch is written, set-wise rather than row by row:
    accounts and users the items name);
 2. each item is checked against that and applied in memory, or refused with its problem; a check
    refuses before anything is changed, so a refused item leaves nothing behind;
-3. one flush writes them all, inside a savepoint: a multi-row INSERT per table (records, audit
-   entries, tier changes), the updates pipelined, then the stored facts of the accounts touched.
+3. one write puts them all in, inside a savepoint: a statement per table for the new records and
+   one for the changed ones (app/kit/sql.py ``SetWise``), with their audit entries, tier changes and
+   event notes (app/set_writes.py); before the commit, the facts, judgements and events of the
+   accounts touched follow, set-wise too.
 
 An item that depends on what the batch itself writes (its place in a hierarchy) is written after
-that, on its own. So is every item when the one flush fails (a concurrent writer took a key at the
+that, on its own. So is every item when the one write fails (a concurrent writer took a key at the
 same moment): the savepoint is rolled back, the records now holding the keys are locked, and each
 item is written in a savepoint of its own, exactly as its single-write endpoint writes it, so one
 failure never sinks the others. Should PostgreSQL still break a deadlock by aborting this
@@ -106,11 +108,12 @@ Plan = Callable[[K], Written | None]
 
 @dataclass(frozen=True)
 class Prepared(Generic[K]):
-    """A batch ready to be applied: ``plan`` for each item, then ``write`` for what the unit of
-    work's flush does not write set-wise itself (versioned updates, which it writes one by one)."""
+    """A batch ready to be applied: ``plan`` for each item, then ``write`` to write what was planned
+    set-wise (the unit of work would write versioned rows one by one); a flush then writes anything
+    else the items left in the session."""
 
     plan: Plan[K]
-    write: Callable[[], Awaitable[None]] | None = None
+    write: Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -123,7 +126,8 @@ class ItemOutcome:
 
 class BatchUpsert(Generic[K]):
     """Runs a batch through the three steps above. A resource gives ``prepare`` (the round of
-    queries, answering the plan for each item) and ``write_one`` (the single-write path)."""
+    queries, answering how each item is planned and how the planned ones are written) and
+    ``write_one`` (the single-write path)."""
 
     def __init__(
         self,
@@ -159,8 +163,7 @@ class BatchUpsert(Generic[K]):
             if outcomes[index].written is None:
                 alone.append(index)
         try:
-            if prepared.write is not None:
-                await prepared.write()
+            await prepared.write()
             await self.session.flush()
             await savepoint.commit()
         except (DBAPIError, StaleDataError) as error:
