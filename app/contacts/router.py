@@ -21,7 +21,7 @@ from app.contacts.schemas import (
 from app.contacts.service import ContactService
 from app.db import SessionDep
 from app.kit import idempotency
-from app.kit.batch import BatchResult, answer_batch
+from app.kit.batch import BATCH_RESPONSES, BatchResult, answer_batch
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
@@ -72,7 +72,7 @@ async def create_contact(
     "/v1/contacts/batch/upsert",
     name="contacts_batch_upsert",
     response_model=BatchResult,
-    responses={207: {"model": BatchResult, "description": "Some items failed"}, **problems(400, 403, 409, 413)},
+    responses=BATCH_RESPONSES,
 )
 async def upsert_contacts(
     payload: ContactBatchUpsert,

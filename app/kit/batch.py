@@ -35,7 +35,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.glossary import BATCH_OUTCOMES, BatchOutcome
 from app.kit import idempotency
 from app.kit.database_errors import database_unavailable, value_refused
-from app.kit.errors import AppError, FieldError, InvalidFields, Problem, field_errors, invalid_fields_detail, problem_of
+from app.kit.errors import (
+    AppError,
+    FieldError,
+    InvalidFields,
+    Problem,
+    field_errors,
+    invalid_fields_detail,
+    problem_of,
+    problems,
+)
 from app.kit.schemas import ReadModel
 from app.outbox import notes
 
@@ -88,6 +97,13 @@ class BatchResult(ReadModel):
     updated: int
     unchanged: int
     failed: int
+
+
+# What a batch endpoint documents: 207 beside its 200, and the problems of the request as a whole.
+BATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    207: {"model": BatchResult, "description": "Some items failed"},
+    **problems(400, 403, 409, 413, 422),
+}
 
 
 class Record(Protocol):

@@ -10,7 +10,7 @@ from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.kit import idempotency
-from app.kit.batch import BatchResult, answer_batch
+from app.kit.batch import BATCH_RESPONSES, BatchResult, answer_batch
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
@@ -71,7 +71,7 @@ async def create_opportunity(
     "/batch/upsert",
     name="opportunities_batch_upsert",
     response_model=BatchResult,
-    responses={207: {"model": BatchResult, "description": "Some items failed"}, **problems(400, 403, 409, 413)},
+    responses=BATCH_RESPONSES,
 )
 async def upsert_opportunities(
     payload: OpportunityBatchUpsert,
