@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from app.audit import recorder
 from app.db import create_engine, create_session_factory
 from app.events.clock import judge_all
+from app.jobs import queue
 from app.jobs.queue import connected, judge_accounts, run_worker
 from app.models import Account, Event
 from tests.conftest import fresh_database
@@ -83,3 +84,27 @@ async def _job_workers_once_registered(url: str, expected: int, wait: float = 15
             await asyncio.sleep(0.3)
     finally:
         await connection.close()
+
+
+async def test_a_worker_that_stops_is_started_again(monkeypatch, caplog):
+    """The database away at start (or lost) stops the worker beside the API; it is started again."""
+    starts = []
+
+    async def run_worker_once_failing(url, factory):
+        starts.append(url)
+        if len(starts) == 1:
+            raise OSError("connection refused")
+        await asyncio.Event().wait()  # runs until cancelled
+
+    monkeypatch.setattr(queue, "run_worker", run_worker_once_failing)
+    monkeypatch.setattr(queue, "RESTART_AFTER_SECONDS", 0)
+    worker = asyncio.create_task(queue.keep_worker_running("postgresql+asyncpg://nowhere/db", None))
+    for _ in range(50):
+        if len(starts) == 2:
+            break
+        await asyncio.sleep(0.01)
+    worker.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await worker
+    assert len(starts) == 2
+    assert "the job worker stopped" in caplog.text
