@@ -6,12 +6,13 @@ rules give now with it, writes the events of what turned, and keeps the new view
 changed (``judged_at``). An account judged the first time is only kept: it has no before.
 """
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kit.sql import one_of
@@ -54,17 +55,17 @@ class JudgedView:
         return {**asdict(self), "signals": list(self.signals)}
 
 
-_KEPT = (
-    update(AccountFactsRow)
-    .where(AccountFactsRow.account_id == bindparam("b_account_id"))
-    .values(
-        judged_health=bindparam("b_health"),
-        judged_signals=bindparam("b_signals"),
-        judged_review_due=bindparam("b_review_due"),
-        judged_review_overdue=bindparam("b_review_overdue"),
-        judged_promotion_candidate=bindparam("b_promotion_candidate"),
-        judged_at=bindparam("b_judged_at"),
-    )
+# The views that changed, kept in one statement: each column's values as one array, unnested.
+_KEPT = text(
+    "UPDATE account_facts AS f SET judged_health = v.health,"
+    " judged_signals = ARRAY(SELECT jsonb_array_elements_text(v.signals::jsonb))::varchar(50)[],"
+    " judged_review_due = v.review_due, judged_review_overdue = v.review_overdue,"
+    " judged_promotion_candidate = v.promotion_candidate, judged_at = v.judged_at"
+    " FROM unnest(CAST(:account_id AS uuid[]), CAST(:health AS varchar(10)[]), CAST(:signals AS text[]),"
+    " CAST(:review_due AS boolean[]), CAST(:review_overdue AS boolean[]), CAST(:promotion_candidate AS boolean[]),"
+    " CAST(:judged_at AS timestamptz[]))"
+    " AS v(account_id, health, signals, review_due, review_overdue, promotion_candidate, judged_at)"
+    " WHERE f.account_id = v.account_id"
 )
 
 
@@ -80,16 +81,15 @@ class Judge:
             return []
         now = self.now
         stored = await self._stored([UUID(account["id"]) for account in accounts])
-        kept, rows = [], []
+        kept: list[tuple[UUID, JudgedView]] = []
+        rows: list[dict[str, Any]] = []
         for account in accounts:
             account_id = UUID(account["id"])
             view = JudgedView.of(account, now.date())
             before = stored.get(account_id)
             if before == view:
                 continue
-            kept.append(
-                {"b_account_id": account_id, "b_judged_at": now, **{f"b_{k}": v for k, v in view.summary().items()}}
-            )
+            kept.append((account_id, view))
             account["judged_at"] = now.isoformat().replace("+00:00", "Z")
             if before is None:
                 continue
@@ -106,8 +106,18 @@ class Judge:
                     }
                 )
         if kept:
-            # On the connection: a plain multi-row UPDATE, not the ORM's bulk update by primary key.
-            await (await self.session.connection()).execute(_KEPT, kept)
+            await self.session.execute(
+                _KEPT,
+                {
+                    "account_id": [account_id for account_id, _ in kept],
+                    "health": [view.health for _, view in kept],
+                    "signals": [json.dumps(list(view.signals)) for _, view in kept],
+                    "review_due": [view.review_due for _, view in kept],
+                    "review_overdue": [view.review_overdue for _, view in kept],
+                    "promotion_candidate": [view.promotion_candidate for _, view in kept],
+                    "judged_at": [now] * len(kept),
+                },
+            )
         return rows
 
     async def _stored(self, account_ids: list[UUID]) -> dict[UUID, JudgedView]:
