@@ -122,7 +122,13 @@ def worker_command(settings: Settings) -> None:
     configure_logging(settings.log_level)
     print("Running jobs; Ctrl-C (or SIGTERM) stops after the jobs under way.", flush=True)
     # procrastinate's own signal handlers: a first signal lets running jobs finish, a second stops.
-    asyncio.run(_with_sessions(url, lambda factory: run_worker(url, factory, install_signal_handlers=True)))
+    allow_local = settings.webhooks_allow_local_targets
+    asyncio.run(
+        _with_sessions(
+            url,
+            lambda factory: run_worker(url, factory, allow_local_targets=allow_local, install_signal_handlers=True),
+        )
+    )
 
 
 def serve(settings: Settings) -> None:

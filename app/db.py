@@ -37,10 +37,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
     Declared with ``Depends(get_session, scope="function")`` so the commit happens before the
     response is sent: a client never sees a success for a change that failed to commit. The app's
-    pre-commit hooks (keeping derived data current) run inside the same transaction.
+    pre-commit hooks (keeping derived data current) run inside the same transaction; its post-commit
+    hooks only tell others what the commit made (they may not fail the request).
     """
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
     hooks: list[Callable[[AsyncSession], Awaitable[None]]] = getattr(request.app.state, "pre_commit_hooks", [])
+    after_commit: list[Callable[[AsyncSession], None]] = getattr(request.app.state, "post_commit_hooks", [])
     async with factory() as session:
         try:
             yield session
@@ -53,6 +55,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
+            for notify in after_commit:
+                notify(session)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

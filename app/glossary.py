@@ -87,6 +87,8 @@ EventType = Literal[
     "review.created",
     "rules.changed",
 ]
+# Where one webhook delivery stands: still to be sent (or sent again), received, or given up.
+DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
 TIERS: tuple[str, ...] = get_args(Tier)
 ACCOUNT_STATUSES = get_args(AccountStatus)
@@ -111,6 +113,7 @@ CADENCES: tuple[str, ...] = get_args(Cadence)
 OPEN_STAGES = get_args(OpenStage)
 BATCH_OUTCOMES = get_args(BatchOutcome)
 EVENT_TYPES = get_args(EventType)
+DELIVERY_STATUSES = get_args(DeliveryStatus)
 
 # The names of the value sets in the OpenAPI document: each is one component there, referred to
 # wherever a field takes it, so a generated SDK has one enum per set.
@@ -143,4 +146,5 @@ NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
     "SignalCode": get_args(SignalCode),
     "BatchOutcome": BATCH_OUTCOMES,
     "EventType": EVENT_TYPES,
+    "DeliveryStatus": DELIVERY_STATUSES,
 }

@@ -22,7 +22,7 @@ from app.facts import refresher as facts_refresher
 from app.financials.router import router as financials_router
 from app.history.router import router as history_router
 from app.interactions.router import router as interactions_router
-from app.jobs.queue import keep_worker_running
+from app.jobs.queue import BackgroundJobs
 from app.kit.database_errors import install_database_error_handlers
 from app.kit.errors import install_error_handlers
 from app.kit.logs import configure_logging
@@ -48,6 +48,8 @@ from app.teams.router import router as teams_router
 from app.tokens.router import router as tokens_router
 from app.users.bootstrap import bootstrap_admin
 from app.users.router import router as users_router
+from app.webhooks.router import deliveries as webhook_deliveries
+from app.webhooks.router import router as webhooks_router
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -58,28 +60,35 @@ def _operation_id(route: APIRoute) -> str:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    owns_engine = not hasattr(app.state, "engine")
-    worker = None
-    if owns_engine:
-        url = settings.database_url
-        if url is None:
-            url = start_embedded_postgres(settings.data_dir)
-        app.state.engine = create_engine(
-            url,
-            settings.db_pool_size,
-            pool_timeout=settings.db_pool_timeout_seconds,
-            connect_timeout=settings.db_connect_timeout_seconds,
-        )
-        app.state.session_factory = create_session_factory(app.state.engine)
-        await bootstrap_admin(app.state.session_factory, settings)
-        if settings.run_jobs:
-            worker = asyncio.create_task(keep_worker_running(url, app.state.session_factory))
-    yield
-    if worker is not None:
-        worker.cancel()
+    if hasattr(app.state, "engine"):  # given by the caller (tests), who runs any jobs itself
+        yield
+        return
+    url = settings.database_url
+    if url is None:
+        url = start_embedded_postgres(settings.data_dir)
+    app.state.engine = create_engine(
+        url,
+        settings.db_pool_size,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        connect_timeout=settings.db_connect_timeout_seconds,
+    )
+    app.state.session_factory = create_session_factory(app.state.engine)
+    jobs = BackgroundJobs(
+        url,
+        app.state.session_factory,
+        run_jobs=settings.run_jobs,
+        allow_local_targets=settings.webhooks_allow_local_targets,
+    )
+    app.state.post_commit_hooks = [jobs.after_commit]
+    await bootstrap_admin(app.state.session_factory, settings)
+    background = asyncio.create_task(jobs.keep_running())
+    try:
+        yield
+    finally:
+        background.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await worker
-    if owns_engine:
+            await background
+        await jobs.close()
         await app.state.engine.dispose()
 
 
@@ -123,6 +132,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tokens_router)
     app.include_router(accounts_router)
     app.include_router(events_router)
+    app.include_router(webhooks_router)
+    app.webhooks.include_router(webhook_deliveries)
     app.include_router(teams_router)
     app.include_router(contacts_router)
     app.include_router(opportunities_router)

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     run_jobs: bool = Field(
         default=True, description="Run background jobs in the service's processes; false when `kam worker` runs them."
     )
+    webhooks_allow_local_targets: bool = Field(
+        default=False,
+        description="Let webhooks reach the service's own host (loopback, its addresses); off against forgery.",
+    )
 
     jwt_secret: SecretStr | None = Field(
         default=None,

@@ -33,6 +33,7 @@ from app.models import (
     RulesVersion,
     TierChange,
     User,
+    WebhookSubscription,
 )
 from app.outbox.notes import changes_of
 
@@ -52,11 +53,12 @@ AUDITED: dict[type, str] = {
     RulesVersion: "rules",
     TierChange: "tier_change",
     User: "user",
+    WebhookSubscription: "webhook",
 }
 # Bookkeeping that changes on every write or use and says nothing about what was decided.
-_IGNORED = {"version", "created_at", "updated_at", "last_used_at"}
+_IGNORED = {"version", "created_at", "updated_at", "last_used_at", "position_transaction_id", "position_seq"}
 # Recorded as changed, never with their values.
-_SECRET = {"password_hash", "secret_hash"}
+_SECRET = {"password_hash", "secret_hash", "secret", "previous_secret"}
 _SECRET_MARK = "[secret]"
 
 _CONTEXT_KEY = "audit_context"

@@ -12,10 +12,17 @@ from app.models import Account, Event
 _EVENTS = SetWise(Event, filled_by_database=("seq", "transaction_id", "occurred_at"))
 # Events of transactions below this one are all committed or rolled back: none can still appear
 # before the feed's position. The caller's own transaction's events are its to read.
-_SETTLED = or_(
-    Event.transaction_id < text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"),
+_OLDEST_RUNNING = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+SETTLED = or_(
+    Event.transaction_id < _OLDEST_RUNNING,
     Event.transaction_id == text("pg_current_xact_id_if_assigned()::text::bigint"),
 )
+# Written by a transaction that may still be running, or committed while an older one still runs.
+UNSETTLED = Event.transaction_id >= _OLDEST_RUNNING
+
+
+# Set on a session whose commit gives webhook senders work (events written, a delivery to retry).
+WAKE_WEBHOOKS = "wake_webhooks"
 
 
 class EventRepository:
@@ -25,6 +32,7 @@ class EventRepository:
     async def add(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
             await self.session.execute(_EVENTS.insert, _EVENTS.row_parameters(rows))
+            self.session.info[WAKE_WEBHOOKS] = True
 
     async def feed(
         self,
@@ -34,7 +42,7 @@ class EventRepository:
         limit: int,
     ) -> list[Event]:
         """Up to ``limit + 1`` settled events after the position ``after``, oldest first."""
-        statement = select(Event).where(_SETTLED, *conditions)
+        statement = select(Event).where(SETTLED, *conditions)
         if after is not None:
             statement = statement.where(tuple_(Event.transaction_id, Event.seq) > tuple_(*after))
         if visibility is not None:

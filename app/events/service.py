@@ -20,14 +20,15 @@ def encode_position(transaction_id: int, seq: int) -> str:
     return base64.urlsafe_b64encode(f"{transaction_id}.{seq}".encode()).decode().rstrip("=")
 
 
-def decode_position(cursor: str) -> tuple[int, int]:
+def decode_position(cursor: str, field: str = "after") -> tuple[int, int]:
+    """The feed position a cursor names; anything else is a 422 naming the query ``field``."""
     try:
         transaction_id, seq = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split(".")
         position = (int(transaction_id), int(seq))
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidFields.one(["query", "after"], "not a cursor of this feed") from None
+        raise InvalidFields.one(["query", field], "not a cursor of this list") from None
     if not all(0 <= part < 2**63 for part in position):
-        raise InvalidFields.one(["query", "after"], "not a cursor of this feed")
+        raise InvalidFields.one(["query", field], "not a cursor of this list")
     return position
 
 

@@ -8,20 +8,36 @@ taken by one worker at a time; a worker that dies leaves its jobs to be retried,
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-from procrastinate import App, JobContext, PsycopgConnector
+from procrastinate import App, JobContext, PsycopgConnector, builtin_tasks
+from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.events.clock import judge_all
+from app.events.repository import WAKE_WEBHOOKS
+from app.webhooks.delivery import deliver_stream
+from app.webhooks.dispatch import dispatch
+from app.webhooks.repository import stream_key
 
 # Tasks are declared on this app; a worker runs them through one connected to the database.
 tasks = App(connector=PsycopgConnector())
 JUDGEMENT_CRON = "*/5 * * * *"
+# The webhook fan-out runs after every commit that writes events; each minute it also picks up what
+# a lost wake-up or a killed worker left behind.
+WEBHOOKS_CRON = "* * * * *"
+DISPATCH_LOCK = "dispatch_webhooks"
+OLD_JOBS_CRON = "17 * * * *"
+OLD_JOBS_KEPT_HOURS = 7 * 24
+# Jobs one worker runs at once: deliveries wait on other hosts, and must not hold up the judgement.
+CONCURRENCY = 4
 RESTART_AFTER_SECONDS = 5
+# A process wakes the fan-out at most this often, however many commits it makes.
+WAKE_INTERVAL_SECONDS = 0.2
 
 logger = logging.getLogger(__name__)
 
@@ -31,30 +47,158 @@ logger = logging.getLogger(__name__)
 async def judge_accounts(context: JobContext, timestamp: int) -> None:
     """Tell what time alone changed in accounts' computed views, as of the tick it was due for."""
     factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
-    await judge_all(factory, datetime.fromtimestamp(timestamp, UTC))
+    if await judge_all(factory, datetime.fromtimestamp(timestamp, UTC)):
+        await defer_dispatch(context.app)
+
+
+@tasks.periodic(cron=WEBHOOKS_CRON)
+@tasks.task(name="dispatch_webhooks", queueing_lock=DISPATCH_LOCK, pass_context=True)
+async def dispatch_webhooks(context: JobContext, timestamp: int) -> None:
+    """Make the deliveries of new events, and hand each stream with a delivery due to a sender."""
+    factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
+    dispatched = await dispatch(factory)
+    for subscription_id, account_id in dispatched.due:
+        key = stream_key(subscription_id, account_id)
+        sender = context.app.configure_task(deliver_webhooks.name, queueing_lock=key)
+        with contextlib.suppress(AlreadyEnqueued):
+            await sender.defer_async(subscription_id=str(subscription_id), account_id=_text(account_id))
+    if dispatched.unsettled:
+        await defer_dispatch(context.app, after_seconds=1)
+    await _retry_stalled_jobs(context.app)
+
+
+@tasks.task(name="deliver_webhooks", pass_context=True)
+async def deliver_webhooks(context: JobContext, subscription_id: str, account_id: str | None) -> None:
+    """Send one stream's due deliveries in order; schedule the next attempt of one that failed."""
+    factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
+    retry_at = await deliver_stream(
+        factory,
+        uuid.UUID(subscription_id),
+        uuid.UUID(account_id) if account_id else None,
+        allow_local=context.additional_context["allow_local_targets"],
+    )
+    if retry_at is not None:
+        retry = context.app.configure_task(deliver_webhooks.name, schedule_at=retry_at)
+        await retry.defer_async(subscription_id=subscription_id, account_id=account_id)
+
+
+@tasks.periodic(cron=OLD_JOBS_CRON)
+@tasks.task(name="remove_old_jobs", queueing_lock="remove_old_jobs", pass_context=True)
+async def remove_old_jobs(context: JobContext, timestamp: int) -> None:
+    """Forget finished jobs after a week: the queue's table stays small, the delivery log keeps the story."""
+    await builtin_tasks.remove_old_jobs(
+        context, max_hours=OLD_JOBS_KEPT_HOURS, remove_failed=True, remove_cancelled=True, remove_aborted=True
+    )
+
+
+def _text(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+async def defer_dispatch(app: App, *, after_seconds: int = 0) -> None:
+    """Have the fan-out run (once, however many ask before it starts)."""
+    options: dict[str, Any] = {"queueing_lock": DISPATCH_LOCK}
+    if after_seconds:
+        options["schedule_in"] = {"seconds": after_seconds}
+    with contextlib.suppress(AlreadyEnqueued):
+        await app.configure_task(dispatch_webhooks.name, **options).defer_async(
+            timestamp=int(datetime.now(UTC).timestamp())
+        )
+
+
+async def _retry_stalled_jobs(app: App) -> None:
+    """Jobs of workers that stopped sending heartbeats (killed) run again; their work is idempotent."""
+    for job in await app.job_manager.get_stalled_jobs():
+        try:
+            await app.job_manager.retry_job(job)
+        except Exception:  # a waiting twin holds its queueing lock: that one does the work
+            logger.info("stalled job %s left as it is: another one is queued", job.id)
 
 
 @contextlib.asynccontextmanager
 async def connected(database_url: str) -> AsyncIterator[App]:
     """The tasks' app, open on the service's database (the URL SQLAlchemy uses) while in the block."""
     conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with tasks.replace_connector(PsycopgConnector(conninfo=conninfo, min_size=1, max_size=4)) as app:
+    with tasks.replace_connector(PsycopgConnector(conninfo=conninfo, min_size=1, max_size=CONCURRENCY + 2)) as app:
         async with app.open_async():
             yield app
 
 
-async def run_worker(database_url: str, factory: async_sessionmaker[AsyncSession], **options: Any) -> None:
-    """Run jobs until cancelled (or, with ``wait=False``, until none is left)."""
-    options = {"install_signal_handlers": False, **options}
+async def work(
+    app: App, factory: async_sessionmaker[AsyncSession], *, allow_local_targets: bool, **options: Any
+) -> None:
+    """Run jobs on an open app until cancelled (or, with ``wait=False``, until none is left)."""
+    options = {"install_signal_handlers": False, "concurrency": CONCURRENCY, **options}
+    context = {"session_factory": factory, "allow_local_targets": allow_local_targets}
+    await app.run_worker_async(additional_context=context, **options)
+
+
+async def run_worker(
+    database_url: str, factory: async_sessionmaker[AsyncSession], *, allow_local_targets: bool, **options: Any
+) -> None:
+    """Open the queue and run jobs until cancelled (or, with ``wait=False``, until none is left)."""
     async with connected(database_url) as app:
-        await app.run_worker_async(additional_context={"session_factory": factory}, **options)
+        await work(app, factory, allow_local_targets=allow_local_targets, **options)
 
 
-async def keep_worker_running(database_url: str, factory: async_sessionmaker[AsyncSession]) -> None:
-    """Run a worker beside the API until cancelled; if the database goes away, start it again."""
-    while True:
-        try:
-            await run_worker(database_url, factory)
-        except Exception:
-            logger.exception("the job worker stopped; starting it again in %s s", RESTART_AFTER_SECONDS)
-            await asyncio.sleep(RESTART_AFTER_SECONDS)
+class BackgroundJobs:
+    """A service process's part in the job queue, beside the API: it wakes the webhook fan-out after
+    its commits and, unless jobs run elsewhere, runs jobs. With the database away it tries again,
+    and the API keeps answering meanwhile."""
+
+    def __init__(
+        self,
+        database_url: str,
+        factory: async_sessionmaker[AsyncSession],
+        *,
+        run_jobs: bool,
+        allow_local_targets: bool,
+    ) -> None:
+        self.database_url = database_url
+        self.factory = factory
+        self.run_jobs = run_jobs
+        self.allow_local_targets = allow_local_targets
+        self.app: App | None = None
+        self.wake_wanted = False
+        self.waking: asyncio.Task[None] | None = None
+
+    async def keep_running(self) -> None:
+        """Stay connected (and run jobs) until cancelled."""
+        while True:
+            try:
+                async with connected(self.database_url) as app:
+                    self.app = app
+                    try:
+                        if self.run_jobs:
+                            await work(app, self.factory, allow_local_targets=self.allow_local_targets)
+                        else:
+                            await asyncio.Event().wait()
+                    finally:
+                        self.app = None
+            except Exception:
+                logger.exception("the job queue stopped; starting it again in %s s", RESTART_AFTER_SECONDS)
+                await asyncio.sleep(RESTART_AFTER_SECONDS)
+
+    def after_commit(self, session: AsyncSession) -> None:
+        """A request's commit gave webhooks work: have the fan-out run in moments, not at the minute."""
+        if session.info.pop(WAKE_WEBHOOKS, False):
+            self.wake_wanted = True
+            if self.waking is None or self.waking.done():
+                self.waking = asyncio.get_running_loop().create_task(self._wake())
+
+    async def _wake(self) -> None:
+        # One deferral at a time per process, however many commits ask for it meanwhile.
+        while self.wake_wanted:
+            self.wake_wanted = False
+            if self.app is not None:
+                try:
+                    await defer_dispatch(self.app)
+                except Exception:  # the minute's run takes over
+                    logger.warning("could not wake the webhook senders", exc_info=True)
+            await asyncio.sleep(WAKE_INTERVAL_SECONDS)
+
+    async def close(self) -> None:
+        if self.waking is not None:
+            self.waking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.waking

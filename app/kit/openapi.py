@@ -83,6 +83,12 @@ def contract(app: FastAPI) -> dict[str, Any]:
                     if status.isdigit() and int(status) >= 400:
                         described = response.get("description") or STATUS_TITLES[int(status)]
                         responses[status] = {**_problem(int(status)), "description": described}
+        # What the service sends (webhooks): the receiver answers, and any non-2xx is simply tried again.
+        for operations in document.get("webhooks", {}).values():
+            for operation in operations.values():
+                operation["responses"] = {
+                    "2XX": {"description": "Received; anything else (or no answer in 10 s) is tried again."}
+                }
         _name_the_value_sets(document)
         # FastAPI's own validation error shapes: every 422 here is a Problem.
         for unused in ("HTTPValidationError", "ValidationError"):

@@ -13,6 +13,7 @@ from app.models.opportunities import Opportunity
 from app.models.plans import Action, Objective, Plan
 from app.models.rules import RulesVersion
 from app.models.users import ApiToken, RefreshToken, SignInFailure, SigningKey, User
+from app.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Account",
@@ -38,4 +39,6 @@ __all__ = [
     "SigningKey",
     "TierChange",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

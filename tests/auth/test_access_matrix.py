@@ -108,6 +108,9 @@ ACCOUNT_OPERATIONS = {
 }
 # operation id -> {role: expected status}, for endpoints not about one account
 ALL_200 = dict.fromkeys(ROLES, 200)
+ADMIN_ONLY = {"admin": 200, "manager": 403, "kam": 403, "viewer": 403}
+ADMIN_ONLY_404 = {**ADMIN_ONLY, "admin": 404}
+NOWHERE = "00000000-0000-4000-8000-000000000000"
 GLOBAL_OPERATIONS = {
     "accounts_list": ("GET", "/v1/accounts", None, ALL_200),
     "contacts_list": ("GET", "/v1/contacts", None, ALL_200),
@@ -156,6 +159,15 @@ GLOBAL_OPERATIONS = {
         {"admin": 207, "manager": 207, "kam": 207, "viewer": 403},
     ),
     "events_list": ("GET", "/v1/events", None, ALL_200),
+    "webhooks_list": ("GET", "/v1/webhooks", None, ADMIN_ONLY),
+    "webhooks_create": ("POST", "/v1/webhooks", {"url": "https://hooks.example.com/kam"}, {**ADMIN_ONLY, "admin": 201}),
+    # Only admins learn whether a webhook exists: 404 for them, 403 for everyone else.
+    "webhooks_get": ("GET", f"/v1/webhooks/{NOWHERE}", None, ADMIN_ONLY_404),
+    "webhooks_update": ("PATCH", f"/v1/webhooks/{NOWHERE}", {"enabled": False}, ADMIN_ONLY_404),
+    "webhooks_delete": ("DELETE", f"/v1/webhooks/{NOWHERE}", None, ADMIN_ONLY_404),
+    "webhooks_rotate_secret": ("POST", f"/v1/webhooks/{NOWHERE}/rotate-secret", None, ADMIN_ONLY_404),
+    "webhook_deliveries_list": ("GET", f"/v1/webhooks/{NOWHERE}/deliveries", None, ADMIN_ONLY_404),
+    "webhook_deliveries_retry": ("POST", f"/v1/webhooks/{NOWHERE}/deliveries/{NOWHERE}/retry", None, ADMIN_ONLY_404),
     "audit_entries_list": ("GET", "/v1/audit", None, {"admin": 200, "manager": 200, "kam": 403, "viewer": 403}),
     "rules_get": ("GET", "/v1/rules", None, ALL_200),
     "rules_replace": ("PUT", "/v1/rules", "{rules}", {"admin": 200, "manager": 403, "kam": 403, "viewer": 403}),

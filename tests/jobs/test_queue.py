@@ -45,7 +45,7 @@ async def _judgement_on_the_queue(url: str) -> None:
                 deferrer = app.configure_task(judge_accounts.name, queueing_lock="judge_accounts")
                 with contextlib.suppress(AlreadyEnqueued):
                     await deferrer.defer_async(timestamp=later)
-        await run_worker(url, factory, wait=False)
+        await run_worker(url, factory, allow_local_targets=False, wait=False)
         async with factory() as session:
             counted = select(Event.type, func.count()).group_by(Event.type)
             told = {event_type: count for event_type, count in (await session.execute(counted)).all()}
@@ -90,21 +90,28 @@ async def test_a_worker_that_stops_is_started_again(monkeypatch, caplog):
     """The database away at start (or lost) stops the worker beside the API; it is started again."""
     starts = []
 
-    async def run_worker_once_failing(url, factory):
+    @contextlib.asynccontextmanager
+    async def connected_once_failing(url):
         starts.append(url)
         if len(starts) == 1:
             raise OSError("connection refused")
-        await asyncio.Event().wait()  # runs until cancelled
+        yield queue.tasks
 
-    monkeypatch.setattr(queue, "run_worker", run_worker_once_failing)
+    async def work_until_cancelled(app, factory, *, allow_local_targets):
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(queue, "connected", connected_once_failing)
+    monkeypatch.setattr(queue, "work", work_until_cancelled)
     monkeypatch.setattr(queue, "RESTART_AFTER_SECONDS", 0)
-    worker = asyncio.create_task(queue.keep_worker_running("postgresql+asyncpg://nowhere/db", None))
+    jobs = queue.BackgroundJobs("postgresql+asyncpg://nowhere/db", None, run_jobs=True, allow_local_targets=False)
+    worker = asyncio.create_task(jobs.keep_running())
     for _ in range(50):
         if len(starts) == 2:
             break
         await asyncio.sleep(0.01)
+    assert jobs.app is queue.tasks  # open again: commits can wake the webhook senders
     worker.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await worker
-    assert len(starts) == 2
-    assert "the job worker stopped" in caplog.text
+    assert len(starts) == 2 and jobs.app is None
+    assert "the job queue stopped" in caplog.text

@@ -1,0 +1,1 @@
+"""Webhooks: events pushed to subscribed endpoints, signed per the Standard Webhooks specification."""
