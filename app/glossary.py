@@ -55,6 +55,8 @@ SignalCode = Literal[
     "low_improvement_score",
     "key_contact_left",
     "no_active_plan",
+    "follow_up_overdue",
+    "below_visit_frequency",
 ]
 TierDecision = Literal["demote", "keep", "set"]
 # A tier, or "none" for accounts without one, where reports and limits name every level.

@@ -20,6 +20,7 @@ from app.events.emitter import emit_events
 from app.events.router import router as events_router
 from app.facts import refresher as facts_refresher
 from app.financials.router import router as financials_router
+from app.follow_ups.router import router as follow_ups_router
 from app.history.router import router as history_router
 from app.interactions.router import router as interactions_router
 from app.jobs.queue import BackgroundJobs
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(opportunities_router)
     app.include_router(plans_router)
     app.include_router(interactions_router)
+    app.include_router(follow_ups_router)
     app.include_router(reviews_router)
     app.include_router(financials_router)
     app.include_router(measurements_router)

@@ -66,5 +66,18 @@ async def make_healthy(client, account_id, owner_id):
     activated = await client.post(f"/v1/plans/{plan['id']}/activate")
     assert activated.status_code == 200, activated.text
     account = (await client.get(f"/v1/accounts/{account_id}")).json()
-    assert account["health"] == {"status": "green", "signals": []}, account["health"]
+    assert (account["health"]["status"], account["health"]["signals"]) == ("green", []), account["health"]
     return account
+
+
+async def judge_coverage_at_once(client, **health):
+    """Rules with no onboarding grace and no visit minimums (and any other health limits given): a new
+    account is judged on its contacts, engagement and plan from the start, as these tests need."""
+    rules = (await client.get("/v1/rules")).json()
+    rules.pop("version")
+    rules["health"] |= {"onboarding_days": 0, **health}
+    for policy in rules["tier_policies"].values():
+        policy["min_interactions_per_quarter"] = 0
+    response = await client.put("/v1/rules", json=rules)
+    assert response.status_code == 200, response.text
+    return response.json()

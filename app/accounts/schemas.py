@@ -103,7 +103,9 @@ class SignalFigures(ReadModel):
     days_since_interaction: int | None = Field(default=None, description="no_recent_interaction")
     amber_after_days: int | None = Field(default=None, description="no_recent_interaction")
     red_after_days: int | None = Field(default=None, description="no_recent_interaction")
-    window_days: int | None = Field(default=None, description="no_decision_maker_engaged, key_contact_left")
+    window_days: int | None = Field(
+        default=None, description="no_decision_maker_engaged, key_contact_left, below_visit_frequency"
+    )
     last_engaged_at: datetime | None = Field(default=None, description="no_decision_maker_engaged")
     period: str | None = Field(default=None, description="revenue_decline: the latest period")
     previous_period: str | None = Field(default=None, description="revenue_decline")
@@ -114,6 +116,11 @@ class SignalFigures(ReadModel):
     score: float | None = Field(default=None, description="low_improvement_score")
     below: float | None = Field(default=None, description="low_improvement_score")
     left_at: datetime | None = Field(default=None, description="key_contact_left")
+    due_at: datetime | None = Field(default=None, description="follow_up_overdue: when the follow-up was due")
+    days_late: int | None = Field(default=None, description="follow_up_overdue")
+    grace_days: int | None = Field(default=None, description="follow_up_overdue")
+    interactions: int | None = Field(default=None, description="below_visit_frequency: in the window")
+    minimum: int | None = Field(default=None, description="below_visit_frequency: the tier policy's minimum")
 
     @model_serializer(mode="wrap")
     def _only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -130,6 +137,10 @@ class SignalRead(ReadModel):
 class HealthRead(ReadModel):
     status: HealthStatus
     signals: list[SignalRead]
+    onboarding_until: datetime | None = Field(
+        description="While set, the account is new (or new to its tier): the coverage signals "
+        "(no_decision_maker_engaged, no_champion, no_active_plan, below_visit_frequency) do not count yet."
+    )
 
 
 class AccountRead(ReadModel):

@@ -117,6 +117,7 @@ def account_read(view: AccountView) -> AccountRead:
             "health": {
                 "status": view.health.status,
                 "signals": [vars(signal) for signal in view.health.signals],
+                "onboarding_until": view.health.onboarding_until,
             },
             "promotion_candidate": view.promotion.candidate,
             "promotion_reasons": list(view.promotion.reasons),
@@ -166,6 +167,9 @@ class AccountService:
                 latest_improvement=facts.latest_improvement,
                 key_contact_left_at=facts.key_contact_left_at,
                 has_active_plan=facts.has_active_plan,
+                tier_assigned_at=account.tier_assigned_at,
+                open_follow_up_due_at=facts.open_follow_up_due_at,
+                recent_interactions=facts.recent_interactions,
             ),
             self.rules,
             self.now,

@@ -20,10 +20,12 @@ from sqlalchemy import (
     not_,
     or_,
 )
+from sqlalchemy.orm import QueryableAttribute
 
 from app.glossary import CADENCES
 from app.models import Account, AccountFactsRow
 from app.rules.document import RulesDocument
+from app.rules.health import COVERAGE_SIGNALS
 
 F = AccountFactsRow
 _TIER_RANK = {"small": 0, "mid": 1, "key": 2}
@@ -37,7 +39,7 @@ def _known(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return func.coalesce(condition, False)
 
 
-def _older_than(column: ColumnElement, days: int, now: datetime) -> ColumnElement[bool]:
+def _older_than(column: ColumnElement | QueryableAttribute, days: int, now: datetime) -> ColumnElement[bool]:
     """``(now - column).days > days`` as the rules count whole days."""
     return column <= now - _days(days + 1)
 
@@ -58,7 +60,8 @@ class Judgement:
                 )
             )
 
-        decline = -F.revenue_change_percent
+        # Exact: a fall of X % or more is (previous - latest) x 100 >= X x previous, no rounding.
+        fall = (F.previous_revenue - F.revenue) * 100
         count = limits.engagement_declining_count
         values = F.engagement_values
         falling = [values[index] < values[index + 1] for index in range(1, count)]
@@ -75,8 +78,8 @@ class Judgement:
             "no_champion": (not_(F.has_champion_or_supporter), literal(False)),
             "influential_opponent": (F.has_influential_opponent.is_(True), literal(False)),
             "revenue_decline": (
-                func.coalesce(decline >= limits.revenue_decline_amber_percent, False),
-                func.coalesce(decline >= limits.revenue_decline_red_percent, False),
+                func.coalesce(fall >= limits.revenue_decline_amber_percent * F.previous_revenue, False),
+                func.coalesce(fall >= limits.revenue_decline_red_percent * F.previous_revenue, False),
             ),
             "engagement_declining": (
                 and_(func.coalesce(func.array_length(values, 1), 0) >= count, *falling),
@@ -91,10 +94,38 @@ class Judgement:
                 literal(False),
             ),
             "no_active_plan": (and_(Account.tier == "key", not_(F.has_active_plan)), literal(False)),
+            "follow_up_overdue": (
+                _older_than(F.open_follow_up_due_at, limits.follow_up_grace_days, now),
+                literal(False),
+            ),
+            "below_visit_frequency": (self._below_visit_frequency(), literal(False)),
         }
+        # A new account (or one new to its tier) is not judged on its coverage yet.
+        start = func.greatest(Account.created_at, Account.tier_assigned_at)
+        self.onboarding = start > now - _days(limits.onboarding_days) if limits.onboarding_days else literal(False)
+        for code in COVERAGE_SIGNALS:
+            shown, red = self.signals[code]
+            self.signals[code] = (and_(shown, not_(self.onboarding)), red)
 
         # NULL facts (an untiered account, a missing figure) mean "not shown", never an unknown.
         self.signals = {code: (_known(shown), _known(red)) for code, (shown, red) in self.signals.items()}
+
+    def _below_visit_frequency(self) -> ColumnElement[bool]:
+        """Fewer interactions in the window than the tier's policy asks: its minimum-th latest
+        interaction (the facts keep them newest first) is missing or older than the window."""
+        since = self.now - _days(self.rules.health.visit_frequency_window_days)
+        policies = self.rules.tier_policies
+        return or_(
+            *(
+                and_(
+                    Account.tier == tier,
+                    not_(_known(F.recent_interactions[policy.min_interactions_per_quarter] >= since)),
+                )
+                for tier in ("key", "mid", "small")
+                if (policy := getattr(policies, tier)).min_interactions_per_quarter > 0
+            ),
+            literal(False),
+        )
 
     def signal(self, code: str) -> ColumnElement[bool]:
         return self.signals[code][0]
@@ -143,7 +174,7 @@ class Judgement:
     def promotion_candidate(self) -> ColumnElement[bool]:
         threshold = self.rules.promotion.revenue_growth_percent
         previous = F.previous_annual_revenue
-        growth = func.round((F.latest_annual_revenue - previous) * 100 / func.nullif(previous, 0), 1)
+        grown = and_(previous > 0, (F.latest_annual_revenue - previous) * 100 >= threshold * previous)
         rank = {
             column: case(*((column == tier, rank) for tier, rank in _TIER_RANK.items()))
             for column in (Account.tier, Account.computed_tier)
@@ -152,7 +183,7 @@ class Judgement:
             and_(
                 Account.tier.in_(("mid", "small")),
                 or_(
-                    func.coalesce(growth >= threshold, False),
+                    func.coalesce(grown, False),
                     func.coalesce(rank[Account.computed_tier] > rank[Account.tier], False),
                 ),
             )

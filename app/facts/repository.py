@@ -10,9 +10,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.kit.sql import one_of
 from app.models import (
@@ -26,6 +27,7 @@ from app.models import (
     Plan,
     Review,
 )
+from app.rules.document import MOST_INTERACTIONS_PER_QUARTER
 from app.rules.health import RevenueChange, RevenuePeriod, revenue_change
 
 KEY_BUYING_ROLES = ["decision_maker", "economic_buyer"]
@@ -33,6 +35,18 @@ SUPPORTIVE = ("champion", "supporter")
 # Enough measurements for the longest trend the rules can ask for (engagement_declining_count <= 10).
 MEASUREMENTS_NEEDED = 10
 FACTS_BATCH = 1000
+
+
+def open_follow_ups() -> ColumnElement[bool]:
+    """An interaction's promised follow-up (``next_contact_at``) is open until a later interaction
+    with the account is recorded: one that took place after it."""
+    later = aliased(Interaction)
+    kept = (
+        select(later.id)
+        .where(later.account_id == Interaction.account_id, later.occurred_at > Interaction.occurred_at)
+        .exists()
+    )
+    return and_(Interaction.next_contact_at.is_not(None), ~kept)
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,8 @@ class AccountFacts:
     engagement_values: tuple[Decimal, ...] = ()
     latest_improvement: Decimal | None = None
     has_active_plan: bool = False
+    open_follow_up_due_at: datetime | None = None
+    recent_interactions: tuple[datetime, ...] = ()
     # When the computed view last changed (kept beside the facts by app/events; not gathered).
     judged_at: datetime | None = None
 
@@ -71,7 +87,6 @@ def _to_row(account_id: uuid.UUID, facts: AccountFacts) -> dict[str, Any]:
         "latest_annual_revenue": facts.latest_annual_revenue,
         "latest_annual_cost": facts.latest_annual_cost,
         "previous_annual_revenue": facts.previous_annual_revenue,
-        "revenue_change_percent": change.percent if change else None,
         "revenue_period": change.latest.label if change else None,
         "previous_revenue_period": change.previous.label if change else None,
         "revenue": change.latest.revenue if change else None,
@@ -79,6 +94,8 @@ def _to_row(account_id: uuid.UUID, facts: AccountFacts) -> dict[str, Any]:
         "engagement_values": list(facts.engagement_values),
         "latest_improvement": facts.latest_improvement,
         "has_active_plan": facts.has_active_plan,
+        "open_follow_up_due_at": facts.open_follow_up_due_at,
+        "recent_interactions": list(facts.recent_interactions),
     }
 
 
@@ -89,14 +106,13 @@ def _period(label: str, revenue: Decimal) -> RevenuePeriod:
 
 def _from_row(row: AccountFactsRow) -> AccountFacts:
     change = None
-    # The five columns of a revenue change are written together, all set or all null.
+    # The four columns of a revenue change are written together, all set or all null.
     periods = (row.revenue_period, row.revenue, row.previous_revenue_period, row.previous_revenue)
-    if row.revenue_change_percent is not None and None not in periods:
+    if None not in periods:
         latest, revenue, previous, previous_revenue = periods
         change = RevenueChange(
             _period(latest, revenue),  # type: ignore[arg-type]
             _period(previous, previous_revenue),  # type: ignore[arg-type]
-            row.revenue_change_percent,
         )
     return AccountFacts(
         team_size=row.team_size,
@@ -113,6 +129,8 @@ def _from_row(row: AccountFactsRow) -> AccountFacts:
         engagement_values=tuple(row.engagement_values),
         latest_improvement=row.latest_improvement,
         has_active_plan=row.has_active_plan,
+        open_follow_up_due_at=row.open_follow_up_due_at,
+        recent_interactions=tuple(row.recent_interactions),
         judged_at=row.judged_at,
     )
 
@@ -186,6 +204,8 @@ class FactsRepository:
         engaged = await self._decision_makers_engaged(ids)
         revenue = await self._revenue_periods(ids)
         measured = await self._recent_measurements(ids)
+        follow_ups = await self._open_follow_ups(ids)
+        recent = await self._recent_interactions(ids)
         facts = {}
         for account_id in ids:
             periods = revenue.get(account_id, [])
@@ -212,8 +232,42 @@ class FactsRepository:
                 engagement_values=tuple(engagement),
                 latest_improvement=improvement[0] if improvement else None,
                 has_active_plan=account_id in active_plans,
+                open_follow_up_due_at=follow_ups.get(account_id),
+                recent_interactions=tuple(recent.get(account_id, ())),
             )
         return facts
+
+    async def _open_follow_ups(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, datetime]:
+        """The due date of each account's oldest open follow-up (see ``open_follow_ups``)."""
+        statement = (
+            select(Interaction.account_id, func.min(Interaction.next_contact_at))
+            .where(one_of(Interaction.account_id, ids), open_follow_ups())
+            .group_by(Interaction.account_id)
+        )
+        rows = await self.session.execute(statement)
+        return {account_id: due for account_id, due in rows if due is not None}
+
+    async def _recent_interactions(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[datetime]]:
+        """When each account's latest interactions took place, newest first."""
+        rank = (
+            func.row_number()
+            .over(partition_by=Interaction.account_id, order_by=Interaction.occurred_at.desc())
+            .label("rank")
+        )
+        ranked = (
+            select(Interaction.account_id, Interaction.occurred_at, rank)
+            .where(one_of(Interaction.account_id, ids))
+            .subquery()
+        )
+        statement = (
+            select(ranked.c.account_id, ranked.c.occurred_at)
+            .where(ranked.c.rank <= MOST_INTERACTIONS_PER_QUARTER)
+            .order_by(ranked.c.account_id, ranked.c.rank)
+        )
+        times: dict[uuid.UUID, list[datetime]] = {}
+        for account_id, occurred_at in await self.session.execute(statement):
+            times.setdefault(account_id, []).append(occurred_at)
+        return times
 
     async def _people_facts(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[bool, bool, datetime | None]]:
         active = Contact.status == "active"

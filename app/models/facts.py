@@ -31,8 +31,7 @@ class AccountFactsRow(Base):
     latest_annual_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     latest_annual_cost: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     previous_annual_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
-    # The latest period against the previous one of the same kind, as the health rule computes it.
-    revenue_change_percent: Mapped[Decimal | None] = mapped_column(Numeric(8, 1))
+    # The latest period against the previous one of the same kind, as the health rule compares them.
     revenue_period: Mapped[str | None] = mapped_column(String(7))
     previous_revenue_period: Mapped[str | None] = mapped_column(String(7))
     revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
@@ -42,6 +41,12 @@ class AccountFactsRow(Base):
     )
     latest_improvement: Mapped[Decimal | None] = mapped_column(Numeric(3, 1))
     has_active_plan: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    # The oldest follow-up promised (an interaction's next_contact_at) not kept by a later interaction.
+    open_follow_up_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the latest interactions took place, newest first, as many as a tier policy may ask for.
+    recent_interactions: Mapped[list[datetime]] = mapped_column(
+        ARRAY(DateTime(timezone=True)), nullable=False, server_default=text("'{}'::timestamptz[]")
+    )
 
     # The computed view as last judged, so a change of it is noticed and told once (app/events):
     # health with its signals, whether the review is due or overdue, promotion candidacy.

@@ -37,6 +37,13 @@ class Interaction(UUIDPrimaryKey, Timestamps, Versioned, Base):
         ),
         Index("ix_interactions_account_id_occurred_at", "account_id", "occurred_at", "id"),
         Index("ix_interactions_occurred_at_id", "occurred_at", "id"),
+        # Promised follow-ups, by due date (the follow-up list and agenda).
+        Index(
+            "ix_interactions_next_contact_at_id",
+            "next_contact_at",
+            "id",
+            postgresql_where=text("next_contact_at IS NOT NULL"),
+        ),
         Index("ix_interactions_created_at_id", "created_at", "id"),
         Index("ix_interactions_updated_at_id", "updated_at", "id"),
         Index("ix_interactions_type", "type"),

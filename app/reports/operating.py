@@ -48,7 +48,11 @@ async def operating_report(
             "computed_tier": account.computed_tier,
             "score": view.score.score,
             "tier_pending_review": view.tier_pending_review,
-            "health": {"status": view.health.status, "signals": [vars(s) for s in view.health.signals]},
+            "health": {
+                "status": view.health.status,
+                "signals": [vars(s) for s in view.health.signals],
+                "onboarding_until": view.health.onboarding_until,
+            },
             "revenue_trend": [{"period": f.period, "revenue": _money(f.revenue)} for f in reversed(years)],
             "latest_annual_revenue": _money(view.facts.latest_annual_revenue),
             "promotion_candidate": view.promotion.candidate,

@@ -135,6 +135,12 @@ class HealthLimits(_Strict):
     engagement_declining_count: Annotated[int, Field(ge=2, le=10)] = 3
     low_improvement_below: Annotated[Number, Field(gt=0, le=10)] = Decimal(5)
     red_when_ambers: Annotated[int, Field(ge=1, le=9)] = 3
+    # An open follow-up this many days late is amber (follow_up_overdue).
+    follow_up_grace_days: Annotated[int, Field(ge=0, le=3660)] = 7
+    # After an account is created or gets its current tier, the coverage signals do not count yet.
+    onboarding_days: Annotated[int, Field(ge=0, le=3660)] = 30
+    # The window the tier policy's minimum of interactions is counted in (below_visit_frequency).
+    visit_frequency_window_days: Days = 91
 
     @model_validator(mode="after")
     def _complete_and_ordered(self) -> "HealthLimits":
@@ -144,6 +150,45 @@ class HealthLimits(_Strict):
         if self.revenue_decline_amber_percent >= self.revenue_decline_red_percent:
             raise ValueError("the amber revenue decline must be below the red one")
         return self
+
+
+# The most interactions a tier policy may ask for per quarter (the facts keep that many dates).
+MOST_INTERACTIONS_PER_QUARTER = 50
+
+
+class TierPolicy(_Strict):
+    """The sales policy of one tier."""
+
+    max_discount_percent: Annotated[Number, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+    payment_terms_days: Annotated[int, Field(ge=0, le=365)]
+    min_interactions_per_quarter: Annotated[int, Field(ge=0, le=MOST_INTERACTIONS_PER_QUARTER)]
+    commission_rate_percent: Annotated[Number, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class TierPolicies(_Strict):
+    """Sales policy by tier: discounts, payment terms, visit frequency, commission."""
+
+    key: TierPolicy = TierPolicy(
+        max_discount_percent=Decimal(15),
+        payment_terms_days=60,
+        min_interactions_per_quarter=6,
+        commission_rate_percent=Decimal(4),
+    )
+    mid: TierPolicy = TierPolicy(
+        max_discount_percent=Decimal(8),
+        payment_terms_days=45,
+        min_interactions_per_quarter=3,
+        commission_rate_percent=Decimal(3),
+    )
+    small: TierPolicy = TierPolicy(
+        max_discount_percent=Decimal(3),
+        payment_terms_days=30,
+        min_interactions_per_quarter=1,
+        commission_rate_percent=Decimal(2),
+    )
+
+    def of(self, tier: str | None) -> TierPolicy | None:
+        return getattr(self, tier) if tier in ("key", "mid", "small") else None
 
 
 class PromotionRules(_Strict):
@@ -165,6 +210,7 @@ class RulesDocument(_Strict):
     plan_horizons: PlanHorizons = PlanHorizons()
     health: HealthLimits = HealthLimits()
     promotion: PromotionRules = PromotionRules()
+    tier_policies: TierPolicies = TierPolicies()
 
     @field_validator("criteria")
     @classmethod

@@ -14,7 +14,7 @@ from typing import Any
 from app.glossary import HealthStatus, Severity, SignalCode, Tier
 from app.rules.document import RulesDocument
 
-_ONE_PLACE = Decimal("0.1")
+_TWO_PLACES = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,20 @@ class RevenuePeriod:
 
 @dataclass(frozen=True)
 class RevenueChange:
+    """The latest period against the previous one of the same kind (whose revenue is above zero)."""
+
     latest: RevenuePeriod
     previous: RevenuePeriod
-    percent: Decimal
+
+    @property
+    def percent(self) -> Decimal:
+        """The change in percent, for people: rounded to two places. Rules compare ``falls_by``."""
+        exact = (self.latest.revenue - self.previous.revenue) * 100 / self.previous.revenue
+        return exact.quantize(_TWO_PLACES, ROUND_HALF_UP)
+
+    def falls_by(self, percent: Decimal | int) -> bool:
+        """Whether revenue fell by ``percent`` or more, exactly: a 9.95 % fall is not 10 %."""
+        return (self.previous.revenue - self.latest.revenue) * 100 >= percent * self.previous.revenue
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,15 @@ class HealthFacts:
     latest_improvement: Decimal | None = None
     key_contact_left_at: datetime | None = None
     has_active_plan: bool = False
+    tier_assigned_at: datetime | None = None
+    # The due date of the oldest follow-up promised and not yet kept by a later interaction.
+    open_follow_up_due_at: datetime | None = None
+    # When the latest interactions took place, newest first (as many as a tier policy may ask for).
+    recent_interactions: Sequence[datetime] = ()
+
+
+# Signals about who and what covers the account, which a new account cannot have yet.
+COVERAGE_SIGNALS = ("no_decision_maker_engaged", "no_champion", "no_active_plan", "below_visit_frequency")
 
 
 @dataclass(frozen=True)
@@ -72,6 +92,14 @@ class Signal:
 class Health:
     status: HealthStatus
     signals: tuple[Signal, ...]
+    # Until when the coverage signals do not count (a new account, or one new to its tier).
+    onboarding_until: datetime | None = None
+
+
+def onboarding_until(created_at: datetime, tier_assigned_at: datetime | None, days: int) -> datetime:
+    """The end of the onboarding grace: ``days`` after the account was created or got its tier."""
+    start = max(created_at, tier_assigned_at) if tier_assigned_at else created_at
+    return start + timedelta(days=days)
 
 
 def days_between(earlier: datetime, now: datetime) -> int:
@@ -95,10 +123,9 @@ def revenue_change(periods: Sequence[RevenuePeriod]) -> RevenueChange | None:
     else:
         wanted = (latest.year, latest.quarter - 1)
     previous = next((p for p in periods if (p.year, p.quarter) == wanted), None)
-    if previous is None or previous.revenue == 0:
+    if previous is None or previous.revenue <= 0:
         return None
-    change = ((latest.revenue - previous.revenue) * 100 / previous.revenue).quantize(_ONE_PLACE, ROUND_HALF_UP)
-    return RevenueChange(latest, previous, change)
+    return RevenueChange(latest, previous)
 
 
 def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> Health:
@@ -143,25 +170,23 @@ def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> H
         signals.append(Signal("influential_opponent", "amber", "an active contact with high influence opposes us"))
 
     change = facts.revenue_change
-    if change is not None:
+    if change is not None and change.falls_by(limits.revenue_decline_amber_percent):
         latest, previous, percent = change.latest, change.previous, change.percent
-        decline = -percent
-        if decline >= limits.revenue_decline_amber_percent:
-            decline_severity: Severity = "red" if decline >= limits.revenue_decline_red_percent else "amber"
-            signals.append(
-                Signal(
-                    "revenue_decline",
-                    decline_severity,
-                    f"revenue {latest.label} is {decline}% below {previous.label}",
-                    {
-                        "period": latest.label,
-                        "previous_period": previous.label,
-                        "change_percent": float(percent),
-                        "revenue": str(latest.revenue),
-                        "previous_revenue": str(previous.revenue),
-                    },
-                )
+        decline_severity: Severity = "red" if change.falls_by(limits.revenue_decline_red_percent) else "amber"
+        signals.append(
+            Signal(
+                "revenue_decline",
+                decline_severity,
+                f"revenue {latest.label} is {-percent}% below {previous.label}",
+                {
+                    "period": latest.label,
+                    "previous_period": previous.label,
+                    "change_percent": float(percent),
+                    "revenue": str(latest.revenue),
+                    "previous_revenue": str(previous.revenue),
+                },
             )
+        )
 
     count = limits.engagement_declining_count
     recent = list(facts.engagement_values[:count])
@@ -201,7 +226,44 @@ def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> H
     if facts.tier == "key" and not facts.has_active_plan:
         signals.append(Signal("no_active_plan", "amber", "a key account without an active plan"))
 
-    return Health(status=health_status(signals, limits.red_when_ambers), signals=tuple(signals))
+    due = facts.open_follow_up_due_at
+    if due is not None and days_between(due, now) > limits.follow_up_grace_days:
+        late = days_between(due, now)
+        signals.append(
+            Signal(
+                "follow_up_overdue",
+                "amber",
+                f"a promised follow-up is {late} days late (grace {limits.follow_up_grace_days})",
+                {"due_at": due.isoformat(), "days_late": late, "grace_days": limits.follow_up_grace_days},
+            )
+        )
+
+    policy = rules.tier_policies.of(facts.tier)
+    if policy is not None and policy.min_interactions_per_quarter > 0:
+        window = limits.visit_frequency_window_days
+        since = now - timedelta(days=window)
+        count = sum(1 for at in facts.recent_interactions[: policy.min_interactions_per_quarter] if at >= since)
+        if count < policy.min_interactions_per_quarter:
+            signals.append(
+                Signal(
+                    "below_visit_frequency",
+                    "amber",
+                    f"{count} interactions in the last {window} days; the {facts.tier} tier's policy asks for "
+                    f"{policy.min_interactions_per_quarter}",
+                    {"interactions": count, "minimum": policy.min_interactions_per_quarter, "window_days": window},
+                )
+            )
+
+    grace_ends = onboarding_until(facts.created_at, facts.tier_assigned_at, limits.onboarding_days)
+    if limits.onboarding_days == 0:  # no grace, whatever the clocks say of a record made this instant
+        grace_ends = now
+    if now < grace_ends:
+        signals = [signal for signal in signals if signal.code not in COVERAGE_SIGNALS]
+    return Health(
+        status=health_status(signals, limits.red_when_ambers),
+        signals=tuple(signals),
+        onboarding_until=grace_ends if now < grace_ends else None,
+    )
 
 
 def health_status(signals: Sequence[Signal], red_when_ambers: int) -> HealthStatus:

@@ -27,12 +27,13 @@ def promotion_candidacy(
         return PromotionCandidacy(False, ())
     reasons = []
     growth = None
-    if latest_annual_revenue is not None and previous_annual_revenue:
-        growth = ((latest_annual_revenue - previous_annual_revenue) * 100 / previous_annual_revenue).quantize(
-            Decimal("0.1"), ROUND_HALF_UP
-        )
-        if growth >= rules.promotion.revenue_growth_percent:
-            reasons.append(f"annual revenue grew {growth}% (threshold {rules.promotion.revenue_growth_percent}%)")
+    if latest_annual_revenue is not None and previous_annual_revenue is not None and previous_annual_revenue > 0:
+        increase = latest_annual_revenue - previous_annual_revenue
+        growth = (increase * 100 / previous_annual_revenue).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        # The exact figure against the threshold: 29.96 % growth is not 30 % (the message rounds).
+        threshold = rules.promotion.revenue_growth_percent
+        if increase * 100 >= threshold * previous_annual_revenue:
+            reasons.append(f"annual revenue grew {growth}% (threshold {threshold}%)")
     if computed_tier is not None and tier_rank(computed_tier) > tier_rank(tier):
         reasons.append(f"computed tier {computed_tier} is above its tier {tier}")
     return PromotionCandidacy(bool(reasons), tuple(reasons), growth)

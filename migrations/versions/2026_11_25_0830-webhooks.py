@@ -44,9 +44,7 @@ def upgrade() -> None:
             "updated_at", sa.DateTime(timezone=True), server_default=sa.text("statement_timestamp()"), nullable=False
         ),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["created_by"], ["users.id"], name=op.f("fk_webhook_subscriptions_created_by_users")
-        ),
+        sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_webhook_subscriptions_created_by_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_subscriptions")),
     )
     op.create_index("ix_webhook_subscriptions_created_at_id", "webhook_subscriptions", ["created_at", "id"])
@@ -81,9 +79,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
-        sa.UniqueConstraint(
-            "subscription_id", "event_id", name=op.f("uq_webhook_deliveries_subscription_id_event_id")
-        ),
+        sa.UniqueConstraint("subscription_id", "event_id", name=op.f("uq_webhook_deliveries_subscription_id_event_id")),
     )
     op.create_index(
         "ix_webhook_deliveries_subscription_id_transaction_id_seq",

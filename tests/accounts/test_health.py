@@ -4,7 +4,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from tests.factories import KEY_SCORES, SIXTY_SCORES, SMALL_SCORES, assert_problem, create_account, make_healthy
+from tests.factories import (
+    KEY_SCORES,
+    SIXTY_SCORES,
+    SMALL_SCORES,
+    assert_problem,
+    create_account,
+    judge_coverage_at_once,
+    make_healthy,
+)
 
 
 def ago(days):
@@ -112,7 +120,7 @@ async def test_promotion_candidates(client, users):
         for name, a in (("growing", growing), ("almost", almost), ("held", held_down))
     }
     assert read["growing"]["promotion_candidate"] is True
-    assert "30.0%" in read["growing"]["promotion_reasons"][0]
+    assert "30.00%" in read["growing"]["promotion_reasons"][0]
     assert read["almost"]["promotion_candidate"] is False
     assert read["held"]["promotion_candidate"] is True
     assert "computed tier key is above its tier mid" in read["held"]["promotion_reasons"]
@@ -121,6 +129,7 @@ async def test_promotion_candidates(client, users):
 
 
 async def test_lists_filter_by_health_and_signal_and_page_through_them(client, users):
+    await judge_coverage_at_once(client)
     names = []
     for index in range(7):
         account = await create_account(client, name=f"Acct {index}", scores=SIXTY_SCORES)

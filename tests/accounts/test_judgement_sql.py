@@ -21,7 +21,14 @@ tiers = st.sampled_from([None, "key", "mid", "small"])
 days_ago = st.integers(min_value=0, max_value=400)
 maybe_days_ago = st.one_of(st.none(), days_ago)
 money = st.one_of(st.none(), st.decimals(min_value=0, max_value=3_000_000, places=2))
-percent = st.one_of(st.none(), st.decimals(min_value=-60, max_value=60, places=1))
+# Two periods' revenue (latest, previous): any, and the default thresholds' edges to the cent
+# (falls of 9.95 % and 10 %, 24.96 % and 25 %; growths of 29.96 % and 30 %).
+EDGES = [Decimal(latest) for latest in ("9005.00", "9000.00", "7504.00", "7500.00", "12996.00", "13000.00")]
+revenues = st.one_of(
+    st.none(),
+    st.tuples(st.decimals(0, 20_000, places=2), st.decimals("0.01", 20_000, places=2)),
+    st.tuples(st.sampled_from(EDGES), st.just(Decimal("10000.00"))),
+)
 scores = st.decimals(min_value=0, max_value=10, places=1)
 
 states = st.fixed_dictionaries(
@@ -37,12 +44,14 @@ states = st.fixed_dictionaries(
         "has_champion_or_supporter": st.booleans(),
         "has_influential_opponent": st.booleans(),
         "key_contact_left": maybe_days_ago,
-        "latest_annual_revenue": money,
-        "previous_annual_revenue": money,
-        "revenue_change_percent": percent,
+        "annual_revenue": st.one_of(st.tuples(money, money), revenues.filter(lambda pair: pair is not None)),
+        "revenue_change": revenues,
         "engagement_values": st.lists(scores, max_size=5),
         "latest_improvement": st.one_of(st.none(), scores),
         "has_active_plan": st.booleans(),
+        # Days from now (negative: still to come) of the oldest open follow-up.
+        "open_follow_up_due": st.one_of(st.none(), st.integers(min_value=-30, max_value=60)),
+        "recent_interactions": st.lists(days_ago, max_size=12).map(sorted),
     }
 )
 
@@ -74,6 +83,11 @@ def rules_documents(draw):
         "high_value_revenue": str(draw(st.integers(min_value=1, max_value=3_000_000))),
     }
     document["promotion"]["revenue_growth_percent"] = draw(st.integers(min_value=1, max_value=100))
+    health["follow_up_grace_days"] = draw(st.integers(min_value=0, max_value=30))
+    health["onboarding_days"] = draw(st.integers(min_value=0, max_value=400))
+    health["visit_frequency_window_days"] = draw(st.integers(min_value=1, max_value=200))
+    for tier in ("key", "mid", "small"):
+        document["tier_policies"][tier]["min_interactions_per_quarter"] = draw(st.integers(min_value=0, max_value=8))
     return RulesConfig.model_validate(document)
 
 
@@ -100,7 +114,7 @@ async def insert_portfolio(session, portfolio):
                 tier_assigned_at=ago(state["tier_assigned"]),
             )
         )
-        change = state["revenue_change_percent"]
+        change = state["revenue_change"]
         await session.execute(
             insert(AccountFactsRow).values(
                 account_id=account_id,
@@ -111,16 +125,17 @@ async def insert_portfolio(session, portfolio):
                 has_champion_or_supporter=state["has_champion_or_supporter"],
                 has_influential_opponent=state["has_influential_opponent"],
                 key_contact_left_at=ago(state["key_contact_left"]),
-                latest_annual_revenue=state["latest_annual_revenue"],
-                previous_annual_revenue=state["previous_annual_revenue"],
-                revenue_change_percent=change,
+                latest_annual_revenue=state["annual_revenue"][0],
+                previous_annual_revenue=state["annual_revenue"][1],
                 revenue_period="2026" if change is not None else None,
                 previous_revenue_period="2025" if change is not None else None,
-                revenue=Decimal(100) if change is not None else None,
-                previous_revenue=Decimal(100) if change is not None else None,
+                revenue=change[0] if change is not None else None,
+                previous_revenue=change[1] if change is not None else None,
                 engagement_values=state["engagement_values"],
                 latest_improvement=state["latest_improvement"],
                 has_active_plan=state["has_active_plan"],
+                open_follow_up_due_at=ago(state["open_follow_up_due"]),
+                recent_interactions=[ago(days) for days in state["recent_interactions"]],
             )
         )
     return ids

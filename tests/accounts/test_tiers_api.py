@@ -4,10 +4,19 @@ from datetime import date, timedelta
 
 from sqlalchemy import text
 
-from tests.factories import KEY_SCORES, SIXTY_SCORES, SMALL_SCORES, assert_problem, create_account, make_healthy
+from tests.factories import (
+    KEY_SCORES,
+    SIXTY_SCORES,
+    SMALL_SCORES,
+    assert_problem,
+    create_account,
+    judge_coverage_at_once,
+    make_healthy,
+)
 
 
 async def test_product_example_scores_77_key_monthly(client, users):
+    await judge_coverage_at_once(client)
     account = await create_account(client, scores=KEY_SCORES)
     # A brand-new key account knows nobody and has no plan: three ambers make it red, two steps.
     assert account["health"]["status"] == "red"

@@ -159,6 +159,7 @@ GLOBAL_OPERATIONS = {
         {"admin": 207, "manager": 207, "kam": 207, "viewer": 403},
     ),
     "events_list": ("GET", "/v1/events", None, ALL_200),
+    "follow_ups_list": ("GET", "/v1/follow-ups", None, ALL_200),
     "webhooks_list": ("GET", "/v1/webhooks", None, ADMIN_ONLY),
     "webhooks_create": ("POST", "/v1/webhooks", {"url": "https://hooks.example.com/kam"}, {**ADMIN_ONLY, "admin": 201}),
     # Only admins learn whether a webhook exists: 404 for them, 403 for everyone else.

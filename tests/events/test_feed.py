@@ -2,7 +2,14 @@
 
 from app.rules.document import DEFAULT_RULES
 from tests.contacts.factories import create_contact
-from tests.factories import KEY_SCORES, SIXTY_SCORES, assert_problem, create_account, make_healthy
+from tests.factories import (
+    KEY_SCORES,
+    SIXTY_SCORES,
+    assert_problem,
+    create_account,
+    judge_coverage_at_once,
+    make_healthy,
+)
 from tests.interactions.factories import record_interaction
 from tests.opportunities.factories import create_opportunity
 from tests.plans.factories import add_objective, create_plan
@@ -27,6 +34,7 @@ async def types_after(client, cursor, *, judged=True):
 
 
 async def test_each_write_tells_its_events_with_the_record_after_it(client, users):
+    await judge_coverage_at_once(client)
     _, cursor = await types_after(client, None, judged=False)
 
     account = await create_account(client, name="Initech", scores=KEY_SCORES)
@@ -91,7 +99,7 @@ async def test_each_write_tells_its_events_with_the_record_after_it(client, user
     told, cursor = await types_after(client, cursor, judged=False)
     assert told[0] == "rules.changed"
     changed = (await feed(client, type="rules.changed"))["items"][-1]
-    assert (changed["account_id"], changed["data"]["version"]) == (None, 2)
+    assert (changed["account_id"], changed["data"]["version"]) == (None, 3)
 
 
 async def test_a_batch_tells_what_it_wrote_and_nothing_of_what_failed(client):
@@ -143,6 +151,7 @@ async def test_a_kam_reads_the_events_of_its_accounts_only(client_for, users):
 
 
 async def test_a_change_of_the_computed_view_is_told_once_with_before_and_after(client, users):
+    await judge_coverage_at_once(client)
     account = await create_account(client, name="Initech", scores=KEY_SCORES)
     first = (await client.get(f"/v1/accounts/{account['id']}")).json()
     assert first["judged_at"] is not None  # judged with its creation: kept, nothing told (no before)
@@ -177,6 +186,7 @@ async def test_a_change_of_the_computed_view_is_told_once_with_before_and_after(
 
 
 async def test_growth_that_makes_a_promotion_candidate_is_told_by_the_write_that_shows_it(client):
+    await judge_coverage_at_once(client)
     account = await create_account(client, name="Rising", scores=SIXTY_SCORES)
     first_year = await client.put(f"/v1/accounts/{account['id']}/financials/2025", json={"revenue": "100000.00"})
     assert first_year.status_code in (200, 201)
@@ -190,4 +200,4 @@ async def test_growth_that_makes_a_promotion_candidate_is_told_by_the_write_that
     event = (await feed(client, type="account.promotion_candidate"))["items"][-1]
     before, after = event["data"]["before"], event["data"]["after"]
     assert (before["promotion_candidate"], after["promotion_candidate"]) == (False, True)
-    assert event["data"]["account"]["promotion_reasons"] == ["annual revenue grew 30.0% (threshold 30%)"]
+    assert event["data"]["account"]["promotion_reasons"] == ["annual revenue grew 30.00% (threshold 30%)"]

@@ -49,7 +49,8 @@ async def _judgement_on_the_queue(url: str) -> None:
         async with factory() as session:
             counted = select(Event.type, func.count()).group_by(Event.type)
             told = {event_type: count for event_type, count in (await session.execute(counted)).all()}
-        assert told == {"account.review_due": 1, "account.review_overdue": 1}
+        # 100 days on: the review fell due and overdue, and the onboarding grace ended (amber).
+        assert told == {"account.health_changed": 1, "account.review_due": 1, "account.review_overdue": 1}
     finally:
         await engine.dispose()
 

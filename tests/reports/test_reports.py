@@ -5,7 +5,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import text
 
-from tests.factories import KEY_SCORES, SIXTY_SCORES, SMALL_SCORES, assert_problem, create_account, make_healthy
+from tests.factories import (
+    KEY_SCORES,
+    SIXTY_SCORES,
+    SMALL_SCORES,
+    assert_problem,
+    create_account,
+    judge_coverage_at_once,
+    make_healthy,
+)
 
 PORTFOLIO = [  # name, scores (tier), latest annual revenue
     ("K1", KEY_SCORES, "500.00"),
@@ -96,6 +104,7 @@ async def test_reviews_due_lists_overdue_first_then_by_date(client, users, conne
 
 
 async def test_at_risk_lists_red_then_amber_with_signals(client, users):
+    await judge_coverage_at_once(client)
     red = await create_account(client, name="Red", scores=KEY_SCORES)  # three ambers
     amber = await create_account(client, name="Amber", scores=SIXTY_SCORES)
     await make_healthy(client, amber["id"], users["kam"].id)

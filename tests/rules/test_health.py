@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from app.rules.document import DEFAULT_RULES
 from app.rules.health import HealthFacts, RevenuePeriod, Signal, compute_health, health_status, revenue_change
+from app.rules.promotion import promotion_candidacy
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -20,6 +21,7 @@ def healthy(**changes):
         decision_maker_engaged_at=NOW - timedelta(days=1),
         has_champion_or_supporter=True,
         has_active_plan=True,
+        recent_interactions=[NOW - timedelta(days=days) for days in (1, 20, 40, 60, 80, 90)],
     )
     if "revenue_periods" in changes:
         changes["revenue_change"] = revenue_change(changes.pop("revenue_periods"))
@@ -90,8 +92,10 @@ def test_no_champion_and_influential_opponent():
     ("previous", "latest", "expected"),
     [
         ("1000", "901", None),  # 9.9 % down
+        ("10000.00", "9005.00", None),  # 9.95 % down: not 10 %, though it rounds to 10.0
         ("1000", "900", "amber"),  # 10 % down
         ("1000", "751", "amber"),  # 24.9 % down
+        ("10000.00", "7504.00", "amber"),  # 24.96 % down: not 25 %
         ("1000", "750", "red"),  # 25 % down
         ("1000", "1500", None),  # growth
     ],
@@ -114,6 +118,13 @@ def test_revenue_decline_compares_quarters_with_the_quarter_before():
         "2025-Q4",
     )
     assert signal.figures["change_percent"] == -20.0
+
+
+def test_the_message_may_round_the_figure_but_the_rule_does_not():
+    periods = [RevenuePeriod(2025, None, Decimal("10000.00")), RevenuePeriod(2026, None, Decimal("7504.00"))]
+    [signal] = [s for s in compute_health(healthy(revenue_periods=periods), DEFAULT_RULES, NOW).signals]
+    assert (signal.severity, signal.figures["change_percent"]) == ("amber", -24.96)
+    assert "24.96% below" in signal.message
 
 
 def test_no_previous_period_no_revenue_signal():
@@ -172,3 +183,87 @@ def test_another_signal_never_makes_health_better(found, extra):
     signals = [Signal("x", severity, "") for severity in found]
     more = [*signals, Signal("y", extra, "")]
     assert order[health_status(more, 3)] >= order[health_status(signals, 3)]
+
+
+@pytest.mark.parametrize(
+    ("previous", "latest", "candidate"),
+    [
+        ("10000.00", "12996.00", False),  # 29.96 % growth is not 30 %
+        ("10000.00", "13000.00", True),  # 30 %
+        ("0.00", "13000.00", False),  # no growth from nothing
+    ],
+)
+def test_promotion_compares_the_exact_growth(previous, latest, candidate):
+    candidacy = promotion_candidacy("mid", "mid", Decimal(latest), Decimal(previous), DEFAULT_RULES)
+    assert candidacy.candidate is candidate
+
+
+def late_follow_up(days: float):
+    return healthy(open_follow_up_due_at=NOW - timedelta(days=days))
+
+
+def test_a_follow_up_more_than_seven_days_late_is_amber():
+    assert "follow_up_overdue" not in codes(late_follow_up(7.9))  # 7 days late: within the grace
+    assert codes(late_follow_up(8))["follow_up_overdue"] == "amber"
+    assert "follow_up_overdue" not in codes(healthy(open_follow_up_due_at=NOW + timedelta(days=3)))
+    [signal] = compute_health(late_follow_up(12), DEFAULT_RULES, NOW).signals
+    assert (signal.figures["days_late"], signal.figures["grace_days"]) == (12, 7)
+
+
+def interactions(count: int, *, within: int = 91):
+    """``count`` interactions spread inside the last ``within`` days, and older ones beyond."""
+    recent = [NOW - timedelta(days=within * (index + 1) / (count + 1)) for index in range(count)]
+    return recent + [NOW - timedelta(days=within + 10 + index) for index in range(10)]
+
+
+@pytest.mark.parametrize(
+    ("tier", "count", "shown"),
+    [("key", 5, True), ("key", 6, False), ("mid", 2, True), ("mid", 3, False), ("small", 0, True), ("small", 1, False)],
+)
+def test_fewer_interactions_in_91_days_than_the_tier_policy_asks_is_amber(tier, count, shown):
+    facts = healthy(tier=tier, has_active_plan=True, recent_interactions=interactions(count))
+    assert ("below_visit_frequency" in codes(facts)) is shown
+
+
+def test_an_interaction_92_days_ago_is_outside_the_window():
+    times = [NOW - timedelta(days=days) for days in (1, 20, 40, 60, 80, 92)]
+    [signal] = compute_health(healthy(tier="key", recent_interactions=times), DEFAULT_RULES, NOW).signals
+    assert (signal.code, signal.figures["interactions"], signal.figures["minimum"]) == ("below_visit_frequency", 5, 6)
+    assert codes(healthy(tier=None, recent_interactions=[])) == {}  # no tier, no policy
+
+
+def new_key_account(days_old: float, **changes):
+    """A key account with no champion, no decision maker engaged, no plan and no interactions."""
+    values = dict(
+        tier="key",
+        created_at=NOW - timedelta(days=days_old),
+        has_champion_or_supporter=False,
+        decision_maker_engaged_at=None,
+        has_active_plan=False,
+        recent_interactions=[],
+        last_interaction_at=NOW - timedelta(days=1),
+    )
+    return healthy(**{**values, **changes})
+
+
+def test_a_new_account_is_not_judged_on_its_coverage_for_30_days():
+    during = compute_health(new_key_account(29.9), DEFAULT_RULES, NOW)  # day 30
+    assert (during.status, during.signals) == ("green", ())
+    assert during.onboarding_until == NOW + timedelta(days=0.1)
+    after = compute_health(new_key_account(30), DEFAULT_RULES, NOW)  # day 31
+    assert after.status == "red" and after.onboarding_until is None
+    assert {s.code for s in after.signals} == {
+        "no_decision_maker_engaged",
+        "no_champion",
+        "no_active_plan",
+        "below_visit_frequency",
+    }
+
+
+def test_onboarding_starts_again_with_a_new_tier_and_spares_only_the_coverage_signals():
+    promoted = new_key_account(
+        400, tier_assigned_at=NOW - timedelta(days=2), open_follow_up_due_at=NOW - timedelta(days=20)
+    )
+    health = compute_health(promoted, DEFAULT_RULES, NOW)
+    assert [s.code for s in health.signals] == ["follow_up_overdue"]
+    assert health.onboarding_until == NOW + timedelta(days=28)
