@@ -89,6 +89,8 @@ EventType = Literal[
     "review.created",
     "rules.changed",
 ]
+# The terms of a deal a tier's sales policy limits.
+LimitedTerm = Literal["max_discount_percent", "payment_terms_days"]
 # Where one webhook delivery stands: still to be sent (or sent again), received, or given up.
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
@@ -116,6 +118,7 @@ OPEN_STAGES = get_args(OpenStage)
 BATCH_OUTCOMES = get_args(BatchOutcome)
 EVENT_TYPES = get_args(EventType)
 DELIVERY_STATUSES = get_args(DeliveryStatus)
+LIMITED_TERMS = get_args(LimitedTerm)
 
 # The names of the value sets in the OpenAPI document: each is one component there, referred to
 # wherever a field takes it, so a generated SDK has one enum per set.
@@ -149,4 +152,5 @@ NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
     "BatchOutcome": BATCH_OUTCOMES,
     "EventType": EVENT_TYPES,
     "DeliveryStatus": DELIVERY_STATUSES,
+    "LimitedTerm": LIMITED_TERMS,
 }

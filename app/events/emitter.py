@@ -184,7 +184,10 @@ async def _read_models(
         records: list[Any] = list((await session.execute(select(model).where(one_of(model.id, ids)))).scalars())
         if model is Opportunity:
             opportunities = OpportunityService(session, accounts)
-            reads.update({(model, str(r.id)): opportunities.read(r).model_dump(mode="json") for r in records})
+            read = await opportunities.reads(records)
+            reads.update(
+                {(model, str(r.id)): one.model_dump(mode="json") for r, one in zip(records, read, strict=True)}
+            )
         else:
             reads.update({(model, str(r.id)): _READ_MODELS[model](r).model_dump(mode="json") for r in records})
     return reads

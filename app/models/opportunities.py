@@ -31,6 +31,16 @@ class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, Base):
     loss_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     external_id: Mapped[str | None] = mapped_column(String(200))
+    # Terms agreed, checked against the account's tier policy.
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    payment_terms_days: Mapped[int | None] = mapped_column(Integer)
+    # A manager's approval of terms beyond the policy: who, when, why, and the terms approved (more
+    # generous terms later need a new approval).
+    exceptions_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    exceptions_approved_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    exceptions_approval_reason: Mapped[str | None] = mapped_column(Text)
+    approved_discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    approved_payment_terms_days: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         CheckConstraint(in_check("type", OPPORTUNITY_TYPES), name="type"),
@@ -38,6 +48,8 @@ class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, Base):
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         CheckConstraint("probability BETWEEN 0 AND 100", name="probability_percent"),
         CheckConstraint("stage <> 'closed_lost' OR loss_reason IS NOT NULL", name="lost_has_reason"),
+        CheckConstraint("discount_percent BETWEEN 0 AND 100", name="discount_percent"),
+        CheckConstraint("payment_terms_days BETWEEN 0 AND 365", name="payment_terms_days"),
         Index(
             "uq_opportunities_external_id", "external_id", unique=True, postgresql_where=text("external_id IS NOT NULL")
         ),

@@ -1,9 +1,13 @@
 """All SQL of opportunities."""
 
-from sqlalchemy import ColumnElement, func
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, func, select
 
 from app.kit.pagination import SortKey
-from app.models import Opportunity
+from app.kit.sql import one_of
+from app.models import Account, Opportunity
 from app.models.base import UNDATED, UNDATED_VALUE
 from app.opportunities.schemas import OpportunityListQuery
 from app.rules.opportunities import CLOSED_STAGES
@@ -47,3 +51,8 @@ class OpportunityRepository(ScopedRepository[Opportunity]):
         if query.updated_since is not None:
             conditions.append(Opportunity.updated_at >= query.updated_since)
         return conditions
+
+    async def tiers_of(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str | None]:
+        """The tier of each of these accounts (whose sales policy their opportunities follow)."""
+        rows = await self.session.execute(select(Account.id, Account.tier).where(one_of(Account.id, account_ids)))
+        return {account_id: tier for account_id, tier in rows}

@@ -16,6 +16,7 @@ from app.kit.errors import problems
 from app.kit.pagination import Page
 from app.kit.responses import created_headers
 from app.opportunities.schemas import (
+    ExceptionApprovalCreate,
     OpportunityBatchUpsert,
     OpportunityCreate,
     OpportunityListQuery,
@@ -37,7 +38,7 @@ async def list_opportunities(
     query: Annotated[OpportunityListQuery, Query()], service: Service
 ) -> Page[OpportunityRead]:
     rows, next_cursor = await service.list_page(query)
-    return Page(items=[service.read(row) for row in rows], next_cursor=next_cursor)
+    return Page(items=await service.reads(rows), next_cursor=next_cursor)
 
 
 @router.post(
@@ -59,7 +60,7 @@ async def create_opportunity(
 
     async def create() -> tuple[OpportunityRead, dict[str, str]]:
         opportunity = await service.create(payload, datetime.now(UTC), principal.user_id)
-        return service.read(opportunity), created_headers(
+        return await service.read_one(opportunity), created_headers(
             request, "opportunities_get", opportunity.version, opportunity_id=opportunity.id
         )
 
@@ -101,7 +102,7 @@ async def upsert_opportunities(
 async def get_opportunity(opportunity_id: uuid.UUID, response: Response, service: Service) -> OpportunityRead:
     opportunity = await service.get(opportunity_id)
     set_etag(response, opportunity.version)
-    return service.read(opportunity)
+    return await service.read_one(opportunity)
 
 
 @router.patch("/{opportunity_id}", name="opportunities_update", responses=problems(403, 404, 409, 412))
@@ -118,7 +119,7 @@ async def update_opportunity(
     policy.require_writer(principal)
     opportunity = await service.update(opportunity_id, payload, expected, datetime.now(UTC))
     set_etag(response, opportunity.version)
-    return service.read(opportunity)
+    return await service.read_one(opportunity)
 
 
 @router.post("/{opportunity_id}/reopen", name="opportunities_reopen", responses=problems(403, 404, 409, 412))
@@ -133,7 +134,28 @@ async def reopen_opportunity(
     policy.require_writer(principal)
     opportunity = await service.reopen(opportunity_id, payload or OpportunityReopen(), expected)
     set_etag(response, opportunity.version)
-    return service.read(opportunity)
+    return await service.read_one(opportunity)
+
+
+@router.post(
+    "/{opportunity_id}/exception-approvals",
+    name="opportunity_exception_approvals_create",
+    responses=problems(403, 404, 409),
+)
+async def approve_policy_exceptions(
+    opportunity_id: uuid.UUID,
+    payload: ExceptionApprovalCreate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+) -> OpportunityRead:
+    """A manager or admin approves the opportunity's terms beyond the account tier's sales policy, as
+    they stand, with a reason (kept in the audit trail); only then may it move to `closed_won`. More
+    generous terms later need a new approval. A 409 when its terms are within the policy."""
+    policy.require_role(principal, policy.MANAGER, policy.ADMIN, to="approve terms beyond the sales policy")
+    opportunity = await service.approve_exceptions(opportunity_id, payload.reason, principal.user_id, datetime.now(UTC))
+    set_etag(response, opportunity.version)
+    return await service.read_one(opportunity)
 
 
 @router.delete(

@@ -7,14 +7,20 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from app.glossary import OpenStage, OpportunityType, Stage
+from app.glossary import LimitedTerm, OpenStage, OpportunityType, Stage
 from app.kit.batch import ITEMS, RefusedItem, leniently
 from app.kit.dates import Day, Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import Money, ReadModel, WriteModel, omittable, text
+from app.rules.document import Number
 from app.scoped.schemas import AccountReference, ExternalId
 
 Probability = Field(default=None, ge=0, le=100, description="Percent; null uses the stage's default.")
+# A discount in percent, at most two decimals: exact inside, a JSON number outside.
+Discount = Annotated[Number, Field(ge=0, le=100, max_digits=5, decimal_places=2, allow_inf_nan=False)]
+PaymentTerms = Annotated[int, Field(ge=0, le=365)]
+DISCOUNT = "Percent off the list price, checked against the account tier's max_discount_percent."
+TERMS = "Days to pay, checked against the account tier's payment_terms_days."
 Text = Annotated[str, text(5000)]
 Competitor = Annotated[str, text(200, min_length=1)]
 
@@ -31,6 +37,8 @@ class OpportunityFields(WriteModel):
     next_step: Text | None = None
     loss_reason: Text | None = Field(default=None, description="Required to close as lost.")
     external_id: Annotated[str, text(200, min_length=1)] | None = None
+    discount_percent: Discount | None = Field(default=None, description=DISCOUNT)
+    payment_terms_days: PaymentTerms | None = Field(default=None, description=TERMS)
 
 
 class OpportunityCreate(OpportunityFields):
@@ -64,6 +72,26 @@ class OpportunityUpdate(WriteModel):
     next_step: Text | None = None
     loss_reason: Text | None = None
     external_id: Annotated[str, text(200, min_length=1)] | None = None
+    discount_percent: Discount | None = Field(default=None, description=DISCOUNT)
+    payment_terms_days: PaymentTerms | None = Field(default=None, description=TERMS)
+
+
+class ExceptionApprovalCreate(WriteModel):
+    reason: Annotated[str, text(2000, min_length=1)] = Field(description="Why the terms beyond the policy are right.")
+
+
+class PolicyExceptionRead(BaseModel):
+    policy: LimitedTerm
+    limit: Number = Field(description="The tier policy's limit.")
+    value: Number = Field(description="The term agreed.")
+
+
+class ExceptionApprovalRead(ReadModel):
+    approved_by: uuid.UUID | None
+    approved_at: datetime
+    reason: str
+    discount_percent: Number | None = Field(description="The discount approved; a larger one needs a new approval.")
+    payment_terms_days: int | None = Field(description="The terms approved; longer ones need a new approval.")
 
 
 class OpportunityReopen(WriteModel):
@@ -88,6 +116,17 @@ class OpportunityRead(ReadModel):
     loss_reason: str | None
     closed_at: datetime | None
     external_id: str | None
+    discount_percent: Number | None
+    payment_terms_days: int | None
+    policy_exceptions: list[PolicyExceptionRead] = Field(
+        description="Terms beyond the account tier's sales policy (none for an untiered account)."
+    )
+    exceptions_approval: ExceptionApprovalRead | None = Field(
+        description="A manager's approval of terms beyond the policy, when one was given."
+    )
+    exceptions_approved: bool = Field(
+        description="No exception, or an approval covering them all: only then may it move to closed_won."
+    )
     created_at: datetime
     updated_at: datetime
 

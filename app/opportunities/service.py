@@ -18,10 +18,13 @@ from app.opportunities.schemas import (
     OpportunityUpsert,
 )
 from app.rules.opportunities import (
+    PolicyException,
     StageMoveRefused,
     check_stage_move,
     effective_probability,
+    exceptions_approved,
     is_closed,
+    policy_exceptions,
     weighted_amount,
 )
 from app.scoped.service import AccountScopedService
@@ -35,13 +38,14 @@ class OpportunityService(AccountScopedService[Opportunity]):
     records: OpportunityRepository
 
     async def create(self, data: OpportunityCreate, now: datetime, caller_id: uuid.UUID) -> Opportunity:
-        await self.account_for_write(data.account_id)
+        account = await self.account_for_write(data.account_id)
         fields = data.model_dump(exclude_unset=True)
         fields.setdefault("owner_id", caller_id)
         await self.check_owner(fields.get("owner_id"))
         opportunity = Opportunity(**{**data.model_dump(), **fields})
         if self._stage_move("prospecting", opportunity.stage, opportunity.loss_reason, fresh=True):
             opportunity.closed_at = now
+        self._check_terms(opportunity, account.tier, won_now=opportunity.stage == "closed_won")
         return await self.records.save(opportunity)
 
     async def update(
@@ -56,6 +60,8 @@ class OpportunityService(AccountScopedService[Opportunity]):
             setattr(opportunity, field, value)
         if self._stage_move(before, opportunity.stage, opportunity.loss_reason):
             opportunity.closed_at = now
+        tier = (await self.records.tiers_of([opportunity.account_id])).get(opportunity.account_id)
+        self._check_terms(opportunity, tier, won_now=before != "closed_won" and opportunity.stage == "closed_won")
         return await self.records.save(opportunity)
 
     async def prepare_upserts(
@@ -78,14 +84,17 @@ class OpportunityService(AccountScopedService[Opportunity]):
                 closes = self._stage_move("prospecting", item.stage, item.loss_reason, fresh=True)
                 opportunity = Opportunity(**fields, account_id=account.id, external_id=item.external_id)
                 opportunity.closed_at = now if closes else None
+                self._check_terms(opportunity, account.tier, won_now=item.stage == "closed_won")
                 return writer.created(opportunity)
             opportunity = self.replaceable(held, item.external_id, account.id)
             self.check_owner_in(fields.get("owner_id"), active)
-            closes = self._stage_move(opportunity.stage, item.stage, item.loss_reason)
+            before = opportunity.stage
+            closes = self._stage_move(before, item.stage, item.loss_reason)
             for field, value in fields.items():
                 setattr(opportunity, field, value)
             if closes:
                 opportunity.closed_at = now
+            self._check_terms(opportunity, account.tier, won_now=before != "closed_won" and item.stage == "closed_won")
             return writer.replaced(opportunity)
 
         writer = self.batch_writer()
@@ -111,6 +120,47 @@ class OpportunityService(AccountScopedService[Opportunity]):
         if "owner_id" not in item.model_fields_set:
             exclude.add("owner_id")
         return item.model_dump(exclude=exclude)
+
+    async def approve_exceptions(
+        self, opportunity_id: uuid.UUID, reason: str, approver_id: uuid.UUID, now: datetime
+    ) -> Opportunity:
+        """A manager approves the terms beyond the policy as they stand (more generous terms later need
+        a new approval)."""
+        opportunity = await self.get_for_write(opportunity_id)
+        tier = (await self.records.tiers_of([opportunity.account_id])).get(opportunity.account_id)
+        if not self._exceptions(opportunity, tier):
+            raise RuleViolation(
+                "The opportunity's terms are within the tier's sales policy: there is nothing to approve."
+            )
+        opportunity.exceptions_approved_at = now
+        opportunity.exceptions_approved_by = approver_id
+        opportunity.exceptions_approval_reason = reason
+        opportunity.approved_discount_percent = opportunity.discount_percent
+        opportunity.approved_payment_terms_days = opportunity.payment_terms_days
+        return await self.records.save(opportunity)
+
+    def _exceptions(self, opportunity: Opportunity, tier: str | None) -> list[PolicyException]:
+        policy = self.accounts.rules.tier_policies.of(tier)
+        return policy_exceptions(policy, opportunity.discount_percent, opportunity.payment_terms_days)
+
+    def _check_terms(self, opportunity: Opportunity, tier: str | None, *, won_now: bool) -> None:
+        """A deal with terms beyond the tier's policy is won only once a manager approved them; a won
+        deal's terms do not grow past what was approved."""
+        if opportunity.stage != "closed_won":
+            return
+        exceptions = self._exceptions(opportunity, tier)
+        approved = exceptions_approved(
+            exceptions, opportunity.approved_discount_percent, opportunity.approved_payment_terms_days
+        )
+        if not approved:
+            named = "; ".join(str(exception) for exception in exceptions)
+            raise RuleViolation(
+                f"Terms beyond the {tier} tier's sales policy need a manager's approval before the deal is won: "
+                f"{named}. A manager or admin approves them with POST /v1/opportunities/{opportunity.id}"
+                "/exception-approvals."
+                if won_now
+                else f"The won deal's terms would go beyond what was approved: {named}."
+            )
 
     async def reopen(
         self, opportunity_id: uuid.UUID, data: OpportunityReopen, expected: ExpectedVersion | None
@@ -143,9 +193,28 @@ class OpportunityService(AccountScopedService[Opportunity]):
             raise RuleViolation(str(refused)) from refused
         return move.closes or (fresh and is_closed(after))
 
-    def read(self, opportunity: Opportunity) -> OpportunityRead:
-        """The opportunity as clients read it: the probability in force and the weighted amount."""
+    async def reads(self, opportunities: Sequence[Opportunity]) -> list[OpportunityRead]:
+        """These opportunities as clients read them, their accounts' tiers fetched in one query."""
+        tiers = await self.records.tiers_of(list({opportunity.account_id for opportunity in opportunities}))
+        return [self.read(opportunity, tiers.get(opportunity.account_id)) for opportunity in opportunities]
+
+    async def read_one(self, opportunity: Opportunity) -> OpportunityRead:
+        return (await self.reads([opportunity]))[0]
+
+    def read(self, opportunity: Opportunity, tier: str | None) -> OpportunityRead:
+        """The opportunity as clients read it: the probability in force, the weighted amount, and its
+        terms against the account tier's sales policy."""
         probability = effective_probability(opportunity.stage, opportunity.probability, self.accounts.rules)
+        exceptions = self._exceptions(opportunity, tier)
+        approval = None
+        if opportunity.exceptions_approved_at is not None:
+            approval = {
+                "approved_by": opportunity.exceptions_approved_by,
+                "approved_at": opportunity.exceptions_approved_at,
+                "reason": opportunity.exceptions_approval_reason,
+                "discount_percent": opportunity.approved_discount_percent,
+                "payment_terms_days": opportunity.approved_payment_terms_days,
+            }
         return OpportunityRead.model_validate(
             {
                 **{field: getattr(opportunity, field) for field in OpportunityRead.model_fields if field in _COLUMNS},
@@ -153,5 +222,10 @@ class OpportunityService(AccountScopedService[Opportunity]):
                 "probability_set_by_hand": opportunity.probability is not None
                 and probability == opportunity.probability,
                 "weighted_amount": weighted_amount(opportunity.amount, probability),
+                "policy_exceptions": [vars(exception) for exception in exceptions],
+                "exceptions_approval": approval,
+                "exceptions_approved": exceptions_approved(
+                    exceptions, opportunity.approved_discount_percent, opportunity.approved_payment_terms_days
+                ),
             }
         )

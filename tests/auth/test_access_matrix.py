@@ -78,6 +78,12 @@ ACCOUNT_OPERATIONS = {
     ),
     "opportunities_update": ("PATCH", "/v1/opportunities/{opportunity}", {"next_step": "call"}, "write"),
     "opportunities_delete": ("DELETE", "/v1/opportunities/{opportunity}", None, "write"),
+    "opportunity_exception_approvals_create": (
+        "POST",
+        "/v1/opportunities/{opportunity}/exception-approvals",
+        {"reason": "strategic deal"},
+        "decide",
+    ),
     "opportunities_reopen": ("POST", "/v1/opportunities/{won}/reopen", None, "write"),
     "plans_create": (
         "POST",
@@ -237,8 +243,10 @@ async def build_account(admin, users, target, owner):
     ids["contact"] = await post(
         "/v1/contacts", {"account_id": account["id"], "first_name": "Cora", "last_name": "Target"}
     )
+    # A discount beyond any tier's policy, so there is an exception to approve.
     ids["opportunity"] = await post(
-        "/v1/opportunities", {"account_id": account["id"], "name": "Open", "type": "upsell", "amount": "100.00"}
+        "/v1/opportunities",
+        {"account_id": account["id"], "name": "Open", "type": "upsell", "amount": "100.00", "discount_percent": 40},
     )
     ids["won"] = await post(
         "/v1/opportunities",
