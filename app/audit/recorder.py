@@ -69,6 +69,8 @@ class AuditContext:
     actor_id: uuid.UUID | None = None
     token_id: uuid.UUID | None = None
     request_id: str | None = None
+    # Why, when the use case has a reason for all it changes (a handover).
+    reason: str | None = None
 
 
 def set_context(session: Session, context: AuditContext) -> None:
@@ -160,6 +162,7 @@ def _row(
         "account_id": account_id,
         "changes": changes,
         "request_id": context.request_id,
+        "reason": context.reason,
     }
 
 

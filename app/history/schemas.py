@@ -30,6 +30,7 @@ class AuditEntryRead(ReadModel):
     account_id: uuid.UUID | None
     changes: dict[str, FieldChange] = Field(description="The changed fields, by name.")
     request_id: str | None
+    reason: str | None = Field(description="Why, when the change was made with a reason (a handover).")
 
 
 class AccountHistoryQuery(ListQuery):

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, String, func
+from sqlalchemy import DateTime, Index, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,6 +27,7 @@ class AuditEntry(Base):
     account_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     changes: Mapped[dict] = mapped_column(JSONB, nullable=False)
     request_id: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_audit_entries_occurred_at_id", "occurred_at", "id"),

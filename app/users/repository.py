@@ -2,15 +2,17 @@
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kit.errors import Conflict
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.kit.sql import one_of
-from app.models import User
+from app.models import Account, AccountTeamMember, Action, Objective, Opportunity, User
+from app.rules.opportunities import CLOSED_STAGES
 from app.users.schemas import UserListQuery
 
 SORT_KEYS: dict[str, SortKey] = {
@@ -81,3 +83,51 @@ class UserRepository:
                 raise Conflict(f"Another user already has the email {email}.") from error
             raise
         return user
+
+
+# What a user owns, by the name a handover reports it under.
+OWNED: dict[str, Any] = {"accounts": Account, "opportunities": Opportunity, "objectives": Objective, "actions": Action}
+
+
+class OwnedWorkRepository:
+    """What a user owns or takes part in across accounts, locked for a handover."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _owned(self, model: Any, user_id: uuid.UUID) -> Select[Any]:
+        conditions = [model.owner_id == user_id]
+        if model is Opportunity:
+            conditions.append(Opportunity.stage.not_in(CLOSED_STAGES))
+        elif model is Objective:
+            conditions.append(Objective.status == "open")
+        elif model is Action:
+            conditions.append(Action.status.in_(("open", "in_progress")))
+        return select(model).where(*conditions)
+
+    async def counts(self, user_id: uuid.UUID) -> dict[str, int]:
+        """How many of each the user holds, in one statement."""
+        counted = {
+            name: select(func.count()).select_from(self._owned(model, user_id).subquery()).scalar_subquery()
+            for name, model in OWNED.items()
+        }
+        teams = select(func.count()).where(AccountTeamMember.user_id == user_id).scalar_subquery()
+        row = (await self.session.execute(select(*counted.values(), teams))).one()
+        return dict(zip([*counted, "team_memberships"], row, strict=True))
+
+    async def locked(self, model: Any, user_id: uuid.UUID) -> list[Any]:
+        """The records of ``model`` the user owns, locked in id order (so handovers and writes take turns)."""
+        statement = self._owned(model, user_id).order_by(model.id).with_for_update()
+        return list((await self.session.execute(statement.execution_options(populate_existing=True))).scalars())
+
+    async def memberships(self, user_ids: Iterable[uuid.UUID]) -> list[AccountTeamMember]:
+        statement = (
+            select(AccountTeamMember)
+            .where(one_of(AccountTeamMember.user_id, list(user_ids)))
+            .order_by(AccountTeamMember.id)
+            .with_for_update()
+        )
+        return list((await self.session.execute(statement)).scalars())
+
+    async def delete(self, record: object) -> None:
+        await self.session.delete(record)

@@ -14,15 +14,21 @@ from app.kit.errors import problems
 from app.kit.pagination import Page
 from app.kit.responses import created_headers
 from app.models import User
+from app.users.handover import HandoverService
 from app.users.repository import UserRepository
-from app.users.schemas import UserCreate, UserListQuery, UserRead, UserUpdate
+from app.users.schemas import HandoverCreate, HandoverRead, UserCreate, UserListQuery, UserRead, UserUpdate
 from app.users.service import UserService
+
+HandoverTo = Annotated[
+    uuid.UUID | None,
+    Query(description="When deactivating: the successor who takes the user's accounts and open work."),
+]
 
 router = APIRouter(prefix="/v1/users", tags=["users"], responses=problems(401))
 
 
 def user_service(session: SessionDep) -> UserService:
-    return UserService(UserRepository(session))
+    return UserService(UserRepository(session), HandoverService(session))
 
 
 Service = Annotated[UserService, Depends(user_service)]
@@ -93,9 +99,12 @@ async def update_user(
     service: Service,
     response: Response,
     expected: IfMatch = None,
+    handover_to: HandoverTo = None,
 ) -> UserRead:
+    """Deactivating (`active: false`) a user who still owns accounts or open work is a 409 naming it,
+    unless `handover_to` names the successor: both happen in one transaction."""
     policy.check_user_admin(principal)
-    user = await service.update(user_id, payload, expected)
+    user = await service.update(user_id, payload, expected, handover_to)
     set_etag(response, user.version)
     return user_read(user)
 
@@ -104,9 +113,25 @@ async def update_user(
     "/{user_id}", name="users_delete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 404, 409, 412)
 )
 async def delete_user(
-    user_id: uuid.UUID, principal: CurrentPrincipal, service: Service, expected: IfMatch = None
+    user_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    service: Service,
+    expected: IfMatch = None,
+    handover_to: HandoverTo = None,
 ) -> Response:
-    """Deactivate the user: its tokens and sign-in stop working at once; its history stays."""
+    """Deactivate the user: its tokens and sign-in stop working at once; its history stays. A user who
+    still owns accounts or open work is a 409 naming it, unless `handover_to` names the successor."""
     policy.check_user_admin(principal)
-    await service.deactivate(user_id, expected)
+    await service.deactivate(user_id, expected, handover_to)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{user_id}/handover", name="users_handover", responses=problems(403, 404, 409, 422))
+async def hand_over(
+    user_id: uuid.UUID, payload: HandoverCreate, principal: CurrentPrincipal, session: SessionDep
+) -> HandoverRead:
+    """Move everything the user holds to a successor, in one transaction: the accounts they own, their
+    open opportunities, open objectives and actions, and their places on account teams. Each change is
+    in the audit trail with the reason. Managers and admins."""
+    policy.require_role(principal, policy.MANAGER, policy.ADMIN, to="hand over a user's accounts")
+    return await HandoverService(session).hand_over(user_id, payload)

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field
 
 from app.auth.schemas import Password
 from app.glossary import Role
@@ -55,3 +55,32 @@ class UserListQuery(ListQuery):
     q: Annotated[str, text(200, min_length=1)] | None = Field(default=None, description="Name or email contains.")
     updated_since: Timestamp | None = None
     sort: UserSort = "name"
+
+
+class HandoverCreate(WriteModel):
+    to_user_id: uuid.UUID = Field(description="The successor: an active kam, manager or admin.")
+    reason: Annotated[str, text(2000, min_length=1)] = Field(description="Kept in the audit trail of every change.")
+
+
+class OpenWork(BaseModel):
+    """What a user holds that must not be lost when they leave."""
+
+    accounts: int = Field(description="Accounts the user owns (archived ones included).")
+    opportunities: int = Field(description="Open opportunities the user owns.")
+    objectives: int = Field(description="Open plan objectives the user owns.")
+    actions: int = Field(description="Open or in-progress plan actions the user owns.")
+    team_memberships: int = Field(description="Account teams the user is on.")
+
+
+class HandoverRead(BaseModel):
+    from_user_id: uuid.UUID
+    to_user_id: uuid.UUID
+    reason: str
+    accounts: list[uuid.UUID] = Field(description="Accounts now owned by the successor.")
+    opportunities: list[uuid.UUID]
+    objectives: list[uuid.UUID]
+    actions: list[uuid.UUID]
+    team_memberships: list[uuid.UUID] = Field(
+        description="Accounts whose team the successor joined in the user's role (or was on already)."
+    )
+    moved: OpenWork = Field(description="How many of each moved.")

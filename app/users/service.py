@@ -8,13 +8,15 @@ from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import Conflict, NotFound
 from app.kit.pagination import PageRequest
 from app.models import User
+from app.users.handover import HandoverService
 from app.users.repository import UserRepository
-from app.users.schemas import UserCreate, UserListQuery, UserUpdate
+from app.users.schemas import HandoverCreate, UserCreate, UserListQuery, UserUpdate
 
 
 class UserService:
-    def __init__(self, repository: UserRepository) -> None:
+    def __init__(self, repository: UserRepository, handovers: HandoverService) -> None:
         self.repository = repository
+        self.handovers = handovers
 
     async def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User:
         user = await self.repository.get(user_id, for_update=for_update)
@@ -35,10 +37,24 @@ class UserService:
         )
         return await self.repository.save(user)
 
-    async def update(self, user_id: uuid.UUID, data: UserUpdate, expected: ExpectedVersion | None) -> User:
+    async def update(
+        self,
+        user_id: uuid.UUID,
+        data: UserUpdate,
+        expected: ExpectedVersion | None,
+        handover_to: uuid.UUID | None = None,
+    ) -> User:
+        """Change the user. Deactivating one who still holds accounts or open work is refused unless
+        ``handover_to`` names the successor, who then takes it all in the same transaction."""
         user = await self.get(user_id, for_update=True)
         check_version(expected, user.version)
         changes = data.model_dump(exclude_unset=True)
+        if changes.get("active") is False and user.active:
+            if handover_to is None:
+                await self.handovers.refuse_leaving_work_behind(user)
+            else:
+                reason = f"{user.name} deactivated"
+                await self.handovers.hand_over(user.id, HandoverCreate(to_user_id=handover_to, reason=reason))
         if "password" in changes:
             password = changes.pop("password")
             user.password_hash = await hash_password_off_loop(password) if password else None
@@ -56,5 +72,7 @@ class UserService:
             setattr(user, field, str(value) if field == "email" else value)
         return await self.repository.save(user)
 
-    async def deactivate(self, user_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
-        await self.update(user_id, UserUpdate(active=False), expected)
+    async def deactivate(
+        self, user_id: uuid.UUID, expected: ExpectedVersion | None, handover_to: uuid.UUID | None = None
+    ) -> None:
+        await self.update(user_id, UserUpdate(active=False), expected, handover_to)

@@ -194,6 +194,13 @@ GLOBAL_OPERATIONS = {
         {"admin": 200, "manager": 403, "kam": 403, "viewer": 403},
     ),
     "users_delete": ("DELETE", "/v1/users/{viewer}", None, {"admin": 204, "manager": 403, "kam": 403, "viewer": 403}),
+    # The viewer holds nothing: an empty handover, for the roles that may hand over.
+    "users_handover": (
+        "POST",
+        "/v1/users/{viewer}/handover",
+        {"to_user_id": "{manager}", "reason": "left"},
+        {"admin": 200, "manager": 200, "kam": 403, "viewer": 403},
+    ),
     "tokens_list": ("GET", "/v1/tokens", None, ALL_200),
     "tokens_create": ("POST", "/v1/tokens", {"name": "script"}, dict.fromkeys(ROLES, 201)),
     "tokens_delete": ("DELETE", "/v1/tokens/{own_token}", None, dict.fromkeys(ROLES, 204)),
