@@ -89,6 +89,16 @@ EventType = Literal[
     "review.created",
     "rules.changed",
 ]
+# Why something is on a KAM's agenda.
+AgendaKind = Literal[
+    "review_overdue",
+    "follow_up_due",
+    "action_due",
+    "turned_red",
+    "demotion_pending",
+    "review_due",
+    "promotion_candidate",
+]
 # The terms of a deal a tier's sales policy limits.
 LimitedTerm = Literal["max_discount_percent", "payment_terms_days"]
 # Where one webhook delivery stands: still to be sent (or sent again), received, or given up.
@@ -119,6 +129,7 @@ BATCH_OUTCOMES = get_args(BatchOutcome)
 EVENT_TYPES = get_args(EventType)
 DELIVERY_STATUSES = get_args(DeliveryStatus)
 LIMITED_TERMS = get_args(LimitedTerm)
+AGENDA_KINDS = get_args(AgendaKind)
 
 # The names of the value sets in the OpenAPI document: each is one component there, referred to
 # wherever a field takes it, so a generated SDK has one enum per set.
@@ -153,4 +164,5 @@ NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
     "EventType": EVENT_TYPES,
     "DeliveryStatus": DELIVERY_STATUSES,
     "LimitedTerm": LIMITED_TERMS,
+    "AgendaKind": AGENDA_KINDS,
 }

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 
 from app import __version__
 from app.accounts.router import router as accounts_router
+from app.agenda.router import router as agenda_router
 from app.audit import recorder
 from app.auth.router import router as auth_router
 from app.contacts.router import router as contacts_router
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(plans_router)
     app.include_router(interactions_router)
     app.include_router(follow_ups_router)
+    app.include_router(agenda_router)
     app.include_router(reviews_router)
     app.include_router(financials_router)
     app.include_router(measurements_router)

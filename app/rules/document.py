@@ -191,6 +191,13 @@ class TierPolicies(_Strict):
         return getattr(self, tier) if tier in ("key", "mid", "small") else None
 
 
+class AgendaRules(_Strict):
+    """What a KAM's agenda shows."""
+
+    # Reviews coming due within this many days are on the agenda (overdue ones always).
+    review_horizon_days: Annotated[int, Field(ge=0, le=365)] = 14
+
+
 class PromotionRules(_Strict):
     """When a regular account is flagged as a promotion candidate."""
 
@@ -211,6 +218,7 @@ class RulesDocument(_Strict):
     health: HealthLimits = HealthLimits()
     promotion: PromotionRules = PromotionRules()
     tier_policies: TierPolicies = TierPolicies()
+    agenda: AgendaRules = AgendaRules()
 
     @field_validator("criteria")
     @classmethod

@@ -166,6 +166,7 @@ GLOBAL_OPERATIONS = {
     ),
     "events_list": ("GET", "/v1/events", None, ALL_200),
     "follow_ups_list": ("GET", "/v1/follow-ups", None, ALL_200),
+    "agenda_get": ("GET", "/v1/agenda", None, ALL_200),
     "webhooks_list": ("GET", "/v1/webhooks", None, ADMIN_ONLY),
     "webhooks_create": ("POST", "/v1/webhooks", {"url": "https://hooks.example.com/kam"}, {**ADMIN_ONLY, "admin": 201}),
     # Only admins learn whether a webhook exists: 404 for them, 403 for everyone else.

@@ -1,0 +1,1 @@
+"""The agenda: what a KAM does today, from every account they own, most urgent first."""

@@ -1,0 +1,40 @@
+"""``/v1/agenda``: the caller's day (a manager or admin may read anyone's)."""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import PlainTextResponse
+
+from app.agenda.markdown import to_markdown
+from app.agenda.schemas import Agenda
+from app.agenda.service import AgendaService
+from app.kit.errors import problems
+from app.scoped.dependencies import scoped_service
+
+router = APIRouter(prefix="/v1/agenda", tags=["agenda"], responses=problems(401, 403, 422))
+
+Service = Annotated[AgendaService, scoped_service(AgendaService)]
+
+
+@router.get(
+    "",
+    name="agenda_get",
+    response_model=Agenda,
+    responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
+)
+async def get_agenda(
+    request: Request,
+    service: Service,
+    owner_id: Annotated[
+        uuid.UUID | None, Query(description="Whose agenda (managers and admins); default the caller's.")
+    ] = None,
+) -> Any:
+    """What to do today, most urgent first: reviews overdue and due within 14 days, follow-ups due,
+    plan actions due or overdue that the owner holds, accounts that are red, demotions awaiting a
+    decision (on a manager's or admin's agenda) and promotion candidates; each with its account, why
+    and its date, with counts. JSON, or Markdown with `Accept: text/markdown`."""
+    agenda, owner_name = await service.agenda_of(owner_id)
+    if "text/markdown" in request.headers.get("accept", ""):
+        return PlainTextResponse(to_markdown(agenda, owner_name), media_type="text/markdown; charset=utf-8")
+    return agenda

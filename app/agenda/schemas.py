@@ -1,0 +1,31 @@
+"""Response bodies of the agenda."""
+
+import datetime
+import uuid
+
+from pydantic import BaseModel, Field
+
+from app.glossary import AgendaKind
+
+
+class AgendaItem(BaseModel):
+    kind: AgendaKind
+    account_id: uuid.UUID
+    account_name: str
+    why: str = Field(description="Why it is on the agenda, in a sentence.")
+    date: datetime.date | None = Field(description="The day it was or is due (or turned red); null when it has none.")
+    overdue: bool = Field(description="Its day has passed.")
+    record_id: uuid.UUID | None = Field(description="The follow-up's interaction or the plan action, for those kinds.")
+
+
+class AgendaCount(BaseModel):
+    kind: AgendaKind
+    count: int
+
+
+class Agenda(BaseModel):
+    owner_id: uuid.UUID = Field(description="Whose agenda: the accounts they own, the actions they own.")
+    day: datetime.date
+    items: list[AgendaItem] = Field(description="Most urgent first: overdue, red accounts, due today, then later.")
+    counts: list[AgendaCount] = Field(description="How many of each kind (every kind listed).")
+    total: int

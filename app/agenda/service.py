@@ -1,0 +1,139 @@
+"""The agenda: reviews overdue and coming due, follow-ups and plan actions due, accounts turned red,
+pending demotions (for managers) and promotion candidates, most urgent first."""
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.service import AccountService, AccountView
+from app.agenda.repository import AgendaRepository
+from app.agenda.schemas import Agenda, AgendaCount, AgendaItem
+from app.auth import policy
+from app.follow_ups.repository import FollowUpRepository
+from app.follow_ups.schemas import FollowUpListQuery
+from app.glossary import AGENDA_KINDS
+from app.kit.errors import InvalidFields
+from app.kit.pagination import MAX_LIMIT
+
+# Most urgent first: what is late, accounts gone red, what is due today, decisions waiting, then
+# what comes due later and the chances to grow.
+_OVERDUE, _RED, _TODAY, _DECIDE, _LATER, _GROW = range(6)
+
+
+def _order(item: AgendaItem, today: date) -> tuple[int, date, str]:
+    if item.kind == "turned_red":
+        bucket = _RED
+    elif item.kind == "demotion_pending":
+        bucket = _DECIDE
+    elif item.kind == "promotion_candidate":
+        bucket = _GROW
+    elif item.date is not None and item.date < today:
+        bucket = _OVERDUE
+    elif item.date == today:
+        bucket = _TODAY
+    else:
+        bucket = _LATER
+    return bucket, item.date or date.max, item.account_name
+
+
+class AgendaService:
+    def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
+        self.accounts = accounts
+        self.repository = AgendaRepository(session, accounts.visibility)
+        self.follow_ups = FollowUpRepository(session, accounts.visibility)
+
+    async def agenda_of(self, owner_id: uuid.UUID | None) -> tuple[Agenda, str]:
+        """The agenda and the name of its owner."""
+        principal = self.accounts.principal
+        owner_id = owner_id or principal.user_id
+        if owner_id != principal.user_id:
+            policy.require_role(principal, policy.MANAGER, policy.ADMIN, to="read another user's agenda")
+        owner = await self.accounts.users.get(owner_id)
+        if owner is None:
+            raise InvalidFields.one(["query", "owner_id"], f"no user with id {owner_id}")
+        today = self.accounts.now.date()
+        owned = await self.accounts.views(
+            await self.accounts.repository.get_many(await self.repository.owned_ids(owner_id))
+        )
+        items = [item for view in owned for item in self._account_items(view, today)]
+        items += await self._follow_ups(owner_id, today)
+        items += [
+            AgendaItem(
+                kind="action_due",
+                account_id=row.account_id,
+                account_name=row.account_name,
+                why=f"plan action due: {row.title}",
+                date=row.due_date,
+                overdue=row.due_date < today,
+                record_id=row.id,
+            )
+            for row in await self.repository.due_actions(owner_id, today)
+        ]
+        if owner.role in (policy.MANAGER, policy.ADMIN):
+            pending = await self.accounts.repository.get_many(await self.repository.pending_demotion_ids())
+            items += [
+                AgendaItem(
+                    kind="demotion_pending",
+                    account_id=account.id,
+                    account_name=account.name,
+                    why=f"computed tier {account.computed_tier} is below its tier {account.tier}: demote or keep",
+                    date=None,
+                    overdue=False,
+                    record_id=None,
+                )
+                for account in pending
+            ]
+        items.sort(key=lambda item: _order(item, today))
+        counts = [AgendaCount(kind=kind, count=sum(item.kind == kind for item in items)) for kind in AGENDA_KINDS]
+        agenda = Agenda(owner_id=owner_id, day=today, items=items, counts=counts, total=len(items))
+        return agenda, owner.name
+
+    def _account_items(self, view: AccountView, today: date) -> list[AgendaItem]:
+        account = view.account
+        horizon = self.accounts.rules.agenda.review_horizon_days
+
+        def item(kind: str, why: str, day: date | None, overdue: bool = False) -> AgendaItem:
+            return AgendaItem.model_validate(
+                {
+                    "kind": kind,
+                    "account_id": account.id,
+                    "account_name": account.name,
+                    "why": why,
+                    "date": day,
+                    "overdue": overdue,
+                    "record_id": None,
+                }
+            )
+
+        items = []
+        due = view.next_review_due
+        if view.review_overdue:
+            items.append(item("review_overdue", f"review overdue ({view.cadence.name} cadence)", due, True))
+        elif (due - today).days <= horizon:
+            items.append(item("review_due", f"review due ({view.cadence.name} cadence)", due))
+        if view.health.status == "red":
+            judged = view.facts.judged_at
+            signals = ", ".join(signal.code for signal in view.health.signals)
+            items.append(item("turned_red", f"health red: {signals}", judged.date() if judged else None))
+        if view.promotion.candidate:
+            items.append(item("promotion_candidate", "promotion candidate: " + "; ".join(view.promotion.reasons), None))
+        return items
+
+    async def _follow_ups(self, owner_id: uuid.UUID, today: date) -> list[AgendaItem]:
+        """Open follow-ups of the owner's accounts due by the end of today."""
+        end_of_day = datetime.combine(today + timedelta(days=1), time(), tzinfo=self.accounts.now.tzinfo)
+        query = FollowUpListQuery(owner_id=owner_id, due_before=end_of_day, limit=MAX_LIMIT)
+        rows, _ = await self.follow_ups.open_page(query, self.accounts.now)
+        return [
+            AgendaItem(
+                kind="follow_up_due",
+                account_id=row.account_id,
+                account_name=row.account_name,
+                why=f"follow-up promised{': ' + row.next_steps if row.next_steps else ''}",
+                date=row.next_contact_at.date(),
+                overdue=row.next_contact_at < self.accounts.now,
+                record_id=row.interaction_id,
+            )
+            for row in rows
+        ]
