@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.accounts.service import AccountService
+from app.reports import mermaid
 from app.reports.repository import ReportRepository
 from app.rules.opportunities import CLOSED_STAGES, effective_probability, weighted_amount
 from app.rules.plans import value_progress
@@ -28,6 +29,7 @@ async def operating_report(
     years, interactions, reviews = records.years, records.interactions, records.reviews
     opportunities, left, plan, objectives = records.opportunities, records.left, records.plan, records.objectives
     actions, members, follow_ups = records.actions, records.members, records.follow_ups
+    contacts = records.contacts
 
     rules = accounts.rules
     open_deals = [o for o in opportunities if o.stage not in CLOSED_STAGES]
@@ -56,6 +58,18 @@ async def operating_report(
             "revenue_trend": [{"period": f.period, "revenue": _money(f.revenue)} for f in reversed(years)],
             "latest_annual_revenue": _money(view.facts.latest_annual_revenue),
             "promotion_candidate": view.promotion.candidate,
+            "decision_chain": [
+                {
+                    "id": c.id,
+                    "name": f"{c.first_name} {c.last_name}",
+                    "title": c.title,
+                    "buying_roles": c.buying_roles,
+                    "attitude": c.attitude,
+                    "influence": c.influence,
+                    "reports_to_id": c.reports_to_id,
+                }
+                for c in contacts
+            ],
         },
         "maintenance": {
             "interactions": len(interactions),
@@ -125,6 +139,11 @@ async def operating_report(
     }
 
 
+def _block(lines: list[str]) -> list[str]:
+    """A diagram followed by a blank line, or nothing."""
+    return [*lines, ""] if lines else []
+
+
 def _cell(value: Any) -> str:
     return "-" if value is None or value == "" else str(value).replace("|", "\\|").replace("\n", " ")
 
@@ -146,6 +165,10 @@ def to_markdown(report: dict[str, Any]) -> str:
         "- Revenue: "
         + (", ".join(f"{t['period']} {t['revenue']}" for t in overall["revenue_trend"]) or "none on record"),
         "",
+        *_block(mermaid.revenue_trend(overall["revenue_trend"])),
+        "### Decision chain",
+        "",
+        *(_block(mermaid.decision_chain(overall["decision_chain"])) or ["No active contact on record.", ""]),
         "## 2. Maintenance",
         f"- {upkeep['interactions']} interactions"
         + (

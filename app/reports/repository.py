@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.util import ClauseAdapter
 
 from app.facts.judgement import Judgement
+from app.facts.repository import open_follow_ups
 from app.models import (
     Account,
     AccountFactsRow,
@@ -47,6 +48,7 @@ class AccountRecords:
     actions: Sequence[Action]
     members: Sequence[AccountTeamMember]
     follow_ups: Sequence[Interaction]
+    contacts: Sequence[Contact]
 
 
 class ReportRepository:
@@ -222,13 +224,19 @@ class ReportRepository:
             .where(AccountTeamMember.account_id == account_id)
             .order_by(AccountTeamMember.created_at)
         )
+        # Promised and not yet kept, however late (the follow-ups the agenda shows).
         follow_ups = await self._all(
             select(Interaction)
-            .where(Interaction.account_id == account_id, Interaction.next_contact_at >= now)
+            .where(Interaction.account_id == account_id, open_follow_ups())
             .order_by(Interaction.next_contact_at)
         )
+        contacts = await self._all(
+            select(Contact)
+            .where(Contact.account_id == account_id, Contact.status == "active")
+            .order_by(Contact.last_name, Contact.first_name, Contact.id)
+        )
         return AccountRecords(
-            years, interactions, reviews, opportunities, left, plan, objectives, actions, members, follow_ups
+            years, interactions, reviews, opportunities, left, plan, objectives, actions, members, follow_ups, contacts
         )
 
     async def _all(self, statement: Select[Any]) -> Sequence[Any]:

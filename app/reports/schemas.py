@@ -8,8 +8,11 @@ from pydantic import BaseModel, Field
 from app.accounts.schemas import HealthRead, Score, SignalRead
 from app.glossary import (
     ActionStatus,
+    Attitude,
+    BuyingRole,
     Cadence,
     Horizon,
+    Influence,
     InteractionType,
     ObjectiveStatus,
     Severity,
@@ -134,6 +137,18 @@ class RevenuePoint(BaseModel):
     revenue: Money
 
 
+class ChainPerson(BaseModel):
+    """One active contact in the account's decision chain."""
+
+    id: uuid.UUID
+    name: str
+    title: str | None
+    buying_roles: list[BuyingRole]
+    attitude: Attitude
+    influence: Influence
+    reports_to_id: uuid.UUID | None
+
+
 class OverallSection(BaseModel):
     tier: Tier | None
     computed_tier: Tier | None
@@ -143,6 +158,7 @@ class OverallSection(BaseModel):
     revenue_trend: list[RevenuePoint] = Field(description="The latest years, oldest first.")
     latest_annual_revenue: Money | None
     promotion_candidate: bool
+    decision_chain: list[ChainPerson] = Field(description="The active contacts and whom each reports to.")
 
 
 class InteractionSummary(BaseModel):

@@ -49,7 +49,8 @@ async def test_the_seven_sections(client, users):
         json={
             "account_id": account["id"],
             "type": "call",
-            "occurred_at": (datetime.now(UTC) - timedelta(days=2)).isoformat(),
+            # After the meeting make_healthy records: its follow-up is still open.
+            "occurred_at": (datetime.now(UTC) - timedelta(minutes=10)).isoformat(),
             "summary": "Budget talk",
             "next_steps": "Send pricing",
             "next_contact_at": (datetime.now(UTC) + timedelta(days=5)).isoformat(),
@@ -111,3 +112,64 @@ async def test_report_errors(client):
         await client.get(f"/v1/accounts/{account['id']}/report", params={"from": "2026-02-01", "to": "2026-01-01"}), 422
     )
     assert_problem(await client.get(f"/v1/accounts/{account['id']}/report", params={"from": "yesterday"}), 422)
+
+
+async def test_the_markdown_draws_the_decision_chain_and_the_revenue_trend(client):
+    account = await create_account(client, name="Initech")
+
+    async def contact(first, last, **fields):
+        body = {"account_id": account["id"], "first_name": first, "last_name": last, **fields}
+        response = await client.post("/v1/contacts", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    chief = await contact("Ada", "Alpha", title="CEO", buying_roles=["decision_maker"], attitude="champion")
+    await contact(
+        "Bo",
+        "Beta",
+        title='CFO, "the wall"',
+        buying_roles=["economic_buyer"],
+        attitude="opponent",
+        influence="high",
+        reports_to_id=chief["id"],
+    )
+    await contact("Cy", "Gamma", reports_to_id=chief["id"])
+    for year, revenue in (("2024", "1000.00"), ("2025", "1250.50")):
+        await client.put(f"/v1/accounts/{account['id']}/financials/{year}", json={"revenue": revenue})
+
+    markdown = (await client.get(f"/v1/accounts/{account['id']}/report", headers={"Accept": "text/markdown"})).text
+    chain = markdown[markdown.index("```mermaid\nflowchart TD") :]
+    chain = chain[: chain.index("```\n", 4) + 3]
+    assert chain.splitlines() == [
+        "```mermaid",
+        "flowchart TD",
+        '    p0["CHAMPION: Ada Alpha<br/>CEO<br/>decision maker<br/>champion, medium influence"]',
+        '    p1["OPPONENT: Bo Beta<br/>CFO, #quot;the wall#quot;<br/>economic buyer<br/>opponent, high influence"]',
+        '    p2["Cy Gamma<br/>no buying role<br/>neutral, medium influence"]',
+        "    p0 --> p1",
+        "    p0 --> p2",
+        "    classDef champion fill:#d9f2d9,stroke:#2e7d32,stroke-width:2px",
+        "    class p0 champion",
+        "    classDef opponent fill:#f9d6d5,stroke:#c62828,stroke-width:2px",
+        "    class p1 opponent",
+        "```",
+    ]
+    assert (
+        "\n".join(
+            [
+                "```mermaid",
+                "xychart-beta",
+                '    title "Revenue per period"',
+                '    x-axis ["2024", "2025"]',
+                '    y-axis "Revenue" 0 --> 1376',
+                "    bar [1000.00, 1250.50]",
+                "```",
+            ]
+        )
+        in markdown
+    )
+    report = (await client.get(f"/v1/accounts/{account['id']}/report")).json()
+    assert [(p["name"], p["reports_to_id"]) for p in report["overall"]["decision_chain"]][:2] == [
+        ("Ada Alpha", None),
+        ("Bo Beta", chief["id"]),
+    ]
