@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint openapi migrate clean bench bench-batch
+.PHONY: run test lint openapi migrate clean bench bench-batch bench-http
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,9 @@ BATCH_ACCOUNTS ?= 10000
 
 bench-batch: $(VENV)/.installed-test
 	$(BIN)/python bench/batch_upsert.py --accounts $(BATCH_ACCOUNTS)
+
+HTTP_ACCOUNTS ?= 10000
+
+# The service beside a bare Starlette + asyncpg endpoint, same load (needs wrk: apt-get install wrk).
+bench-http: $(VENV)/.installed-test
+	$(BIN)/python bench/http.py --accounts $(HTTP_ACCOUNTS)

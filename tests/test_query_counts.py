@@ -94,3 +94,16 @@ async def test_a_report_costs_the_same_statements_whatever_it_lists(client, engi
         counts[limit] = len(statements)
     assert counts[5] == counts[50]
     assert counts[50] <= 16, counts
+
+
+async def test_an_authenticated_read_writes_nothing(client, engine):
+    some = (await client.get("/v1/accounts", params={"limit": 1})).json()["items"][0]["id"]
+    await client.get(f"/v1/accounts/{some}")  # the token's last use is marked at most once a minute
+    with counting(engine) as statements:
+        response = await client.get(f"/v1/accounts/{some}")
+    assert response.status_code == 200
+    verbs = [statement.lstrip().split()[0].upper() for statement in statements]
+    assert not {"INSERT", "UPDATE", "DELETE"} & set(verbs), statements
+    # The token with its user, the rules in force, the account, its owner, its sponsor, its facts (the
+    # savepoints are the test's transaction).
+    assert sum(verb not in ("SAVEPOINT", "RELEASE") for verb in verbs) <= 6, statements

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.audit.recorder import AuditContext, set_context
 from app.auth.credentials import hash_api_token, is_api_token, new_signing_secret, read_access_token
 from app.auth.principal import Principal
-from app.auth.repository import AuthRepository
+from app.auth.repository import LAST_USED_RESOLUTION, AuthRepository
 from app.db import SessionDep
 from app.kit.errors import Unauthorized
 from app.settings import Settings
@@ -57,7 +57,10 @@ async def current_principal(
         user = found[1] if found else None
         if found:
             token_id = found[0].id
-            await repository.mark_token_used(token_id, datetime.now(UTC))
+            now = datetime.now(UTC)
+            # Decided on the row just read: a read stays a read but once a minute per token.
+            if found[0].last_used_at is None or found[0].last_used_at < now - LAST_USED_RESOLUTION:
+                await repository.mark_token_used(token_id, now)
     else:
         claims = read_access_token(secret, await signing_secret(request))
         user = await repository.user(claims.user_id) if claims else None
