@@ -18,4 +18,5 @@ USER kam
 
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz')"
-CMD ["kam", "serve"]
+# One uvicorn worker per CPU unless KAM_WORKERS says otherwise (`make run` keeps the default of 1).
+CMD ["sh", "-c", "KAM_WORKERS=${KAM_WORKERS:-$(nproc)} exec kam serve"]

@@ -56,4 +56,4 @@ HTTP_ACCOUNTS ?= 10000
 
 # The service beside a bare Starlette + asyncpg endpoint, same load (needs wrk: apt-get install wrk).
 bench-http: $(VENV)/.installed-test
-	$(BIN)/python bench/http.py --accounts $(HTTP_ACCOUNTS)
+	$(BIN)/python bench/http_load.py --accounts $(HTTP_ACCOUNTS)

@@ -1,7 +1,7 @@
 """HTTP benchmark with its own ruler: the service and a bare endpoint on the same database, driven by
 the same load, side by side.
 
-    python bench/http.py --accounts 10000 --workers 1 2
+    python bench/http_load.py --accounts 10000 --workers 1 2
 
 Seeds (or reuses) the demo portfolio of bench/run.py, starts `kam serve` and the bare app
 (bench/bare.py, Starlette + asyncpg) with the same number of uvicorn workers, and drives each with
