@@ -32,6 +32,7 @@ JUDGEMENT_CRON = "*/5 * * * *"
 WEBHOOKS_CRON = "* * * * *"
 DISPATCH_LOCK = "dispatch_webhooks"
 OLD_JOBS_CRON = "17 * * * *"
+STALLED_JOBS_CRON = "* * * * *"
 OLD_JOBS_KEPT_HOURS = 7 * 24
 # Jobs one worker runs at once: deliveries wait on other hosts, and must not hold up the judgement.
 CONCURRENCY = 4
@@ -64,7 +65,6 @@ async def dispatch_webhooks(context: JobContext, timestamp: int) -> None:
             await sender.defer_async(subscription_id=str(subscription_id), account_id=_text(account_id))
     if dispatched.unsettled:
         await defer_dispatch(context.app, after_seconds=1)
-    await _retry_stalled_jobs(context.app)
 
 
 @tasks.task(name="deliver_webhooks", pass_context=True)
@@ -91,6 +91,18 @@ async def remove_old_jobs(context: JobContext, timestamp: int) -> None:
     )
 
 
+@tasks.periodic(cron=STALLED_JOBS_CRON)
+@tasks.task(name="retry_stalled_jobs", queueing_lock="retry_stalled_jobs", pass_context=True)
+async def retry_stalled_jobs(context: JobContext, timestamp: int) -> None:
+    """Jobs of workers that stopped sending heartbeats (killed) run again; every job here is idempotent."""
+    manager = context.app.job_manager
+    for job in await manager.get_stalled_jobs():
+        try:
+            await manager.retry_job(job)
+        except Exception:  # a waiting twin holds its queueing lock: that one does the work
+            logger.info("stalled job %s left as it is: another one is queued", job.id)
+
+
 def _text(value: uuid.UUID | None) -> str | None:
     return None if value is None else str(value)
 
@@ -104,15 +116,6 @@ async def defer_dispatch(app: App, *, after_seconds: int = 0) -> None:
         await app.configure_task(dispatch_webhooks.name, **options).defer_async(
             timestamp=int(datetime.now(UTC).timestamp())
         )
-
-
-async def _retry_stalled_jobs(app: App) -> None:
-    """Jobs of workers that stopped sending heartbeats (killed) run again; their work is idempotent."""
-    for job in await app.job_manager.get_stalled_jobs():
-        try:
-            await app.job_manager.retry_job(job)
-        except Exception:  # a waiting twin holds its queueing lock: that one does the work
-            logger.info("stalled job %s left as it is: another one is queued", job.id)
 
 
 @contextlib.asynccontextmanager

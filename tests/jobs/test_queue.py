@@ -116,3 +116,36 @@ async def test_a_worker_that_stops_is_started_again(monkeypatch, caplog):
         await worker
     assert len(starts) == 2 and jobs.app is None
     assert "the job queue stopped" in caplog.text
+
+
+def test_a_job_left_doing_by_a_dead_worker_runs_again():
+    recorder.install()
+    with fresh_database("kam_stalled") as url:
+        asyncio.run(_stalled_job_runs_again(url))
+
+
+async def _stalled_job_runs_again(url: str) -> None:
+    engine = create_engine(url, pool_size=2)
+    factory = create_session_factory(engine)
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        async with connected(url) as app:
+            job_id = await app.configure_task(judge_accounts.name).defer_async(timestamp=int(time.time()))
+        connection = await asyncpg.connect(dsn)
+        try:  # taken by a worker that was then killed: its heartbeat stopped an hour ago
+            dead = await connection.fetchval(
+                "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - interval '1 hour') RETURNING id"
+            )
+            await connection.execute(
+                "UPDATE procrastinate_jobs SET status = 'doing', worker_id = $1 WHERE id = $2", dead, job_id
+            )
+            async with connected(url) as app:
+                await app.configure_task(queue.retry_stalled_jobs.name).defer_async(timestamp=int(time.time()))
+            for _ in range(3):  # the retry makes the job due again; a worker run takes it
+                await run_worker(url, factory, allow_local_targets=False, wait=False)
+            status = await connection.fetchval("SELECT status FROM procrastinate_jobs WHERE id = $1", job_id)
+        finally:
+            await connection.close()
+        assert status == "succeeded"
+    finally:
+        await engine.dispose()
