@@ -43,6 +43,7 @@ from app.plans.router import router as plans_router
 from app.reports.router import account_router as account_report_router
 from app.reports.router import router as reports_router
 from app.reviews.router import router as reviews_router
+from app.rules_store.repository import RulesCache
 from app.rules_versions.router import router as rules_router
 from app.settings import Settings, get_settings
 from app.system.router import router as system_router
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         separate_input_output_schemas=False,
     )
     app.state.settings = settings
+    app.state.rules_cache = RulesCache()
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     recorder.install()
     facts_refresher.install()

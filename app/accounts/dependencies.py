@@ -6,7 +6,7 @@ Shared by every router whose resources hang under an account, so they all see ac
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from app.accounts.service import AccountService
 from app.auth.dependencies import CurrentPrincipal
@@ -14,8 +14,13 @@ from app.db import SessionDep
 from app.rules_store.repository import RulesRepository
 
 
-async def account_service(session: SessionDep, principal: CurrentPrincipal) -> AccountService:
-    rules = await RulesRepository(session).current()
+async def account_service(request: Request, session: SessionDep, principal: CurrentPrincipal) -> AccountService:
+    """The caller's account service with the rules in force: from the process's cache, checked
+    against the version the authentication read, else read now."""
+    if hasattr(request.state, "rules_version"):
+        rules = await request.app.state.rules_cache.current(session, request.state.rules_version)
+    else:
+        rules = await RulesRepository(session).current()
     return AccountService(session, rules, datetime.now(UTC), principal)
 
 

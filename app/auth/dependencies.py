@@ -52,24 +52,27 @@ async def current_principal(
     repository = AuthRepository(session)
     secret = credentials.credentials
     token_id = None
+    rules_version = None
     if is_api_token(secret):
         found = await repository.live_token(hash_api_token(secret))
         user = found[1] if found else None
         if found:
-            token_id = found[0].id
+            token_id, rules_version = found[0].id, found[2]
             now = datetime.now(UTC)
             # Decided on the row just read: a read stays a read but once a minute per token.
             if found[0].last_used_at is None or found[0].last_used_at < now - LAST_USED_RESOLUTION:
                 await repository.mark_token_used(token_id, now)
     else:
         claims = read_access_token(secret, await signing_secret(request))
-        user = await repository.user(claims.user_id) if claims else None
+        user, rules_version = await repository.user_and_rules_version(claims.user_id) if claims else (None, None)
         if user is not None and claims is not None and user.session_generation != claims.session_generation:
             user = None  # signed out, or the password changed, since this token was issued
     if user is None or not user.active:
         raise Unauthorized("The token is invalid, expired or revoked, or its user is inactive.", headers=_INVALID)
     principal = Principal(user_id=user.id, role=user.role, token_id=token_id)
     request.state.user_id = str(user.id)  # for the request's log line
+    # Read with the caller, so the rules in force come from the process's cache without a statement.
+    request.state.rules_version = rules_version
     set_context(
         session.sync_session,
         AuditContext(actor_id=user.id, token_id=token_id, request_id=getattr(request.state, "request_id", None)),

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import ApiToken, RefreshToken, SignInFailure, SigningKey, User
+from app.rules_store.repository import RULES_VERSION
 
 # last_used_at is refreshed at most this often, so reads do not turn into a write each.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -23,18 +24,24 @@ class AuthRepository:
     async def user(self, user_id: uuid.UUID) -> User | None:
         return await self.session.get(User, user_id)
 
+    async def user_and_rules_version(self, user_id: uuid.UUID) -> tuple[User | None, int | None]:
+        """The user, and the version of the rules in force (read in the same statement)."""
+        row = (await self.session.execute(select(User, RULES_VERSION).where(User.id == user_id))).first()
+        return (row[0], row[1]) if row else (None, None)
+
     async def user_by_email(self, email: str) -> User | None:
         statement = select(User).where(func.lower(User.email) == email.lower())
         return (await self.session.execute(statement)).scalar_one_or_none()
 
-    async def live_token(self, secret_hash: str) -> tuple[ApiToken, User] | None:
+    async def live_token(self, secret_hash: str) -> tuple[ApiToken, User, int | None] | None:
+        """The unrevoked token with this hash, its user, and the version of the rules in force."""
         statement = (
-            select(ApiToken, User)
+            select(ApiToken, User, RULES_VERSION)
             .join(User, User.id == ApiToken.user_id)
             .where(ApiToken.secret_hash == secret_hash, ApiToken.revoked_at.is_(None))
         )
         row = (await self.session.execute(statement)).first()
-        return (row[0], row[1]) if row else None
+        return (row[0], row[1], row[2]) if row else None
 
     async def mark_token_used(self, token_id: uuid.UUID, now: datetime) -> None:
         await self.session.execute(

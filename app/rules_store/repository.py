@@ -1,12 +1,33 @@
 """SQL for the versioned rules configuration."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kit.errors import Conflict
 from app.models import RulesVersion
 from app.rules.document import DEFAULT_RULES, RulesConfig, RulesDocument
+
+# The version of the rules in force, as a column another statement can carry (null: the defaults).
+RULES_VERSION = select(func.max(RulesVersion.version)).scalar_subquery()
+
+
+class RulesCache:
+    """The rules document in force, kept per process and read again only when a statement of the
+    request (its authentication) reports another version: no query, no validation, on most requests."""
+
+    def __init__(self) -> None:
+        self.cached: RulesConfig | None = None
+
+    async def current(self, session: AsyncSession, version: int | None) -> RulesConfig:
+        if version is None:
+            return DEFAULT_RULES
+        if self.cached is not None and self.cached.version == version:
+            return self.cached
+        rules = await RulesRepository(session).current()
+        if rules.version == version:
+            self.cached = rules
+        return rules
 
 
 class RulesRepository:
