@@ -56,15 +56,13 @@ _APPEND = text(
         FROM batch
         WHERE CAST(:event_types AS varchar[]) IS NULL OR type = ANY(CAST(:event_types AS varchar[]))
         ON CONFLICT (subscription_id, event_id) DO NOTHING
-        RETURNING account_id
     ), moved AS (
         UPDATE webhook_subscriptions
         SET position_transaction_id = last.transaction_id, position_seq = last.seq
         FROM (SELECT transaction_id, seq FROM batch ORDER BY transaction_id DESC, seq DESC LIMIT 1) AS last
         WHERE webhook_subscriptions.id = :subscription_id
     )
-    SELECT count(*) AS scanned, max(ARRAY[transaction_id, seq]) AS position, (SELECT count(*) FROM added) AS added
-    FROM batch
+    SELECT count(*) AS scanned, max(ARRAY[transaction_id, seq]) AS position FROM batch
     """.replace("{settled}", str(SETTLED.compile(dialect=postgresql.dialect())))
 ).bindparams(
     bindparam("event_types", type_=postgresql.ARRAY(String)),
