@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Text, func, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import set_writes
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
@@ -92,7 +92,9 @@ class AccountRepository:
     ) -> Account | None:
         """The account if it meets ``visibility``. ``for_update`` locks the row: concurrent writers to
         one account take turns, so a write without If-Match applies on top of the one before it."""
-        statement = _with_people(select(Account)).where(Account.id == account_id)
+        # One account: its owner and sponsor joined into the same statement (a page selects them apart).
+        people = (joinedload(Account.owner), joinedload(Account.executive_sponsor))
+        statement = select(Account).options(*people).where(Account.id == account_id)
         if visibility is not None:
             statement = statement.where(visibility)
         if for_update:
