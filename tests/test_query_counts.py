@@ -104,6 +104,6 @@ async def test_an_authenticated_read_writes_nothing(client, engine):
     assert response.status_code == 200
     verbs = [statement.lstrip().split()[0].upper() for statement in statements]
     assert not {"INSERT", "UPDATE", "DELETE"} & set(verbs), statements
-    # The token with its user and the rules version, the account with its owner and sponsor, its facts (the
+    # The token with its user and the rules version; the account with its owner, sponsor and facts (the
     # savepoints are the test's transaction).
-    assert sum(verb not in ("SAVEPOINT", "RELEASE") for verb in verbs) <= 3, statements
+    assert sum(verb not in ("SAVEPOINT", "RELEASE") for verb in verbs) <= 2, statements

@@ -101,6 +101,22 @@ class AccountRepository:
             statement = statement.with_for_update(of=Account).execution_options(populate_existing=True)
         return (await self.session.execute(statement)).unique().scalar_one_or_none()
 
+    async def get_with_facts(
+        self, account_id: uuid.UUID, visibility: ColumnElement[bool] | None
+    ) -> tuple[Account, AccountFactsRow | None] | None:
+        """The account with its people and its stored facts, in one statement (the read of one account)."""
+        people = (joinedload(Account.owner), joinedload(Account.executive_sponsor))
+        statement = (
+            select(Account, AccountFactsRow)
+            .outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+            .options(*people)
+            .where(Account.id == account_id)
+        )
+        if visibility is not None:
+            statement = statement.where(visibility)
+        row = (await self.session.execute(statement)).unique().first()
+        return (row[0], row[1]) if row else None
+
     async def reload(self, account: Account) -> Account:
         """Refresh after a write, people included (the owner may have changed)."""
         await self.session.refresh(account, ["owner", "executive_sponsor"])

@@ -104,7 +104,7 @@ def _period(label: str, revenue: Decimal) -> RevenuePeriod:
     return RevenuePeriod(int(year), int(quarter) if quarter else None, revenue)
 
 
-def _from_row(row: AccountFactsRow) -> AccountFacts:
+def from_row(row: AccountFactsRow) -> AccountFacts:
     change = None
     # The four columns of a revenue change are written together, all set or all null.
     periods = (row.revenue_period, row.revenue, row.previous_revenue_period, row.previous_revenue)
@@ -147,7 +147,7 @@ class FactsRepository:
         rows = await self.session.execute(
             select(AccountFactsRow).where(one_of(AccountFactsRow.account_id, account_ids))
         )
-        stored = {row.account_id: _from_row(row) for row in rows.scalars()}
+        stored = {row.account_id: from_row(row) for row in rows.scalars()}
         missing = [account_id for account_id in account_ids if account_id not in stored]
         if missing:
             stored |= await self.refresh_facts(missing)
