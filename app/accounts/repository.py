@@ -41,6 +41,10 @@ def _trigrams(value: object) -> ColumnElement[list[str]]:
     return func.name_trigrams(value, type_=ARRAY(Text))
 
 
+# One account: its owner and sponsor joined into the same statement (a page selects them apart).
+_JOINED_PEOPLE = (joinedload(Account.owner), joinedload(Account.executive_sponsor))
+
+
 def _with_people(statement: Select[Any]) -> Select[Any]:
     # selectinload: the page query stays a plain index scan; owners and sponsors follow in one query each.
     return statement.options(selectinload(Account.owner), selectinload(Account.executive_sponsor))
@@ -92,9 +96,7 @@ class AccountRepository:
     ) -> Account | None:
         """The account if it meets ``visibility``. ``for_update`` locks the row: concurrent writers to
         one account take turns, so a write without If-Match applies on top of the one before it."""
-        # One account: its owner and sponsor joined into the same statement (a page selects them apart).
-        people = (joinedload(Account.owner), joinedload(Account.executive_sponsor))
-        statement = select(Account).options(*people).where(Account.id == account_id)
+        statement = select(Account).options(*_JOINED_PEOPLE).where(Account.id == account_id)
         if visibility is not None:
             statement = statement.where(visibility)
         if for_update:
@@ -105,11 +107,10 @@ class AccountRepository:
         self, account_id: uuid.UUID, visibility: ColumnElement[bool] | None
     ) -> tuple[Account, AccountFactsRow | None] | None:
         """The account with its people and its stored facts, in one statement (the read of one account)."""
-        people = (joinedload(Account.owner), joinedload(Account.executive_sponsor))
         statement = (
             select(Account, AccountFactsRow)
             .outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-            .options(*people)
+            .options(*_JOINED_PEOPLE)
             .where(Account.id == account_id)
         )
         if visibility is not None:
