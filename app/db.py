@@ -14,14 +14,19 @@ def create_engine(
     url: str, pool_size: int = 10, *, pool_timeout: float = 10, connect_timeout: float = 5
 ) -> AsyncEngine:
     """A pooled engine that gives up quickly when the database is away (``pool_timeout`` waiting for a
-    free connection, ``connect_timeout`` opening one), so clients get a 503 rather than a hung request."""
+    free connection, ``connect_timeout`` opening one), so clients get a 503 rather than a hung request.
+
+    The pool keeps ``pool_size`` connections open and lends no more (no overflow): under a load above
+    it, requests wait their turn rather than open a connection that is closed again at once, paying
+    the connection, its types and its prepared statements each time. There is no ping on checkout
+    (three round trips per request); a connection found dead fails its request with a 503 and the
+    pool renews every connection opened before it."""
     engine = create_async_engine(
         url,
         poolclass=InstrumentedPool,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         pool_timeout=pool_timeout,
-        pool_pre_ping=True,
         connect_args={"timeout": connect_timeout},
     )
     instrument_pool(engine)

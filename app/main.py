@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app import __version__
+from app.accounts.router import HOT_ROUTES
 from app.accounts.router import router as accounts_router
 from app.agenda.router import router as agenda_router
 from app.audit import recorder
@@ -35,6 +36,7 @@ from app.kit.middleware import (
     SecurityHeadersMiddleware,
 )
 from app.kit.openapi import contract
+from app.kit.plain_rows import PlainPool
 from app.kit.telemetry import RequestTelemetryMiddleware
 from app.measurements.router import router as measurements_router
 from app.opportunities.router import router as opportunities_router
@@ -76,6 +78,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         connect_timeout=settings.db_connect_timeout_seconds,
     )
     app.state.session_factory = create_session_factory(app.state.engine)
+    app.state.plain_pool = await PlainPool.open(
+        url,
+        settings.db_pool_size,
+        lend_timeout=settings.db_pool_timeout_seconds,
+        connect_timeout=settings.db_connect_timeout_seconds,
+    )
     jobs = BackgroundJobs(
         url,
         app.state.session_factory,
@@ -92,6 +100,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         with contextlib.suppress(asyncio.CancelledError):
             await background
         await jobs.close()
+        await app.state.plain_pool.close()
         await app.state.engine.dispose()
 
 
@@ -130,11 +139,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestTelemetryMiddleware)
+    # Routes are tried in the order included: the most requested first.
+    app.include_router(accounts_router)
     app.include_router(system_router)
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(tokens_router)
-    app.include_router(accounts_router)
     app.include_router(events_router)
     app.include_router(webhooks_router)
     app.webhooks.include_router(webhook_deliveries)
@@ -152,4 +162,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(account_report_router)
     app.include_router(history_router)
     app.include_router(rules_router)
+    app.router.routes[0:0] = HOT_ROUTES
     return app

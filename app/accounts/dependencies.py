@@ -3,25 +3,48 @@
 Shared by every router whose resources hang under an account, so they all see accounts alike.
 """
 
+import uuid
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
 
-from app.accounts.service import AccountService
-from app.auth.dependencies import CurrentPrincipal
+from app.accounts.schemas import AccountRead
+from app.accounts.service import AccountService, PlainAccountReader
+from app.auth.dependencies import CurrentPrincipal, admit, presented
 from app.db import SessionDep
-from app.rules_store.repository import RulesRepository
+from app.kit.plain_rows import lent_connection
+from app.rules.document import RulesConfig
+from app.rules_store.repository import RulesRepository, plain_current_rules
 
 
 async def account_service(request: Request, session: SessionDep, principal: CurrentPrincipal) -> AccountService:
     """The caller's account service with the rules in force: from the process's cache, checked
     against the version the authentication read, else read now."""
-    if hasattr(request.state, "rules_version"):
-        rules = await request.app.state.rules_cache.current(session, request.state.rules_version)
-    else:
-        rules = await RulesRepository(session).current()
+    repository = RulesRepository(session)
+    rules = await request.app.state.rules_cache.current(request.state.rules_version, repository.current)
     return AccountService(session, rules, datetime.now(UTC), principal)
 
 
 AccountServiceDep = Annotated[AccountService, Depends(account_service)]
+
+
+async def read_one_account(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, account_id: uuid.UUID
+) -> AccountRead:
+    """The hot path, called by its route rather than declared as dependencies (whose resolution would
+    cost more than the read): who is calling and the account in one plain statement on a connection
+    lent for the request (no session, no transaction), the rules from the process's cache."""
+    caller = await presented(request, credentials)
+    factory = request.app.state.session_factory
+    async with lent_connection(getattr(request.app.state, "plain_pool", None), factory) as connection:
+
+        async def rules_in_force() -> RulesConfig:
+            read = partial(plain_current_rules, connection)
+            return await request.app.state.rules_cache.current(request.state.rules_version, read)
+
+        return await PlainAccountReader(connection, factory).read_one(
+            account_id, caller, partial(admit, connection, request, caller), rules_in_force
+        )

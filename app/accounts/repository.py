@@ -8,18 +8,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, func, or_, select, true
+import asyncpg
+from sqlalchemy import ColumnElement, Select, Subquery, Text, bindparam, func, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app import set_writes
+from app.auth.policy import KAM, kam_visibility
+from app.auth.repository import CALLER_BY_TOKEN, CALLER_BY_USER, with_caller
 from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.kit.plain_rows import Columns, fetch_row
 from app.kit.sql import SetWise, one_of
 from app.models import (
     Account,
     AccountFactsRow,
     TierChange,
+    User,
 )
 from app.models.accounts import UNSCORED, UNSCORED_VALUE
 
@@ -43,6 +48,43 @@ def _trigrams(value: object) -> ColumnElement[list[str]]:
 
 # One account: its owner and sponsor joined into the same statement (a page selects them apart).
 _JOINED_PEOPLE = (joinedload(Account.owner), joinedload(Account.executive_sponsor))
+
+# The read of one account with its caller, as plain columns in one statement: the caller's (see
+# ``with_caller``), the account's, its owner's and sponsor's (``owner__``, ``executive_sponsor__``)
+# and its stored facts' (``facts__``), the account only if the caller may see it.
+_PEOPLE = {"owner": aliased(User), "executive_sponsor": aliased(User)}
+_PERSON_COLUMNS = ("id", "name", "email")
+_FACTS_PREFIX = "facts__"
+# The facts the view is judged from: not the judgement last stored (only its time is shown).
+_FACTS_COLUMNS = tuple(
+    column.key
+    for column in AccountFactsRow.__table__.columns
+    if not column.key.startswith("judged_") or column.key == "judged_at"
+)
+_ACCOUNT_NAMES = {column.key: column.key for column in Account.__table__.columns}
+_PERSON_NAMES = {role: {key: f"{role}__{key}" for key in _PERSON_COLUMNS} for role in _PEOPLE}
+_FACTS_NAMES = {key: _FACTS_PREFIX + key for key in _FACTS_COLUMNS}
+
+
+def _account_for(caller: Subquery) -> Select[Any]:
+    people = [
+        getattr(person, key).label(f"{role}__{key}") for role, person in _PEOPLE.items() for key in _PERSON_COLUMNS
+    ]
+    facts = [AccountFactsRow.__table__.c[key].label(_FACTS_PREFIX + key) for key in _FACTS_COLUMNS]
+    return (
+        select(Account.__table__, *people, *facts)
+        .outerjoin(_PEOPLE["owner"], _PEOPLE["owner"].id == Account.owner_id)
+        .outerjoin(_PEOPLE["executive_sponsor"], _PEOPLE["executive_sponsor"].id == Account.executive_sponsor_id)
+        .outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+        .where(
+            Account.id == bindparam("account_id"),
+            or_(caller.c.role != KAM, kam_visibility(caller.c.user_id)),
+        )
+    )
+
+
+_ACCOUNT_BY_TOKEN = with_caller(CALLER_BY_TOKEN, _account_for)
+_ACCOUNT_BY_USER = with_caller(CALLER_BY_USER, _account_for)
 
 
 def _with_people(statement: Select[Any]) -> Select[Any]:
@@ -102,21 +144,6 @@ class AccountRepository:
         if for_update:
             statement = statement.with_for_update(of=Account).execution_options(populate_existing=True)
         return (await self.session.execute(statement)).unique().scalar_one_or_none()
-
-    async def get_with_facts(
-        self, account_id: uuid.UUID, visibility: ColumnElement[bool] | None
-    ) -> tuple[Account, AccountFactsRow | None] | None:
-        """The account with its people and its stored facts, in one statement (the read of one account)."""
-        statement = (
-            select(Account, AccountFactsRow)
-            .outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-            .options(*_JOINED_PEOPLE)
-            .where(Account.id == account_id)
-        )
-        if visibility is not None:
-            statement = statement.where(visibility)
-        row = (await self.session.execute(statement)).unique().first()
-        return (row[0], row[1]) if row else None
 
     async def reload(self, account: Account) -> Account:
         """Refresh after a write, people included (the owner may have changed)."""
@@ -258,3 +285,29 @@ class AccountRepository:
             last_id = batch[-1].id
             if len(batch) < size:
                 return
+
+
+class PlainAccountRepository:
+    """The read of one account as plain rows, on a driver connection."""
+
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self.connection = connection
+
+    async def get_with_caller(
+        self, account_id: uuid.UUID, *, token_hash: str | None = None, user_id: uuid.UUID | None = None
+    ) -> tuple[Any, tuple[Columns, Columns | None] | None]:
+        """The caller (by its API token's hash, or as a signed-in user) as ``CallerRepository`` reads it,
+        or None; and, if there is one and it may see the account, the account with its people and its
+        stored facts (None if not stored yet), in one statement."""
+        if token_hash is not None:
+            record = await fetch_row(self.connection, _ACCOUNT_BY_TOKEN, secret_hash=token_hash, account_id=account_id)
+        else:
+            record = await fetch_row(self.connection, _ACCOUNT_BY_USER, user_id=user_id, account_id=account_id)
+        if record is None or record["id"] is None:
+            return record, None
+        people = {
+            role: Columns(record, names) if record[names["id"]] is not None else None
+            for role, names in _PERSON_NAMES.items()
+        }
+        facts = Columns(record, _FACTS_NAMES) if record[_FACTS_NAMES["account_id"]] is not None else None
+        return record, (Columns(record, _ACCOUNT_NAMES, related=people), facts)

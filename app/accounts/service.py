@@ -3,15 +3,16 @@
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy import ColumnElement, not_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.accounts.repository import AccountFilters, AccountRepository
+from app.accounts.repository import AccountFilters, AccountRepository, PlainAccountRepository
 from app.accounts.schemas import (
     AccountCreate,
     AccountListQuery,
@@ -21,7 +22,7 @@ from app.accounts.schemas import (
     TierDecisionCreate,
 )
 from app.auth import policy
-from app.auth.principal import Principal
+from app.auth.principal import Presented, Principal
 from app.facts.judgement import Judgement
 from app.facts.repository import AccountFacts, FactsRepository, from_row
 from app.glossary import BatchOutcome
@@ -29,6 +30,7 @@ from app.kit.batch import Prepared, Written
 from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, PreconditionFailed, RuleViolation
 from app.kit.pagination import ListQuery, PageRequest
+from app.kit.plain_rows import Columns
 from app.models import Account, AccountFactsRow, TierChange
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
 from app.rules.document import RulesConfig
@@ -57,7 +59,7 @@ _NOT_A_CRITERION = "not a criterion of the rules in force"
 class AccountView:
     """An account with the judgement the rules give it at the moment of the request."""
 
-    account: Account
+    account: Account | Columns
     facts: AccountFacts
     score: ScoreResult
     tier_pending_review: bool
@@ -134,9 +136,64 @@ def account_read(view: AccountView) -> AccountRead:
     )
 
 
-def _tier_state(account: Account) -> TierState:
+def _tier_state(account: Account | Columns) -> TierState:
     return TierState(
         tier=account.tier, computed_tier=account.computed_tier, held_at_computed=account.tier_held_at_computed
+    )
+
+
+def judge_account(account: Account | Columns, facts: AccountFacts, rules: RulesConfig, now: datetime) -> AccountView:
+    """What the rules say of an account at ``now``, from its row and its facts."""
+    score = compute_score(account.scores, rules.criteria)
+    health = compute_health(
+        HealthFacts(
+            tier=account.tier,
+            created_at=account.created_at,
+            last_interaction_at=facts.last_interaction_at,
+            decision_maker_engaged_at=facts.decision_maker_engaged_at,
+            has_champion_or_supporter=facts.has_champion_or_supporter,
+            has_influential_opponent=facts.has_influential_opponent,
+            revenue_change=facts.revenue_change,
+            engagement_values=facts.engagement_values,
+            latest_improvement=facts.latest_improvement,
+            key_contact_left_at=facts.key_contact_left_at,
+            has_active_plan=facts.has_active_plan,
+            tier_assigned_at=account.tier_assigned_at,
+            open_follow_up_due_at=facts.open_follow_up_due_at,
+            recent_interactions=facts.recent_interactions,
+        ),
+        rules,
+        now,
+    )
+    cadence = compute_cadence(
+        account.tier,
+        rules,
+        health=health.status,
+        team_size=facts.team_size,
+        annual_revenue=facts.latest_annual_revenue,
+    )
+    due = next_review_due(
+        cadence.days,
+        last_review_on=facts.last_review_at.date() if facts.last_review_at else None,
+        tier_assigned_on=account.tier_assigned_at.date() if account.tier_assigned_at else None,
+        created_on=account.created_at.date(),
+    )
+    return AccountView(
+        account=account,
+        facts=facts,
+        score=score,
+        tier_pending_review=pending_demotion_review(_tier_state(account)),
+        health=health,
+        promotion=promotion_candidacy(
+            account.tier,
+            account.computed_tier,
+            facts.latest_annual_revenue,
+            facts.previous_annual_revenue,
+            rules,
+        ),
+        cadence=cadence,
+        next_review_due=due,
+        review_overdue=review_overdue(due, now.date()),
     )
 
 
@@ -152,58 +209,8 @@ class AccountService:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def _view(self, account: Account, facts: AccountFacts) -> AccountView:
-        score = compute_score(account.scores, self.rules.criteria)
-        health = compute_health(
-            HealthFacts(
-                tier=account.tier,
-                created_at=account.created_at,
-                last_interaction_at=facts.last_interaction_at,
-                decision_maker_engaged_at=facts.decision_maker_engaged_at,
-                has_champion_or_supporter=facts.has_champion_or_supporter,
-                has_influential_opponent=facts.has_influential_opponent,
-                revenue_change=facts.revenue_change,
-                engagement_values=facts.engagement_values,
-                latest_improvement=facts.latest_improvement,
-                key_contact_left_at=facts.key_contact_left_at,
-                has_active_plan=facts.has_active_plan,
-                tier_assigned_at=account.tier_assigned_at,
-                open_follow_up_due_at=facts.open_follow_up_due_at,
-                recent_interactions=facts.recent_interactions,
-            ),
-            self.rules,
-            self.now,
-        )
-        cadence = compute_cadence(
-            account.tier,
-            self.rules,
-            health=health.status,
-            team_size=facts.team_size,
-            annual_revenue=facts.latest_annual_revenue,
-        )
-        due = next_review_due(
-            cadence.days,
-            last_review_on=facts.last_review_at.date() if facts.last_review_at else None,
-            tier_assigned_on=account.tier_assigned_at.date() if account.tier_assigned_at else None,
-            created_on=account.created_at.date(),
-        )
-        return AccountView(
-            account=account,
-            facts=facts,
-            score=score,
-            tier_pending_review=pending_demotion_review(_tier_state(account)),
-            health=health,
-            promotion=promotion_candidacy(
-                account.tier,
-                account.computed_tier,
-                facts.latest_annual_revenue,
-                facts.previous_annual_revenue,
-                self.rules,
-            ),
-            cadence=cadence,
-            next_review_due=due,
-            review_overdue=review_overdue(due, self.now.date()),
-        )
+    def _view(self, account: Account | Columns, facts: AccountFacts) -> AccountView:
+        return judge_account(account, facts, self.rules, self.now)
 
     async def views(self, accounts: Sequence[Account]) -> list[AccountView]:
         """The computed view of a page of accounts, its inputs fetched in a fixed number of queries."""
@@ -220,16 +227,6 @@ class AccountService:
     async def read_many(self, account_ids: Sequence[uuid.UUID]) -> list[AccountRead]:
         """These accounts as clients read them, whoever may see them, in a fixed number of queries."""
         return [account_read(view) for view in await self.views(await self.repository.get_many(account_ids))]
-
-    async def read_one(self, account_id: uuid.UUID) -> AccountRead:
-        """One account as clients read it, in one statement when its facts are stored."""
-        found = await self.repository.get_with_facts(account_id, self.visibility)
-        if found is None:
-            raise NotFound(f"No account with id {account_id}.")
-        account, stored = found
-        if stored is None:
-            return await self.read(account)
-        return account_read(self._view(account, from_row(stored)))
 
     async def read_page(self, query: AccountListQuery) -> tuple[list[AccountRead], str | None]:
         """A page of accounts as ``query`` asks: filters on the row, filters on the computed view, sort."""
@@ -547,3 +544,45 @@ class AccountService:
             if "uq_accounts_external_id" in str(error.orig):
                 raise Conflict(f"Another account already has external_id {external_id!r}.") from error
             raise
+
+
+class PlainAccountReader:
+    """The read of one account on the hot path: the caller, the account, its people and its stored
+    facts in one plain statement on a lent connection, judged by the pure rules; no session, no ORM."""
+
+    def __init__(self, connection: asyncpg.Connection, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self.repository = PlainAccountRepository(connection)
+        self.session_factory = session_factory
+
+    async def read_one(
+        self,
+        account_id: uuid.UUID,
+        caller: Presented,
+        admit: Callable[[Any], Awaitable[Principal]],
+        rules_in_force: Callable[[], Awaitable[RulesConfig]],
+    ) -> AccountRead:
+        """The account as ``caller`` may read it: ``admit`` turns the caller's row into who is calling
+        (or refuses), ``rules_in_force`` gives the rules then."""
+        if caller.token_hash is not None:
+            record, found = await self.repository.get_with_caller(account_id, token_hash=caller.token_hash)
+        elif caller.claims is not None:
+            record, found = await self.repository.get_with_caller(account_id, user_id=caller.claims.user_id)
+        else:
+            record, found = None, None
+        principal = await admit(record)
+        if found is None:
+            raise NotFound(f"No account with id {account_id}.")
+        rules, now = await rules_in_force(), datetime.now(UTC)
+        account, stored = found
+        if stored is None:
+            return await self._read_gathering_facts(account_id, principal, rules, now)
+        return account_read(judge_account(account, from_row(stored), rules, now))
+
+    async def _read_gathering_facts(
+        self, account_id: uuid.UUID, principal: Principal, rules: RulesConfig, now: datetime
+    ) -> AccountRead:
+        # An account whose facts are not stored yet (created before facts were kept): they are
+        # gathered and stored as any read through a session does.
+        async with self.session_factory() as session, session.begin():
+            service = AccountService(session, rules, now, principal)
+            return await service.read(await service.get(account_id))

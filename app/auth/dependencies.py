@@ -1,18 +1,20 @@
 """Resolving the caller of a request from ``Authorization: Bearer ...``."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit.recorder import AuditContext, set_context
 from app.auth.credentials import hash_api_token, is_api_token, new_signing_secret, read_access_token
-from app.auth.principal import Principal
-from app.auth.repository import LAST_USED_RESOLUTION, AuthRepository
+from app.auth.principal import Presented, Principal
+from app.auth.repository import LAST_USED_RESOLUTION, AuthRepository, CallerRepository
 from app.db import SessionDep
 from app.kit.errors import Unauthorized
+from app.kit.plain_rows import session_connection
 from app.settings import Settings
 
 _bearer = HTTPBearer(
@@ -42,40 +44,71 @@ async def signing_secret(request: Request) -> str:
     return cached
 
 
-async def current_principal(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
+async def presented(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Presented:
+    """Read before any connection of the request is taken: checking a sign-in token may first store
+    the signing key, in a transaction of its own."""
     if credentials is None:
         raise Unauthorized("Send `Authorization: Bearer <token>`.", headers=_CHALLENGE)
-    repository = AuthRepository(session)
     secret = credentials.credentials
-    token_id = None
-    rules_version = None
     if is_api_token(secret):
-        found = await repository.live_token(hash_api_token(secret))
-        user = found[1] if found else None
-        if found:
-            token_id, rules_version = found[0].id, found[2]
+        return Presented(token_hash=hash_api_token(secret), claims=None)
+    return Presented(token_hash=None, claims=read_access_token(secret, await signing_secret(request)))
+
+
+async def identify(connection: asyncpg.Connection, request: Request, presented: Presented) -> Principal:
+    """The caller, in one plain statement on ``connection``; 401 if there is none."""
+    callers = CallerRepository(connection)
+    if presented.token_hash is not None:
+        caller = await callers.by_token(presented.token_hash)
+    else:
+        caller = await callers.by_user(presented.claims.user_id) if presented.claims else None
+    return await admit(connection, request, presented, caller)
+
+
+async def admit(connection: asyncpg.Connection, request: Request, presented: Presented, caller: Any) -> Principal:
+    """The caller read (a row of ``CallerRepository``, or None), if it may call; 401 otherwise.
+
+    Leaves the version of the rules in force in ``request.state.rules_version``, read in the same
+    statement, so the rules come from the process's cache without one of their own.
+    """
+    claims = presented.claims
+    if presented.token_hash is not None:
+        if caller is not None and caller["active"]:
             now = datetime.now(UTC)
             # Decided on the row just read: a read stays a read but once a minute per token.
-            if found[0].last_used_at is None or found[0].last_used_at < now - LAST_USED_RESOLUTION:
-                await repository.mark_token_used(token_id, now)
+            last_used_at = caller["last_used_at"]
+            if last_used_at is None or last_used_at < now - LAST_USED_RESOLUTION:
+                await CallerRepository(connection).mark_token_used(caller["token_id"], now)
     else:
-        claims = read_access_token(secret, await signing_secret(request))
-        user, rules_version = await repository.user_and_rules_version(claims.user_id) if claims else (None, None)
-        if user is not None and claims is not None and user.session_generation != claims.session_generation:
-            user = None  # signed out, or the password changed, since this token was issued
-    if user is None or not user.active:
+        if caller is not None and claims is not None and caller["session_generation"] != claims.session_generation:
+            caller = None  # signed out, or the password changed, since this token was issued
+    if caller is None or not caller["active"]:
         raise Unauthorized("The token is invalid, expired or revoked, or its user is inactive.", headers=_INVALID)
-    principal = Principal(user_id=user.id, role=user.role, token_id=token_id)
-    request.state.user_id = str(user.id)  # for the request's log line
-    # Read with the caller, so the rules in force come from the process's cache without a statement.
-    request.state.rules_version = rules_version
+    request.state.user_id = str(caller["user_id"])  # for the request's log line
+    request.state.rules_version = caller["rules_version"]
+    return Principal(user_id=caller["user_id"], role=caller["role"], token_id=caller["token_id"])
+
+
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def credentials_of(request: Request) -> HTTPAuthorizationCredentials | None:
+    """The bearer credentials of ``request``, as the ``Credentials`` dependency reads them."""
+    return await _bearer(request)
+
+
+async def current_principal(request: Request, session: SessionDep, credentials: Credentials) -> Principal:
+    """The caller, read in the request's session (whose changes the audit trail then ascribes to it)."""
+    caller = await presented(request, credentials)
+    async with session_connection(session) as connection:
+        principal = await identify(connection, request, caller)
     set_context(
         session.sync_session,
-        AuditContext(actor_id=user.id, token_id=token_id, request_id=getattr(request.state, "request_id", None)),
+        AuditContext(
+            actor_id=principal.user_id,
+            token_id=principal.token_id,
+            request_id=getattr(request.state, "request_id", None),
+        ),
     )
     return principal
 

@@ -33,14 +33,17 @@ def require_writer(principal: Principal) -> None:
 
 def account_visibility(principal: Principal) -> ColumnElement[bool] | None:
     """The SQL condition an account must meet to exist for this caller; None when all are visible."""
-    if principal.role != KAM:
-        return None
+    return kam_visibility(principal.user_id) if principal.role == KAM else None
+
+
+def kam_visibility(kam_id: uuid.UUID | ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    """The accounts a kam sees: those it owns or whose team it is on."""
     on_team = exists(
         select(AccountTeamMember.id).where(
-            AccountTeamMember.account_id == Account.id, AccountTeamMember.user_id == principal.user_id
+            AccountTeamMember.account_id == Account.id, AccountTeamMember.user_id == kam_id
         )
     )
-    return or_(Account.owner_id == principal.user_id, on_team)
+    return or_(Account.owner_id == kam_id, on_team)
 
 
 def check_owner_assignment(principal: Principal, owner_id: object, current_owner_id: object = None) -> None:

@@ -3,9 +3,20 @@
 import uuid
 from dataclasses import dataclass
 
+from app.auth.credentials import AccessClaims
+
 
 @dataclass(frozen=True)
 class Principal:
     user_id: uuid.UUID
     role: str
     token_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Presented:
+    """What the caller presented: an API token (by its hash), or the claims of a valid sign-in token
+    (None for an invalid one)."""
+
+    token_hash: str | None
+    claims: AccessClaims | None

@@ -2,19 +2,83 @@
 sign-ins and the locks that make their count exact."""
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select, text, update
+import asyncpg
+from sqlalchemy import Select, Subquery, bindparam, delete, func, null, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.kit.plain_rows import PlainStatement, execute, fetch_row
 from app.models import ApiToken, RefreshToken, SignInFailure, SigningKey, User
 from app.rules_store.repository import RULES_VERSION
 
 # last_used_at is refreshed at most this often, so reads do not turn into a write each.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# Who is calling, with the version of the rules in force, in one statement: by an API token's hash
+# (with the token's id and last use), or by a signed-in user's id.
+_CALLER_COLUMNS = (
+    User.id.label("user_id"),
+    User.role,
+    User.active,
+    User.session_generation,
+    RULES_VERSION.label("rules_version"),
+)
+CALLER_BY_TOKEN = (
+    select(*_CALLER_COLUMNS, ApiToken.id.label("token_id"), ApiToken.last_used_at)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.secret_hash == bindparam("secret_hash"), ApiToken.revoked_at.is_(None))
+)
+CALLER_BY_USER = select(*_CALLER_COLUMNS, null().label("token_id"), null().label("last_used_at")).where(
+    User.id == bindparam("user_id")
+)
+_CALLER_BY_TOKEN = PlainStatement(CALLER_BY_TOKEN)
+_CALLER_BY_USER = PlainStatement(CALLER_BY_USER)
+
+
+def with_caller(caller: Select[Any], beside: Callable[[Subquery], Select[Any]]) -> PlainStatement:
+    """One statement reading the caller (``caller``: ``CALLER_BY_TOKEN`` or ``CALLER_BY_USER``) and,
+    in the same row, what ``beside`` selects given the caller's columns: a request's two reads in one
+    round trip. No row when there is no such caller; the caller's columns with nulls beside them
+    when ``beside`` finds nothing (say, an account the caller may not see)."""
+    who = caller.subquery("caller")
+    found = beside(who).lateral("found")
+    return PlainStatement(select(who, found).select_from(who.outerjoin(found, true())))
+
+
+_MARK_TOKEN_USED = PlainStatement(
+    update(ApiToken)
+    .where(
+        ApiToken.id == bindparam("token_id"),
+        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < bindparam("used_before")),
+    )
+    .values(last_used_at=bindparam("used_at"))
+)
 # Advisory lock namespaces (the first key of pg_advisory_xact_lock(int, int)).
 _EMAIL_LOCKS, _ADDRESS_LOCKS = 7301, 7302
+
+
+class CallerRepository:
+    """Who is calling, read as plain rows: on every request, so on the driver's connection."""
+
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self.connection = connection
+
+    async def by_token(self, secret_hash: str) -> Any:
+        """The unrevoked token with this hash: ``token_id``, ``last_used_at``, its user's ``user_id``,
+        ``role``, ``active``, ``session_generation``, and the ``rules_version`` in force; or None."""
+        return await fetch_row(self.connection, _CALLER_BY_TOKEN, secret_hash=secret_hash)
+
+    async def by_user(self, user_id: uuid.UUID) -> Any:
+        """As ``by_token``, for a signed-in user (no token)."""
+        return await fetch_row(self.connection, _CALLER_BY_USER, user_id=user_id)
+
+    async def mark_token_used(self, token_id: uuid.UUID, now: datetime) -> None:
+        await execute(
+            self.connection, _MARK_TOKEN_USED, token_id=token_id, used_at=now, used_before=now - LAST_USED_RESOLUTION
+        )
 
 
 class AuthRepository:
@@ -24,35 +88,9 @@ class AuthRepository:
     async def user(self, user_id: uuid.UUID) -> User | None:
         return await self.session.get(User, user_id)
 
-    async def user_and_rules_version(self, user_id: uuid.UUID) -> tuple[User | None, int | None]:
-        """The user, and the version of the rules in force (read in the same statement)."""
-        row = (await self.session.execute(select(User, RULES_VERSION).where(User.id == user_id))).first()
-        return (row[0], row[1]) if row else (None, None)
-
     async def user_by_email(self, email: str) -> User | None:
         statement = select(User).where(func.lower(User.email) == email.lower())
         return (await self.session.execute(statement)).scalar_one_or_none()
-
-    async def live_token(self, secret_hash: str) -> tuple[ApiToken, User, int | None] | None:
-        """The unrevoked token with this hash, its user, and the version of the rules in force."""
-        statement = (
-            select(ApiToken, User, RULES_VERSION)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.secret_hash == secret_hash, ApiToken.revoked_at.is_(None))
-        )
-        row = (await self.session.execute(statement)).first()
-        return (row[0], row[1], row[2]) if row else None
-
-    async def mark_token_used(self, token_id: uuid.UUID, now: datetime) -> None:
-        await self.session.execute(
-            update(ApiToken)
-            .where(
-                ApiToken.id == token_id,
-                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_RESOLUTION),
-            )
-            .values(last_used_at=now)
-            .execution_options(synchronize_session=False)
-        )
 
     async def signing_secret(self, name: str, candidate: str) -> str:
         """The stored secret called ``name``, storing ``candidate`` if there is none yet."""

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from app.kit.plain_rows import Columns
 from app.kit.sql import one_of
 from app.models import (
     Account,
@@ -104,7 +105,7 @@ def _period(label: str, revenue: Decimal) -> RevenuePeriod:
     return RevenuePeriod(int(year), int(quarter) if quarter else None, revenue)
 
 
-def from_row(row: AccountFactsRow) -> AccountFacts:
+def from_row(row: AccountFactsRow | Columns) -> AccountFacts:
     change = None
     # The four columns of a revenue change are written together, all set or all null.
     periods = (row.revenue_period, row.revenue, row.previous_revenue_period, row.previous_revenue)

@@ -5,6 +5,7 @@ With several workers, ``kam serve`` points ``PROMETHEUS_MULTIPROC_DIR`` at a dir
 share before they start, and ``/metrics`` adds up every live worker's figures.
 """
 
+import functools
 import logging
 import os
 import time
@@ -73,6 +74,13 @@ def metrics_exposition() -> tuple[bytes, str]:
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
 
+@functools.lru_cache(maxsize=1024)
+def _series(route: str, method: str, status: int) -> tuple[Any, Any]:
+    # The labelled series of a (route, method, status), looked up once: routes are templates and
+    # unmatched paths share one label (methods are the client's: the cache is bounded).
+    return REQUESTS.labels(route, method, str(status)), LATENCY.labels(route, method)
+
+
 class RequestTelemetryMiddleware:
     """Counts and times every request by its route template, and logs one line for it with the
     request id, the route, the status, the duration and the signed-in user."""
@@ -97,23 +105,26 @@ class RequestTelemetryMiddleware:
             await self.app(scope, receive, send_recording_status)
         finally:
             elapsed = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", UNMATCHED_ROUTE)
+            # The template without converters ("{account_id}", not "{account_id:uuid}"), one per operation.
+            route = getattr(scope.get("route"), "path_format", UNMATCHED_ROUTE)
             method = scope["method"]
-            REQUESTS.labels(route, method, str(status)).inc()
-            LATENCY.labels(route, method).observe(elapsed)
-            state = scope.get("state", {})
-            access_log.info(
-                "%s %s %s",
-                method,
-                scope.get("path", ""),
-                status,
-                extra={
-                    "request_id": state.get("request_id"),
-                    "method": method,
-                    "path": scope.get("path", ""),
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 2),
-                    "user_id": state.get("user_id"),
-                },
-            )
+            counted, timed = _series(route, method, status)
+            counted.inc()
+            timed.observe(elapsed)
+            if access_log.isEnabledFor(logging.INFO):  # the line's fields cost a little on every request
+                state = scope.get("state", {})
+                access_log.info(
+                    "%s %s %s",
+                    method,
+                    scope.get("path", ""),
+                    status,
+                    extra={
+                        "request_id": state.get("request_id"),
+                        "method": method,
+                        "path": scope.get("path", ""),
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                        "user_id": state.get("user_id"),
+                    },
+                )

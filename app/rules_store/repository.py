@@ -1,10 +1,14 @@
 """SQL for the versioned rules configuration."""
 
+from collections.abc import Awaitable, Callable
+
+import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.kit.errors import Conflict
+from app.kit.plain_rows import PlainStatement, fetch_row
 from app.models import RulesVersion
 from app.rules.document import DEFAULT_RULES, RulesConfig, RulesDocument
 
@@ -19,15 +23,32 @@ class RulesCache:
     def __init__(self) -> None:
         self.cached: RulesConfig | None = None
 
-    async def current(self, session: AsyncSession, version: int | None) -> RulesConfig:
+    async def current(self, version: int | None, read: Callable[[], Awaitable[RulesConfig]]) -> RulesConfig:
+        """The rules at ``version``: the cached ones, or those ``read`` reads now (and kept if they
+        are that version; a newer one is used but not kept, since the request was judged before it)."""
         if version is None:
             return DEFAULT_RULES
         if self.cached is not None and self.cached.version == version:
             return self.cached
-        rules = await RulesRepository(session).current()
+        rules = await read()
         if rules.version == version:
             self.cached = rules
         return rules
+
+
+_NEWEST = PlainStatement(
+    select(RulesVersion.version, RulesVersion.document).order_by(RulesVersion.version.desc()).limit(1)
+)
+
+
+def _config(version: int, document: dict[str, object]) -> RulesConfig:
+    return RulesConfig.model_validate({**document, "version": version})
+
+
+async def plain_current_rules(connection: asyncpg.Connection) -> RulesConfig:
+    """As ``RulesRepository.current``, on a driver connection."""
+    row = await fetch_row(connection, _NEWEST)
+    return DEFAULT_RULES if row is None else _config(row["version"], row["document"])
 
 
 class RulesRepository:
@@ -39,9 +60,7 @@ class RulesRepository:
         row = (
             await self.session.execute(select(RulesVersion).order_by(RulesVersion.version.desc()).limit(1))
         ).scalar_one_or_none()
-        if row is None:
-            return DEFAULT_RULES
-        return RulesConfig.model_validate({**row.document, "version": row.version})
+        return DEFAULT_RULES if row is None else _config(row.version, row.document)
 
     async def add(self, version: int, document: RulesDocument) -> RulesConfig:
         self.session.add(RulesVersion(version=version, document=document.model_dump(mode="json")))
