@@ -29,12 +29,7 @@ from app.jobs.queue import BackgroundJobs
 from app.kit.database_errors import install_database_error_handlers
 from app.kit.errors import install_error_handlers
 from app.kit.logs import configure_logging
-from app.kit.middleware import (
-    BodySizeLimitMiddleware,
-    NulCharacterMiddleware,
-    RequestIdMiddleware,
-    SecurityHeadersMiddleware,
-)
+from app.kit.middleware import EdgeMiddleware
 from app.kit.openapi import contract
 from app.kit.plain_rows import PlainPool
 from app.kit.telemetry import RequestTelemetryMiddleware
@@ -115,6 +110,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
         # One schema per model, read or written: generators otherwise meet "-Input"/"-Output" twins.
         separate_input_output_schemas=False,
+        # The service's metrics are Prometheus' (app.kit.telemetry); FastAPI's OpenTelemetry would
+        # only ask on every request whether a provider was configured.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.rules_cache = RulesCache()
@@ -134,10 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["ETag", "Location", "X-Request-ID"],
         )
-    app.add_middleware(NulCharacterMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestIdMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(EdgeMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestTelemetryMiddleware)
     # Routes are tried in the order included: the most requested first.
     app.include_router(accounts_router)

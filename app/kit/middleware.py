@@ -1,5 +1,7 @@
-"""ASGI middleware: request ids that logs and problem bodies carry, the request body size limit, and
-the refusal of NUL characters in the path and query string."""
+"""What every request meets first, in one ASGI middleware: a request id that logs and problem bodies
+carry, the refusal of NUL characters in the path and query string and of bodies over the size
+limit, and the security headers on every answer. One layer rather than four: each layer costs every
+request a call and a wrapped ``send``."""
 
 import re
 import uuid
@@ -13,34 +15,20 @@ from app.kit.errors import FieldError, InvalidFields, problem_response
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,100}")
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode()
 
 
-class RequestIdMiddleware:
-    """Takes the caller's ``X-Request-ID`` when it is sane, or makes one, and echoes it on the response."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = Request(scope).headers.get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
-
-
-class BodySizeLimitMiddleware:
-    """Refuses request bodies over ``max_bytes`` with a 413 problem, announced or streamed.
-
-    Starlette's own limiter answers in plain text; this one keeps every error in problem+json.
+class EdgeMiddleware:
+    """- takes the caller's ``X-Request-ID`` when it is sane, or makes one, and echoes it on the response;
+    - refuses request bodies over ``max_bytes`` with a 413 problem, announced or streamed (Starlette's
+      own limiter answers in plain text; this one keeps every error in problem+json);
+    - refuses a NUL character anywhere in the path or the query string with a 422 naming where:
+      PostgreSQL text cannot hold NUL, so a NUL reaching a query would be a database error; refusing
+      it here, before any route runs, makes that impossible for every parameter, present and future
+      (bodies are checked by their schemas: ``WriteModel`` and ``text_field``);
+    - sends ``X-Content-Type-Options: nosniff`` on every response, so no browser guesses a JSON body
+      into something it runs, and ``Cache-Control: no-store`` on the API's answers (unless a route set
+      its own), so no proxy or browser cache keeps a user's data.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -54,12 +42,43 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
-        declared = request.headers.get("content-length", "")
+        incoming = ""
+        declared = ""
+        for name, value in scope["headers"]:
+            if name == _REQUEST_ID_NAME and not incoming:
+                incoming = value.decode("latin-1")
+            elif name == b"content-length" and not declared:
+                declared = value.decode("latin-1")
+        request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        api = scope.get("path", "").startswith("/v1/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                headers.append((_REQUEST_ID_NAME, request_id.encode()))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                if api and not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+            await send(message)
+
+        errors = _nul_errors(scope)
+        if errors:
+            names = ", ".join(".".join(str(part) for part in error.loc) for error in errors)
+            response = problem_response(
+                Request(scope),
+                422,
+                InvalidFields.title,
+                InvalidFields.slug,
+                f"Invalid fields: {names}",
+                errors=errors,
+            )
+            await response(scope, receive, send_with_headers)
+            return
         if declared.isdigit() and int(declared) > self.max_bytes:
             error = self._too_large()
-            response = problem_response(request, 413, "Request body too large", "too-large", error.detail)
-            await response(scope, receive, send)
+            response = problem_response(Request(scope), 413, "Request body too large", "too-large", error.detail)
+            await response(scope, receive, send_with_headers)
             return
         received = 0
 
@@ -73,36 +92,7 @@ class BodySizeLimitMiddleware:
                     raise self._too_large()
             return message
 
-        await self.app(scope, limited_receive, send)
-
-
-class NulCharacterMiddleware:
-    """Refuses a NUL character anywhere in the path or the query string with a 422 naming where.
-
-    PostgreSQL text cannot hold NUL, so a NUL reaching a query is a database error; refusing it here,
-    before any route runs, makes that impossible for every parameter, present and future. (Bodies are
-    checked by their schemas: ``WriteModel`` and ``text_field``.)
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            errors = _nul_errors(scope)
-            if errors:
-                names = ", ".join(".".join(str(part) for part in error.loc) for error in errors)
-                response = problem_response(
-                    Request(scope),
-                    422,
-                    InvalidFields.title,
-                    InvalidFields.slug,
-                    f"Invalid fields: {names}",
-                    errors=errors,
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        await self.app(scope, limited_receive, send_with_headers)
 
 
 _NUL_MESSAGE = "may not contain NUL characters"
@@ -118,28 +108,3 @@ def _nul_errors(scope: Scope) -> list[FieldError]:
             if "\x00" in name or "\x00" in value:
                 errors.append(FieldError(loc=["query", name.replace("\x00", "")], msg=_NUL_MESSAGE, type="value_error"))
     return errors
-
-
-class SecurityHeadersMiddleware:
-    """``X-Content-Type-Options: nosniff`` on every response, so no browser guesses a JSON body into
-    something it runs; ``Cache-Control: no-store`` on the API's answers (unless a route set its own),
-    so no proxy or browser cache keeps a user's data."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        api = scope.get("path", "").startswith("/v1/")
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = message.setdefault("headers", [])
-                headers.append((b"x-content-type-options", b"nosniff"))
-                if api and not any(name.lower() == b"cache-control" for name, _ in headers):
-                    headers.append((b"cache-control", b"no-store"))
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
