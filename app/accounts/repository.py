@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -66,7 +66,8 @@ _PERSON_NAMES = {role: {key: f"{role}__{key}" for key in _PERSON_COLUMNS} for ro
 _FACTS_NAMES = {key: _FACTS_PREFIX + key for key in _FACTS_COLUMNS}
 
 
-def _account_for(caller: Subquery) -> Select[Any]:
+def _account_view() -> Select[Any]:
+    """Accounts with everything their view needs, as plain columns: to add conditions to."""
     people = [
         getattr(person, key).label(f"{role}__{key}") for role, person in _PEOPLE.items() for key in _PERSON_COLUMNS
     ]
@@ -76,11 +77,24 @@ def _account_for(caller: Subquery) -> Select[Any]:
         .outerjoin(_PEOPLE["owner"], _PEOPLE["owner"].id == Account.owner_id)
         .outerjoin(_PEOPLE["executive_sponsor"], _PEOPLE["executive_sponsor"].id == Account.executive_sponsor_id)
         .outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-        .where(
-            Account.id == bindparam("account_id"),
-            or_(caller.c.role != KAM, kam_visibility(caller.c.user_id)),
-        )
     )
+
+
+def _account_for(caller: Subquery) -> Select[Any]:
+    return _account_view().where(
+        Account.id == bindparam("account_id"),
+        or_(caller.c.role != KAM, kam_visibility(caller.c.user_id)),
+    )
+
+
+def view_inputs(row: Mapping[str, Any]) -> tuple[Columns, Columns | None]:
+    """An account (with its people) and its stored facts (None if not stored yet) from a row of
+    ``_account_view``'s columns."""
+    people = {
+        role: Columns(row, names) if row[names["id"]] is not None else None for role, names in _PERSON_NAMES.items()
+    }
+    facts = Columns(row, _FACTS_NAMES) if row[_FACTS_NAMES["account_id"]] is not None else None
+    return Columns(row, _ACCOUNT_NAMES, related=people), facts
 
 
 _ACCOUNT_BY_TOKEN = with_caller(CALLER_BY_TOKEN, _account_for)
@@ -176,16 +190,16 @@ class AccountRepository:
         page: PageRequest,
         visibility: ColumnElement[bool] | None,
         judged: Sequence[ColumnElement[bool]] = (),
-    ) -> tuple[list[Account], str | None]:
-        """A keyset page; ``judged`` are conditions on the stored facts (see app/facts/judgement.py)."""
+    ) -> tuple[list[tuple[Columns, Columns | None]], str | None]:
+        """A keyset page of accounts with their people and stored facts, as plain columns in one
+        statement; ``judged`` are conditions on the stored facts (see app/facts/judgement.py)."""
         key = SORT_KEYS[page.field]
         conditions = filters.conditions() + ([visibility] if visibility is not None else []) + list(judged)
-        statement = _with_people(select(Account)).where(*conditions)
-        if judged:
-            statement = statement.join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-        statement = apply_keyset(statement, page, key, Account.id)
-        rows = (await self.session.execute(statement)).unique().scalars().all()
-        return split_page(rows, page, key)
+        if judged:  # judged only on stored facts: an account without them is not judged yet
+            conditions.append(AccountFactsRow.account_id.is_not(None))
+        statement = apply_keyset(_account_view().where(*conditions), page, key, Account.id)
+        rows, next_cursor = split_page((await self.session.execute(statement)).all(), page, key)
+        return [view_inputs(row._mapping) for row in rows], next_cursor
 
     async def holding_external_ids(
         self, external_ids: Sequence[str], visibility: ColumnElement[bool] | None
@@ -305,9 +319,4 @@ class PlainAccountRepository:
             record = await fetch_row(self.connection, _ACCOUNT_BY_USER, user_id=user_id, account_id=account_id)
         if record is None or record["id"] is None:
             return record, None
-        people = {
-            role: Columns(record, names) if record[names["id"]] is not None else None
-            for role, names in _PERSON_NAMES.items()
-        }
-        facts = Columns(record, _FACTS_NAMES) if record[_FACTS_NAMES["account_id"]] is not None else None
-        return record, (Columns(record, _ACCOUNT_NAMES, related=people), facts)
+        return record, view_inputs(record)

@@ -251,8 +251,14 @@ class AccountService:
         moment of the request (health, signals, promotion, overdue review), stated in SQL over the
         stored facts so the filter runs in the database."""
         conditions = judged.conditions(Judgement(self.rules, self.now)) if judged else []
-        accounts, next_cursor = await self.repository.list_page(filters, page, self.visibility, conditions)
-        return await self.views(accounts), next_cursor
+        found, next_cursor = await self.repository.list_page(filters, page, self.visibility, conditions)
+        # Facts are stored with every write; an account created before they were kept gets them now.
+        gathered = await self.facts.facts([account.id for account, stored in found if stored is None])
+        views = [
+            self._view(account, from_row(stored) if stored is not None else gathered[account.id])
+            for account, stored in found
+        ]
+        return views, next_cursor
 
     # --- writing -------------------------------------------------------------------------------
 
