@@ -250,7 +250,10 @@ class AccountService:
         """A page of accounts with their computed view. ``judged`` filters on what is computed at the
         moment of the request (health, signals, promotion, overdue review), stated in SQL over the
         stored facts so the filter runs in the database."""
-        conditions = judged.conditions(Judgement(self.rules, self.now)) if judged else []
+        # The judgement's SQL is built only for a page that filters on it: it costs hundreds of
+        # expression objects.
+        wanted = judged is not None and any(value is not None for value in vars(judged).values())
+        conditions = judged.conditions(Judgement(self.rules, self.now)) if judged is not None and wanted else []
         found, next_cursor = await self.repository.list_page(filters, page, self.visibility, conditions)
         # Facts are stored with every write; an account created before they were kept gets them now.
         gathered = await self.facts.facts([account.id for account, stored in found if stored is None])
