@@ -166,3 +166,9 @@ NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
     "LimitedTerm": LIMITED_TERMS,
     "AgendaKind": AGENDA_KINDS,
 }
+
+JobKind = Literal["rules_reevaluation"]
+JOB_KINDS: tuple[str, ...] = get_args(JobKind)
+# queued, running, then succeeded, failed, or superseded (a newer rules version came first).
+JobStatus = Literal["queued", "running", "succeeded", "failed", "superseded"]
+JOB_STATUSES: tuple[str, ...] = get_args(JobStatus)

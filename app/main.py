@@ -25,6 +25,7 @@ from app.financials.router import router as financials_router
 from app.follow_ups.router import router as follow_ups_router
 from app.history.router import router as history_router
 from app.interactions.router import router as interactions_router
+from app.job_status.router import router as jobs_router
 from app.jobs.queue import BackgroundJobs
 from app.kit.database_errors import install_database_error_handlers
 from app.kit.errors import install_error_handlers
@@ -96,6 +97,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             await background
         await jobs.close()
         await app.state.plain_pool.close()
+        del app.state.plain_pool  # closed: the app may serve again only with the sessions given to it
         await app.state.engine.dispose()
 
 
@@ -157,5 +159,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(account_report_router)
     app.include_router(history_router)
     app.include_router(rules_router)
+    app.include_router(jobs_router)
     app.router.routes[0:0] = HOT_ROUTES
     return app

@@ -79,5 +79,5 @@ async def judge_coverage_at_once(client, **health):
     for policy in rules["tier_policies"].values():
         policy["min_interactions_per_quarter"] = 0
     response = await client.put("/v1/rules", json=rules)
-    assert response.status_code == 200, response.text
-    return response.json()
+    assert response.status_code == 202, response.text
+    return (await client.get("/v1/rules")).json()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Select, Subquery, Text, bindparam, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, Subquery, Text, bindparam, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -285,20 +285,31 @@ class AccountRepository:
             statement = statement.where(Account.id > after)
         return list((await self.session.execute(statement)).scalars())
 
-    async def all_in_batches(self, size: int) -> AsyncIterator[Sequence[Account]]:
-        """Every account, archived ones included, in id order, a batch at a time."""
-        last_id: uuid.UUID | None = None
-        while True:
-            statement = select(Account).order_by(Account.id).limit(size)
-            if last_id is not None:
-                statement = statement.where(Account.id > last_id)
-            batch = (await self.session.execute(statement)).scalars().all()
-            if not batch:
-                return
-            yield batch
-            last_id = batch[-1].id
-            if len(batch) < size:
-                return
+    async def behind_rules(self, version: int, after: uuid.UUID | None, size: int) -> Sequence[Account]:
+        """The next ``size`` accounts (archived ones included) after ``after`` in id order whose stored
+        score and tiers predate the rules ``version``, locked for this transaction."""
+        statement = select(Account).where(Account.rules_version < version).order_by(Account.id).limit(size)
+        if after is not None:
+            statement = statement.where(Account.id > after)
+        return (await self.session.execute(statement.with_for_update())).scalars().all()
+
+    async def count_behind_rules(self, version: int) -> int:
+        return await self.session.scalar(select(func.count()).where(Account.rules_version < version)) or 0
+
+    async def write_reevaluated(
+        self, accounts: Sequence[Account], changed: Sequence[Account], tier_changes: Sequence[TierChange], version: int
+    ) -> None:
+        """Write a re-evaluated batch set-wise: the changes of ``changed`` (audited and told as any
+        change is), the tier changes, and the rules version of every account of the batch (a mark,
+        not a change of the account: no new version, nothing audited or told)."""
+        await set_writes.update_changed(self.session, _ACCOUNTS, changed)
+        await set_writes.insert_new(self.session, _TIER_CHANGES, tier_changes)
+        await self.session.execute(
+            update(Account)
+            .where(one_of(Account.id, [account.id for account in accounts]))
+            .values(rules_version=version)
+            .execution_options(synchronize_session=False)
+        )
 
 
 class PlainAccountRepository:

@@ -175,6 +175,10 @@ class AccountRead(ReadModel):
     tier: Tier | None
     tier_pending_review: bool = Field(description="The computed tier is lower and awaits a manager's decision.")
     tier_assigned_at: datetime | None
+    rules_version: int = Field(
+        description="The rules version the stored score and tiers were computed with; after a rules change, "
+        "the newest once the re-evaluation job reached this account."
+    )
     health: HealthRead
     promotion_candidate: bool = Field(description="A mid or small account growing fast, or computed above its tier.")
     promotion_reasons: list[str]

@@ -10,6 +10,7 @@ import asyncpg
 from sqlalchemy import ColumnElement, not_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.repository import AccountFilters, AccountRepository, PlainAccountRepository
@@ -451,14 +452,28 @@ class AccountService:
         await self.get(account_id)
         return await self.repository.tier_changes_page(account_id, page)
 
-    async def reevaluate_all(self) -> None:
-        """Apply the rules in force to every account (after a rules change), a batch at a time."""
-        async for batch in self.repository.all_in_batches(REEVALUATION_BATCH):
-            for account in batch:
-                self._add_tier_change(self._apply_rules(account))
-            await self.repository.flush()
-            # Written: let them go, so the session does not hold every account of the portfolio.
-            self.repository.release(batch)
+    async def reevaluate_batch(self, after: uuid.UUID | None) -> tuple[int, uuid.UUID | None]:
+        """Bring the next batch of accounts whose stored score and tiers predate the rules in force in
+        line with them (after a rules change), exactly as a write would: promotions at once, a lower
+        computed tier held for a manager's review. Answers how many were re-evaluated and the last id
+        (None when none were left)."""
+        version = self.rules.version
+        accounts = await self.repository.behind_rules(version, after, REEVALUATION_BATCH)
+        changed, tier_changes = [], []
+        for account in accounts:
+            change = self._apply_rules(account)
+            # The mark of the version is written for the whole batch apart: not a change to tell.
+            set_committed_value(account, "rules_version", version)
+            if change is not None:
+                tier_changes.append(change)
+            if self.repository.has_changes(account):
+                changed.append(account)
+        await self.repository.write_reevaluated(accounts, changed, tier_changes, version)
+        return len(accounts), (accounts[-1].id if accounts else None)
+
+    async def behind_rules(self) -> int:
+        """How many accounts still hold a score and tiers of an older rules version."""
+        return await self.repository.count_behind_rules(self.rules.version)
 
     # --- internals ------------------------------------------------------------------------------
 
@@ -467,6 +482,7 @@ class AccountService:
         Answers the tier change that records it, if any, not added yet."""
         score = compute_score(account.scores, self.rules.criteria)
         account.score = score.score
+        account.rules_version = self.rules.version
         computed = compute_tier(score.score, self.rules.tier_thresholds)
         return self._record(account, evaluate_tier(_tier_state(account), computed), decided_by=None)
 

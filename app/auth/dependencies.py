@@ -85,7 +85,7 @@ async def admit(connection: asyncpg.Connection, request: Request, presented: Pre
     if caller is None or not caller["active"]:
         raise Unauthorized("The token is invalid, expired or revoked, or its user is inactive.", headers=_INVALID)
     request.state.user_id = str(caller["user_id"])  # for the request's log line
-    request.state.rules_version = caller["rules_version"]
+    request.state.rules_version = caller["rules_in_force"]
     return Principal(user_id=caller["user_id"], role=caller["role"], token_id=caller["token_id"])
 
 

@@ -70,5 +70,9 @@ def check_rules_admin(principal: Principal) -> None:
     require_role(principal, ADMIN, to="change the rules")
 
 
+def check_job_reader(principal: Principal) -> None:
+    require_role(principal, MANAGER, ADMIN, to="read background jobs")
+
+
 def may_manage_tokens_of_others(principal: Principal) -> bool:
     return principal.role == ADMIN

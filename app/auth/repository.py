@@ -24,7 +24,7 @@ _CALLER_COLUMNS = (
     User.role,
     User.active,
     User.session_generation,
-    RULES_VERSION.label("rules_version"),
+    RULES_VERSION.label("rules_in_force"),
 )
 CALLER_BY_TOKEN = (
     select(*_CALLER_COLUMNS, ApiToken.id.label("token_id"), ApiToken.last_used_at)
@@ -68,7 +68,8 @@ class CallerRepository:
 
     async def by_token(self, secret_hash: str) -> Any:
         """The unrevoked token with this hash: ``token_id``, ``last_used_at``, its user's ``user_id``,
-        ``role``, ``active``, ``session_generation``, and the ``rules_version`` in force; or None."""
+        ``role``, ``active``, ``session_generation``, and the version of the rules in force
+        (``rules_in_force``); or None."""
         return await fetch_row(self.connection, _CALLER_BY_TOKEN, secret_hash=secret_hash)
 
     async def by_user(self, user_id: uuid.UUID) -> Any:

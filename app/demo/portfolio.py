@@ -1,9 +1,12 @@
 """The accounts of a demo portfolio, shaped as a pyramid, with everything under them. The computed
-columns (score, computed tier, tier) come from the pure rules, as the service would set them."""
+columns (score, computed tier, tier) come from the pure rules, as the service would set them.
+
+Built a chunk of accounts at a time (``CHUNK`` of them with everything they hold), so a portfolio
+of any size is made in the same memory: each chunk is written before the next is built."""
 
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -28,25 +31,36 @@ from app.rules.document import RulesConfig
 from app.rules.score import compute_score
 from app.rules.tiers import compute_tier
 
+# Accounts built and written together.
+CHUNK = 2000
+# Revenues follow a Pareto tail (roughly 20 % of accounts bring 80 % of revenue): most accounts small,
+# a few very large.
+_PARETO_SHAPE = 1.16
+_SMALLEST_REVENUE = 20_000
 
-def _revenue(rng: random.Random) -> Decimal:
-    # A Pareto tail: most accounts small, a few very large (roughly 20 % bring 80 % of revenue).
-    return Decimal(int(20_000 * rng.paretovariate(1.16))).quantize(Decimal("1.00"))
+
+def _revenue(rank: int, accounts: int) -> Decimal:
+    """The revenue of the account at ``rank`` (0: the largest): the Pareto quantile at that rank, so
+    the portfolio comes out largest first without drawing and sorting every revenue."""
+    share_above = (rank + 0.5) / accounts
+    return Decimal(int(_SMALLEST_REVENUE * share_above ** (-1 / _PARETO_SHAPE))).quantize(Decimal("1.00"))
 
 
 def _scores(rng: random.Random, keys: Sequence[str], strength: float) -> dict[str, int]:
     return {key: max(1, min(10, round(rng.gauss(1 + 9 * strength, 1.2)))) for key in keys}
 
 
-def build_portfolio(accounts: int, rules: RulesConfig, now: datetime, seed: int = 7) -> Tables:
+def build_portfolio(accounts: int, rules: RulesConfig, now: datetime, seed: int = 7) -> Iterator[Tables]:
+    """The portfolio in chunks: first its users, then ``CHUNK`` accounts at a time with everything
+    under them."""
     rng = random.Random(seed)
-    tables = Tables()
+    users = Tables()
     kams = [uuid.uuid4() for _ in range(max(3, min(200, accounts // 300)))]
     managers = [uuid.uuid4() for _ in range(max(1, len(kams) // 8))]
     password = hash_password(PASSWORD)
     for index, user_id in enumerate(kams + managers):
         role = "kam" if index < len(kams) else "manager"
-        tables.add(
+        users.add(
             User,
             {
                 "id": user_id,
@@ -60,14 +74,17 @@ def build_portfolio(accounts: int, rules: RulesConfig, now: datetime, seed: int 
                 "updated_at": now,
             },
         )
-    revenues = sorted((_revenue(rng) for _ in range(accounts)), reverse=True)
+    yield users
     keys = [criterion.key for criterion in rules.criteria]
-    for index, revenue in enumerate(revenues):
-        rank = index / max(1, accounts - 1)  # 0 for the largest account
-        # About 6 % of accounts score key and 25 % mid: the pyramid a KAM programme aims for.
-        strength = max(0.0, min(1.0, 1 - rank**0.5 + rng.uniform(-0.1, 0.1)))
-        _account(tables, rng, rules, now, index, revenue, _scores(rng, keys, strength), kams, managers)
-    return tables
+    for start in range(0, accounts, CHUNK):
+        chunk = Tables()
+        for index in range(start, min(accounts, start + CHUNK)):
+            rank = index / max(1, accounts - 1)  # 0 for the largest account
+            # About 6 % of accounts score key and 25 % mid: the pyramid a KAM programme aims for.
+            strength = max(0.0, min(1.0, 1 - rank**0.5 + rng.uniform(-0.1, 0.1)))
+            revenue = _revenue(index, accounts)
+            _account(chunk, rng, rules, now, index, revenue, _scores(rng, keys, strength), kams, managers)
+        yield chunk
 
 
 def _account(
@@ -108,6 +125,7 @@ def _account(
             "tier_assigned_at": created + timedelta(days=rng.randint(0, 90)),
             "tier_held_at_computed": None,
             "archived_at": None,
+            "rules_version": rules.version,
             "version": 1,
             "created_at": created,
             "updated_at": created,

@@ -1,4 +1,4 @@
-"""``kam seed-demo``: build a demo portfolio and load it into an empty database."""
+"""``kam seed-demo``: build a demo portfolio and load it into an empty database, a chunk at a time."""
 
 from datetime import UTC, datetime
 
@@ -16,8 +16,10 @@ async def seed_demo(session: AsyncSession, accounts: int, rules: RulesConfig, se
     existing = await session.scalar(select(func.count()).select_from(Account)) or 0
     if existing:
         raise ValueError(f"the database already holds {existing} accounts; seed an empty one")
-    tables = build_portfolio(accounts, rules, datetime.now(UTC), seed)
-    counts = await copy_tables(session, tables)
+    counts: dict[str, int] = dict.fromkeys(COPY_ORDER, 0)
+    for chunk in build_portfolio(accounts, rules, datetime.now(UTC), seed):
+        for table, copied in (await copy_tables(session, chunk)).items():
+            counts[table] += copied
     # Statistics for the freshly filled tables, so gathering the facts gets sensible query plans.
     await session.execute(text(f"ANALYZE {', '.join(COPY_ORDER)}"))
     await FactsRepository(session).ensure_facts()

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.events.clock import judge_all
 from app.events.repository import WAKE_WEBHOOKS
+from app.rules_versions.reevaluation import WAKE_REEVALUATION, reevaluate
 from app.webhooks.delivery import deliver_stream
 from app.webhooks.dispatch import dispatch
 from app.webhooks.repository import stream_key
@@ -32,6 +33,9 @@ JUDGEMENT_CRON = "*/5 * * * *"
 WEBHOOKS_CRON = "* * * * *"
 DISPATCH_LOCK = "dispatch_webhooks"
 OLD_JOBS_CRON = "17 * * * *"
+# A rules change wakes the re-evaluation at once; each minute picks up one a killed worker left.
+REEVALUATION_CRON = "* * * * *"
+REEVALUATION_LOCK = "reevaluate_accounts"
 STALLED_JOBS_CRON = "* * * * *"
 OLD_JOBS_KEPT_HOURS = 7 * 24
 # Jobs one worker runs at once: deliveries wait on other hosts, and must not hold up the judgement.
@@ -82,6 +86,15 @@ async def deliver_webhooks(context: JobContext, subscription_id: str, account_id
         await retry.defer_async(subscription_id=subscription_id, account_id=account_id)
 
 
+@tasks.periodic(cron=REEVALUATION_CRON)
+@tasks.task(name="reevaluate_accounts", queueing_lock=REEVALUATION_LOCK, pass_context=True)
+async def reevaluate_accounts(context: JobContext, timestamp: int) -> None:
+    """Bring every account to the rules in force (after a rules change), a committed batch at a time."""
+    factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
+    if await reevaluate(factory):
+        await defer_dispatch(context.app)
+
+
 @tasks.periodic(cron=OLD_JOBS_CRON)
 @tasks.task(name="remove_old_jobs", queueing_lock="remove_old_jobs", pass_context=True)
 async def remove_old_jobs(context: JobContext, timestamp: int) -> None:
@@ -116,6 +129,17 @@ async def defer_dispatch(app: App, *, after_seconds: int = 0) -> None:
         await app.configure_task(dispatch_webhooks.name, **options).defer_async(
             timestamp=int(datetime.now(UTC).timestamp())
         )
+
+
+async def defer_reevaluation(app: App) -> None:
+    """Have a worker run the re-evaluation now (one waiting already will see the newest version)."""
+    try:
+        with contextlib.suppress(AlreadyEnqueued):
+            await app.configure_task(reevaluate_accounts.name, queueing_lock=REEVALUATION_LOCK).defer_async(
+                timestamp=int(datetime.now(UTC).timestamp())
+            )
+    except Exception:  # the minute's sweep takes over
+        logger.warning("could not wake the re-evaluation", exc_info=True)
 
 
 @contextlib.asynccontextmanager
@@ -164,6 +188,7 @@ class BackgroundJobs:
         self.app: App | None = None
         self.wake_wanted = False
         self.waking: asyncio.Task[None] | None = None
+        self.deferring: set[asyncio.Task[None]] = set()
 
     async def keep_running(self) -> None:
         """Stay connected (and run jobs) until cancelled."""
@@ -183,7 +208,12 @@ class BackgroundJobs:
                 await asyncio.sleep(RESTART_AFTER_SECONDS)
 
     def after_commit(self, session: AsyncSession) -> None:
-        """A request's commit gave webhooks work: have the fan-out run in moments, not at the minute."""
+        """A request's commit gave webhooks work: have the fan-out run in moments, not at the minute;
+        or queued a re-evaluation: have a worker start it now."""
+        if session.info.pop(WAKE_REEVALUATION, False) and self.app is not None:
+            deferring = asyncio.get_running_loop().create_task(defer_reevaluation(self.app))
+            self.deferring.add(deferring)
+            deferring.add_done_callback(self.deferring.discard)
         if session.info.pop(WAKE_WEBHOOKS, False):
             self.wake_wanted = True
             if self.waking is None or self.waking.done():

@@ -9,6 +9,7 @@ from app.models.facts import AccountFactsRow
 from app.models.financials import Financial, Measurement
 from app.models.idempotency import IdempotencyRecord
 from app.models.interactions import Interaction, Review
+from app.models.jobs import Job
 from app.models.opportunities import Opportunity
 from app.models.plans import Action, Objective, Plan
 from app.models.rules import RulesVersion
@@ -28,6 +29,7 @@ __all__ = [
     "Financial",
     "IdempotencyRecord",
     "Interaction",
+    "Job",
     "Measurement",
     "Objective",
     "Opportunity",

@@ -59,6 +59,9 @@ class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
     tier_held_at_computed: Mapped[Tier | None] = mapped_column(String(10))
 
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The rules version the stored score and tiers were computed with (a rules change re-evaluates
+    # every account in the background; until then some still show the version before).
+    rules_version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
 
     # lazy="raise": anything read through these must be loaded explicitly by the repository.
     owner: Mapped["User | None"] = relationship(foreign_keys=[owner_id], lazy="raise")

@@ -3,10 +3,11 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
+from app.job_status.schemas import JobRead
 from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.rules.document import RulesConfig, RulesDocument
@@ -29,16 +30,25 @@ async def get_rules(service: Service, principal: CurrentPrincipal, response: Res
     return rules
 
 
-@router.put("", name="rules_replace", responses=problems(400, 403, 409, 412, 413, 422))
+@router.put(
+    "",
+    name="rules_replace",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problems(400, 403, 409, 412, 413, 422),
+)
 async def replace_rules_document(
     document: RulesDocument,
+    request: Request,
     service: Service,
     principal: CurrentPrincipal,
     response: Response,
     expected: IfMatch = None,
-) -> RulesConfig:
-    """Admins: replace the whole configuration; the answer carries the new version. Every account's
-    score, computed tier and cadence follow it at once."""
-    rules = await service.replace(document, expected, datetime.now(UTC), principal)
+) -> JobRead:
+    """Admins: replace the whole configuration. Answers at once with the job that re-evaluates every
+    account by the new version (`Location`: the job, `ETag`: the new version): health, cadence and
+    reviews due follow it at once; stored scores, computed tiers, promotions and pending reviews as
+    the job reaches each account (each shows its `rules_version`)."""
+    rules, job = await service.replace(document, expected, datetime.now(UTC), principal)
     set_etag(response, rules.version)
-    return rules
+    response.headers["Location"] = str(request.url_for("jobs_get", job_id=job.id))
+    return JobRead.model_validate(job)

@@ -1,16 +1,18 @@
-"""The rules configuration in force, and replacing it: every account is brought in line with the new
-version in the same transaction."""
+"""The rules configuration in force, and replacing it: the new version is stored with a job that
+brings every account in line with it in the background (app/rules_versions/reevaluation.py)."""
 
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.service import AccountService
 from app.auth import policy
 from app.auth.principal import Principal
+from app.job_status.repository import REEVALUATION, JobRepository
 from app.kit.concurrency import ExpectedVersion, check_version
+from app.models import Job
 from app.rules.document import RulesConfig, RulesDocument
 from app.rules_store.repository import RulesRepository
+from app.rules_versions.reevaluation import WAKE_REEVALUATION
 
 
 class RulesService:
@@ -23,12 +25,16 @@ class RulesService:
 
     async def replace(
         self, document: RulesDocument, expected: ExpectedVersion | None, now: datetime, principal: Principal
-    ) -> RulesConfig:
-        """Admins: store the document as the next version and re-apply the rules to every account, so
-        promotions and pending reviews follow the new numbers at once."""
+    ) -> tuple[RulesConfig, Job]:
+        """Admins: store the document as the next version, with the job that re-evaluates every
+        account's stored score and tiers (promotions, pending reviews) by it. Judgements made at read
+        time (health, cadence, review due) follow the new version at once."""
         policy.check_rules_admin(principal)
         current = await self.repository.current()
         check_version(expected, current.version)
         rules = await self.repository.add(current.version + 1, document)
-        await AccountService(self.session, rules, now, principal).reevaluate_all()
-        return rules
+        job = await JobRepository(self.session).add(
+            Job(kind=REEVALUATION, rules_version=rules.version, requested_by=principal.user_id, created_at=now)
+        )
+        self.session.info[WAKE_REEVALUATION] = True
+        return rules, job

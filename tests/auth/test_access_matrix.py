@@ -178,7 +178,9 @@ GLOBAL_OPERATIONS = {
     "webhook_deliveries_retry": ("POST", f"/v1/webhooks/{NOWHERE}/deliveries/{NOWHERE}/retry", None, ADMIN_ONLY_404),
     "audit_entries_list": ("GET", "/v1/audit", None, {"admin": 200, "manager": 200, "kam": 403, "viewer": 403}),
     "rules_get": ("GET", "/v1/rules", None, ALL_200),
-    "rules_replace": ("PUT", "/v1/rules", "{rules}", {"admin": 200, "manager": 403, "kam": 403, "viewer": 403}),
+    "rules_replace": ("PUT", "/v1/rules", "{rules}", {"admin": 202, "manager": 403, "kam": 403, "viewer": 403}),
+    # Admins and managers read jobs; a missing one is a 404 only to them.
+    "jobs_get": ("GET", f"/v1/jobs/{NOWHERE}", None, {"admin": 404, "manager": 404, "kam": 403, "viewer": 403}),
     "users_list": ("GET", "/v1/users", None, ALL_200),
     "users_get": ("GET", "/v1/users/{kam}", None, ALL_200),
     "me_get": ("GET", "/v1/users/me", None, ALL_200),

@@ -95,7 +95,7 @@ async def test_each_write_tells_its_events_with_the_record_after_it(client, user
     assert told == ["plan.activated", "interaction.created", "review.created"]
 
     rules = DEFAULT_RULES.model_dump(mode="json", exclude={"version"})
-    assert (await client.put("/v1/rules", json=rules)).status_code == 200
+    assert (await client.put("/v1/rules", json=rules)).status_code == 202
     told, cursor = await types_after(client, cursor, judged=False)
     assert told[0] == "rules.changed"
     changed = (await feed(client, type="rules.changed"))["items"][-1]

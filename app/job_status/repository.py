@@ -1,0 +1,40 @@
+"""SQL for background jobs."""
+
+import uuid
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Job
+
+REEVALUATION = "rules_reevaluation"
+
+
+class JobRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, job_id: uuid.UUID, *, for_update: bool = False) -> Job | None:
+        return await self.session.get(Job, job_id, with_for_update=for_update)
+
+    async def add(self, job: Job) -> Job:
+        self.session.add(job)
+        await self.session.flush()
+        return job
+
+    async def newest_unfinished_reevaluation(self) -> Job | None:
+        statement = (
+            select(Job)
+            .where(Job.kind == REEVALUATION, Job.finished_at.is_(None))
+            .order_by(Job.rules_version.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def supersede_older(self, version: int) -> None:
+        """Re-evaluations for versions before ``version`` end: theirs is no longer the one to reach."""
+        await self.session.execute(
+            update(Job)
+            .where(Job.kind == REEVALUATION, Job.finished_at.is_(None), Job.rules_version < version)
+            .values(status="superseded", finished_at=func.statement_timestamp())
+        )

@@ -1,0 +1,83 @@
+"""Bringing every account to a new rules version, in the background: a rules change stores the
+version and a job, and answers at once; a worker then re-evaluates the accounts a committed batch at
+a time (see ``AccountService.reevaluate_batch``), the job telling its progress.
+
+Any worker may run it, and several at once: each batch locks the job row, so batches take turns,
+and takes only accounts still behind the version, so none is done twice. A worker killed midway
+leaves the job running; the minute's sweep (or the next rules change) carries it on from where the
+committed batches left it. A newer rules version supersedes the job: its own job re-evaluates every
+account from the start.
+"""
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.accounts.service import AccountService
+from app.auth.policy import SYSTEM
+from app.events.emitter import emit_events
+from app.facts.refresher import refresh_stale_facts
+from app.job_status.repository import JobRepository
+from app.kit.database_errors import database_unavailable
+from app.models import Job
+from app.rules_store.repository import RulesRepository
+
+# Set on a session whose commit queued a re-evaluation: the process wakes a worker for it.
+WAKE_REEVALUATION = "wake_reevaluation"
+
+logger = logging.getLogger(__name__)
+
+
+async def reevaluate(factory: async_sessionmaker[AsyncSession]) -> bool:
+    """Run the newest unfinished re-evaluation to its end; whether there was one."""
+    async with factory() as session, session.begin():
+        jobs = JobRepository(session)
+        job = await jobs.newest_unfinished_reevaluation()
+        if job is None:
+            return False
+        await jobs.supersede_older(job.rules_version or 0)
+        if job.started_at is None:
+            rules = await RulesRepository(session).current()
+            job.status, job.started_at = "running", datetime.now(UTC)
+            job.accounts_total = await AccountService(session, rules, job.started_at, SYSTEM).behind_rules()
+        job_id = job.id
+    try:
+        await _run(factory, job_id)
+    except Exception as error:
+        if database_unavailable(error):
+            raise  # left running: the next sweep carries it on
+        logger.exception("the re-evaluation %s failed", job_id)
+        async with factory() as session, session.begin():
+            failed = await JobRepository(session).get(job_id, for_update=True)
+            if failed is not None and failed.finished_at is None:
+                failed.status, failed.finished_at, failed.error = "failed", datetime.now(UTC), str(error)[:2000]
+    return True
+
+
+async def _run(factory: async_sessionmaker[AsyncSession], job_id: uuid.UUID) -> None:
+    after: uuid.UUID | None = None
+    while True:
+        async with factory() as session, session.begin():
+            job = await JobRepository(session).get(job_id, for_update=True)
+            if job is None or job.finished_at is not None:
+                return  # another worker finished it, or a newer version superseded it
+            rules = await RulesRepository(session).current()
+            now = datetime.now(UTC)
+            if rules.version != job.rules_version:
+                _finish(job, "superseded", now)
+                return
+            done, after = await AccountService(session, rules, now, SYSTEM).reevaluate_batch(after)
+            job.accounts_done += done
+            if done == 0:
+                _finish(job, "succeeded", now)
+            # What a request's commit does before it: the events of what the batch changed.
+            await refresh_stale_facts(session)
+            await emit_events(session)
+        if done == 0:
+            return
+
+
+def _finish(job: Job, status: str, now: datetime) -> None:
+    job.status, job.finished_at = status, now
