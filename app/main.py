@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -67,18 +68,25 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     url = settings.database_url
     if url is None:
         url = start_embedded_postgres(settings.data_dir)
-    app.state.engine = create_engine(
-        url,
-        settings.db_pool_size,
+    pooling = functools.partial(
+        create_engine,
+        pool_size=settings.db_pool_size,
         pool_timeout=settings.db_pool_timeout_seconds,
         connect_timeout=settings.db_connect_timeout_seconds,
+        pgbouncer=settings.database_pgbouncer,
     )
+    app.state.engine = pooling(url)
     app.state.session_factory = create_session_factory(app.state.engine)
+    replica = None
+    if settings.database_replica_url is not None:
+        replica = pooling(settings.database_replica_url)
+        app.state.replica_session_factory = create_session_factory(replica)
     app.state.plain_pool = await PlainPool.open(
         url,
         settings.db_pool_size,
         lend_timeout=settings.db_pool_timeout_seconds,
         connect_timeout=settings.db_connect_timeout_seconds,
+        pgbouncer=settings.database_pgbouncer,
     )
     jobs = BackgroundJobs(
         url,
@@ -99,6 +107,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.plain_pool.close()
         del app.state.plain_pool  # closed: the app may serve again only with the sessions given to it
         await app.state.engine.dispose()
+        if replica is not None:
+            await replica.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

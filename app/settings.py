@@ -14,6 +14,14 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the PostgreSQL server; unset starts the embedded one.",
     )
+    database_replica_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of a streaming replica for reports and lists, which tolerate its lag.",
+    )
+    database_pgbouncer: bool = Field(
+        default=False,
+        description="The URLs lead to PgBouncer in transaction mode: no statement is prepared under a name.",
+    )
     data_dir: Path = Field(default=Path(".data"), description="Where the embedded PostgreSQL keeps its data.")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

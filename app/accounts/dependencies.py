@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from app.accounts.schemas import AccountRead
 from app.accounts.service import AccountService, PlainAccountReader
 from app.auth.dependencies import CurrentPrincipal, admit, presented
-from app.db import SessionDep
+from app.db import LaggingSessionDep, SessionDep
 from app.kit.plain_rows import lent_connection
 from app.rules.document import RulesConfig
 from app.rules_store.repository import RulesRepository, plain_current_rules
@@ -29,6 +29,16 @@ async def account_service(request: Request, session: SessionDep, principal: Curr
 
 
 AccountServiceDep = Annotated[AccountService, Depends(account_service)]
+
+
+async def lagging_account_service(
+    request: Request, session: LaggingSessionDep, principal: CurrentPrincipal
+) -> AccountService:
+    """As ``account_service``, reading where lag is tolerated (the replica, when there is one)."""
+    return await account_service(request, session, principal)
+
+
+LaggingAccountServiceDep = Annotated[AccountService, Depends(lagging_account_service)]
 
 
 async def read_one_account(

@@ -27,7 +27,7 @@ from app.kit.errors import problems
 from app.kit.pagination import Page
 from app.kit.responses import created_headers
 from app.rules.relationship_map import Node
-from app.scoped.dependencies import scoped_service
+from app.scoped.dependencies import lagging_scoped_service, scoped_service
 
 router = APIRouter(tags=["contacts"], responses=problems(401, 422))
 
@@ -36,7 +36,11 @@ Service = Annotated[ContactService, scoped_service(ContactService)]
 
 
 @router.get("/v1/contacts", name="contacts_list")
-async def list_contacts(query: Annotated[ContactListQuery, Query()], service: Service) -> Page[ContactRead]:
+async def list_contacts(
+    query: Annotated[ContactListQuery, Query()],
+    service: Annotated[ContactService, lagging_scoped_service(ContactService)],
+) -> Page[ContactRead]:
+    # A list tolerates lag: on the replica when there is one.
     contacts, next_cursor = await service.list_page(query)
     return Page(items=[ContactRead.model_validate(c) for c in contacts], next_cursor=next_cursor)
 

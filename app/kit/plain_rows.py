@@ -96,7 +96,9 @@ class PlainPool:
         self.timeout = timeout
 
     @classmethod
-    async def open(cls, url: str, size: int, *, lend_timeout: float, connect_timeout: float) -> "PlainPool":
+    async def open(
+        cls, url: str, size: int, *, lend_timeout: float, connect_timeout: float, pgbouncer: bool = False
+    ) -> "PlainPool":
         pool = await asyncpg.create_pool(
             make_url(url).set(drivername="postgresql").render_as_string(hide_password=False),
             min_size=0,
@@ -104,6 +106,8 @@ class PlainPool:
             init=_json_codecs,
             reset=_keep_session,
             timeout=connect_timeout,
+            # Behind PgBouncer in transaction mode: unnamed statements only (see app.db.create_engine).
+            statement_cache_size=0 if pgbouncer else 100,
         )
         return cls(pool, lend_timeout)
 

@@ -18,14 +18,15 @@ from app.reports.schemas import (
     ReviewsDueReport,
 )
 from app.reports.service import ReportService
-from app.scoped.dependencies import scoped_service
+from app.scoped.dependencies import lagging_scoped_service
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=problems(401, 422))
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="How many accounts to list at most.")]
 
 
-Service = Annotated[ReportService, scoped_service(ReportService)]
+# Reports tolerate lag: on the replica when there is one.
+Service = Annotated[ReportService, lagging_scoped_service(ReportService)]
 
 
 @router.get("/pyramid", name="reports_pyramid_get")

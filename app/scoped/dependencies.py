@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.dependencies import AccountServiceDep
+from app.accounts.dependencies import AccountServiceDep, LaggingAccountServiceDep
 from app.accounts.service import AccountService
-from app.db import SessionDep
+from app.db import LaggingSessionDep, SessionDep
 
 S = TypeVar("S")
 
@@ -18,6 +18,15 @@ def scoped_service(service_class: Callable[[AsyncSession, AccountService], S]) -
     """``Depends`` giving the service for the request: ``Annotated[XService, scoped_service(XService)]``."""
 
     def make(session: SessionDep, accounts: AccountServiceDep) -> S:
+        return service_class(session, accounts)
+
+    return Depends(make)
+
+
+def lagging_scoped_service(service_class: Callable[[AsyncSession, AccountService], S]) -> Any:
+    """As ``scoped_service``, for reads that tolerate lag: on the replica when there is one."""
+
+    def make(session: LaggingSessionDep, accounts: LaggingAccountServiceDep) -> S:
         return service_class(session, accounts)
 
     return Depends(make)
