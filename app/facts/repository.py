@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -154,13 +154,13 @@ class FactsRepository:
             stored |= await self.refresh_facts(missing)
         return stored
 
-    async def ensure_facts(self) -> None:
+    async def ensure_facts(self, batch: int = FACTS_BATCH) -> None:
         """Gather the facts of accounts that have none stored yet (created before facts were kept),
         walking the accounts once in id order."""
         last_id: uuid.UUID | None = None
         while True:
             has_facts = select(AccountFactsRow.account_id).where(AccountFactsRow.account_id == Account.id).exists()
-            statement = select(Account.id).where(~has_facts).order_by(Account.id).limit(FACTS_BATCH)
+            statement = select(Account.id).where(~has_facts).order_by(Account.id).limit(batch)
             if last_id is not None:
                 statement = statement.where(Account.id > last_id)
             missing = list((await self.session.execute(statement)).scalars())
@@ -179,10 +179,11 @@ class FactsRepository:
         facts = await self.live_facts(account_ids)
         if facts:
             values = [_to_row(account_id, fact) for account_id, fact in facts.items()]
-            statement = insert(AccountFactsRow)
+            # Into the table, not the mapped class: the ORM would send an upsert per row, Core sends the
+            # rows in multi-row batches. Parameters apart from the statement: its SQL is compiled once
+            # and cached, instead of compiling a statement holding every value.
+            statement = insert(cast(Table, AccountFactsRow.__table__))
             columns = {key: statement.excluded[key] for key in values[0] if key != "account_id"}
-            # Parameters apart from the statement: its SQL is compiled once and cached, and the rows
-            # go in multi-row batches, instead of compiling a statement holding every value.
             upsert = statement.on_conflict_do_update(index_elements=["account_id"], set_=columns)
             await self.session.execute(upsert, values)
         return facts
