@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Select, Subquery, Text, bindparam, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, Subquery, Text, bindparam, func, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -38,6 +38,15 @@ SORT_KEYS: dict[str, SortKey] = {
 
 
 _ACCOUNTS = SetWise(Account)
+# New scores for many accounts in one statement (a rules change), each a new version.
+_RESCORE = text(
+    """
+    UPDATE accounts AS a
+    SET score = v.score, rules_version = :rules_version, version = a.version + 1, updated_at = statement_timestamp()
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:scores AS numeric[])) AS v(id, score)
+    WHERE a.id = v.id
+    """
+)
 _TIER_CHANGES = SetWise(TierChange, filled_by_database=())
 
 
@@ -297,19 +306,34 @@ class AccountRepository:
         return await self.session.scalar(select(func.count()).where(Account.rules_version < version)) or 0
 
     async def write_reevaluated(
-        self, accounts: Sequence[Account], changed: Sequence[Account], tier_changes: Sequence[TierChange], version: int
+        self,
+        accounts: Sequence[Account],
+        told: Sequence[Account],
+        rescored: Sequence[Account],
+        tier_changes: Sequence[TierChange],
+        version: int,
     ) -> None:
-        """Write a re-evaluated batch set-wise: the changes of ``changed`` (audited and told as any
-        change is), the tier changes, and the rules version of every account of the batch (a mark,
-        not a change of the account: no new version, nothing audited or told)."""
-        await set_writes.update_changed(self.session, _ACCOUNTS, changed)
+        """Write a re-evaluated batch set-wise: the changes of ``told`` (their tiers moved: audited
+        and told as any change is) and the tier changes; the new scores of ``rescored`` (a new
+        version of each, not audited or told one by one: the rules change is); and the rules version
+        of every account of the batch (a mark: no new version)."""
+        await set_writes.update_changed(self.session, _ACCOUNTS, told)
         await set_writes.insert_new(self.session, _TIER_CHANGES, tier_changes)
-        await self.session.execute(
-            update(Account)
-            .where(one_of(Account.id, [account.id for account in accounts]))
-            .values(rules_version=version)
-            .execution_options(synchronize_session=False)
-        )
+        if rescored:
+            ids = [account.id for account in rescored]
+            scores = [account.score for account in rescored]
+            await self.session.execute(_RESCORE, {"ids": ids, "scores": scores, "rules_version": version})
+            for account in rescored:
+                self.session.expunge(account)  # written: the next flush must not write it again
+        written = {account.id for account in rescored}
+        marked = [account.id for account in accounts if account.id not in written]
+        if marked:
+            await self.session.execute(
+                update(Account)
+                .where(one_of(Account.id, marked))
+                .values(rules_version=version)
+                .execution_options(synchronize_session=False)
+            )
 
 
 class PlainAccountRepository:

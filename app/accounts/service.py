@@ -33,6 +33,7 @@ from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, Precon
 from app.kit.pagination import ListQuery, PageRequest
 from app.kit.plain_rows import Columns
 from app.models import Account, AccountFactsRow, TierChange
+from app.outbox.notes import changes_of
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
 from app.rules.document import RulesConfig
 from app.rules.financials import margin
@@ -455,20 +456,25 @@ class AccountService:
     async def reevaluate_batch(self, after: uuid.UUID | None) -> tuple[int, uuid.UUID | None]:
         """Bring the next batch of accounts whose stored score and tiers predate the rules in force in
         line with them (after a rules change), exactly as a write would: promotions at once, a lower
-        computed tier held for a manager's review. Answers how many were re-evaluated and the last id
-        (None when none were left)."""
+        computed tier held for a manager's review; those are audited and told as any change. A new
+        score alone is written without an audit entry or an event per account: the rules change that
+        caused it is both. Answers how many were re-evaluated and the last id (None when none were
+        left)."""
         version = self.rules.version
         accounts = await self.repository.behind_rules(version, after, REEVALUATION_BATCH)
-        changed, tier_changes = [], []
+        told, rescored, tier_changes = [], [], []
         for account in accounts:
             change = self._apply_rules(account)
             # The mark of the version is written for the whole batch apart: not a change to tell.
             set_committed_value(account, "rules_version", version)
             if change is not None:
                 tier_changes.append(change)
-            if self.repository.has_changes(account):
-                changed.append(account)
-        await self.repository.write_reevaluated(accounts, changed, tier_changes, version)
+            moved = set(changes_of(account))
+            if moved - {"score"}:
+                told.append(account)  # a tier moved: promoted, or a demotion now pending a review
+            elif moved:
+                rescored.append(account)
+        await self.repository.write_reevaluated(accounts, told, rescored, tier_changes, version)
         return len(accounts), (accounts[-1].id if accounts else None)
 
     async def behind_rules(self) -> int:
