@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint openapi migrate clean bench bench-batch bench-http
+.PHONY: run test lint openapi migrate clean bench bench-batch bench-http bench-rules
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,7 @@ HTTP_ACCOUNTS ?= 10000
 # The service beside a bare Starlette + asyncpg endpoint, same load (needs wrk: apt-get install wrk).
 bench-http: $(VENV)/.installed-test
 	$(BIN)/python bench/http_load.py --accounts $(HTTP_ACCOUNTS)
+
+# Times the re-evaluation of every account after a rules change: `make bench-rules ACCOUNTS=100000`.
+bench-rules: $(VENV)/.installed-test
+	$(BIN)/python bench/rules_reevaluation.py --accounts $(ACCOUNTS)
