@@ -6,14 +6,19 @@ import logging
 import time
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import delete
 
 from app.db import create_engine, create_session_factory
+from app.kit.plain_rows import PlainPool
 from app.models import ApiToken, User
 from tests.conftest import make_app, make_user
 from tests.database_proxy import DatabaseProxy
+
+# What a read on a connection the server dropped raises: the driver's connection errors.
+_UNAVAILABLE = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError)
 
 
 @pytest.fixture
@@ -89,3 +94,37 @@ async def test_an_exhausted_pool_is_a_503(through_proxy):
     async with engine.connect(), engine.connect():  # the whole pool: it lends no more than its size
         assert_unavailable(await client.get("/v1/accounts"))
     assert (await client.get("/v1/accounts")).status_code == 200
+
+
+async def test_the_read_of_one_account_is_a_503_while_away_and_served_again_after(through_proxy, proxy):
+    client, _engine = through_proxy
+    created = await client.post("/v1/accounts", json={"name": "Read through an outage"})
+    path = f"/v1/accounts/{created.json()['id']}"
+    both = await asyncio.gather(client.get(path), client.get(path))  # the pool's two connections in use
+    assert [response.status_code for response in both] == [200, 200]
+
+    await proxy.stop()
+    assert_unavailable(await client.get(path))
+
+    await proxy.start()
+    # The read that failed discarded its connection and the idle one the outage killed beside it:
+    # the first read after the database is back gets a new connection.
+    assert (await client.get(path)).status_code == 200
+    await client.delete(path)
+
+
+async def test_the_plain_pool_forgets_connections_the_server_dropped(database_url, proxy):
+    pool = await PlainPool.open(proxy.url_through(database_url), 2, lend_timeout=1, connect_timeout=1)
+    try:
+        async with pool.lend() as connection:
+            assert await connection.fetchval("SELECT 1") == 1
+        await proxy.stop()
+        with pytest.raises(_UNAVAILABLE):
+            async with pool.lend() as connection:
+                await connection.fetchval("SELECT 1")
+        await proxy.start()
+        # The connection dropped during the outage is not lent again: the next read gets a new one.
+        async with pool.lend() as connection:
+            assert await connection.fetchval("SELECT 1") == 1
+    finally:
+        await pool.close()

@@ -118,12 +118,10 @@ class PlainPool:
         async with asyncio.timeout(self.timeout):
             connection = await self.pool.acquire()
         POOL_IN_USE.inc()
+        # A connection the server dropped is closed by the driver, and its pool opens a new one in
+        # its place at the next lend: nothing to forget here, unlike the engine's pool.
         try:
             yield connection
-        except _CONNECTION_LOST:
-            # A server that went away took every connection: the idle ones are not lent again.
-            self.pool.expire_connections()
-            raise
         finally:
             POOL_IN_USE.dec()
             await self.pool.release(connection)
