@@ -178,32 +178,32 @@ async def test_every_list_page_is_at_most_four_statements_whatever_the_filters(c
     operations = _list_operations(document)
     components = document["components"]["schemas"]
     assert len(operations) >= 19
-    kam = client_for_role(client, "kam")
-    for operation_id, template, parameters in operations:
-        path = template
-        for placeholder, value in path_ids.items():
-            path = path.replace(placeholder, value)
-        variants: list[dict[str, object]] = [{}]
-        for parameter in parameters:
-            name = parameter["name"]
-            if name in ("limit", "cursor", "after"):  # positions in the list, not filters
-                continue
-            variants.append({name: _example(parameter["schema"], ids, name, components)})
-        for reader in (client, kam):
-            for params in variants:
-                async with counting(engine, driver) as statements:
-                    response = await reader.get(path, params={"limit": 50, **params})
-                assert response.status_code in (200, 403, 404), (operation_id, params, response.text)
-                assert len(statements) <= LIST_LIMIT, (operation_id, params, len(statements), statements)
-            # The next page, from a cursor, costs the same.
-            page = await reader.get(path, params={"limit": 1})
-            cursor = page.json().get("next_cursor") if page.status_code == 200 else None
-            position = "after" if any(parameter["name"] == "after" for parameter in parameters) else "cursor"
-            if cursor:
-                async with counting(engine, driver) as statements:
-                    response = await reader.get(path, params={"limit": 50, position: cursor})
-                assert response.status_code == 200, (operation_id, response.text)
-                assert len(statements) <= LIST_LIMIT, (operation_id, "cursor", len(statements), statements)
+    async with client_for_role(client, "kam") as kam:
+        for operation_id, template, parameters in operations:
+            path = template
+            for placeholder, value in path_ids.items():
+                path = path.replace(placeholder, value)
+            variants: list[dict[str, object]] = [{}]
+            for parameter in parameters:
+                name = parameter["name"]
+                if name in ("limit", "cursor", "after"):  # positions in the list, not filters
+                    continue
+                variants.append({name: _example(parameter["schema"], ids, name, components)})
+            for reader in (client, kam):
+                for params in variants:
+                    async with counting(engine, driver) as statements:
+                        response = await reader.get(path, params={"limit": 50, **params})
+                    assert response.status_code in (200, 403, 404), (operation_id, params, response.text)
+                    assert len(statements) <= LIST_LIMIT, (operation_id, params, len(statements), statements)
+                # The next page, from a cursor, costs the same.
+                page = await reader.get(path, params={"limit": 1})
+                cursor = page.json().get("next_cursor") if page.status_code == 200 else None
+                position = "after" if any(parameter["name"] == "after" for parameter in parameters) else "cursor"
+                if cursor:
+                    async with counting(engine, driver) as statements:
+                        response = await reader.get(path, params={"limit": 50, position: cursor})
+                    assert response.status_code == 200, (operation_id, response.text)
+                    assert len(statements) <= LIST_LIMIT, (operation_id, "cursor", len(statements), statements)
 
 
 def client_for_role(admin, role):

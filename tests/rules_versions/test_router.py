@@ -3,6 +3,7 @@ is judged at read time, through the re-evaluation job for what is stored."""
 
 import pytest
 
+from app.accounts.service import AccountService
 from app.kit.errors import Conflict
 from app.rules.document import DEFAULT_RULES, RulesDocument
 from app.rules_store.repository import RulesRepository
@@ -179,3 +180,40 @@ async def test_jobs_are_for_admins_and_managers(client, client_for, users):
     assert_problem(await client_for(users["kam"]).get(location), 403)
     assert_problem(await client.get("/v1/jobs/00000000-0000-0000-0000-000000000000"), 404)
     assert_problem(await client.get("/v1/jobs/not-a-job"), 422)
+
+
+async def test_a_batch_that_fails_fails_the_job_with_its_error(client, session_factory, monkeypatch):
+    await create_account(client, scores=SIXTY_SCORES)
+    response = await client.put("/v1/rules", json=default_document())
+
+    async def broken(self, after):
+        raise ValueError("a rule could not be applied")
+
+    monkeypatch.setattr(AccountService, "reevaluate_batch", broken)
+    assert await reevaluate(session_factory)
+    job = (await client.get(response.headers["location"])).json()
+    assert (job["status"], job["error"]) == ("failed", "a rule could not be applied")
+    assert job["finished_at"] is not None
+    assert not await reevaluate(session_factory)  # a failed job is not run again
+
+
+async def test_a_job_the_database_left_is_carried_on_later(client, session_factory, monkeypatch):
+    account = await create_account(client, scores=SIXTY_SCORES)
+    document = default_document()
+    document["tier_thresholds"] = {"key": 60, "mid": 40}
+    response = await client.put("/v1/rules", json=document)
+    working = AccountService.reevaluate_batch
+
+    async def away(self, after):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(AccountService, "reevaluate_batch", away)
+    with pytest.raises(OSError):
+        await reevaluate(session_factory)
+    assert (await client.get(response.headers["location"])).json()["status"] == "running"
+
+    monkeypatch.setattr(AccountService, "reevaluate_batch", working)
+    assert await reevaluate(session_factory)
+    job = (await client.get(response.headers["location"])).json()
+    assert (job["status"], job["accounts_total"], job["accounts_done"]) == ("succeeded", 1, 1)
+    assert (await client.get(f"/v1/accounts/{account['id']}")).json()["tier"] == "key"
