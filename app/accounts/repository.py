@@ -6,10 +6,11 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Select, Subquery, Text, bindparam, func, or_, select, text, true, update
+from sqlalchemy import ColumnElement, Row, Select, Subquery, Text, bindparam, func, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -48,6 +49,7 @@ _RESCORE = text(
     """
 )
 _TIER_CHANGES = SetWise(TierChange, filled_by_database=())
+_TIER_COLUMNS = (Account.tier, Account.computed_tier, Account.tier_held_at_computed)
 
 
 def _trigrams(value: object) -> ColumnElement[list[str]]:
@@ -294,39 +296,45 @@ class AccountRepository:
             statement = statement.where(Account.id > after)
         return list((await self.session.execute(statement)).scalars())
 
-    async def behind_rules(self, version: int, after: uuid.UUID | None, size: int) -> Sequence[Account]:
+    async def behind_rules(self, version: int, after: uuid.UUID | None, size: int) -> Sequence[Row]:
         """The next ``size`` accounts (archived ones included) after ``after`` in id order whose stored
-        score and tiers predate the rules ``version``, locked for this transaction."""
-        statement = select(Account).where(Account.rules_version < version).order_by(Account.id).limit(size)
+        score and tiers predate the rules ``version``, locked for this transaction (those another
+        transaction holds are skipped): as plain rows of what the score and the tiers are computed from."""
+        statement = (
+            select(Account.id, Account.scores, Account.score, *_TIER_COLUMNS)
+            .where(Account.rules_version < version)
+            .order_by(Account.id)
+            .limit(size)
+        )
         if after is not None:
             statement = statement.where(Account.id > after)
-        return (await self.session.execute(statement.with_for_update())).scalars().all()
+        return (await self.session.execute(statement.with_for_update(skip_locked=True))).all()
+
+    async def get_many_locked(self, account_ids: Sequence[uuid.UUID]) -> Sequence[Account]:
+        """The accounts of ``account_ids`` (already locked by this transaction) in id order."""
+        statement = select(Account).where(one_of(Account.id, account_ids)).order_by(Account.id)
+        return (await self.session.execute(statement)).scalars().all()
 
     async def count_behind_rules(self, version: int) -> int:
         return await self.session.scalar(select(func.count()).where(Account.rules_version < version)) or 0
 
     async def write_reevaluated(
         self,
-        accounts: Sequence[Account],
         told: Sequence[Account],
-        rescored: Sequence[Account],
         tier_changes: Sequence[TierChange],
+        rescored: Mapping[uuid.UUID, Decimal | None],
+        marked: Sequence[uuid.UUID],
         version: int,
     ) -> None:
         """Write a re-evaluated batch set-wise: the changes of ``told`` (their tiers moved: audited
         and told as any change is) and the tier changes; the new scores of ``rescored`` (a new
         version of each, not audited or told one by one: the rules change is); and the rules version
-        of every account of the batch (a mark: no new version)."""
+        of the ``marked`` accounts, which nothing else changed (a mark: no new version)."""
         await set_writes.update_changed(self.session, _ACCOUNTS, told)
         await set_writes.insert_new(self.session, _TIER_CHANGES, tier_changes)
         if rescored:
-            ids = [account.id for account in rescored]
-            scores = [account.score for account in rescored]
-            await self.session.execute(_RESCORE, {"ids": ids, "scores": scores, "rules_version": version})
-            for account in rescored:
-                self.session.expunge(account)  # written: the next flush must not write it again
-        written = {account.id for account in rescored}
-        marked = [account.id for account in accounts if account.id not in written]
+            parameters = {"ids": list(rescored), "scores": list(rescored.values()), "rules_version": version}
+            await self.session.execute(_RESCORE, parameters)
         if marked:
             await self.session.execute(
                 update(Account)

@@ -4,10 +4,11 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, not_
+from sqlalchemy import ColumnElement, Row, not_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
@@ -33,7 +34,6 @@ from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, Precon
 from app.kit.pagination import ListQuery, PageRequest
 from app.kit.plain_rows import Columns
 from app.models import Account, AccountFactsRow, TierChange
-from app.outbox.notes import changes_of
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
 from app.rules.document import RulesConfig
 from app.rules.financials import margin
@@ -138,7 +138,7 @@ def account_read(view: AccountView) -> AccountRead:
     )
 
 
-def _tier_state(account: Account | Columns) -> TierState:
+def _tier_state(account: Account | Columns | Row) -> TierState:
     return TierState(
         tier=account.tier, computed_tier=account.computed_tier, held_at_computed=account.tier_held_at_computed
     )
@@ -461,21 +461,32 @@ class AccountService:
         caused it is both. Answers how many were re-evaluated and the last id (None when none were
         left)."""
         version = self.rules.version
-        accounts = await self.repository.behind_rules(version, after, REEVALUATION_BATCH)
-        told, rescored, tier_changes = [], [], []
-        for account in accounts:
+        rows = await self.repository.behind_rules(version, after, REEVALUATION_BATCH)
+        # Most accounts only get a new score: that is decided on plain rows. The few whose tiers move
+        # are loaded and changed as a write changes them.
+        rescored: dict[uuid.UUID, Decimal | None] = {}
+        moving, marked = [], []
+        for row in rows:
+            score = compute_score(row.scores, self.rules.criteria).score
+            state = _tier_state(row)
+            evaluation = evaluate_tier(state, compute_tier(score, self.rules.tier_thresholds))
+            if evaluation.change is not None or evaluation.state != state:
+                moving.append(row.id)
+            elif score != row.score:
+                rescored[row.id] = score
+            else:
+                marked.append(row.id)
+        told, tier_changes = [], []
+        for account in await self.repository.get_many_locked(moving):
             change = self._apply_rules(account)
-            # The mark of the version is written for the whole batch apart: not a change to tell.
+            # The mark of the version is written apart: not a change to tell.
             set_committed_value(account, "rules_version", version)
             if change is not None:
                 tier_changes.append(change)
-            moved = set(changes_of(account))
-            if moved - {"score"}:
-                told.append(account)  # a tier moved: promoted, or a demotion now pending a review
-            elif moved:
-                rescored.append(account)
-        await self.repository.write_reevaluated(accounts, told, rescored, tier_changes, version)
-        return len(accounts), (accounts[-1].id if accounts else None)
+            told.append(account)
+            marked.append(account.id)
+        await self.repository.write_reevaluated(told, tier_changes, rescored, marked, version)
+        return len(rows), (rows[-1].id if rows else None)
 
     async def behind_rules(self) -> int:
         """How many accounts still hold a score and tiers of an older rules version."""

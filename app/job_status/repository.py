@@ -38,3 +38,11 @@ class JobRepository:
             .where(Job.kind == REEVALUATION, Job.finished_at.is_(None), Job.rules_version < version)
             .values(status="superseded", finished_at=func.statement_timestamp())
         )
+
+    async def add_progress(self, job_id: uuid.UUID, accounts_done: int) -> None:
+        await self.session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(accounts_done=Job.accounts_done + accounts_done)
+            .execution_options(synchronize_session=False)
+        )

@@ -7,8 +7,13 @@ from app.accounts.service import AccountService
 from app.kit.errors import Conflict
 from app.rules.document import DEFAULT_RULES, RulesDocument
 from app.rules_store.repository import RulesRepository
-from app.rules_versions.reevaluation import reevaluate
+from app.rules_versions import reevaluation
 from tests.factories import KEY_SCORES, SIXTY_SCORES, assert_problem, create_account
+
+
+async def reevaluate(session_factory) -> bool:
+    """The job in one lane: a test's sessions share its connection (test_lanes.py runs several)."""
+    return await reevaluation.reevaluate(session_factory, lanes=1)
 
 
 def default_document():
