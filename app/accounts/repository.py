@@ -289,9 +289,25 @@ class AccountRepository:
         rows = (await self.session.execute(statement)).scalars().all()
         return split_page(rows, page, key)
 
-    async def live_ids_after(self, after: uuid.UUID | None, limit: int) -> list[uuid.UUID]:
-        """Up to ``limit`` ids of live (not archived) accounts after ``after``, in id order."""
-        statement = select(Account.id).where(Account.archived_at.is_(None)).order_by(Account.id).limit(limit)
+    async def live_ids_to_judge(
+        self, after: uuid.UUID | None, limit: int, now: datetime, rules_version: int
+    ) -> list[uuid.UUID]:
+        """Up to ``limit`` ids of live (not archived) accounts after ``after``, in id order, whose kept
+        view may no longer hold at ``now``: never judged, judged with older rules, or past its time."""
+        facts = AccountFactsRow
+        turned = or_(
+            facts.judged_until.is_(None),
+            facts.judged_until <= now,
+            facts.judged_rules_version.is_(None),
+            facts.judged_rules_version < rules_version,
+        )
+        statement = (
+            select(Account.id)
+            .outerjoin(facts, facts.account_id == Account.id)
+            .where(Account.archived_at.is_(None), or_(facts.account_id.is_(None), turned))
+            .order_by(Account.id)
+            .limit(limit)
+        )
         if after is not None:
             statement = statement.where(Account.id > after)
         return list((await self.session.execute(statement)).scalars())

@@ -87,14 +87,14 @@ class ViewFilter:
         if self.judged_since is not None:
             conditions.append(AccountFactsRow.judged_at >= self.judged_since)
         if self.health is not None:
-            conditions.append(judgement.health == self.health)
+            conditions.append(judgement.kept_or_live_health == self.health)
         if self.signal is not None:
-            conditions.append(judgement.signal(self.signal))
+            conditions.append(judgement.kept_or_live_signal(self.signal))
         if self.promotion_candidate is not None:
             candidate = judgement.promotion_candidate
             conditions.append(candidate if self.promotion_candidate else not_(candidate))
         if self.review_overdue is not None:
-            overdue = judgement.review_overdue()
+            overdue = judgement.kept_or_live_review_overdue()
             conditions.append(overdue if self.review_overdue else not_(overdue))
         return conditions
 
@@ -144,29 +144,30 @@ def _tier_state(account: Account | Columns | Row) -> TierState:
     )
 
 
+def health_facts(account: Account | Columns | Row, facts: AccountFacts) -> HealthFacts:
+    """What health is computed from: the account's tier and dates, and its stored facts."""
+    return HealthFacts(
+        tier=account.tier,
+        created_at=account.created_at,
+        last_interaction_at=facts.last_interaction_at,
+        decision_maker_engaged_at=facts.decision_maker_engaged_at,
+        has_champion_or_supporter=facts.has_champion_or_supporter,
+        has_influential_opponent=facts.has_influential_opponent,
+        revenue_change=facts.revenue_change,
+        engagement_values=facts.engagement_values,
+        latest_improvement=facts.latest_improvement,
+        key_contact_left_at=facts.key_contact_left_at,
+        has_active_plan=facts.has_active_plan,
+        tier_assigned_at=account.tier_assigned_at,
+        open_follow_up_due_at=facts.open_follow_up_due_at,
+        recent_interactions=facts.recent_interactions,
+    )
+
+
 def judge_account(account: Account | Columns, facts: AccountFacts, rules: RulesConfig, now: datetime) -> AccountView:
     """What the rules say of an account at ``now``, from its row and its facts."""
     score = compute_score(account.scores, rules.criteria)
-    health = compute_health(
-        HealthFacts(
-            tier=account.tier,
-            created_at=account.created_at,
-            last_interaction_at=facts.last_interaction_at,
-            decision_maker_engaged_at=facts.decision_maker_engaged_at,
-            has_champion_or_supporter=facts.has_champion_or_supporter,
-            has_influential_opponent=facts.has_influential_opponent,
-            revenue_change=facts.revenue_change,
-            engagement_values=facts.engagement_values,
-            latest_improvement=facts.latest_improvement,
-            key_contact_left_at=facts.key_contact_left_at,
-            has_active_plan=facts.has_active_plan,
-            tier_assigned_at=account.tier_assigned_at,
-            open_follow_up_due_at=facts.open_follow_up_due_at,
-            recent_interactions=facts.recent_interactions,
-        ),
-        rules,
-        now,
-    )
+    health = compute_health(health_facts(account, facts), rules, now)
     cadence = compute_cadence(
         account.tier,
         rules,

@@ -16,17 +16,20 @@ JUDGE_BATCH = 500
 
 
 async def judge_all(factory: async_sessionmaker[AsyncSession], now: datetime, batch: int = JUDGE_BATCH) -> int:
-    """Judge every live account as of ``now``, a committed batch at a time, and tell what turned;
-    answers how many events were told. A view already told is not told again, so running it twice,
-    or on two workers at once, tells each change once (see Judge)."""
+    """Judge every live account whose kept view may have turned by ``now`` (its time has come, it
+    was judged with older rules, or never), a committed batch at a time, and tell what turned;
+    answers how many events were told. A kept view that still holds is the one the rules give now.
+    A view already told is not told again, so running it twice, or on two workers at once, tells
+    each change once (see Judge)."""
     told, after = 0, None
     while True:
         async with factory() as session, session.begin():
-            ids = await AccountRepository(session).live_ids_after(after, batch)
+            rules = await RulesRepository(session).current()
+            ids = await AccountRepository(session).live_ids_to_judge(after, batch, now, rules.version)
             if not ids:
                 return told
-            accounts = AccountService(session, await RulesRepository(session).current(), now, SYSTEM)
+            accounts = AccountService(session, rules, now, SYSTEM)
             views = [view.model_dump(mode="json") for view in await accounts.read_many(ids)]
-            rows = await Judge(session, now).changes(views)
+            rows = await Judge(session, now, rules).changes(views)
             await EventRepository(session).add(rows)
             told, after = told + len(rows), ids[-1]

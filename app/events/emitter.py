@@ -30,6 +30,7 @@ from app.opportunities.service import OpportunityService
 from app.outbox.notes import Noted, take
 from app.plans.schemas import PlanRead
 from app.reviews.schemas import ReviewRead
+from app.rules.document import RulesConfig
 from app.rules.tiers import TierState, pending_demotion_review
 from app.rules_store.repository import RulesRepository
 
@@ -126,7 +127,8 @@ async def emit_events(session: AsyncSession) -> None:
         key=lambda pair: 0 if pair[0].action == "create" and isinstance(pair[0].record, Account | RulesVersion) else 1
     )
     now = datetime.now(UTC)
-    reads = await _read_models(session, [note for note, _ in noted], judged, now)
+    rules = await RulesRepository(session).current()
+    reads = await _read_models(session, [note for note, _ in noted], judged, now, rules)
     rows = []
     for note, told in noted:
         record = note.record
@@ -148,7 +150,7 @@ async def emit_events(session: AsyncSession) -> None:
                 }
             )
     views = [read for (model, _), read in reads.items() if model is Account and UUID(read["id"]) in judged]
-    rows.extend(await Judge(session, now).changes(views))
+    rows.extend(await Judge(session, now, rules).changes(views))
     await EventRepository(session).add(rows)
 
 
@@ -157,7 +159,7 @@ def _key(record: Any) -> str:
 
 
 async def _read_models(
-    session: AsyncSession, noted: Sequence[Noted], accounts_judged: set[UUID], now: datetime
+    session: AsyncSession, noted: Sequence[Noted], accounts_judged: set[UUID], now: datetime, rules: RulesConfig
 ) -> dict[tuple[type, str], dict[str, Any]]:
     """Each noted record, and each account to judge, as its endpoint reads it: read again after the
     change; a deleted one as it was. One query per kind of record."""
@@ -175,7 +177,7 @@ async def _read_models(
             wanted[type(note.record)].add(note.record.id)
     if not any(wanted.values()):
         return reads
-    accounts = AccountService(session, await RulesRepository(session).current(), now, SYSTEM)
+    accounts = AccountService(session, rules, now, SYSTEM)
     for model, ids in wanted.items():
         if model is Account:
             views = await accounts.read_many(sorted(ids))

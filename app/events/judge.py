@@ -7,7 +7,7 @@ changed (``judged_at``). An account judged the first time is only kept: it has n
 """
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -15,8 +15,13 @@ from uuid import UUID, uuid4
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.service import health_facts
+from app.facts.repository import from_row
 from app.kit.sql import one_of
-from app.models import AccountFactsRow
+from app.models import Account, AccountFactsRow
+from app.rules.document import RulesConfig
+from app.rules.health import HealthFacts
+from app.rules.validity import view_holds_until
 
 
 @dataclass(frozen=True)
@@ -55,45 +60,71 @@ class JudgedView:
         return {**asdict(self), "signals": list(self.signals)}
 
 
-# The views that changed, kept in one statement: each column's values as one array, unnested.
+@dataclass(frozen=True)
+class Kept:
+    """An account's view as last judged, with what tells whether it still holds."""
+
+    view: JudgedView | None  # None: never judged
+    changed_at: datetime | None
+    holds_until: datetime | None
+    rules_version: int | None
+    next_review_due: date | None
+
+
+# The views judged, kept in one statement: each column's values as one array, unnested.
 _KEPT = text(
     "UPDATE account_facts AS f SET judged_health = v.health,"
     " judged_signals = ARRAY(SELECT jsonb_array_elements_text(v.signals::jsonb))::varchar(50)[],"
     " judged_review_due = v.review_due, judged_review_overdue = v.review_overdue,"
-    " judged_promotion_candidate = v.promotion_candidate, judged_at = v.judged_at"
+    " judged_promotion_candidate = v.promotion_candidate, judged_at = v.judged_at,"
+    " judged_until = v.holds_until, judged_rules_version = v.rules_version,"
+    " judged_next_review_due = v.next_review_due"
     " FROM unnest(CAST(:account_id AS uuid[]), CAST(:health AS varchar(10)[]), CAST(:signals AS text[]),"
     " CAST(:review_due AS boolean[]), CAST(:review_overdue AS boolean[]), CAST(:promotion_candidate AS boolean[]),"
-    " CAST(:judged_at AS timestamptz[]))"
-    " AS v(account_id, health, signals, review_due, review_overdue, promotion_candidate, judged_at)"
+    " CAST(:judged_at AS timestamptz[]), CAST(:holds_until AS timestamptz[]), CAST(:rules_version AS integer[]),"
+    " CAST(:next_review_due AS date[]))"
+    " AS v(account_id, health, signals, review_due, review_overdue, promotion_candidate, judged_at, holds_until,"
+    " rules_version, next_review_due)"
     " WHERE f.account_id = v.account_id"
 )
 
 
 class Judge:
-    def __init__(self, session: AsyncSession, now: datetime) -> None:
+    def __init__(self, session: AsyncSession, now: datetime, rules: RulesConfig) -> None:
         self.session = session
         self.now = now
+        self.rules = rules
 
     async def changes(self, accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Judge these accounts (as read at ``now``, JSON): keep each view that changed and answer
-        the event rows of what turned. Their read models in the events carry the new ``judged_at``."""
+        """Judge these accounts (as read at ``now``, JSON): keep each view, with until when it holds,
+        and answer the event rows of what turned. Their read models in the events carry the new
+        ``judged_at`` (the time the view last changed)."""
         if not accounts:
             return []
         now = self.now
         stored = await self._stored([UUID(account["id"]) for account in accounts])
-        kept: list[tuple[UUID, JudgedView]] = []
+        kept: list[tuple[UUID, JudgedView, Kept]] = []
         rows: list[dict[str, Any]] = []
         for account in accounts:
             account_id = UUID(account["id"])
+            if account_id not in stored:
+                continue  # no facts stored (removed in this transaction): nothing to keep
             view = JudgedView.of(account, now.date())
-            before = stored.get(account_id)
-            if before == view:
+            before, facts = stored[account_id]
+            due = date.fromisoformat(account["next_review_due"])
+            holds_until = view_holds_until(facts, self.rules, now, due)
+            after = Kept(view, before.changed_at, holds_until, self.rules.version, due)
+            if view != before.view:
+                after = replace(after, changed_at=now)
+            if after == before:
                 continue
-            kept.append((account_id, view))
+            kept.append((account_id, view, after))
+            if view == before.view:
+                continue
             account["judged_at"] = now.isoformat().replace("+00:00", "Z")
-            if before is None:
+            if before.view is None:
                 continue
-            for event_type in view.told(before):
+            for event_type in view.told(before.view):
                 rows.append(
                     {
                         "id": uuid4(),
@@ -102,42 +133,51 @@ class Judge:
                         "entity_type": "account",
                         "entity_id": str(account_id),
                         "entity_version": account["version"],
-                        "data": {"before": before.summary(), "after": view.summary(), "account": account},
+                        "data": {"before": before.view.summary(), "after": view.summary(), "account": account},
                     }
                 )
         if kept:
             await self.session.execute(
                 _KEPT,
                 {
-                    "account_id": [account_id for account_id, _ in kept],
-                    "health": [view.health for _, view in kept],
-                    "signals": [json.dumps(list(view.signals)) for _, view in kept],
-                    "review_due": [view.review_due for _, view in kept],
-                    "review_overdue": [view.review_overdue for _, view in kept],
-                    "promotion_candidate": [view.promotion_candidate for _, view in kept],
-                    "judged_at": [now] * len(kept),
+                    "account_id": [account_id for account_id, _, _ in kept],
+                    "health": [view.health for _, view, _ in kept],
+                    "signals": [json.dumps(list(view.signals)) for _, view, _ in kept],
+                    "review_due": [view.review_due for _, view, _ in kept],
+                    "review_overdue": [view.review_overdue for _, view, _ in kept],
+                    "promotion_candidate": [view.promotion_candidate for _, view, _ in kept],
+                    "judged_at": [after.changed_at for _, _, after in kept],
+                    "holds_until": [after.holds_until for _, _, after in kept],
+                    "rules_version": [after.rules_version for _, _, after in kept],
+                    "next_review_due": [after.next_review_due for _, _, after in kept],
                 },
             )
         return rows
 
-    async def _stored(self, account_ids: list[UUID]) -> dict[UUID, JudgedView]:
-        columns = (
-            AccountFactsRow.account_id,
-            AccountFactsRow.judged_health,
-            AccountFactsRow.judged_signals,
-            AccountFactsRow.judged_review_due,
-            AccountFactsRow.judged_review_overdue,
-            AccountFactsRow.judged_promotion_candidate,
-        )
+    async def _stored(self, account_ids: list[UUID]) -> dict[UUID, tuple[Kept, HealthFacts]]:
+        """Each account's view as kept, and what its health is computed from."""
+        facts = AccountFactsRow.__table__.columns
+        people = (Account.tier, Account.created_at, Account.tier_assigned_at)
         # Locked, in one order: two transactions judging one account take turns, and the second
         # sees what the first kept, so a change is told once.
         statement = (
-            select(*columns)
-            .where(one_of(AccountFactsRow.account_id, account_ids), AccountFactsRow.judged_health.is_not(None))
+            select(*facts, *people)
+            .join(Account, Account.id == AccountFactsRow.account_id)
+            .where(one_of(AccountFactsRow.account_id, account_ids))
             .order_by(AccountFactsRow.account_id)
-            .with_for_update()
+            .with_for_update(of=AccountFactsRow)
         )
-        return {
-            row[0]: JudgedView(str(row[1]), tuple(row[2] or ()), bool(row[3]), bool(row[4]), bool(row[5]))
-            for row in (await self.session.execute(statement)).all()
-        }
+        stored = {}
+        for row in (await self.session.execute(statement)).all():
+            view = None
+            if row.judged_health is not None:
+                view = JudgedView(
+                    row.judged_health,
+                    tuple(row.judged_signals or ()),
+                    bool(row.judged_review_due),
+                    bool(row.judged_review_overdue),
+                    bool(row.judged_promotion_candidate),
+                )
+            kept = Kept(view, row.judged_at, row.judged_until, row.judged_rules_version, row.judged_next_review_due)
+            stored[row.account_id] = (kept, health_facts(row, from_row(row)))
+        return stored

@@ -24,7 +24,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from app.glossary import CADENCES
 from app.models import Account, AccountFactsRow
-from app.rules.document import RulesDocument
+from app.rules.document import RulesConfig
 from app.rules.health import COVERAGE_SIGNALS
 
 F = AccountFactsRow
@@ -45,7 +45,7 @@ def _older_than(column: ColumnElement | QueryableAttribute, days: int, now: date
 
 
 class Judgement:
-    def __init__(self, rules: RulesDocument, now: datetime) -> None:
+    def __init__(self, rules: RulesConfig, now: datetime) -> None:
         self.rules = rules
         self.now = now
         limits = rules.health
@@ -125,6 +125,30 @@ class Judgement:
                 if (policy := getattr(policies, tier)).min_interactions_per_quarter > 0
             ),
             literal(False),
+        )
+
+    @property
+    def kept_holds(self) -> ColumnElement[bool]:
+        """The view the last judgement kept (app/events/judge.py) still holds: judged with these
+        rules and not past its time. Facts gathered again forget it."""
+        return _known(and_(F.judged_until > self.now, F.judged_rules_version == self.rules.version))
+
+    @property
+    def kept_or_live_health(self) -> ColumnElement[str]:
+        """Health as kept while that holds, computed here otherwise: the same answer, cheaper."""
+        return case((self.kept_holds, F.judged_health), else_=self.health)
+
+    @property
+    def kept_or_live_signal_count(self) -> ColumnElement[int]:
+        return case((self.kept_holds, func.cardinality(F.judged_signals)), else_=self.signal_count)
+
+    def kept_or_live_signal(self, code: str) -> ColumnElement[bool]:
+        return case((self.kept_holds, _known(F.judged_signals.any_() == code)), else_=self.signal(code))
+
+    def kept_or_live_review_overdue(self) -> ColumnElement[bool]:
+        return case(
+            (self.kept_holds, _known(F.judged_next_review_due < self.now.date())),
+            else_=self.review_overdue(),
         )
 
     def signal(self, code: str) -> ColumnElement[bool]:

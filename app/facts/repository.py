@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -105,7 +105,7 @@ def _period(label: str, revenue: Decimal) -> RevenuePeriod:
     return RevenuePeriod(int(year), int(quarter) if quarter else None, revenue)
 
 
-def from_row(row: AccountFactsRow | Columns) -> AccountFacts:
+def from_row(row: AccountFactsRow | Columns | Row) -> AccountFacts:
     change = None
     # The four columns of a revenue change are written together, all set or all null.
     periods = (row.revenue_period, row.revenue, row.previous_revenue_period, row.previous_revenue)
@@ -183,7 +183,8 @@ class FactsRepository:
             # rows in multi-row batches. Parameters apart from the statement: its SQL is compiled once
             # and cached, instead of compiling a statement holding every value.
             statement = insert(cast(Table, AccountFactsRow.__table__))
-            columns = {key: statement.excluded[key] for key in values[0] if key != "account_id"}
+            columns: dict[str, Any] = {key: statement.excluded[key] for key in values[0] if key != "account_id"}
+            columns["judged_until"] = None  # new facts: the view judged from the old ones no longer holds
             upsert = statement.on_conflict_do_update(index_elements=["account_id"], set_=columns)
             await self.session.execute(upsert, values)
         return facts

@@ -5,10 +5,10 @@ and cadence over it in SQL instead of gathering the facts of every account at ea
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,8 +57,17 @@ class AccountFactsRow(Base):
     judged_promotion_candidate: Mapped[bool | None] = mapped_column(Boolean)
     # When that view last changed.
     judged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Until when the view holds, the clock alone (app/rules/validity.py); the rules version it was
+    # judged with; its next review's due date. While it holds (and the facts are not gathered again,
+    # which forgets it), reports read it instead of judging the account again.
+    judged_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    judged_rules_version: Mapped[int | None] = mapped_column(Integer)
+    judged_next_review_due: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (
         Index("ix_account_facts_latest_annual_revenue", "latest_annual_revenue"),
         Index("ix_account_facts_judged_at_account_id", "judged_at", "account_id"),
+        # The views to judge again: past their time, or judged with older rules.
+        Index("ix_account_facts_judged_until", "judged_until"),
+        Index("ix_account_facts_judged_rules_version", "judged_rules_version"),
     )

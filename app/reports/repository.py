@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, not_, select
+from sqlalchemy import ColumnElement, Row, Select, case, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.util import ClauseAdapter
@@ -99,8 +99,9 @@ class ReportRepository:
         return Decimal(await self.session.scalar(select(func.coalesce(func.sum(best.c.revenue), 0))) or 0)
 
     def _judged(self, judgement: Judgement) -> Any:
-        """Live visible accounts with their health computed once (a materialized CTE), and the columns
-        cadence needs, for the reports that rank the whole portfolio."""
+        """Live visible accounts with their health (as kept while that holds, computed otherwise) once
+        (a materialized CTE), and the columns cadence needs, for the reports that rank the whole
+        portfolio."""
         return (
             select(
                 Account.id,
@@ -111,8 +112,10 @@ class ReportRepository:
                 AccountFactsRow.team_size,
                 AccountFactsRow.latest_annual_revenue,
                 AccountFactsRow.last_review_at,
-                judgement.health.label("health"),
-                judgement.signal_count.label("signal_count"),
+                judgement.kept_holds.label("kept_holds"),
+                AccountFactsRow.judged_next_review_due.label("kept_review_due"),
+                judgement.kept_or_live_health.label("health"),
+                judgement.kept_or_live_signal_count.label("signal_count"),
             )
             .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
             .where(Account.id.in_(self._live_visible()))
@@ -126,7 +129,8 @@ class ReportRepository:
         """Accounts whose next review is overdue or due within ``days``, overdue first, then by date;
         with the counts of overdue and due-soon accounts over the whole portfolio."""
         judged = self._judged(judgement)
-        due = ClauseAdapter(judged).traverse(judgement.next_review_due(judged.c.health)).label("due")
+        computed = ClauseAdapter(judged).traverse(judgement.next_review_due(judged.c.health))
+        due = case((judged.c.kept_holds, judged.c.kept_review_due), else_=computed).label("due")
         dated = select(judged.c.id, judged.c.name, due).subquery()
         overdue = dated.c.due < today
         statement = (

@@ -1,12 +1,17 @@
 """The judgement over time: what the clock alone changes is told once, driven by a given clock."""
 
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
+from app.accounts.repository import AccountRepository
 from app.cli import main
 from app.events.clock import judge_all
+from app.facts.repository import FactsRepository
+from app.models import AccountFactsRow
 from app.settings import get_settings
 from tests.conftest import fresh_database
 from tests.factories import KEY_SCORES, create_account, make_healthy
+from tests.interactions.factories import record_interaction
 
 
 async def told(client, account_id):
@@ -53,3 +58,31 @@ def test_kam_judge_runs_the_judgement_once(monkeypatch, capsys):
         finally:
             get_settings.cache_clear()
     assert "Judged every live account: 0 change(s) told." in capsys.readouterr().out
+
+
+async def test_the_clock_judges_again_only_the_views_whose_time_has_come(client, users, session_factory):
+    account = await create_account(client, name="Hooli", scores=KEY_SCORES)
+    await make_healthy(client, account["id"], users["kam"].id)
+    account_id = UUID(account["id"])
+    now = datetime.now(UTC)
+    await judge_all(session_factory, now)
+    async with session_factory() as session:
+        kept = await session.get(AccountFactsRow, account_id)
+        assert kept is not None and kept.judged_until is not None and kept.judged_until > now
+        assert (kept.judged_rules_version, kept.judged_health) == (1, "green")
+        read = (await client.get(f"/v1/accounts/{account['id']}")).json()
+        assert kept.judged_next_review_due.isoformat() == read["next_review_due"]
+        accounts = AccountRepository(session)
+        holding = now + (kept.judged_until - now) / 2
+        assert account_id not in await accounts.live_ids_to_judge(None, 100, holding, 1)
+        assert account_id in await accounts.live_ids_to_judge(None, 100, kept.judged_until, 1)
+        assert account_id in await accounts.live_ids_to_judge(None, 100, holding, 2)  # newer rules
+    # Facts gathered again forget the view judged from the old ones; a request's commit judges it again.
+    async with session_factory() as session, session.begin():
+        await FactsRepository(session).refresh_facts([account_id])
+        kept = await session.get(AccountFactsRow, account_id, populate_existing=True)
+        assert kept is not None and kept.judged_until is None
+    await record_interaction(client, account["id"], occurred_at=now.isoformat())
+    async with session_factory() as session:
+        kept = await session.get(AccountFactsRow, account_id, populate_existing=True)
+        assert kept is not None and kept.judged_until is not None

@@ -93,6 +93,8 @@ async def test_reviews_due_lists_overdue_first_then_by_date(client, users, conne
             text("UPDATE accounts SET tier_assigned_at = now() - make_interval(days => :d) WHERE id = :id"),
             {"d": days[account["name"]], "id": account["id"]},
         )
+    # Written behind the service's back: forget the views kept, as a write through it judges again.
+    await connection.execute(text("UPDATE account_facts SET judged_until = NULL"))
     report = (await client.get("/v1/reports/reviews-due", params={"days": 14})).json()
     assert [(i["name"], i["overdue"]) for i in report["items"]] == [("Later", True), ("Late", True), ("Soon", False)]
     assert (report["overdue"], report["due_soon"]) == (2, 1)
@@ -167,3 +169,21 @@ async def test_pipeline_by_stage_and_won_lost_in_the_window(client):
     assert_problem(
         await client.get("/v1/reports/pipeline", params={"closed_from": "2026-02-01", "closed_to": "2026-01-01"}), 422
     )
+
+
+async def test_reports_answer_alike_from_kept_views_and_computed_ones(client, users, connection):
+    await judge_coverage_at_once(client)
+    await create_account(client, name="Red", scores=KEY_SCORES)
+    amber = await create_account(client, name="Amber", scores=SIXTY_SCORES)
+    await make_healthy(client, amber["id"], users["kam"].id)
+    await client.patch(f"/v1/accounts/{amber['id']}", json={"notes": "judged at this commit"})
+    green = await create_account(client, name="Green", scores=KEY_SCORES)
+    await make_healthy(client, green["id"], users["kam"].id)
+    kept = await connection.scalar(text("SELECT count(*) FROM account_facts WHERE judged_until > now()"))
+    assert kept == 3  # every commit judged its accounts and kept the views
+    paths = ("/v1/reports/at-risk", "/v1/reports/reviews-due")
+    from_kept = [(await client.get(path, params={"days": 366} if "reviews" in path else {})).json() for path in paths]
+    await connection.execute(text("UPDATE account_facts SET judged_until = NULL"))
+    computed = [(await client.get(path, params={"days": 366} if "reviews" in path else {})).json() for path in paths]
+    assert from_kept == computed
+    assert from_kept[0]["red"] + from_kept[0]["amber"] >= 1 and len(from_kept[1]["items"]) == 3
