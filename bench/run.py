@@ -14,6 +14,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -29,6 +30,7 @@ from app.cli import migrate  # noqa: E402
 from app.db import create_engine, create_session_factory  # noqa: E402
 from app.demo.seed import seed_demo  # noqa: E402
 from app.embedded_pg import start_embedded_postgres  # noqa: E402
+from app.events.clock import judge_all  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import Account  # noqa: E402
 from app.rules_store.repository import RulesRepository  # noqa: E402
@@ -81,6 +83,17 @@ async def database(accounts: int, name: str = DATABASE) -> str:
     return url
 
 
+async def judge(url: str) -> None:
+    """What the clock does every minute in a deployment: judge the accounts whose kept view no longer
+    holds (all of them, once, after seeding or a rules change)."""
+    recorder.install()
+    engine = create_engine(url)
+    started = time.perf_counter()
+    told = await judge_all(create_session_factory(engine), datetime.now(UTC))
+    await engine.dispose()
+    print(f"judged the accounts whose view no longer held in {time.perf_counter() - started:.1f} s ({told} told)")
+
+
 async def admin_token(url: str) -> str:
     recorder.install()
     engine = create_engine(url)
@@ -98,6 +111,7 @@ async def main() -> None:
     args = parser.parse_args()
 
     url = await database(args.accounts, args.database)
+    await judge(url)
     token = await admin_token(url)
     app = create_app(Settings(database_url=url, log_level="warning"))
     engine = create_engine(url)
@@ -156,8 +170,9 @@ async def main() -> None:
     await engine.dispose()
 
 
-# Each report's figures as one would write them by hand, straight against the tables: the ruler of
-# the reports (the service adds scoping, the rules' judgement and the answer's shape).
+# Each report's figures as one would write them by hand, straight against the tables (health and the
+# next review as the clock kept them): the ruler of the reports (the service adds scoping, the check
+# that each kept view still holds, and the answer's shape).
 HAND_WRITTEN = {
     "report: pyramid": """
         SELECT a.tier, count(*), sum(f.latest_annual_revenue)
@@ -175,20 +190,19 @@ HAND_WRITTEN = {
         WHERE a.archived_at IS NULL AND (o.closed_at IS NULL OR o.closed_at >= now() - interval '90 days')
         GROUP BY o.stage""",
     "report: reviews due": """
-        SELECT a.id, a.name, coalesce(f.last_review_at, a.tier_assigned_at, a.created_at)
-               + make_interval(days => CASE a.tier WHEN 'key' THEN 30 WHEN 'mid' THEN 90 WHEN 'small' THEN 180
-                                                    ELSE 90 END) AS due
+        SELECT a.id, a.name, f.judged_next_review_due,
+               count(*) FILTER (WHERE f.judged_next_review_due < current_date) OVER (),
+               count(*) FILTER (WHERE f.judged_next_review_due >= current_date) OVER ()
         FROM accounts a JOIN account_facts f ON f.account_id = a.id
-        WHERE a.archived_at IS NULL
-          AND coalesce(f.last_review_at, a.tier_assigned_at, a.created_at)
-              + make_interval(days => CASE a.tier WHEN 'key' THEN 30 WHEN 'mid' THEN 90 WHEN 'small' THEN 180
-                                                   ELSE 90 END) <= now() + interval '14 days'
-        ORDER BY due LIMIT 200""",
+        WHERE a.archived_at IS NULL AND f.judged_next_review_due <= current_date + 14
+        ORDER BY f.judged_next_review_due < current_date DESC, f.judged_next_review_due, a.name LIMIT 200""",
     "report: at risk": """
-        SELECT a.id, a.name, a.tier, f.judged_health, f.judged_signals
+        SELECT a.id, a.name, f.judged_health,
+               count(*) FILTER (WHERE f.judged_health = 'red') OVER (),
+               count(*) FILTER (WHERE f.judged_health = 'amber') OVER ()
         FROM accounts a JOIN account_facts f ON f.account_id = a.id
         WHERE a.archived_at IS NULL AND f.judged_health IN ('red', 'amber')
-        ORDER BY f.judged_health DESC, f.latest_annual_revenue DESC NULLS LAST LIMIT 200""",
+        ORDER BY f.judged_health = 'red' DESC, cardinality(f.judged_signals) DESC, a.name LIMIT 200""",
 }
 
 

@@ -10,7 +10,21 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Row, Select, Subquery, Text, bindparam, func, or_, select, text, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Subquery,
+    Text,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -301,9 +315,13 @@ class AccountRepository:
             facts.judged_rules_version.is_(None),
             facts.judged_rules_version < rules_version,
         )
+        joined = facts.account_id == Account.id
+        if after is not None:
+            # Said of both tables, so that neither is read from its start at every batch.
+            joined = and_(joined, facts.account_id > after)
         statement = (
             select(Account.id)
-            .outerjoin(facts, facts.account_id == Account.id)
+            .outerjoin(facts, joined)
             .where(Account.archived_at.is_(None), or_(facts.account_id.is_(None), turned))
             .order_by(Account.id)
             .limit(limit)

@@ -65,7 +65,12 @@ class AccountFactsRow(Base):
     judged_next_review_due: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (
-        Index("ix_account_facts_latest_annual_revenue", "latest_annual_revenue"),
+        # Revenue with its account: the concentration report reads it in order, from the index alone.
+        Index(
+            "ix_account_facts_latest_annual_revenue",
+            "latest_annual_revenue",
+            postgresql_include=["account_id"],
+        ),
         Index("ix_account_facts_judged_at_account_id", "judged_at", "account_id"),
         # The views to judge again: past their time, or judged with older rules.
         Index("ix_account_facts_judged_until", "judged_until"),

@@ -95,7 +95,15 @@ class ReportRepository:
         return (await self.session.execute(self._by_revenue().limit(count))).all()
 
     async def top_revenue_sum(self, count: int) -> Decimal:
-        best = self._by_revenue().limit(count).subquery()
+        # Ties at the cut add the same amount whichever of them are taken: revenue alone orders them.
+        rows = self._revenue_rows()
+        best = (
+            select(rows.c.revenue)
+            .where(rows.c.revenue.is_not(None))
+            .order_by(rows.c.revenue.desc())
+            .limit(count)
+            .subquery()
+        )
         return Decimal(await self.session.scalar(select(func.coalesce(func.sum(best.c.revenue), 0))) or 0)
 
     def _judged(self, judgement: Judgement) -> Any:
