@@ -38,6 +38,7 @@ from app.kit.sql import SetWise, one_of
 from app.models import (
     Account,
     AccountFactsRow,
+    AccountName,
     TierChange,
     User,
 )
@@ -163,7 +164,8 @@ class AccountFilters:
         if self.q:
             needle = self.q.lower()
             # The trigram containment narrows through the GIN index; the LIKE makes it exact.
-            conditions.append(_trigrams(func.lower(Account.name)).contains(_trigrams(needle)))
+            named = select(AccountName.account_id).where(AccountName.trigrams.contains(_trigrams(needle)))
+            conditions.append(Account.id.in_(named))
             conditions.append(func.lower(Account.name).contains(needle, autoescape=True))
         return conditions
 

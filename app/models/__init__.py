@@ -1,6 +1,6 @@
 """ORM classes; importing this package registers every table on ``Base.metadata``."""
 
-from app.models.accounts import Account, AccountTeamMember, TierChange
+from app.models.accounts import Account, AccountName, AccountTeamMember, TierChange
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.contacts import Contact
@@ -19,6 +19,7 @@ from app.models.webhooks import WebhookDelivery, WebhookSubscription
 __all__ = [
     "Account",
     "AccountFactsRow",
+    "AccountName",
     "AccountTeamMember",
     "Action",
     "ApiToken",

@@ -17,7 +17,7 @@ from sqlalchemy import (
     literal_column,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnClause
 
@@ -96,14 +96,24 @@ class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
         # instead of every live account's whole row).
         Index("ix_accounts_archived_at", "archived_at", postgresql_where=text("archived_at IS NOT NULL")),
         Index("ix_accounts_live_id", "id", postgresql_where=text("archived_at IS NULL")),
-        # Backs the case-insensitive "name contains" filter without the pg_trgm extension,
-        # which not every PostgreSQL (the embedded one included) ships.
-        Index(
-            "ix_accounts_name_trigrams",
-            func.name_trigrams(func.lower(text("name"))),
-            postgresql_using="gin",
-        ),
     )
+
+
+class AccountName(Base):
+    """The trigrams of an account's lower-cased name, kept by a database trigger as accounts are
+    created and renamed (migration 1400). They back the case-insensitive "name contains" filter
+    without the pg_trgm extension, which not every PostgreSQL (the embedded one included) ships.
+    Kept apart from the account's row: an index on it would be written again, every trigram of the
+    name, at every update of any other column."""
+
+    __tablename__ = "account_names"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    trigrams: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+
+    __table_args__ = (Index("ix_account_names_trigrams", "trigrams", postgresql_using="gin"),)
 
 
 class TierChange(UUIDPrimaryKey, Base):

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, case, func, not_, select
+from sqlalchemy import ColumnElement, Row, Select, case, func, not_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.util import ClauseAdapter
@@ -139,11 +139,14 @@ class ReportRepository:
         judged = self._judged(judgement)
         computed = ClauseAdapter(judged).traverse(judgement.next_review_due(judged.c.health))
         due = case((judged.c.kept_holds, judged.c.kept_review_due), else_=computed).label("due")
-        dated = select(judged.c.id, judged.c.name, due).subquery()
+        dated = select(judged.c.id, judged.c.name, due).where(due <= today + timedelta(days=days)).cte("dated")
         overdue = dated.c.due < today
+        counts = select(
+            func.count().filter(overdue).label("overdue"), func.count().filter(not_(overdue)).label("due_soon")
+        ).cte("counts")
         statement = (
-            select(dated.c.id, func.count().filter(overdue).over(), func.count().filter(not_(overdue)).over())
-            .where(dated.c.due <= today + timedelta(days=days))
+            select(dated.c.id, counts.c.overdue, counts.c.due_soon)
+            .join(counts, true())
             .order_by(not_(overdue), dated.c.due, dated.c.name, dated.c.id)
             .limit(limit)
         )
@@ -153,8 +156,14 @@ class ReportRepository:
         """Amber and red accounts, red first, then the most signals; with the red and amber counts."""
         judged = self._judged(judgement)
         red = judged.c.health == "red"
+        # Counted apart from the ranking: a count over every row would sort every at-risk account,
+        # where the first ``limit`` only need a bounded sort.
+        counts = select(
+            func.count().filter(red).label("red"), func.count().filter(judged.c.health == "amber").label("amber")
+        ).cte("counts")
         statement = (
-            select(judged.c.id, func.count().filter(red).over(), func.count().filter(judged.c.health == "amber").over())
+            select(judged.c.id, counts.c.red, counts.c.amber)
+            .join(counts, true())
             .where(judged.c.health != "green")
             .order_by(not_(red), judged.c.signal_count.desc(), judged.c.name, judged.c.id)
             .limit(limit)

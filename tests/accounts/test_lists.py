@@ -72,6 +72,18 @@ async def test_filters(client, users, portfolio, params, expected):
     assert await names(client, **params) == expected
 
 
+async def test_name_search_follows_a_rename_and_finds_accounts_created_in_a_batch(client, portfolio):
+    cobalt = portfolio["Cobalt"]
+    renamed = await client.patch(f"/v1/accounts/{cobalt['id']}", json={"name": "Zinc Works"})
+    assert renamed.status_code == 200, renamed.text
+    assert await names(client, q="zinc") == ["Zinc Works"]
+    assert await names(client, q="cobalt") == []
+    items = [{"external_id": "crm-ni-1", "name": "Nickel One"}, {"external_id": "crm-ni-2", "name": "Nickel Two"}]
+    batch = await client.post("/v1/accounts/batch/upsert", json={"items": items})
+    assert batch.status_code == 200, batch.text
+    assert await names(client, q="nickel") == ["Nickel One", "Nickel Two"]
+
+
 async def test_sort_by_score_puts_unscored_accounts_last_when_descending(client, portfolio):
     descending = await names(client, sort="-score")
     assert set(descending[:2]) == {"Acme", "Beta Corp"}  # both 60.0; ties are broken by id
