@@ -162,6 +162,9 @@ class AccountRead(ReadModel):
     last_review_at: datetime | None = Field(description="The latest internal review; it restarts the cadence clock.")
     latest_annual_revenue: Money | None = Field(description="Revenue of the latest year on record.")
     margin: float | None = Field(description="(revenue - cost to serve) / revenue of that year.")
+    service_revenue_share: float | None = Field(
+        description="The part of that year's revenue that came from services, 0 to 1 (4 places)."
+    )
     status: AccountStatus
     scores: dict[str, int]
     notes: str | None

@@ -36,7 +36,7 @@ from app.kit.plain_rows import Columns
 from app.models import Account, AccountFactsRow, TierChange
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
 from app.rules.document import RulesConfig
-from app.rules.financials import margin
+from app.rules.financials import margin, service_share
 from app.rules.health import Health, HealthFacts, compute_health
 from app.rules.promotion import PromotionCandidacy, promotion_candidacy
 from app.rules.score import ScoreResult, compute_score
@@ -115,6 +115,9 @@ def account_read(view: AccountView) -> AccountRead:
             "last_review_at": view.facts.last_review_at,
             "latest_annual_revenue": view.facts.latest_annual_revenue,
             "margin": margin(view.facts.latest_annual_revenue, view.facts.latest_annual_cost),
+            "service_revenue_share": service_share(
+                view.facts.latest_annual_revenue, view.facts.latest_annual_service_revenue
+            ),
             "score": view.score.score,
             "missing_criteria": list(view.score.missing_criteria),
             "tier_pending_review": view.tier_pending_review,

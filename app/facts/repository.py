@@ -59,6 +59,7 @@ class AccountFacts:
     last_review_at: datetime | None = None
     latest_annual_revenue: Decimal | None = None
     latest_annual_cost: Decimal | None = None
+    latest_annual_service_revenue: Decimal | None = None
     previous_annual_revenue: Decimal | None = None
     revenue_change: RevenueChange | None = None
     decision_maker_engaged_at: datetime | None = None
@@ -87,6 +88,7 @@ def _to_row(account_id: uuid.UUID, facts: AccountFacts) -> dict[str, Any]:
         "key_contact_left_at": facts.key_contact_left_at,
         "latest_annual_revenue": facts.latest_annual_revenue,
         "latest_annual_cost": facts.latest_annual_cost,
+        "latest_annual_service_revenue": facts.latest_annual_service_revenue,
         "previous_annual_revenue": facts.previous_annual_revenue,
         "revenue_period": change.latest.label if change else None,
         "previous_revenue_period": change.previous.label if change else None,
@@ -121,6 +123,7 @@ def from_row(row: AccountFactsRow | Columns | Row) -> AccountFacts:
         last_review_at=row.last_review_at,
         latest_annual_revenue=row.latest_annual_revenue,
         latest_annual_cost=row.latest_annual_cost,
+        latest_annual_service_revenue=row.latest_annual_service_revenue,
         previous_annual_revenue=row.previous_annual_revenue,
         revenue_change=change,
         decision_maker_engaged_at=row.decision_maker_engaged_at,
@@ -222,11 +225,12 @@ class FactsRepository:
                 last_review_at=last_reviews.get(account_id),
                 latest_annual_revenue=latest_year[2] if latest_year else None,
                 latest_annual_cost=latest_year[3] if latest_year else None,
+                latest_annual_service_revenue=latest_year[4] if latest_year else None,
                 previous_annual_revenue=next(
                     (p[2] for p in periods if latest_year and p[1] is None and p[0] == latest_year[0] - 1), None
                 ),
                 revenue_change=revenue_change(
-                    [RevenuePeriod(year, quarter, amount) for year, quarter, amount, _ in periods]
+                    [RevenuePeriod(year, quarter, amount) for year, quarter, amount, *_ in periods]
                 ),
                 decision_maker_engaged_at=engaged.get(account_id),
                 has_champion_or_supporter=bool(supportive),
@@ -323,19 +327,27 @@ class FactsRepository:
                 Financial.quarter,
                 Financial.revenue,
                 Financial.cost_to_serve,
+                Financial.service_revenue,
                 rank,
             )
             .where(one_of(Financial.account_id, ids))
             .subquery()
         )
         statement = (
-            select(ranked.c.account_id, ranked.c.year, ranked.c.quarter, ranked.c.revenue, ranked.c.cost_to_serve)
+            select(
+                ranked.c.account_id,
+                ranked.c.year,
+                ranked.c.quarter,
+                ranked.c.revenue,
+                ranked.c.cost_to_serve,
+                ranked.c.service_revenue,
+            )
             .where(ranked.c.rank <= 2)
             .order_by(ranked.c.account_id, ranked.c.year.desc(), ranked.c.quarter.desc().nulls_first())
         )
         periods: dict[uuid.UUID, list[tuple]] = {}
-        for account_id, year, quarter, revenue, cost in await self.session.execute(statement):
-            periods.setdefault(account_id, []).append((year, quarter, revenue, cost))
+        for account_id, year, quarter, revenue, cost, service in await self.session.execute(statement):
+            periods.setdefault(account_id, []).append((year, quarter, revenue, cost, service))
         return periods
 
     async def _recent_measurements(self, ids: list[uuid.UUID]) -> dict[tuple[uuid.UUID, str], list[Decimal]]:

@@ -2,10 +2,11 @@
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import Path
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from app.kit.dates import Timestamp
 from app.kit.pagination import ListQuery
@@ -28,6 +29,17 @@ class FinancialListQuery(ListQuery):
 class FinancialWrite(WriteModel):
     revenue: Money
     cost_to_serve: Money | None = None
+    service_revenue: Money | None = Field(
+        default=None, description="The part of `revenue` that came from services: 0 up to `revenue`."
+    )
+
+    @field_validator("service_revenue")
+    @classmethod
+    def _within_revenue(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        revenue = info.data.get("revenue")
+        if value is not None and revenue is not None and value > revenue:
+            raise ValueError(f"service_revenue ({value}) is part of revenue ({revenue}) and cannot exceed it")
+        return value
 
 
 class FinancialRead(ReadModel):
@@ -38,6 +50,8 @@ class FinancialRead(ReadModel):
     revenue: Money
     cost_to_serve: Money | None
     margin: float | None = Field(description="(revenue - cost_to_serve) / revenue, 4 places; null without both.")
+    service_revenue: Money | None
+    service_share: float | None = Field(description="service_revenue / revenue, 4 places; null without both.")
     version: int
     created_at: datetime
     updated_at: datetime

@@ -7,7 +7,7 @@ from app.financials.schemas import FinancialListQuery, FinancialRead, FinancialW
 from app.kit.concurrency import ExpectedVersion, check_version
 from app.kit.errors import NotFound
 from app.models import Financial
-from app.rules.financials import margin, parse_period
+from app.rules.financials import margin, parse_period, service_share
 from app.scoped.service import AccountScopedService
 
 
@@ -36,6 +36,7 @@ class FinancialService(AccountScopedService[Financial]):
             check_version(expected, record.version)
         record.revenue = data.revenue
         record.cost_to_serve = data.cost_to_serve
+        record.service_revenue = data.service_revenue
         return await self.records.save(record), created
 
     async def delete(self, account_id: uuid.UUID, period: str, expected: ExpectedVersion | None) -> None:
@@ -48,6 +49,10 @@ class FinancialService(AccountScopedService[Financial]):
 
     @staticmethod
     def read(record: Financial) -> FinancialRead:
-        """The period as clients read it, with its margin."""
-        fields = {field: getattr(record, field) for field in FinancialRead.model_fields if field != "margin"}
-        return FinancialRead.model_validate({**fields, "margin": margin(record.revenue, record.cost_to_serve)})
+        """The period as clients read it, with its margin and service share."""
+        computed = {
+            "margin": margin(record.revenue, record.cost_to_serve),
+            "service_share": service_share(record.revenue, record.service_revenue),
+        }
+        fields = {field: getattr(record, field) for field in FinancialRead.model_fields if field not in computed}
+        return FinancialRead.model_validate({**fields, **computed})

@@ -30,6 +30,7 @@ class AccountFactsRow(Base):
     key_contact_left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     latest_annual_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     latest_annual_cost: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    latest_annual_service_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     previous_annual_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     # The latest period against the previous one of the same kind, as the health rule compares them.
     revenue_period: Mapped[str | None] = mapped_column(String(7))

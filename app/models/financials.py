@@ -22,11 +22,14 @@ class Financial(UUIDPrimaryKey, Timestamps, Versioned, Base):
     quarter: Mapped[int | None] = mapped_column(Integer)
     revenue: Mapped[Decimal] = mapped_column(Numeric(18, 2), nullable=False)
     cost_to_serve: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    # The part of revenue that came from services (the value strategy raises its share).
+    service_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
 
     __table_args__ = (
         CheckConstraint("period ~ '^[0-9]{4}(-Q[1-4])?$'", name="period_format"),
         CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_range"),
         CheckConstraint("revenue >= 0 AND cost_to_serve >= 0", name="not_negative"),
+        CheckConstraint("service_revenue BETWEEN 0 AND revenue", name="service_within_revenue"),
         Index("uq_financials_account_id_period", "account_id", "period", unique=True),
         Index("ix_financials_account_id_year", "account_id", "year", "quarter"),
         Index("ix_financials_account_id_updated_at", "account_id", "updated_at", "id"),

@@ -9,6 +9,7 @@ from typing import Any
 from app.accounts.service import AccountService
 from app.reports import mermaid
 from app.reports.repository import ReportRepository
+from app.rules.financials import service_share
 from app.rules.opportunities import CLOSED_STAGES, effective_probability, weighted_amount
 from app.rules.plans import value_progress
 
@@ -55,7 +56,15 @@ async def operating_report(
                 "signals": [vars(s) for s in view.health.signals],
                 "onboarding_until": view.health.onboarding_until,
             },
-            "revenue_trend": [{"period": f.period, "revenue": _money(f.revenue)} for f in reversed(years)],
+            "revenue_trend": [
+                {
+                    "period": f.period,
+                    "revenue": _money(f.revenue),
+                    "service_revenue": _money(f.service_revenue),
+                    "service_share": service_share(f.revenue, f.service_revenue),
+                }
+                for f in reversed(years)
+            ],
             "latest_annual_revenue": _money(view.facts.latest_annual_revenue),
             "promotion_candidate": view.promotion.candidate,
             "decision_chain": [
@@ -153,6 +162,7 @@ def to_markdown(report: dict[str, Any]) -> str:
     account, overall, upkeep = report["account"], report["overall"], report["maintenance"]
     churn, growth, team, steps = report["churn"], report["growth"], report["team"], report["next_steps"]
     period = report["period"]
+    stated_service = [t for t in overall["revenue_trend"] if t["service_share"] is not None]
     lines = [
         f"# {account['name']}: operating report",
         f"Period {period['from']} to {period['to']}.",
@@ -164,6 +174,8 @@ def to_markdown(report: dict[str, Any]) -> str:
         *[f"  - {s['severity']}: {s['message']}" for s in overall["health"]["signals"]],
         "- Revenue: "
         + (", ".join(f"{t['period']} {t['revenue']}" for t in overall["revenue_trend"]) or "none on record"),
+        "- Service share of revenue: "
+        + (", ".join(f"{t['period']} {t['service_share']:.1%}" for t in stated_service) or "not stated"),
         "",
         *_block(mermaid.revenue_trend(overall["revenue_trend"])),
         "### Decision chain",

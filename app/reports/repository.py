@@ -63,16 +63,30 @@ class ReportRepository:
     def _revenue_rows(self) -> Any:
         """Live accounts the caller sees, with their stored latest annual revenue."""
         return (
-            select(Account.id, Account.name, Account.tier, AccountFactsRow.latest_annual_revenue.label("revenue"))
+            select(
+                Account.id,
+                Account.name,
+                Account.tier,
+                AccountFactsRow.latest_annual_revenue.label("revenue"),
+                AccountFactsRow.latest_annual_service_revenue.label("service_revenue"),
+            )
             .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
             .where(Account.id.in_(self._live_visible()))
             .subquery()
         )
 
     async def revenue_by_tier(self) -> Sequence[Row]:
-        """(tier, accounts, revenue) per tier, untiered accounts under a null tier."""
+        """(tier, accounts, revenue, service revenue, revenue of the accounts with a service figure) per
+        tier, untiered accounts under a null tier."""
         rows = self._revenue_rows()
-        statement = select(rows.c.tier, func.count(), func.coalesce(func.sum(rows.c.revenue), 0)).group_by(rows.c.tier)
+        with_service = rows.c.service_revenue.is_not(None)
+        statement = select(
+            rows.c.tier,
+            func.count(),
+            func.coalesce(func.sum(rows.c.revenue), 0),
+            func.coalesce(func.sum(rows.c.service_revenue), 0),
+            func.coalesce(func.sum(rows.c.revenue).filter(with_service), 0),
+        ).group_by(rows.c.tier)
         return (await self.session.execute(statement)).all()
 
     async def revenue_totals(self) -> tuple[int, int, Decimal]:

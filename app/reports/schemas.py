@@ -34,6 +34,10 @@ class PyramidLevel(BaseModel):
     account_share: Share = Field(description="Of all accounts, 0 to 1.")
     revenue: Money = Field(description="Sum of the accounts' latest annual revenue.")
     revenue_share: Share
+    service_revenue: Money = Field(description="Sum of the service part of that revenue, where stated.")
+    service_share: Share = Field(
+        description="Service revenue over the revenue of the accounts that state it (0 when none does)."
+    )
 
 
 class PyramidReport(BaseModel):
@@ -41,6 +45,8 @@ class PyramidReport(BaseModel):
     total_accounts: int
     total_revenue: Money
     key_revenue_share: Share = Field(description="The number a KAM programme is steered by.")
+    total_service_revenue: Money
+    service_share: Share = Field(description="Of all accounts that state their service revenue.")
 
 
 class RankedAccount(BaseModel):
@@ -135,6 +141,8 @@ class ReportAccount(BaseModel):
 class RevenuePoint(BaseModel):
     period: str
     revenue: Money
+    service_revenue: Money | None
+    service_share: float | None = Field(description="service_revenue / revenue, 4 places; null without both.")
 
 
 class ChainPerson(BaseModel):

@@ -34,8 +34,11 @@ class ReportService:
     async def pyramid(self) -> dict:
         counts: dict[str, int] = {}
         revenue: dict[str, Decimal] = {}
-        for tier, count, amount in await self.repository.revenue_by_tier():
+        # Service revenue, and the revenue of the accounts that state it: the share is of those.
+        service: dict[str, tuple[Decimal, Decimal]] = {}
+        for tier, count, amount, service_amount, stated in await self.repository.revenue_by_tier():
             counts[tier or "none"], revenue[tier or "none"] = count, Decimal(amount)
+            service[tier or "none"] = (Decimal(service_amount), Decimal(stated))
         total_accounts = sum(counts.values())
         total_revenue = sum(revenue.values(), Decimal(0))
         levels = [
@@ -45,14 +48,20 @@ class ReportService:
                 "account_share": share(counts.get(tier, 0), total_accounts),
                 "revenue": revenue.get(tier, Decimal(0)),
                 "revenue_share": share(revenue.get(tier, Decimal(0)), total_revenue),
+                "service_revenue": service.get(tier, (Decimal(0), Decimal(0)))[0],
+                "service_share": share(*service.get(tier, (Decimal(0), Decimal(0)))),
             }
             for tier in get_args(TierOrNone)
         ]
+        total_service = sum((amount for amount, _ in service.values()), Decimal(0))
+        total_stated = sum((stated for _, stated in service.values()), Decimal(0))
         return {
             "levels": levels,
             "total_accounts": total_accounts,
             "total_revenue": total_revenue,
             "key_revenue_share": share(revenue.get("key", Decimal(0)), total_revenue),
+            "total_service_revenue": total_service,
+            "service_share": share(total_service, total_stated),
         }
 
     async def concentration(self, top_n: int) -> dict:

@@ -1,4 +1,5 @@
-"""Financial figures: the periods a record may name, and the margin of revenue over cost to serve."""
+"""Financial figures: the periods a record may name, the margin of revenue over cost to serve, and
+the share of revenue that came from services."""
 
 from decimal import Decimal
 
@@ -10,6 +11,14 @@ def margin(revenue: Decimal | None, cost_to_serve: Decimal | None) -> Decimal | 
     if revenue is None or cost_to_serve is None or revenue == 0:
         return None
     return ((revenue - cost_to_serve) / revenue).quantize(_FOUR_PLACES)
+
+
+def service_share(revenue: Decimal | None, service_revenue: Decimal | None) -> Decimal | None:
+    """The part of revenue that came from services, four places; None without both figures or
+    without revenue."""
+    if revenue is None or service_revenue is None or revenue == 0:
+        return None
+    return (service_revenue / revenue).quantize(_FOUR_PLACES)
 
 
 def parse_period(period: str) -> tuple[int, int | None]:
