@@ -102,7 +102,11 @@ class ReportRepository:
 
     def _by_revenue(self) -> Select[Any]:
         rows = self._revenue_rows()
-        return select(rows).where(rows.c.revenue.is_not(None)).order_by(rows.c.revenue.desc(), rows.c.name, rows.c.id)
+        return (
+            select(rows.c.id, rows.c.name, rows.c.tier, rows.c.revenue)
+            .where(rows.c.revenue.is_not(None))
+            .order_by(rows.c.revenue.desc(), rows.c.name, rows.c.id)
+        )
 
     async def top_by_revenue(self, count: int) -> Sequence[Row]:
         """(id, name, tier, revenue) of the ``count`` accounts with the most revenue."""
