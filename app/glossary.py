@@ -37,6 +37,8 @@ Stage = Literal[
 InteractionType = Literal["visit", "call", "meeting", "email", "event"]
 VisitPurpose = Literal["close_deal", "relationship", "progress_check", "solution", "market_research"]
 PlanStatus = Literal["draft", "active", "archived"]
+# A key account run as a project: growing a promising account, or recovering a shrinking one.
+PlanKind = Literal["standard", "growth", "recovery"]
 Horizon = Literal["short", "medium", "long"]
 ObjectiveStatus = Literal["open", "achieved", "missed", "cancelled"]
 ActionStatus = Literal["open", "in_progress", "done", "cancelled"]
@@ -57,6 +59,7 @@ SignalCode = Literal[
     "no_active_plan",
     "follow_up_overdue",
     "below_visit_frequency",
+    "no_recovery_plan",
 ]
 TierDecision = Literal["demote", "keep", "set"]
 # A tier, or "none" for accounts without one, where reports and limits name every level.
@@ -119,6 +122,7 @@ STAGES = get_args(Stage)
 INTERACTION_TYPES = get_args(InteractionType)
 VISIT_PURPOSES = get_args(VisitPurpose)
 PLAN_STATUSES = get_args(PlanStatus)
+PLAN_KINDS = get_args(PlanKind)
 HORIZONS = get_args(Horizon)
 OBJECTIVE_STATUSES = get_args(ObjectiveStatus)
 ACTION_STATUSES = get_args(ActionStatus)
@@ -152,6 +156,7 @@ NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
     "InteractionType": INTERACTION_TYPES,
     "VisitPurpose": VISIT_PURPOSES,
     "PlanStatus": PLAN_STATUSES,
+    "PlanKind": PLAN_KINDS,
     "Horizon": HORIZONS,
     "ObjectiveStatus": OBJECTIVE_STATUSES,
     "ActionStatus": ACTION_STATUSES,

@@ -164,6 +164,8 @@ def health_facts(account: Account | Columns | Row, facts: AccountFacts) -> Healt
         tier_assigned_at=account.tier_assigned_at,
         open_follow_up_due_at=facts.open_follow_up_due_at,
         recent_interactions=facts.recent_interactions,
+        has_active_recovery_plan=facts.has_active_recovery_plan,
+        revenue_changed_at=facts.revenue_changed_at,
     )
 
 

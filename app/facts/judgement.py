@@ -99,6 +99,17 @@ class Judgement:
                 literal(False),
             ),
             "below_visit_frequency": (self._below_visit_frequency(), literal(False)),
+            "no_recovery_plan": (
+                and_(
+                    func.coalesce(fall >= limits.revenue_decline_red_percent * F.previous_revenue, False),
+                    not_(F.has_active_recovery_plan),
+                    or_(
+                        F.revenue_changed_at.is_(None),
+                        F.revenue_changed_at <= now - _days(limits.recovery_grace_days),
+                    ),
+                ),
+                literal(False),
+            ),
         }
         # A new account (or one new to its tier) is not judged on its coverage yet.
         start = func.greatest(Account.created_at, Account.tier_assigned_at)

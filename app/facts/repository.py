@@ -69,6 +69,8 @@ class AccountFacts:
     engagement_values: tuple[Decimal, ...] = ()
     latest_improvement: Decimal | None = None
     has_active_plan: bool = False
+    has_active_recovery_plan: bool = False
+    revenue_changed_at: datetime | None = None
     open_follow_up_due_at: datetime | None = None
     recent_interactions: tuple[datetime, ...] = ()
     # When the computed view last changed (kept beside the facts by app/events; not gathered).
@@ -97,9 +99,19 @@ def _to_row(account_id: uuid.UUID, facts: AccountFacts) -> dict[str, Any]:
         "engagement_values": list(facts.engagement_values),
         "latest_improvement": facts.latest_improvement,
         "has_active_plan": facts.has_active_plan,
+        "has_active_recovery_plan": facts.has_active_recovery_plan,
+        "revenue_changed_at": facts.revenue_changed_at,
         "open_follow_up_due_at": facts.open_follow_up_due_at,
         "recent_interactions": list(facts.recent_interactions),
     }
+
+
+def _changed_at(change: RevenueChange | None, periods: list[tuple]) -> datetime | None:
+    """When the figures of the change's two periods were last written."""
+    if change is None:
+        return None
+    compared = {(change.latest.year, change.latest.quarter), (change.previous.year, change.previous.quarter)}
+    return max(written for year, quarter, *_, written in periods if (year, quarter) in compared)
 
 
 def _period(label: str, revenue: Decimal) -> RevenuePeriod:
@@ -133,6 +145,8 @@ def from_row(row: AccountFactsRow | Columns | Row) -> AccountFacts:
         engagement_values=tuple(row.engagement_values),
         latest_improvement=row.latest_improvement,
         has_active_plan=row.has_active_plan,
+        has_active_recovery_plan=row.has_active_recovery_plan,
+        revenue_changed_at=row.revenue_changed_at,
         open_follow_up_due_at=row.open_follow_up_due_at,
         recent_interactions=tuple(row.recent_interactions),
         judged_at=row.judged_at,
@@ -203,8 +217,9 @@ class FactsRepository:
             select(Interaction.account_id, func.max(Interaction.occurred_at)), Interaction, ids
         )
         last_reviews = await self._grouped(select(Review.account_id, func.max(Review.held_at)), Review, ids)
+        # One active plan per account at most: its kind.
         active_plans = await self._grouped(
-            select(Plan.account_id, func.count()).where(Plan.status == "active"), Plan, ids
+            select(Plan.account_id, func.min(Plan.kind)).where(Plan.status == "active"), Plan, ids
         )
         people = await self._people_facts(ids)
         engaged = await self._decision_makers_engaged(ids)
@@ -215,6 +230,7 @@ class FactsRepository:
         facts = {}
         for account_id in ids:
             periods = revenue.get(account_id, [])
+            change = revenue_change([RevenuePeriod(year, quarter, amount) for year, quarter, amount, *_ in periods])
             latest_year = next((period for period in periods if period[1] is None), None)
             supportive, opponent, key_left = people.get(account_id, (False, False, None))
             engagement = measured.get((account_id, "engagement"), [])
@@ -229,9 +245,8 @@ class FactsRepository:
                 previous_annual_revenue=next(
                     (p[2] for p in periods if latest_year and p[1] is None and p[0] == latest_year[0] - 1), None
                 ),
-                revenue_change=revenue_change(
-                    [RevenuePeriod(year, quarter, amount) for year, quarter, amount, *_ in periods]
-                ),
+                revenue_change=change,
+                revenue_changed_at=_changed_at(change, periods),
                 decision_maker_engaged_at=engaged.get(account_id),
                 has_champion_or_supporter=bool(supportive),
                 has_influential_opponent=bool(opponent),
@@ -239,6 +254,7 @@ class FactsRepository:
                 engagement_values=tuple(engagement),
                 latest_improvement=improvement[0] if improvement else None,
                 has_active_plan=account_id in active_plans,
+                has_active_recovery_plan=active_plans.get(account_id) == "recovery",
                 open_follow_up_due_at=follow_ups.get(account_id),
                 recent_interactions=tuple(recent.get(account_id, ())),
             )
@@ -328,6 +344,7 @@ class FactsRepository:
                 Financial.revenue,
                 Financial.cost_to_serve,
                 Financial.service_revenue,
+                Financial.updated_at,
                 rank,
             )
             .where(one_of(Financial.account_id, ids))
@@ -341,13 +358,14 @@ class FactsRepository:
                 ranked.c.revenue,
                 ranked.c.cost_to_serve,
                 ranked.c.service_revenue,
+                ranked.c.updated_at,
             )
             .where(ranked.c.rank <= 2)
             .order_by(ranked.c.account_id, ranked.c.year.desc(), ranked.c.quarter.desc().nulls_first())
         )
         periods: dict[uuid.UUID, list[tuple]] = {}
-        for account_id, year, quarter, revenue, cost, service in await self.session.execute(statement):
-            periods.setdefault(account_id, []).append((year, quarter, revenue, cost, service))
+        for account_id, year, quarter, revenue, cost, service, written in await self.session.execute(statement):
+            periods.setdefault(account_id, []).append((year, quarter, revenue, cost, service, written))
         return periods
 
     async def _recent_measurements(self, ids: list[uuid.UUID]) -> dict[tuple[uuid.UUID, str], list[Decimal]]:

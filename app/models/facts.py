@@ -37,11 +37,14 @@ class AccountFactsRow(Base):
     previous_revenue_period: Mapped[str | None] = mapped_column(String(7))
     revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     previous_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    # When either of those two periods' figures was last written: since then the change is known.
+    revenue_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     engagement_values: Mapped[list[Decimal]] = mapped_column(
         ARRAY(Numeric(3, 1)), nullable=False, server_default=text("'{}'::numeric[]")
     )
     latest_improvement: Mapped[Decimal | None] = mapped_column(Numeric(3, 1))
     has_active_plan: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    has_active_recovery_plan: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     # The oldest follow-up promised (an interaction's next_contact_at) not kept by a later interaction.
     open_follow_up_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the latest interactions took place, newest first, as many as a tier policy may ask for.

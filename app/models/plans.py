@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.glossary import ACTION_STATUSES, HORIZONS, OBJECTIVE_STATUSES, PLAN_STATUSES
+from app.glossary import ACTION_STATUSES, HORIZONS, OBJECTIVE_STATUSES, PLAN_KINDS, PLAN_STATUSES
 from app.models.base import UNDATED, Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
 
 
@@ -20,17 +20,20 @@ class Plan(UUIDPrimaryKey, Timestamps, Versioned, Base):
     period_start: Mapped[date] = mapped_column(Date, nullable=False)
     period_end: Mapped[date] = mapped_column(Date, nullable=False)
     status: Mapped[str] = mapped_column(String(10), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False, server_default=text("'standard'"))
     business: Mapped[dict] = mapped_column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
     swot: Mapped[dict] = mapped_column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
     competitors: Mapped[list] = mapped_column(JSONB, nullable=False, server_default=text("'[]'::jsonb"))
 
     __table_args__ = (
         CheckConstraint(in_check("status", PLAN_STATUSES), name="status"),
+        CheckConstraint(in_check("kind", PLAN_KINDS), name="kind"),
         CheckConstraint("period_end >= period_start", name="period_in_order"),
         # One active plan per account, whatever races between two activations.
         Index("uq_plans_one_active_per_account", "account_id", unique=True, postgresql_where=text("status = 'active'")),
         Index("ix_plans_account_id", "account_id", "created_at", "id"),
         Index("ix_plans_status", "status"),
+        Index("ix_plans_kind", "kind"),
         Index("ix_plans_created_at_id", "created_at", "id"),
         Index("ix_plans_updated_at_id", "updated_at", "id"),
         Index("ix_plans_period_start_id", "period_start", "id"),

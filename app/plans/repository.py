@@ -44,6 +44,8 @@ class PlanRepository(ScopedRepository[Plan]):
         conditions = []
         if query.status is not None:
             conditions.append(Plan.status == query.status)
+        if query.kind is not None:
+            conditions.append(Plan.kind == query.kind)
         if query.updated_since is not None:
             conditions.append(Plan.updated_at >= query.updated_since)
         return conditions

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PlainSerializer
 
-from app.glossary import ActionStatus, Horizon, ObjectiveStatus, PlanStatus
+from app.glossary import ActionStatus, Horizon, ObjectiveStatus, PlanKind, PlanStatus
 from app.kit.dates import Day, Timestamp
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, omittable, text
@@ -51,6 +51,11 @@ class PlanCreate(WriteModel):
     name: Annotated[str, text(200, min_length=1)]
     period_start: Day
     period_end: Day
+    kind: PlanKind = Field(
+        default="standard",
+        description="`growth`: mining a promising account; `recovery`: reversing a shrinking one (an active "
+        "recovery plan answers a red revenue decline, see the `no_recovery_plan` signal).",
+    )
     business: Business = Field(default_factory=lambda: Business.model_validate({}))
     swot: Swot = Field(default_factory=lambda: Swot.model_validate({}))
     competitors: list[Competitor] = Field(default_factory=list, max_length=50)
@@ -60,6 +65,7 @@ class PlanUpdate(WriteModel):
     name: Annotated[str, text(200, min_length=1)] = omittable()
     period_start: Day = omittable()
     period_end: Day = omittable()
+    kind: PlanKind = omittable()
     business: Business = omittable()
     swot: Swot = omittable()
     competitors: list[Competitor] = omittable(max_length=50)
@@ -157,6 +163,7 @@ class PlanRead(ReadModel):
     period_start: date
     period_end: date
     status: PlanStatus
+    kind: PlanKind
     business: Business
     swot: Swot
     competitors: list[Competitor]
@@ -175,6 +182,7 @@ PlanSort = Literal["period_start", "-period_start", "created_at", "-created_at",
 class PlanListQuery(ListQuery):
     account_id: uuid.UUID | None = None
     status: PlanStatus | None = None
+    kind: PlanKind | None = None
     updated_since: Timestamp | None = None
     sort: PlanSort = "-period_start"
 

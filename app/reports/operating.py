@@ -2,6 +2,7 @@
 
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -31,6 +32,8 @@ async def operating_report(
     opportunities, left, plan, objectives = records.opportunities, records.left, records.plan, records.objectives
     actions, members, follow_ups = records.actions, records.members, records.follow_ups
     contacts = records.contacts
+    project = _project(plan, objectives) if plan else None
+    summary = project and {key: project[key] for key in ("id", "name", "kind", "period_start", "period_end")}
 
     rules = accounts.rules
     open_deals = [o for o in opportunities if o.stage not in CLOSED_STAGES]
@@ -101,11 +104,11 @@ async def operating_report(
             "contacts_left": [
                 {"name": f"{c.first_name} {c.last_name}", "title": c.title, "left_at": c.left_at} for c in left
             ],
+            "recovery_project": project if plan and plan.kind == "recovery" else None,
         },
         "growth": {
-            "plan": {"id": plan.id, "name": plan.name, "period_start": plan.period_start, "period_end": plan.period_end}
-            if plan
-            else None,
+            "plan": summary,
+            "growth_project": project if plan and plan.kind == "growth" else None,
             "objectives": [
                 {
                     "title": o.title,
@@ -146,6 +149,30 @@ async def operating_report(
             "follow_ups": [{"next_contact_at": i.next_contact_at, "next_steps": i.next_steps} for i in follow_ups],
         },
     }
+
+
+def _project(plan: Any, objectives: Sequence[Any]) -> dict[str, Any]:
+    """The active plan as a project: its objectives achieved, and their mean progress."""
+    progress = [p for o in objectives if (p := value_progress(o.baseline, o.current, o.target)) is not None]
+    mean = (sum(progress, Decimal(0)) / len(progress)).quantize(Decimal("0.0001")) if progress else None
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "kind": plan.kind,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "objectives": len(objectives),
+        "objectives_achieved": sum(o.status == "achieved" for o in objectives),
+        "progress": mean,
+    }
+
+
+def _project_line(label: str, project: dict[str, Any]) -> str:
+    progress = "no figures yet" if project["progress"] is None else f"{project['progress']:.0%} of the way"
+    return (
+        f"- {label}: {project['name']} (to {project['period_end']:%Y-%m-%d}), {project['objectives_achieved']} of "
+        f"{project['objectives']} objectives achieved, {progress}"
+    )
 
 
 def _block(lines: list[str]) -> list[str]:
@@ -194,11 +221,13 @@ def to_markdown(report: dict[str, Any]) -> str:
         "",
         "## 3. Churn or shrinkage",
         f"- Revenue: {churn['revenue_decline']['message'] if churn['revenue_decline'] else 'no decline'}",
+        *([_project_line("Recovery project", churn["recovery_project"])] if churn["recovery_project"] else []),
         *[f"- Lost: {o['name']} ({o['amount']}): {_cell(o['loss_reason'])}" for o in churn["lost_opportunities"]],
         *[f"- Left: {c['name']} ({_cell(c['title'])}) on {c['left_at']:%Y-%m-%d}" for c in churn["contacts_left"]],
         "",
         "## 4. Growth targets",
         f"- Plan: {growth['plan']['name'] if growth['plan'] else 'no active plan'}",
+        *([_project_line("Growth project", growth["growth_project"])] if growth["growth_project"] else []),
         "",
         "| objective | horizon | target | current | due | progress |",
         "|---|---|---|---|---|---|",

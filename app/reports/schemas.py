@@ -15,6 +15,7 @@ from app.glossary import (
     Influence,
     InteractionType,
     ObjectiveStatus,
+    PlanKind,
     Severity,
     TeamRole,
     Tier,
@@ -205,17 +206,29 @@ class ContactLeft(BaseModel):
     left_at: datetime | None
 
 
+class PlanSummary(BaseModel):
+    id: uuid.UUID
+    name: str
+    kind: PlanKind
+    period_start: date
+    period_end: date
+
+
+class Project(PlanSummary):
+    """The active plan run as a project (growth or recovery), with how far it has come."""
+
+    objectives: int
+    objectives_achieved: int
+    progress: float | None = Field(
+        description="The mean progress of its objectives with figures (0 at the baseline, 1 at the target)."
+    )
+
+
 class ChurnSection(BaseModel):
     revenue_decline: SignalRead | None
     lost_opportunities: list[LostOpportunity]
     contacts_left: list[ContactLeft]
-
-
-class PlanSummary(BaseModel):
-    id: uuid.UUID
-    name: str
-    period_start: date
-    period_end: date
+    recovery_project: Project | None = Field(description="The active plan, when it is a recovery plan.")
 
 
 class ObjectiveSummary(BaseModel):
@@ -237,6 +250,7 @@ class OpenPipeline(BaseModel):
 
 class GrowthSection(BaseModel):
     plan: PlanSummary | None = Field(description="The active plan.")
+    growth_project: Project | None = Field(description="The active plan, when it is a growth plan.")
     objectives: list[ObjectiveSummary]
     open_pipeline: OpenPipeline
 

@@ -139,6 +139,8 @@ class HealthLimits(_Strict):
     follow_up_grace_days: Annotated[int, Field(ge=0, le=3660)] = 7
     # After an account is created or gets its current tier, the coverage signals do not count yet.
     onboarding_days: Annotated[int, Field(ge=0, le=3660)] = 30
+    # A red revenue decline known this long without an active recovery plan is amber (no_recovery_plan).
+    recovery_grace_days: Annotated[int, Field(ge=0, le=3660)] = 14
     # The window the tier policy's minimum of interactions is counted in (below_visit_frequency).
     visit_frequency_window_days: Days = 91
 

@@ -74,6 +74,9 @@ class HealthFacts:
     open_follow_up_due_at: datetime | None = None
     # When the latest interactions took place, newest first (as many as a tier policy may ask for).
     recent_interactions: Sequence[datetime] = ()
+    has_active_recovery_plan: bool = False
+    # When the revenue change became known: the later write of its two periods' figures.
+    revenue_changed_at: datetime | None = None
 
 
 # Signals about who and what covers the account, which a new account cannot have yet.
@@ -187,6 +190,27 @@ def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> H
                 },
             )
         )
+
+    if (
+        change is not None
+        and change.falls_by(limits.revenue_decline_red_percent)
+        and not facts.has_active_recovery_plan
+    ):
+        known_since = facts.revenue_changed_at
+        grace = timedelta(days=limits.recovery_grace_days)
+        if known_since is None or now >= known_since + grace:
+            signals.append(
+                Signal(
+                    "no_recovery_plan",
+                    "amber",
+                    f"revenue fell by {limits.revenue_decline_red_percent}% or more and no recovery plan is active"
+                    f" (grace {limits.recovery_grace_days} days)",
+                    {
+                        "known_since": known_since.isoformat() if known_since else None,
+                        "grace_days": limits.recovery_grace_days,
+                    },
+                )
+            )
 
     count = limits.engagement_declining_count
     recent = list(facts.engagement_values[:count])

@@ -27,6 +27,9 @@ def _health_turns(facts: HealthFacts, rules: RulesDocument) -> Iterator[datetime
     if facts.key_contact_left_at is not None:
         # Shown while the departure is within the window: up to this moment.
         yield facts.key_contact_left_at + timedelta(days=limits.key_contact_left_window_days)
+    if facts.revenue_changed_at is not None:
+        # no_recovery_plan is shown from the end of its grace on.
+        yield facts.revenue_changed_at + timedelta(days=limits.recovery_grace_days)
     if facts.open_follow_up_due_at is not None:
         yield facts.open_follow_up_due_at + timedelta(days=limits.follow_up_grace_days + 1)
     policy = rules.tier_policies.of(facts.tier)

@@ -46,6 +46,8 @@ states = st.fixed_dictionaries(
         "key_contact_left": maybe_days_ago,
         "annual_revenue": st.one_of(st.tuples(money, money), revenues.filter(lambda pair: pair is not None)),
         "revenue_change": revenues,
+        "revenue_changed": maybe_days_ago,
+        "has_active_recovery_plan": st.booleans(),
         "engagement_values": st.lists(scores, max_size=5),
         "latest_improvement": st.one_of(st.none(), scores),
         "has_active_plan": st.booleans(),
@@ -86,6 +88,7 @@ def rules_documents(draw):
     health["follow_up_grace_days"] = draw(st.integers(min_value=0, max_value=30))
     health["onboarding_days"] = draw(st.integers(min_value=0, max_value=400))
     health["visit_frequency_window_days"] = draw(st.integers(min_value=1, max_value=200))
+    health["recovery_grace_days"] = draw(st.integers(min_value=0, max_value=60))
     for tier in ("key", "mid", "small"):
         document["tier_policies"][tier]["min_interactions_per_quarter"] = draw(st.integers(min_value=0, max_value=8))
     return RulesConfig.model_validate(document)
@@ -131,6 +134,8 @@ async def insert_portfolio(session, portfolio):
                 previous_revenue_period="2025" if change is not None else None,
                 revenue=change[0] if change is not None else None,
                 previous_revenue=change[1] if change is not None else None,
+                revenue_changed_at=ago(state["revenue_changed"]) if change is not None else None,
+                has_active_recovery_plan=state["has_active_recovery_plan"],
                 engagement_values=state["engagement_values"],
                 latest_improvement=state["latest_improvement"],
                 has_active_plan=state["has_active_plan"],

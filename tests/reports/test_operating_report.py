@@ -73,8 +73,8 @@ async def test_the_seven_sections(client, users):
     # A number, as on account reads (it was the string "77.0" before the sections were typed).
     assert isinstance(report["overall"]["score"], float)
     assert report["overall"]["revenue_trend"] == [
-        {"period": "2025", "revenue": "1000.00"},
-        {"period": "2026", "revenue": "800.00"},
+        {"period": "2025", "revenue": "1000.00", "service_revenue": None, "service_share": None},
+        {"period": "2026", "revenue": "800.00", "service_revenue": None, "service_share": None},
     ]
     assert report["maintenance"]["interactions"] == 2
     assert report["maintenance"]["interactions_by_type"] == {"meeting": 1, "call": 1}

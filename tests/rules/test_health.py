@@ -267,3 +267,31 @@ def test_onboarding_starts_again_with_a_new_tier_and_spares_only_the_coverage_si
     health = compute_health(promoted, DEFAULT_RULES, NOW)
     assert [s.code for s in health.signals] == ["follow_up_overdue"]
     assert health.onboarding_until == NOW + timedelta(days=28)
+
+
+RED_DECLINE = [RevenuePeriod(2025, None, Decimal(1000)), RevenuePeriod(2026, None, Decimal(700))]  # 30 % down
+
+
+def recovery_codes(rules=DEFAULT_RULES, **changes):
+    facts = healthy(revenue_periods=RED_DECLINE, **changes)
+    return {signal.code: signal.severity for signal in compute_health(facts, rules, NOW).signals}
+
+
+def test_a_red_decline_without_a_recovery_plan_is_amber_once_its_grace_has_passed():
+    grace = timedelta(days=DEFAULT_RULES.health.recovery_grace_days)
+    assert "no_recovery_plan" not in recovery_codes(revenue_changed_at=NOW - grace + timedelta(seconds=1))
+    assert recovery_codes(revenue_changed_at=NOW - grace)["no_recovery_plan"] == "amber"
+    assert "no_recovery_plan" not in recovery_codes(revenue_changed_at=NOW - 2 * grace, has_active_recovery_plan=True)
+
+
+def test_an_amber_decline_needs_no_recovery_plan():
+    periods = [RevenuePeriod(2025, None, Decimal(1000)), RevenuePeriod(2026, None, Decimal(800))]  # 20 % down
+    facts = healthy(revenue_periods=periods, revenue_changed_at=NOW - timedelta(days=100))
+    assert "no_recovery_plan" not in codes(facts)
+
+
+def test_the_recovery_grace_comes_from_the_rules():
+    rules = DEFAULT_RULES.model_copy(
+        update={"health": DEFAULT_RULES.health.model_copy(update={"recovery_grace_days": 0})}
+    )
+    assert recovery_codes(rules, revenue_changed_at=NOW)["no_recovery_plan"] == "amber"

@@ -2,12 +2,13 @@
 give the same health, signals and review state as at the time of judging."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.rules.document import DEFAULT_RULES
-from app.rules.health import HealthFacts, compute_health
+from app.rules.health import HealthFacts, RevenuePeriod, compute_health, revenue_change
 from app.rules.validity import view_holds_until
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -16,6 +17,7 @@ NO_GRACE = DEFAULT_RULES.model_copy(update={"health": DEFAULT_RULES.health.model
 # Moments up to two years either side of now, to the second (the rules count whole days of them).
 moments = st.integers(-2 * 365 * 86400, 2 * 365 * 86400).map(lambda seconds: NOW + timedelta(seconds=seconds))
 maybe = st.none() | moments
+RED_DECLINE = revenue_change([RevenuePeriod(2025, None, Decimal(1000)), RevenuePeriod(2026, None, Decimal(600))])
 
 
 @st.composite
@@ -31,6 +33,9 @@ def health_facts(draw) -> HealthFacts:
         tier_assigned_at=draw(maybe),
         open_follow_up_due_at=draw(maybe),
         recent_interactions=sorted(draw(st.lists(moments, max_size=8)), reverse=True),
+        revenue_change=draw(st.sampled_from([None, RED_DECLINE])),
+        revenue_changed_at=draw(maybe),
+        has_active_recovery_plan=draw(st.booleans()),
     )
 
 
