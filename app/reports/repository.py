@@ -8,13 +8,29 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, case, func, not_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Row,
+    Select,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.util import ClauseAdapter
 
 from app.facts.judgement import Judgement
 from app.facts.repository import open_follow_ups
+from app.kit.sql import one_of
 from app.models import (
     Account,
     AccountFactsRow,
@@ -27,6 +43,7 @@ from app.models import (
     Opportunity,
     Plan,
     Review,
+    User,
 )
 from app.rules.opportunities import CLOSED_STAGES
 
@@ -191,6 +208,157 @@ class ReportRepository:
     async def _ranked(self, statement: Select[Any]) -> tuple[list[uuid.UUID], int, int]:
         rows = (await self.session.execute(statement)).all()
         return [row[0] for row in rows], (rows[0][1] if rows else 0), (rows[0][2] if rows else 0)
+
+    # --- the team scorecard: one row per owner of live accounts ---------------------------------
+
+    def _owned(self, owner_id: uuid.UUID | None) -> Select[Any]:
+        """Live accounts the caller sees, of ``owner_id`` alone when given (a kam's own row)."""
+        statement = self._live_visible()
+        return statement if owner_id is None else statement.where(Account.owner_id == owner_id)
+
+    async def team_accounts(
+        self, judgement: Judgement, owner_id: uuid.UUID | None, engaged_since: datetime
+    ) -> Sequence[Row]:
+        """Per owner and tier: accounts, revenue, key accounts whose decision maker took part since
+        ``engaged_since``, key accounts with an active plan, accounts amber and red."""
+        health = judgement.kept_or_live_health
+        is_key = Account.tier == "key"
+        statement = (
+            select(
+                Account.owner_id,
+                Account.tier,
+                func.count(),
+                func.coalesce(func.sum(AccountFactsRow.latest_annual_revenue), 0),
+                func.count().filter(is_key, AccountFactsRow.decision_maker_engaged_at >= engaged_since),
+                func.count().filter(is_key, AccountFactsRow.has_active_plan),
+                func.count().filter(health == "amber"),
+                func.count().filter(health == "red"),
+            )
+            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+            .where(Account.id.in_(self._owned(owner_id)), Account.owner_id.is_not(None))
+            .group_by(Account.owner_id, Account.tier)
+        )
+        return (await self.session.execute(statement)).all()
+
+    async def team_reviews(
+        self, judgement: Judgement, owner_id: uuid.UUID | None, first: date, last: date, today: date
+    ) -> Sequence[Row]:
+        """Per owner: reviews that fell due from ``first`` to ``last`` and those held by their due date.
+        Each review answers the due date its predecessor (or the tier's start) set with the account's
+        cadence; a due date passed before ``today`` with no review yet fell due and was not kept."""
+        health = judgement.kept_or_live_health
+        due_now = case(
+            (judgement.kept_holds, AccountFactsRow.judged_next_review_due),
+            else_=judgement.next_review_due(health),
+        )
+        accounts = (
+            select(
+                Account.id,
+                Account.owner_id,
+                cast(func.timezone("UTC", func.coalesce(Account.tier_assigned_at, Account.created_at)), Date).label(
+                    "start"
+                ),
+                judgement.cadence_days(health).label("cadence"),
+                due_now.label("due_now"),
+            )
+            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+            .where(Account.id.in_(self._owned(owner_id)), Account.owner_id.is_not(None))
+            .cte("scored_accounts")
+        )
+        held = cast(func.timezone("UTC", Review.held_at), Date)
+        reviews = (
+            select(
+                Review.account_id,
+                held.label("held"),
+                func.lag(held).over(partition_by=Review.account_id, order_by=(Review.held_at, Review.id)).label("prev"),
+            )
+            .where(Review.account_id.in_(select(accounts.c.id)))
+            .subquery()
+        )
+        due = func.coalesce(reviews.c.prev, accounts.c.start) + accounts.c.cadence
+        answered = select(accounts.c.owner_id, due.label("due"), (reviews.c.held <= due).label("on_time")).join(
+            reviews, reviews.c.account_id == accounts.c.id
+        )
+        pending = select(accounts.c.owner_id, accounts.c.due_now.label("due"), false().label("on_time")).where(
+            accounts.c.due_now < today
+        )
+        dues = union_all(answered, pending).subquery()
+        in_period = dues.c.due.between(first, last)
+        statement = select(
+            dues.c.owner_id, func.count().filter(in_period), func.count().filter(in_period, dues.c.on_time)
+        ).group_by(dues.c.owner_id)
+        return (await self.session.execute(statement)).all()
+
+    async def team_follow_ups(self, owner_id: uuid.UUID | None, start: datetime, end: datetime) -> Sequence[Row]:
+        """Per owner: follow-ups promised for the period (``next_contact_at`` in it), and those kept by
+        a later interaction with the account."""
+        later = aliased(Interaction)
+        kept = select(later.id).where(
+            later.account_id == Interaction.account_id, later.occurred_at > Interaction.occurred_at
+        )
+        statement = (
+            select(Account.owner_id, func.count(), func.count().filter(kept.exists()))
+            .select_from(Interaction)
+            .join(Account, Account.id == Interaction.account_id)
+            .where(
+                Interaction.account_id.in_(self._owned(owner_id)),
+                Account.owner_id.is_not(None),
+                Interaction.next_contact_at >= start,
+                Interaction.next_contact_at < end,
+            )
+            .group_by(Account.owner_id)
+        )
+        return (await self.session.execute(statement)).all()
+
+    async def team_visits(
+        self, owner_id: uuid.UUID | None, start: datetime, end: datetime, required: dict[str, int]
+    ) -> Sequence[Row]:
+        """Per owner: interactions in the period, accounts whose tier asks for a minimum of them
+        (``required``: per tier, for the period), and those that met it."""
+        counted = (
+            select(Interaction.account_id, func.count().label("interactions"))
+            .where(Interaction.occurred_at >= start, Interaction.occurred_at < end)
+            .group_by(Interaction.account_id)
+            .subquery()
+        )
+        interactions = func.coalesce(counted.c.interactions, 0)
+        minimum = case(*((Account.tier == tier, count) for tier, count in required.items()), else_=0)
+        statement = (
+            select(
+                Account.owner_id,
+                func.coalesce(func.sum(interactions), 0),
+                func.count().filter(minimum > 0),
+                func.count().filter(minimum > 0, interactions >= minimum),
+            )
+            .outerjoin(counted, counted.c.account_id == Account.id)
+            .where(Account.id.in_(self._owned(owner_id)), Account.owner_id.is_not(None))
+            .group_by(Account.owner_id)
+        )
+        return (await self.session.execute(statement)).all()
+
+    async def team_pipeline(self, owner_id: uuid.UUID | None, start: datetime, end: datetime) -> Sequence[Row]:
+        """Per owner of the account: open opportunities by stage and probability (count, amount), and
+        the opportunities won and lost in the period (stage, count, amount)."""
+        closed_in_period = and_(
+            Opportunity.stage.in_(CLOSED_STAGES), Opportunity.closed_at >= start, Opportunity.closed_at < end
+        )
+        statement = (
+            select(
+                Account.owner_id, Opportunity.stage, Opportunity.probability, func.count(), func.sum(Opportunity.amount)
+            )
+            .select_from(Opportunity)
+            .join(Account, Account.id == Opportunity.account_id)
+            .where(
+                Opportunity.account_id.in_(self._owned(owner_id)),
+                Account.owner_id.is_not(None),
+                or_(Opportunity.stage.not_in(CLOSED_STAGES), closed_in_period),
+            )
+            .group_by(Account.owner_id, Opportunity.stage, Opportunity.probability)
+        )
+        return (await self.session.execute(statement)).all()
+
+    async def people(self, user_ids: Sequence[uuid.UUID]) -> Sequence[User]:
+        return (await self.session.execute(select(User).where(one_of(User.id, user_ids)))).scalars().all()
 
     async def open_pipeline(self) -> Sequence[Row]:
         """(stage, probability, count, amount) of the open opportunities."""

@@ -16,8 +16,10 @@ from app.reports.schemas import (
     PipelineReport,
     PyramidReport,
     ReviewsDueReport,
+    TeamReport,
 )
 from app.reports.service import ReportService
+from app.reports.team import to_markdown as team_markdown
 from app.scoped.dependencies import lagging_scoped_service
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=problems(401, 422))
@@ -68,6 +70,28 @@ async def pipeline(
     """Open opportunities by stage (count, amount, weighted amount); won and lost in the window, with
     the loss reasons."""
     return PipelineReport.model_validate(await service.pipeline(closed_from, closed_to))
+
+
+@router.get(
+    "/team",
+    name="reports_team_get",
+    response_model=TeamReport,
+    responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
+)
+async def team(
+    request: Request,
+    service: Service,
+    period_from: Annotated[Day | None, Query(alias="from", description="Default 90 days before `to`.")] = None,
+    period_to: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
+) -> Any:
+    """The team scorecard: per owner, accounts by tier, revenue and key share, reviews held on time,
+    follow-ups kept, visit frequency, decision makers engaged, plans active, accounts at risk, the
+    pipeline, and the stars of the rules' `kam_scorecard`; the team's totals last. Managers, admins
+    and viewers see every owner, a kam its own row. JSON, or Markdown with `Accept: text/markdown`."""
+    report = await service.team(period_from, period_to)
+    if "text/markdown" in request.headers.get("accept", ""):
+        return PlainTextResponse(team_markdown(report), media_type="text/markdown; charset=utf-8")
+    return report
 
 
 account_router = APIRouter(tags=["reports"], responses=problems(401, 404, 422))

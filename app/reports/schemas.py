@@ -301,3 +301,95 @@ class OperatingReport(BaseModel):
     competitors: CompetitorsSection
     team: TeamSection
     next_steps: NextStepsSection
+
+
+class TierCounts(BaseModel):
+    key: int
+    mid: int
+    small: int
+    none: int
+    total: int
+
+
+class ReviewsKept(BaseModel):
+    fell_due: int = Field(description="Review due dates in the period (a due date passed with no review included).")
+    held_on_time: int = Field(description="Of those, reviews held by their due date.")
+    on_time_percent: float | None
+
+
+class FollowUpsKept(BaseModel):
+    promised: int = Field(description="Follow-ups promised for the period (`next_contact_at` in it).")
+    kept: int = Field(description="Of those, kept by a later interaction with the account.")
+    kept_percent: float | None
+
+
+class VisitFrequency(BaseModel):
+    count: int = Field(description="Interactions in the period.")
+    per_account: float
+    accounts_with_minimum: int = Field(description="Accounts whose tier policy asks for a minimum of interactions.")
+    accounts_meeting_minimum: int = Field(description="Of those, the ones that had it in the period.")
+    visit_frequency_met_percent: float | None
+
+
+class KeyAccountsEngaged(BaseModel):
+    key_accounts: int
+    engaged: int = Field(description="Key accounts whose decision maker took part in the window (90 days).")
+    engaged_percent: float | None
+
+
+class KeyAccountsPlanned(BaseModel):
+    key_accounts: int
+    with_active_plan: int
+    active_percent: float | None
+
+
+class AtRiskCounts(BaseModel):
+    amber: int
+    red: int
+
+
+class DealsClosed(BaseModel):
+    count: int
+    amount: Money
+
+
+class TeamPipeline(BaseModel):
+    open_weighted: Money
+    won: DealsClosed
+    lost: DealsClosed
+
+
+class IndicatorScoreRead(BaseModel):
+    code: str
+    percent: float | None = Field(description="Null when there is nothing to count: it does not count.")
+    target_percent: float
+    weight: float
+    score: float | None = Field(description="The percent's share of its target, at most 100.")
+
+
+class KamStars(BaseModel):
+    stars: int | None = Field(description="1 to 5; null when no indicator applies.")
+    weighted_percent: float | None
+    indicators: list[IndicatorScoreRead]
+
+
+class ScorecardRow(BaseModel):
+    owner: UserSummary | None = Field(description="Null on the team's row.")
+    accounts: TierCounts
+    revenue: Money = Field(description="The accounts' latest annual revenue.")
+    key_revenue_share: Share
+    reviews: ReviewsKept
+    follow_ups: FollowUpsKept
+    interactions: VisitFrequency
+    decision_makers: KeyAccountsEngaged
+    plans: KeyAccountsPlanned
+    health: AtRiskCounts
+    pipeline: TeamPipeline
+    stars: KamStars
+
+
+class TeamReport(BaseModel):
+    period_from: date
+    period_to: date
+    rows: list[ScorecardRow] = Field(description="One per owner of live accounts, by name.")
+    team: ScorecardRow

@@ -9,11 +9,13 @@ from typing import Any, get_args
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.service import AccountService, AccountView
+from app.auth.policy import KAM
 from app.facts.judgement import Judgement
 from app.glossary import OPEN_STAGES, TierOrNone
 from app.kit.errors import InvalidFields
 from app.reports.operating import operating_report
 from app.reports.repository import ReportRepository
+from app.reports.team import period_bounds, team_scorecard
 from app.rules.opportunities import effective_probability
 
 _SHARE = Decimal("0.0001")
@@ -186,6 +188,16 @@ class ReportService:
             "lost": lost,
             "loss_reasons": reasons,
         }
+
+    async def team(self, period_from: date | None, period_to: date | None) -> dict[str, Any]:
+        """The team scorecard of the period ``period_from`` (default 90 days before ``period_to``) to
+        ``period_to`` (default today): every owner for managers, admins and viewers, a kam its own."""
+        first, last = period_bounds(period_from, period_to, self.accounts.now.date(), DEFAULT_WINDOW_DAYS)
+        if first > last:
+            raise InvalidFields.one(["query", "from"], "from is after to")
+        principal = self.accounts.principal
+        own = principal.user_id if principal.role == KAM else None
+        return await team_scorecard(self.repository, self.accounts.rules, self.accounts.now, first, last, own)
 
     async def account_report(
         self, account_id: uuid.UUID, period_from: date | None, period_to: date | None

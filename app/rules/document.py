@@ -206,6 +206,55 @@ class PromotionRules(_Strict):
     revenue_growth_percent: Annotated[Number, Field(gt=0, le=1000)] = Decimal(30)
 
 
+class ScorecardIndicator(_Strict):
+    """One process indicator of a KAM's scorecard: its weight, and the percentage that scores full."""
+
+    weight: Annotated[Number, Field(ge=0, le=1000, max_digits=7, decimal_places=2)]
+    target_percent: Annotated[Number, Field(gt=0, le=100, max_digits=5, decimal_places=2)] = Decimal(100)
+
+
+class StarThresholds(_Strict):
+    """The weighted percentage from which a KAM gets 5, 4, 3 and 2 stars (1 below)."""
+
+    five: Annotated[Number, Field(gt=0, le=100, max_digits=5, decimal_places=2)] = Decimal(90)
+    four: Annotated[Number, Field(gt=0, le=100, max_digits=5, decimal_places=2)] = Decimal(75)
+    three: Annotated[Number, Field(gt=0, le=100, max_digits=5, decimal_places=2)] = Decimal(60)
+    two: Annotated[Number, Field(gt=0, le=100, max_digits=5, decimal_places=2)] = Decimal(40)
+
+    @model_validator(mode="after")
+    def _descending(self) -> "StarThresholds":
+        if not self.five > self.four > self.three > self.two:
+            raise ValueError("star thresholds must fall from five to two stars")
+        return self
+
+
+class KamScorecard(_Strict):
+    """How KAMs are rated on their process, the way accounts are scored: weighted indicators."""
+
+    reviews_on_time: ScorecardIndicator = ScorecardIndicator(weight=Decimal(30))
+    follow_ups_kept: ScorecardIndicator = ScorecardIndicator(weight=Decimal(25))
+    decision_makers_engaged: ScorecardIndicator = ScorecardIndicator(weight=Decimal(20))
+    plans_active: ScorecardIndicator = ScorecardIndicator(weight=Decimal(15))
+    visit_frequency_met: ScorecardIndicator = ScorecardIndicator(weight=Decimal(10))
+    stars: StarThresholds = StarThresholds()
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> "KamScorecard":
+        if not any(getattr(self, code).weight for code in SCORECARD_INDICATORS):
+            raise ValueError("at least one scorecard indicator needs a weight")
+        return self
+
+
+# The indicators in the order a scorecard shows them.
+SCORECARD_INDICATORS = (
+    "reviews_on_time",
+    "follow_ups_kept",
+    "decision_makers_engaged",
+    "plans_active",
+    "visit_frequency_met",
+)
+
+
 class RulesDocument(_Strict):
     """The whole configuration an admin can replace (``PUT /v1/rules``)."""
 
@@ -221,6 +270,7 @@ class RulesDocument(_Strict):
     promotion: PromotionRules = PromotionRules()
     tier_policies: TierPolicies = TierPolicies()
     agenda: AgendaRules = AgendaRules()
+    kam_scorecard: KamScorecard = KamScorecard()
 
     @field_validator("criteria")
     @classmethod

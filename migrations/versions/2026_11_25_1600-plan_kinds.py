@@ -38,6 +38,8 @@ def upgrade() -> None:
         WHERE f.revenue_period IS NOT NULL
         """
     )
+    # A new signal: the views kept so far were judged without it.
+    op.execute("UPDATE account_facts SET judged_until = NULL")
 
 
 def downgrade() -> None:

@@ -129,6 +129,7 @@ GLOBAL_OPERATIONS = {
     "reports_reviews_due_get": ("GET", "/v1/reports/reviews-due", None, ALL_200),
     "reports_at_risk_get": ("GET", "/v1/reports/at-risk", None, ALL_200),
     "reports_pipeline_get": ("GET", "/v1/reports/pipeline", None, ALL_200),
+    "reports_team_get": ("GET", "/v1/reports/team", None, ALL_200),
     "accounts_create": (
         "POST",
         "/v1/accounts",

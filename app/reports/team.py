@@ -1,0 +1,239 @@
+"""The team scorecard: each owner's accounts, results and process in numbers for a period, rated with
+stars (app/rules/scorecard.py), and the team's totals.
+
+Accounts, revenue, health, decision makers engaged and active plans are as they stand; reviews,
+follow-ups, interactions, won and lost deals are those of the period.
+"""
+
+import math
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from app.facts.judgement import Judgement
+from app.reports.repository import ReportRepository
+from app.rules.document import RulesConfig
+from app.rules.opportunities import CLOSED_STAGES, effective_probability
+from app.rules.scorecard import percent, rate_kam
+
+_CENTS = Decimal("0.01")
+_SHARE = Decimal("0.0001")
+_TIERS = ("key", "mid", "small", "none")
+
+
+@dataclass
+class Tally:
+    """One owner's counts (or the team's: the sum of them)."""
+
+    accounts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_TIERS, 0))
+    revenue: Decimal = Decimal(0)
+    key_revenue: Decimal = Decimal(0)
+    key_engaged: int = 0
+    key_with_plan: int = 0
+    amber: int = 0
+    red: int = 0
+    reviews_due: int = 0
+    reviews_on_time: int = 0
+    follow_ups: int = 0
+    follow_ups_kept: int = 0
+    interactions: int = 0
+    with_minimum: int = 0
+    meeting_minimum: int = 0
+    weighted_pipeline: Decimal = Decimal(0)
+    won: list[Decimal] = field(default_factory=lambda: [Decimal(0), Decimal(0)])
+    lost: list[Decimal] = field(default_factory=lambda: [Decimal(0), Decimal(0)])
+
+    def add(self, other: "Tally") -> None:
+        for tier in _TIERS:
+            self.accounts[tier] += other.accounts[tier]
+        for name in (
+            "revenue", "key_revenue", "key_engaged", "key_with_plan", "amber", "red", "reviews_due",
+            "reviews_on_time", "follow_ups", "follow_ups_kept", "interactions", "with_minimum",
+            "meeting_minimum", "weighted_pipeline",
+        ):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for mine, theirs in ((self.won, other.won), (self.lost, other.lost)):
+            mine[0] += theirs[0]
+            mine[1] += theirs[1]
+
+
+def period_bounds(first: date | None, last: date | None, today: date, default_days: int) -> tuple[date, date]:
+    last = last or today
+    return first or last - timedelta(days=default_days), last
+
+
+async def team_scorecard(
+    repository: ReportRepository,
+    rules: RulesConfig,
+    now: datetime,
+    first: date,
+    last: date,
+    owner_id: uuid.UUID | None,
+) -> dict[str, Any]:
+    """The scorecard of every owner the caller may see (only ``owner_id``'s when given)."""
+    judgement = Judgement(rules, now)
+    start = datetime.combine(first, time.min, tzinfo=UTC)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
+    tallies: dict[uuid.UUID, Tally] = defaultdict(Tally)
+
+    engaged_since = end - timedelta(days=rules.health.decision_maker_window_days)
+    for owner, tier, count, revenue, engaged, planned, amber, red in await repository.team_accounts(
+        judgement, owner_id, engaged_since
+    ):
+        tally = tallies[owner]
+        tally.accounts[tier or "none"] += count
+        tally.revenue += Decimal(revenue)
+        if tier == "key":
+            tally.key_revenue += Decimal(revenue)
+        tally.key_engaged += engaged
+        tally.key_with_plan += planned
+        tally.amber += amber
+        tally.red += red
+    for owner, due, on_time in await repository.team_reviews(judgement, owner_id, first, last, now.date()):
+        tallies[owner].reviews_due, tallies[owner].reviews_on_time = due, on_time
+    for owner, promised, kept in await repository.team_follow_ups(owner_id, start, end):
+        tallies[owner].follow_ups, tallies[owner].follow_ups_kept = promised, kept
+    # A tier's minimum per quarter, for the period's length: 6 a quarter is 12 over half a year.
+    days = (last - first).days + 1
+    window = rules.health.visit_frequency_window_days
+    required = {
+        tier: math.ceil(policy.min_interactions_per_quarter * days / window)
+        for tier in ("key", "mid", "small")
+        if (policy := getattr(rules.tier_policies, tier)).min_interactions_per_quarter > 0
+    }
+    for owner, interactions, with_minimum, meeting in await repository.team_visits(owner_id, start, end, required):
+        tally = tallies[owner]
+        tally.interactions, tally.with_minimum, tally.meeting_minimum = interactions, with_minimum, meeting
+    for owner, stage, probability, count, amount in await repository.team_pipeline(owner_id, start, end):
+        tally = tallies[owner]
+        if stage not in CLOSED_STAGES:
+            tally.weighted_pipeline += amount * effective_probability(stage, probability, rules) / 100
+        else:
+            bucket = tally.won if stage == "closed_won" else tally.lost
+            bucket[0] += count
+            bucket[1] += amount
+
+    people = {person.id: person for person in await repository.people(list(tallies))}
+    rows = [
+        _row(tallies[owner], rules, {"id": owner, "name": people[owner].name, "email": people[owner].email})
+        for owner in sorted(tallies, key=lambda owner: (people[owner].name, str(owner)))
+    ]
+    team = Tally()
+    for tally in tallies.values():
+        team.add(tally)
+    return {"period_from": first, "period_to": last, "rows": rows, "team": _row(team, rules, None)}
+
+
+def _share(part: Decimal, whole: Decimal) -> float:
+    return float((part / whole).quantize(_SHARE)) if whole else 0.0
+
+
+def _shown(value: Decimal | None) -> float | None:
+    return None if value is None else float(value.quantize(_CENTS))
+
+
+def _row(tally: Tally, rules: RulesConfig, owner: dict[str, Any] | None) -> dict[str, Any]:
+    total = sum(tally.accounts.values())
+    key = tally.accounts["key"]
+    percents = {
+        "reviews_on_time": percent(tally.reviews_on_time, tally.reviews_due),
+        "follow_ups_kept": percent(tally.follow_ups_kept, tally.follow_ups),
+        "decision_makers_engaged": percent(tally.key_engaged, key),
+        "plans_active": percent(tally.key_with_plan, key),
+        "visit_frequency_met": percent(tally.meeting_minimum, tally.with_minimum),
+    }
+    rating = rate_kam(percents, rules.kam_scorecard)
+    return {
+        "owner": owner,
+        "accounts": {**tally.accounts, "total": total},
+        "revenue": tally.revenue,
+        "key_revenue_share": _share(tally.key_revenue, tally.revenue),
+        "reviews": {
+            "fell_due": tally.reviews_due,
+            "held_on_time": tally.reviews_on_time,
+            "on_time_percent": _shown(percents["reviews_on_time"]),
+        },
+        "follow_ups": {
+            "promised": tally.follow_ups,
+            "kept": tally.follow_ups_kept,
+            "kept_percent": _shown(percents["follow_ups_kept"]),
+        },
+        "interactions": {
+            "count": tally.interactions,
+            "per_account": float((Decimal(tally.interactions) / total).quantize(_CENTS)) if total else 0.0,
+            "accounts_with_minimum": tally.with_minimum,
+            "accounts_meeting_minimum": tally.meeting_minimum,
+            "visit_frequency_met_percent": _shown(percents["visit_frequency_met"]),
+        },
+        "decision_makers": {
+            "key_accounts": key,
+            "engaged": tally.key_engaged,
+            "engaged_percent": _shown(percents["decision_makers_engaged"]),
+        },
+        "plans": {
+            "key_accounts": key,
+            "with_active_plan": tally.key_with_plan,
+            "active_percent": _shown(percents["plans_active"]),
+        },
+        "health": {"amber": tally.amber, "red": tally.red},
+        "pipeline": {
+            "open_weighted": tally.weighted_pipeline.quantize(_CENTS),
+            "won": {"count": int(tally.won[0]), "amount": tally.won[1]},
+            "lost": {"count": int(tally.lost[0]), "amount": tally.lost[1]},
+        },
+        "stars": {
+            "stars": rating.stars,
+            "weighted_percent": _shown(rating.weighted_percent),
+            "indicators": [
+                {
+                    "code": indicator.code,
+                    "percent": _shown(indicator.percent),
+                    "target_percent": float(indicator.target_percent),
+                    "weight": float(indicator.weight),
+                    "score": _shown(indicator.score),
+                }
+                for indicator in rating.indicators
+            ],
+        },
+    }
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}%"
+
+
+def _stars(stars: int | None) -> str:
+    return "-" if stars is None else "★" * stars + "☆" * (5 - stars)
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    """The scorecard as a Markdown table, one line per owner and the team's last."""
+    lines = [
+        f"## Team scorecard, {report['period_from']} to {report['period_to']}",
+        "",
+        "| Owner | Accounts (key/mid/small) | Revenue | Key share | Reviews on time | Follow-ups kept "
+        "| Decision makers engaged | Plans active | Visit frequency met | Amber / red | Weighted pipeline "
+        "| Won | Lost | Stars |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in [*report["rows"], report["team"]]:
+        accounts = row["accounts"]
+        name = row["owner"]["name"].replace("|", "\\|") if row["owner"] else "**Team**"
+        lines.append(
+            f"| {name} | {accounts['total']} ({accounts['key']}/{accounts['mid']}/{accounts['small']}) "
+            f"| {row['revenue']:.2f} | {row['key_revenue_share']:.1%} "
+            f"| {_percent(row['reviews']['on_time_percent'])} ({row['reviews']['held_on_time']} of "
+            f"{row['reviews']['fell_due']}) "
+            f"| {_percent(row['follow_ups']['kept_percent'])} ({row['follow_ups']['kept']} of "
+            f"{row['follow_ups']['promised']}) "
+            f"| {_percent(row['decision_makers']['engaged_percent'])} | {_percent(row['plans']['active_percent'])} "
+            f"| {_percent(row['interactions']['visit_frequency_met_percent'])} "
+            f"| {row['health']['amber']} / {row['health']['red']} | {row['pipeline']['open_weighted']:.2f} "
+            f"| {row['pipeline']['won']['count']} ({row['pipeline']['won']['amount']:.2f}) "
+            f"| {row['pipeline']['lost']['count']} ({row['pipeline']['lost']['amount']:.2f}) "
+            f"| {_stars(row['stars']['stars'])} |"
+        )
+    return "\n".join(lines) + "\n"
