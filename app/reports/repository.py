@@ -357,6 +357,38 @@ class ReportRepository:
         )
         return (await self.session.execute(statement)).all()
 
+    async def promotion_candidates(self, judgement: Judgement, limit: int) -> tuple[list[uuid.UUID], int]:
+        """Up to ``limit`` promotion candidates by name, and how many there are."""
+        candidate = case(
+            (judgement.kept_holds, func.coalesce(AccountFactsRow.judged_promotion_candidate, False)),
+            else_=judgement.promotion_candidate,
+        )
+        return await self._listed(candidate, limit)
+
+    async def pending_demotions(self, limit: int) -> tuple[list[uuid.UUID], int]:
+        """Up to ``limit`` accounts pending a demotion review by name (a computed tier below the tier
+        that no manager's decision holds), and how many there are."""
+        rank = {
+            column: case({"small": 0, "mid": 1, "key": 2}, value=column)
+            for column in (Account.tier, Account.computed_tier)
+        }
+        pending = and_(
+            rank[Account.computed_tier] < rank[Account.tier],
+            Account.computed_tier.is_distinct_from(Account.tier_held_at_computed),
+        )
+        return await self._listed(pending, limit)
+
+    async def _listed(self, condition: ColumnElement[bool], limit: int) -> tuple[list[uuid.UUID], int]:
+        listed = (
+            select(Account.id, func.count().over())
+            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+            .where(Account.id.in_(self._live_visible()), condition)
+            .order_by(Account.name, Account.id)
+            .limit(limit)
+        )
+        rows = (await self.session.execute(listed)).all()
+        return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
     async def people(self, user_ids: Sequence[uuid.UUID]) -> Sequence[User]:
         return (await self.session.execute(select(User).where(one_of(User.id, user_ids)))).scalars().all()
 

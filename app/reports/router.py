@@ -1,17 +1,21 @@
 """``/v1/reports/...``: the portfolio as a KAM programme is steered by it, scoped to what the caller sees."""
 
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
+from pydantic import StringConstraints
 
 from app.kit.dates import Day
 from app.kit.errors import problems
+from app.reports.monthly import to_markdown as monthly_markdown
 from app.reports.operating import to_markdown
 from app.reports.schemas import (
     AtRiskReport,
     ConcentrationReport,
+    MonthlyPack,
     OperatingReport,
     PipelineReport,
     PyramidReport,
@@ -23,6 +27,13 @@ from app.reports.team import to_markdown as team_markdown
 from app.scoped.dependencies import lagging_scoped_service
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=problems(401, 422))
+
+Month = Annotated[str, StringConstraints(pattern=r"^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])$")]
+
+
+def _first_day(month: str | None) -> date | None:
+    return None if month is None else date(int(month[:4]), int(month[5:]), 1)
+
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="How many accounts to list at most.")]
 
@@ -92,6 +103,29 @@ async def team(
     if "text/markdown" in request.headers.get("accept", ""):
         return PlainTextResponse(team_markdown(report), media_type="text/markdown; charset=utf-8")
     return report
+
+
+@router.get(
+    "/monthly",
+    name="reports_monthly_get",
+    response_model=MonthlyPack,
+    responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
+)
+async def monthly(
+    request: Request,
+    service: Service,
+    month: Annotated[
+        Month | None, Query(description="`YYYY-MM`; default this month (up to today while it runs).")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Accounts listed per section at most.")] = 20,
+) -> Any:
+    """The monthly key account analysis pack: pyramid, concentration, accounts at risk, reviews due,
+    promotion candidates and pending demotions, the month's team scorecard and pipeline. Markdown with
+    `Accept: text/markdown` (the document for the meeting), JSON otherwise."""
+    pack = await service.monthly(_first_day(month), limit)
+    if "text/markdown" in request.headers.get("accept", ""):
+        return PlainTextResponse(monthly_markdown(pack), media_type="text/markdown; charset=utf-8")
+    return pack
 
 
 account_router = APIRouter(tags=["reports"], responses=problems(401, 404, 422))

@@ -393,3 +393,34 @@ class TeamReport(BaseModel):
     period_to: date
     rows: list[ScorecardRow] = Field(description="One per owner of live accounts, by name.")
     team: ScorecardRow
+
+
+class AccountBrief(BaseModel):
+    account_id: uuid.UUID
+    name: str
+    owner_id: uuid.UUID | None
+    tier: Tier | None
+    computed_tier: Tier | None
+    score: Score | None
+    reasons: list[str] = Field(description="Why it is a promotion candidate (empty on pending demotions).")
+
+
+class AccountList(BaseModel):
+    count: int = Field(description="How many there are (the list shows the first, by name).")
+    items: list[AccountBrief]
+
+
+class MonthlyPack(BaseModel):
+    """Everything the monthly key account analysis looks at, in one document."""
+
+    month: str = Field(description="`YYYY-MM`.")
+    period_from: date
+    period_to: date = Field(description="The month's last day, or today while it runs.")
+    pyramid: PyramidReport
+    concentration: ConcentrationReport
+    at_risk: AtRiskReport
+    reviews_due: ReviewsDueReport
+    promotion_candidates: AccountList
+    pending_demotions: AccountList
+    team: TeamReport
+    pipeline: PipelineReport

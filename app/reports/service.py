@@ -199,6 +199,35 @@ class ReportService:
         own = principal.user_id if principal.role == KAM else None
         return await team_scorecard(self.repository, self.accounts.rules, self.accounts.now, first, last, own)
 
+    async def monthly(self, month: date | None, limit: int) -> dict[str, Any]:
+        """The pack of the monthly key account analysis: the portfolio as it stands (pyramid,
+        concentration, accounts at risk, reviews due, promotion candidates and pending demotions,
+        ``limit`` accounts each at most) and the month's team scorecard and pipeline (the month of
+        ``month``'s first day, default this month; up to today while it runs)."""
+        today = self.accounts.now.date()
+        first = (month or today).replace(day=1)
+        if first > today:
+            raise InvalidFields.one(["query", "month"], "the month has not begun")
+        last = min((first + timedelta(days=32)).replace(day=1) - timedelta(days=1), today)
+        promoted, promotions = await self.repository.promotion_candidates(
+            Judgement(self.accounts.rules, self.accounts.now), limit
+        )
+        pending, demotions = await self.repository.pending_demotions(limit)
+        views = {view.account.id: view for view in await self._views([*promoted, *pending])}
+        return {
+            "month": first.strftime("%Y-%m"),
+            "period_from": first,
+            "period_to": last,
+            "pyramid": await self.pyramid(),
+            "concentration": await self.concentration(10),
+            "at_risk": await self.at_risk(limit),
+            "reviews_due": await self.reviews_due(self.accounts.rules.agenda.review_horizon_days, limit),
+            "promotion_candidates": {"count": promotions, "items": [_brief(views[i]) for i in promoted]},
+            "pending_demotions": {"count": demotions, "items": [_brief(views[i]) for i in pending]},
+            "team": await self.team(first, last),
+            "pipeline": await self.pipeline(first, last),
+        }
+
     async def account_report(
         self, account_id: uuid.UUID, period_from: date | None, period_to: date | None
     ) -> dict[str, Any]:
@@ -209,3 +238,17 @@ class ReportService:
         if start > end:
             raise InvalidFields.one(["query", "from"], "from is after to")
         return await operating_report(self.repository, self.accounts, account_id, start, end)
+
+
+def _brief(view: AccountView) -> dict[str, Any]:
+    """An account in a list of the monthly pack: its tiers, score and why it is listed."""
+    account = view.account
+    return {
+        "account_id": account.id,
+        "name": account.name,
+        "owner_id": account.owner_id,
+        "tier": account.tier,
+        "computed_tier": account.computed_tier,
+        "score": view.score.score,
+        "reasons": list(view.promotion.reasons) if view.promotion.candidate else [],
+    }

@@ -130,6 +130,7 @@ GLOBAL_OPERATIONS = {
     "reports_at_risk_get": ("GET", "/v1/reports/at-risk", None, ALL_200),
     "reports_pipeline_get": ("GET", "/v1/reports/pipeline", None, ALL_200),
     "reports_team_get": ("GET", "/v1/reports/team", None, ALL_200),
+    "reports_monthly_get": ("GET", "/v1/reports/monthly", None, ALL_200),
     "accounts_create": (
         "POST",
         "/v1/accounts",
