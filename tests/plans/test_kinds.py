@@ -93,3 +93,15 @@ async def test_the_operating_report_names_the_projects_and_their_progress(client
     assert report["churn"]["recovery_project"] is None
     assert report["growth"]["growth_project"]["name"] == "Mine it"
     assert report["growth"]["growth_project"]["progress"] is None  # no objective with figures yet
+
+
+async def test_the_recovery_grace_changes_with_the_rules(client):
+    account = await create_account(client, name="Shrinking fast")
+    await client.put(f"/v1/accounts/{account['id']}/financials/2025", json={"revenue": "1000.00"})
+    await client.put(f"/v1/accounts/{account['id']}/financials/2026", json={"revenue": "700.00"})
+    assert "no_recovery_plan" not in await signals(client, account["id"])
+    rules = (await client.get("/v1/rules")).json()
+    rules.pop("version")
+    rules["health"]["recovery_grace_days"] = 0
+    assert (await client.put("/v1/rules", json=rules)).status_code == 202
+    assert "no_recovery_plan" in await signals(client, account["id"])
