@@ -91,7 +91,7 @@ class ViewFilter:
         if self.signal is not None:
             conditions.append(judgement.kept_or_live_signal(self.signal))
         if self.promotion_candidate is not None:
-            candidate = judgement.promotion_candidate
+            candidate = judgement.kept_or_live_promotion_candidate
             conditions.append(candidate if self.promotion_candidate else not_(candidate))
         if self.review_overdue is not None:
             overdue = judgement.kept_or_live_review_overdue()

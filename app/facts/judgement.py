@@ -153,6 +153,10 @@ class Judgement:
     def kept_or_live_signal_count(self) -> ColumnElement[int]:
         return case((self.kept_holds, func.cardinality(F.judged_signals)), else_=self.signal_count)
 
+    @property
+    def kept_or_live_promotion_candidate(self) -> ColumnElement[bool]:
+        return case((self.kept_holds, _known(F.judged_promotion_candidate.is_(True))), else_=self.promotion_candidate)
+
     def kept_or_live_signal(self, code: str) -> ColumnElement[bool]:
         return case((self.kept_holds, _known(F.judged_signals.any_() == code)), else_=self.signal(code))
 

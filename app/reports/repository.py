@@ -359,11 +359,7 @@ class ReportRepository:
 
     async def promotion_candidates(self, judgement: Judgement, limit: int) -> tuple[list[uuid.UUID], int]:
         """Up to ``limit`` promotion candidates by name, and how many there are."""
-        candidate = case(
-            (judgement.kept_holds, func.coalesce(AccountFactsRow.judged_promotion_candidate, False)),
-            else_=judgement.promotion_candidate,
-        )
-        return await self._listed(candidate, limit)
+        return await self._listed(judgement.kept_or_live_promotion_candidate, limit)
 
     async def pending_demotions(self, limit: int) -> tuple[list[uuid.UUID], int]:
         """Up to ``limit`` accounts pending a demotion review by name (a computed tier below the tier
