@@ -69,11 +69,12 @@ class AccountFactsRow(Base):
     judged_next_review_due: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (
-        # Revenue with its account: the concentration report reads it in order, from the index alone.
+        # Revenue with its account (and its service part): the pyramid and the concentration report
+        # read them from the index alone, in revenue order.
         Index(
             "ix_account_facts_latest_annual_revenue",
             "latest_annual_revenue",
-            postgresql_include=["account_id"],
+            postgresql_include=["account_id", "latest_annual_service_revenue"],
         ),
         Index("ix_account_facts_judged_at_account_id", "judged_at", "account_id"),
         # The views to judge again: past their time, or judged with older rules.

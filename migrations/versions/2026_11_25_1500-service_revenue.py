@@ -23,9 +23,24 @@ def upgrade() -> None:
         op.f("ck_financials_service_within_revenue"), "financials", "service_revenue BETWEEN 0 AND revenue"
     )
     op.add_column("account_facts", sa.Column("latest_annual_service_revenue", sa.Numeric(18, 2), nullable=True))
+    # The pyramid reads the service part beside the revenue, from the index alone.
+    op.drop_index(op.f("ix_account_facts_latest_annual_revenue"), table_name="account_facts")
+    op.create_index(
+        op.f("ix_account_facts_latest_annual_revenue"),
+        "account_facts",
+        ["latest_annual_revenue"],
+        postgresql_include=["account_id", "latest_annual_service_revenue"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_account_facts_latest_annual_revenue"), table_name="account_facts")
+    op.create_index(
+        op.f("ix_account_facts_latest_annual_revenue"),
+        "account_facts",
+        ["latest_annual_revenue"],
+        postgresql_include=["account_id"],
+    )
     op.drop_column("account_facts", "latest_annual_service_revenue")
     op.drop_constraint(op.f("ck_financials_service_within_revenue"), "financials", type_="check")
     op.drop_column("financials", "service_revenue")
