@@ -1,6 +1,7 @@
 """``/v1/reports/...``: the portfolio as a KAM programme is steered by it, scoped to what the caller sees."""
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -33,6 +34,17 @@ Month = Annotated[str, StringConstraints(pattern=r"^(19|20|21)[0-9]{2}-(0[1-9]|1
 
 def _first_day(month: str | None) -> date | None:
     return None if month is None else date(int(month[:4]), int(month[5:]), 1)
+
+
+# Reports a person reads also come as Markdown, ready to paste into a meeting's notes.
+AS_MARKDOWN: dict[int | str, dict[str, Any]] = {200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}}
+
+
+def _as_accepted(request: Request, report: dict[str, Any], markdown: Callable[[dict[str, Any]], str]) -> Any:
+    """The report as JSON, or as Markdown when the client accepts it."""
+    if "text/markdown" in request.headers.get("accept", ""):
+        return PlainTextResponse(markdown(report), media_type="text/markdown; charset=utf-8")
+    return report
 
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="How many accounts to list at most.")]
@@ -87,7 +99,7 @@ async def pipeline(
     "/team",
     name="reports_team_get",
     response_model=TeamReport,
-    responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
+    responses=AS_MARKDOWN,
 )
 async def team(
     request: Request,
@@ -100,16 +112,14 @@ async def team(
     pipeline, and the stars of the rules' `kam_scorecard`; the team's totals last. Managers, admins
     and viewers see every owner, a kam its own row. JSON, or Markdown with `Accept: text/markdown`."""
     report = await service.team(period_from, period_to)
-    if "text/markdown" in request.headers.get("accept", ""):
-        return PlainTextResponse(team_markdown(report), media_type="text/markdown; charset=utf-8")
-    return report
+    return _as_accepted(request, report, team_markdown)
 
 
 @router.get(
     "/monthly",
     name="reports_monthly_get",
     response_model=MonthlyPack,
-    responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
+    responses=AS_MARKDOWN,
 )
 async def monthly(
     request: Request,
@@ -123,9 +133,7 @@ async def monthly(
     promotion candidates and pending demotions, the month's team scorecard and pipeline. Markdown with
     `Accept: text/markdown` (the document for the meeting), JSON otherwise."""
     pack = await service.monthly(_first_day(month), limit)
-    if "text/markdown" in request.headers.get("accept", ""):
-        return PlainTextResponse(monthly_markdown(pack), media_type="text/markdown; charset=utf-8")
-    return pack
+    return _as_accepted(request, pack, monthly_markdown)
 
 
 account_router = APIRouter(tags=["reports"], responses=problems(401, 404, 422))
@@ -135,7 +143,7 @@ account_router = APIRouter(tags=["reports"], responses=problems(401, 404, 422))
     "/v1/accounts/{account_id}/report",
     name="account_report_get",
     response_model=OperatingReport,
-    responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
+    responses=AS_MARKDOWN,
 )
 async def account_report(
     account_id: uuid.UUID,
@@ -147,6 +155,4 @@ async def account_report(
     """The account's operating report: overall situation, maintenance, churn or shrinkage, growth
     targets, competitors, team, next steps. JSON, or Markdown with `Accept: text/markdown`."""
     report = await service.account_report(account_id, period_from, period_to)
-    if "text/markdown" in request.headers.get("accept", ""):
-        return PlainTextResponse(to_markdown(report), media_type="text/markdown; charset=utf-8")
-    return report
+    return _as_accepted(request, report, to_markdown)
