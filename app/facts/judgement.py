@@ -44,6 +44,10 @@ def _older_than(column: ColumnElement | QueryableAttribute, days: int, now: date
     return column <= now - _days(days + 1)
 
 
+def _rank(column: QueryableAttribute) -> ColumnElement[int]:
+    return case(*((column == tier, rank) for tier, rank in _TIER_RANK.items()))
+
+
 class Judgement:
     def __init__(self, rules: RulesConfig, now: datetime) -> None:
         self.rules = rules
@@ -214,16 +218,22 @@ class Judgement:
         threshold = self.rules.promotion.revenue_growth_percent
         previous = F.previous_annual_revenue
         grown = and_(previous > 0, (F.latest_annual_revenue - previous) * 100 >= threshold * previous)
-        rank = {
-            column: case(*((column == tier, rank) for tier, rank in _TIER_RANK.items()))
-            for column in (Account.tier, Account.computed_tier)
-        }
         return _known(
             and_(
                 Account.tier.in_(("mid", "small")),
                 or_(
                     func.coalesce(grown, False),
-                    func.coalesce(rank[Account.computed_tier] > rank[Account.tier], False),
+                    func.coalesce(_rank(Account.computed_tier) > _rank(Account.tier), False),
                 ),
+            )
+        )
+
+    @property
+    def pending_demotion_review(self) -> ColumnElement[bool]:
+        """A computed tier below the tier, which no manager's decision holds (app/rules/tiers.py)."""
+        return _known(
+            and_(
+                _rank(Account.computed_tier) < _rank(Account.tier),
+                Account.computed_tier.is_distinct_from(Account.tier_held_at_computed),
             )
         )

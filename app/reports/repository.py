@@ -317,7 +317,11 @@ class ReportRepository:
         (``required``: per tier, for the period), and those that met it."""
         counted = (
             select(Interaction.account_id, func.count().label("interactions"))
-            .where(Interaction.occurred_at >= start, Interaction.occurred_at < end)
+            .where(
+                Interaction.account_id.in_(self._owned(owner_id)),
+                Interaction.occurred_at >= start,
+                Interaction.occurred_at < end,
+            )
             .group_by(Interaction.account_id)
             .subquery()
         )
@@ -361,18 +365,9 @@ class ReportRepository:
         """Up to ``limit`` promotion candidates by name, and how many there are."""
         return await self._listed(judgement.kept_or_live_promotion_candidate, limit)
 
-    async def pending_demotions(self, limit: int) -> tuple[list[uuid.UUID], int]:
-        """Up to ``limit`` accounts pending a demotion review by name (a computed tier below the tier
-        that no manager's decision holds), and how many there are."""
-        rank = {
-            column: case({"small": 0, "mid": 1, "key": 2}, value=column)
-            for column in (Account.tier, Account.computed_tier)
-        }
-        pending = and_(
-            rank[Account.computed_tier] < rank[Account.tier],
-            Account.computed_tier.is_distinct_from(Account.tier_held_at_computed),
-        )
-        return await self._listed(pending, limit)
+    async def pending_demotions(self, judgement: Judgement, limit: int) -> tuple[list[uuid.UUID], int]:
+        """Up to ``limit`` accounts pending a demotion review by name, and how many there are."""
+        return await self._listed(judgement.pending_demotion_review, limit)
 
     async def _listed(self, condition: ColumnElement[bool], limit: int) -> tuple[list[uuid.UUID], int]:
         listed = (

@@ -209,10 +209,9 @@ class ReportService:
         if first > today:
             raise InvalidFields.one(["query", "month"], "the month has not begun")
         last = min((first + timedelta(days=32)).replace(day=1) - timedelta(days=1), today)
-        promoted, promotions = await self.repository.promotion_candidates(
-            Judgement(self.accounts.rules, self.accounts.now), limit
-        )
-        pending, demotions = await self.repository.pending_demotions(limit)
+        judgement = Judgement(self.accounts.rules, self.accounts.now)
+        promoted, promotions = await self.repository.promotion_candidates(judgement, limit)
+        pending, demotions = await self.repository.pending_demotions(judgement, limit)
         views = {view.account.id: view for view in await self._views([*promoted, *pending])}
         return {
             "month": first.strftime("%Y-%m"),

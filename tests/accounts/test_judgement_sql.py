@@ -1,5 +1,6 @@
 """The SQL statement of the rules (app/facts/judgement.py) agrees with the pure rules, account by
-account, on generated portfolios: health, every signal, cadence, next review, overdue, promotion."""
+account, on generated portfolios: health, every signal, cadence, next review, overdue, promotion,
+pending demotion review."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,7 @@ states = st.fixed_dictionaries(
     {
         "tier": tiers,
         "computed_tier": tiers,
+        "held_at_computed": tiers,
         "created": st.integers(min_value=0, max_value=800),
         "tier_assigned": maybe_days_ago,
         "team_size": st.integers(min_value=0, max_value=7),
@@ -112,6 +114,7 @@ async def insert_portfolio(session, portfolio):
                 scores={},
                 tier=state["tier"],
                 computed_tier=state["computed_tier"],
+                tier_held_at_computed=state["held_at_computed"],
                 created_at=ago(state["created"]),
                 updated_at=NOW,
                 tier_assigned_at=ago(state["tier_assigned"]),
@@ -162,12 +165,13 @@ async def test_sql_and_python_agree_account_by_account(session_factory, portfoli
                 judgement.next_review_due(),
                 judgement.review_overdue(),
                 judgement.promotion_candidate,
+                judgement.pending_demotion_review,
                 *(judgement.signal(code) for code in judgement.signals),
             )
             .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
             .where(Account.id.in_(ids))
         )
-        for account_id, health, days, due, overdue, candidate, *shown in await session.execute(statement):
+        for account_id, health, days, due, overdue, candidate, pending, *shown in await session.execute(statement):
             view = views[account_id]
             assert health == view.health.status
             assert {code for code, flag in zip(judgement.signals, shown, strict=True) if flag} == {
@@ -175,5 +179,6 @@ async def test_sql_and_python_agree_account_by_account(session_factory, portfoli
             }
             assert (days, due, overdue) == (view.cadence.days, view.next_review_due, view.review_overdue)
             assert candidate == view.promotion.candidate
+            assert pending == view.tier_pending_review
         await session.execute(delete(Account).where(Account.id.in_(ids)))
         await session.rollback()
