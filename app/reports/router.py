@@ -47,6 +47,9 @@ def _as_accepted(request: Request, report: dict[str, Any], markdown: Callable[[d
     return report
 
 
+# The period of a report: a day to a day, both included.
+PeriodFrom = Annotated[Day | None, Query(alias="from", description="Default 90 days before `to`.")]
+PeriodTo = Annotated[Day | None, Query(alias="to", description="Default today.")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="How many accounts to list at most.")]
 
 
@@ -104,8 +107,8 @@ async def pipeline(
 async def team(
     request: Request,
     service: Service,
-    period_from: Annotated[Day | None, Query(alias="from", description="Default 90 days before `to`.")] = None,
-    period_to: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
+    period_from: PeriodFrom = None,
+    period_to: PeriodTo = None,
 ) -> Any:
     """The team scorecard: per owner, accounts by tier, revenue and key share, reviews held on time,
     follow-ups kept, visit frequency, decision makers engaged, plans active, accounts at risk, the
@@ -149,8 +152,8 @@ async def account_report(
     account_id: uuid.UUID,
     request: Request,
     service: Service,
-    period_from: Annotated[Day | None, Query(alias="from", description="Default 90 days before `to`.")] = None,
-    period_to: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
+    period_from: PeriodFrom = None,
+    period_to: PeriodTo = None,
 ) -> Any:
     """The account's operating report: overall situation, maintenance, churn or shrinkage, growth
     targets, competitors, team, next steps. JSON, or Markdown with `Accept: text/markdown`."""

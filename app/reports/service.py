@@ -232,8 +232,7 @@ class ReportService:
     ) -> dict[str, Any]:
         """The operating report of the period ``period_from`` (default 90 days before ``period_to``) to
         ``period_to`` (default today)."""
-        end = period_to or self.accounts.now.date()
-        start = period_from or end - timedelta(days=DEFAULT_WINDOW_DAYS)
+        start, end = period_bounds(period_from, period_to, self.accounts.now.date(), DEFAULT_WINDOW_DAYS)
         if start > end:
             raise InvalidFields.one(["query", "from"], "from is after to")
         return await operating_report(self.repository, self.accounts, account_id, start, end)

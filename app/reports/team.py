@@ -8,7 +8,7 @@ follow-ups, interactions, won and lost deals are those of the period.
 import math
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -43,21 +43,16 @@ class Tally:
     with_minimum: int = 0
     meeting_minimum: int = 0
     weighted_pipeline: Decimal = Decimal(0)
-    won: list[Decimal] = field(default_factory=lambda: [Decimal(0), Decimal(0)])
-    lost: list[Decimal] = field(default_factory=lambda: [Decimal(0), Decimal(0)])
+    won: int = 0
+    won_amount: Decimal = Decimal(0)
+    lost: int = 0
+    lost_amount: Decimal = Decimal(0)
 
     def add(self, other: "Tally") -> None:
         for tier in _TIERS:
             self.accounts[tier] += other.accounts[tier]
-        for name in (
-            "revenue", "key_revenue", "key_engaged", "key_with_plan", "amber", "red", "reviews_due",
-            "reviews_on_time", "follow_ups", "follow_ups_kept", "interactions", "with_minimum",
-            "meeting_minimum", "weighted_pipeline",
-        ):  # fmt: skip
+        for name in (f.name for f in fields(self) if f.name != "accounts"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for mine, theirs in ((self.won, other.won), (self.lost, other.lost)):
-            mine[0] += theirs[0]
-            mine[1] += theirs[1]
 
 
 def period_bounds(first: date | None, last: date | None, today: date, default_days: int) -> tuple[date, date]:
@@ -111,10 +106,10 @@ async def team_scorecard(
         tally = tallies[owner]
         if stage not in CLOSED_STAGES:
             tally.weighted_pipeline += amount * effective_probability(stage, probability, rules) / 100
+        elif stage == "closed_won":
+            tally.won, tally.won_amount = tally.won + count, tally.won_amount + amount
         else:
-            bucket = tally.won if stage == "closed_won" else tally.lost
-            bucket[0] += count
-            bucket[1] += amount
+            tally.lost, tally.lost_amount = tally.lost + count, tally.lost_amount + amount
 
     people = {person.id: person for person in await repository.people(list(tallies))}
     rows = [
@@ -181,8 +176,8 @@ def _row(tally: Tally, rules: RulesConfig, owner: dict[str, Any] | None) -> dict
         "health": {"amber": tally.amber, "red": tally.red},
         "pipeline": {
             "open_weighted": tally.weighted_pipeline.quantize(_CENTS),
-            "won": {"count": int(tally.won[0]), "amount": tally.won[1]},
-            "lost": {"count": int(tally.lost[0]), "amount": tally.lost[1]},
+            "won": {"count": tally.won, "amount": tally.won_amount},
+            "lost": {"count": tally.lost, "amount": tally.lost_amount},
         },
         "stars": {
             "stars": rating.stars,
