@@ -32,7 +32,7 @@ from app.db import create_engine, create_session_factory  # noqa: E402
 from app.embedded_pg import start_embedded_postgres  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from bench.run import admin_token  # noqa: E402
+from bench.run import SERVER_SETTINGS, admin_token  # noqa: E402
 
 DATABASE = "kam_bench_batch"
 BATCH = 1000
@@ -49,7 +49,7 @@ def dsn(url: str, database: str) -> str:
 
 async def fresh_database() -> str:
     server = os.environ.get("KAM_DATABASE_URL") or start_embedded_postgres(
-        ROOT / ".data" / "bench", database="postgres"
+        ROOT / ".data" / "bench", database="postgres", settings=SERVER_SETTINGS
     )
     admin = await asyncpg.connect(dsn(server, "postgres"))
     try:

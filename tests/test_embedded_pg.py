@@ -5,9 +5,12 @@ The service is started as a deployment would be, with KAM_BOOTSTRAP_ADMIN_TOKEN 
 
 import signal
 
+import asyncpg
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
+from app.embedded_pg import start_embedded_postgres
 from tests.running_service import AS_ADMIN, Service, postgres_processes, wait_until_gone
 
 pytestmark = pytest.mark.slow
@@ -46,6 +49,10 @@ def test_a_server_left_by_a_killed_run_is_reused_and_data_survives(data_dir):
     assert wait_until_gone(data_dir / "pg") == []
 
 
+def dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def requests_counted(url: str, route: str) -> float:
     """The requests to ``route`` that /metrics reports, summed over statuses."""
     total = 0.0
@@ -80,3 +87,25 @@ def test_two_workers_agree_on_sign_in_tokens_and_metrics_and_a_restart_keeps_tok
     refreshed = httpx.post(f"{restarted.url}/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert refreshed.status_code == 200
     restarted.stop(signal.SIGTERM)
+
+
+async def test_server_settings_are_kept_and_one_read_at_start_restarts_the_server(data_dir):
+    settings = {"shared_buffers": "48MB", "work_mem": "12MB"}
+    url = start_embedded_postgres(data_dir, database="postgres", settings=settings)
+    postmaster = (data_dir / "pg" / "postmaster.pid").read_text().split()[0]
+    connection = await asyncpg.connect(dsn(url))
+    try:
+        shown = [await connection.fetchval(f"SHOW {name}") for name in settings]
+    finally:
+        await connection.close()
+    assert shown == ["48MB", "12MB"]
+
+    # Asked again, nothing is pending: the running server is kept as it is.
+    assert start_embedded_postgres(data_dir, database="postgres", settings=settings) == url
+    assert (data_dir / "pg" / "postmaster.pid").read_text().split()[0] == postmaster
+
+
+def test_an_unsafe_setting_is_refused_before_a_server_starts(data_dir):
+    with pytest.raises(ValueError, match="unsafe server setting"):
+        start_embedded_postgres(data_dir, database="postgres", settings={"work_mem": "1MB'; DROP"})
+    assert not (data_dir / "pg").exists()
