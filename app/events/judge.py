@@ -8,7 +8,7 @@ changed (``judged_at``). An account judged the first time is only kept: it has n
 
 import json
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -71,6 +71,11 @@ class Kept:
     next_review_due: date | None
 
 
+# Kept as the time a view holds until when the clock alone never changes it: a NULL time means the
+# view was forgotten (facts gathered again) and must be judged, which such a view must not be at
+# every minute's sweep.
+HOLDS_FOR_GOOD = datetime.max.replace(tzinfo=UTC)
+
 # The views judged, kept in one statement: each column's values as one array, unnested.
 _KEPT = text(
     "UPDATE account_facts AS f SET judged_health = v.health,"
@@ -112,7 +117,7 @@ class Judge:
             view = JudgedView.of(account, now.date())
             before, facts = stored[account_id]
             due = date.fromisoformat(account["next_review_due"])
-            holds_until = view_holds_until(facts, self.rules, now, due)
+            holds_until = view_holds_until(facts, self.rules, now, due) or HOLDS_FOR_GOOD
             after = Kept(view, before.changed_at, holds_until, self.rules.version, due)
             if view != before.view:
                 after = replace(after, changed_at=now)

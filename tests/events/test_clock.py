@@ -86,3 +86,19 @@ async def test_the_clock_judges_again_only_the_views_whose_time_has_come(client,
     async with session_factory() as session:
         kept = await session.get(AccountFactsRow, account_id, populate_existing=True)
         assert kept is not None and kept.judged_until is not None
+
+
+async def test_a_view_the_clock_alone_never_changes_is_kept_for_good(client, session_factory):
+    account = await create_account(client, name="Pied Piper", scores=KEY_SCORES)
+    account_id = UUID(account["id"])
+    # Years on with nothing recorded: red and its review long overdue, with no moment left at which
+    # time alone could change that. It is judged once, not again at every sweep.
+    later = datetime.now(UTC) + timedelta(days=1000)
+    assert await judge_all(session_factory, later) == 3  # turned red; its review due, then overdue
+    async with session_factory() as session:
+        kept = await session.get(AccountFactsRow, account_id)
+        assert kept is not None and (kept.judged_health, kept.judged_review_overdue) == ("red", True)
+        accounts = AccountRepository(session)
+        assert account_id not in await accounts.live_ids_to_judge(None, 100, later + timedelta(days=3650), 1)
+        assert account_id in await accounts.live_ids_to_judge(None, 100, later, 2)  # newer rules
+    assert await judge_all(session_factory, later + timedelta(days=3650)) == 0
