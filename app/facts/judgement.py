@@ -149,6 +149,20 @@ class Judgement:
         return _known(and_(F.judged_until > self.now, F.judged_rules_version == self.rules.version))
 
     @property
+    def kept_lapsed(self) -> ColumnElement[bool]:
+        """Exactly ``NOT kept_holds``, said so the indexes on the time and the version find those
+        views: never judged, forgotten, past their time, or judged with other rules."""
+        version = F.judged_rules_version
+        current = self.rules.version
+        return or_(
+            F.judged_until.is_(None),
+            F.judged_until <= self.now,
+            version.is_(None),
+            version < current,
+            version > current,
+        )
+
+    @property
     def kept_or_live_health(self) -> ColumnElement[str]:
         """Health as kept while that holds, computed here otherwise: the same answer, cheaper."""
         return case((self.kept_holds, F.judged_health), else_=self.health)

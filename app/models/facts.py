@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, text
+from sqlalchemy import Boolean, Computed, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +56,10 @@ class AccountFactsRow(Base):
     # health with its signals, whether the review is due or overdue, promotion candidacy.
     judged_health: Mapped[str | None] = mapped_column(String(10))
     judged_signals: Mapped[list[str] | None] = mapped_column(ARRAY(String(50)))
+    # Kept by the database beside the signals, so reports rank by it from an index alone.
+    judged_signal_count: Mapped[int | None] = mapped_column(
+        Integer, Computed("cardinality(judged_signals)", persisted=True)
+    )
     judged_review_due: Mapped[bool | None] = mapped_column(Boolean)
     judged_review_overdue: Mapped[bool | None] = mapped_column(Boolean)
     judged_promotion_candidate: Mapped[bool | None] = mapped_column(Boolean)
@@ -80,4 +84,17 @@ class AccountFactsRow(Base):
         # The views to judge again: past their time, or judged with older rules.
         Index("ix_account_facts_judged_until", "judged_until"),
         Index("ix_account_facts_judged_rules_version", "judged_rules_version"),
+        # The kept views the reports count and rank (at risk; reviews due), with what tells whether
+        # each still holds: read from the indexes alone.
+        Index(
+            "ix_account_facts_kept_health",
+            "judged_health",
+            "judged_signal_count",
+            postgresql_include=["account_id", "judged_until", "judged_rules_version"],
+        ),
+        Index(
+            "ix_account_facts_kept_review_due",
+            "judged_next_review_due",
+            postgresql_include=["account_id", "judged_until", "judged_rules_version"],
+        ),
     )

@@ -18,15 +18,12 @@ from sqlalchemy import (
     cast,
     false,
     func,
-    not_,
     or_,
     select,
-    true,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
-from sqlalchemy.sql.util import ClauseAdapter
 
 from app.facts.judgement import Judgement
 from app.facts.repository import open_follow_ups
@@ -46,6 +43,8 @@ from app.models import (
     User,
 )
 from app.rules.opportunities import CLOSED_STAGES
+
+F = AccountFactsRow
 
 # Years of revenue an operating report shows.
 TREND_YEARS = 3
@@ -141,73 +140,111 @@ class ReportRepository:
         )
         return Decimal(await self.session.scalar(select(func.coalesce(func.sum(best.c.revenue), 0))) or 0)
 
-    def _judged(self, judgement: Judgement) -> Any:
-        """Live visible accounts with their health (as kept while that holds, computed otherwise) once
-        (a materialized CTE), and the columns cadence needs, for the reports that rank the whole
-        portfolio."""
-        return (
-            select(
-                Account.id,
-                Account.name,
-                Account.tier,
-                Account.created_at,
-                Account.tier_assigned_at,
-                AccountFactsRow.team_size,
-                AccountFactsRow.latest_annual_revenue,
-                AccountFactsRow.last_review_at,
-                judgement.kept_holds.label("kept_holds"),
-                AccountFactsRow.judged_next_review_due.label("kept_review_due"),
-                judgement.kept_or_live_health.label("health"),
-                judgement.kept_or_live_signal_count.label("signal_count"),
-            )
-            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-            .where(Account.id.in_(self._live_visible()))
-            .cte("judged")
-            .prefix_with("MATERIALIZED")
+    # --- ranking the portfolio by its views: at risk, reviews due ------------------------------
+    # Each view is read as kept while that holds (from an index alone: ``ix_account_facts_kept_*``),
+    # computed here otherwise. A first statement counts the views by their ranking key; the counts
+    # tell the key of the last account listed (the cut), and a second statement ranks only the
+    # accounts up to it, instead of sorting every account at risk to list the first few.
+
+    def _views(
+        self,
+        judgement: Judgement,
+        kept: dict[str, Any],
+        live: dict[str, Any],
+        kept_filter: ColumnElement[bool],
+        live_filter: Any,
+    ) -> Any:
+        """The live visible accounts' views as (id, *keys): ``kept`` columns (and ``kept_filter``)
+        where the kept view holds, ``live`` ones (``live_filter`` called on them) computed otherwise."""
+        held = select(F.account_id.label("id"), *(column.label(key) for key, column in kept.items())).where(
+            judgement.kept_holds, kept_filter, F.account_id.in_(self._live_visible())
         )
+        computed = (
+            select(Account.id.label("id"), *(column.label(key) for key, column in live.items()))
+            .join(F, F.account_id == Account.id)
+            .where(judgement.kept_lapsed, Account.archived_at.is_(None))
+        )
+        if self.visibility is not None:
+            computed = computed.where(self.visibility)
+        lapsed = computed.subquery()
+        return union_all(held, select(lapsed).where(live_filter(lapsed.c))).subquery("views")
+
+    async def _counted(self, views: Any, keys: Sequence[str]) -> list[tuple[Any, ...]]:
+        """How many views there are of each value of ``keys``: (*values, count)."""
+        columns = [views.c[key] for key in keys]
+        return [tuple(row) for row in (await self.session.execute(select(*columns, func.count()).group_by(*columns)))]
+
+    async def _first(self, views: Any, order: Sequence[ColumnElement], limit: int) -> list[uuid.UUID]:
+        statement = (
+            select(views.c.id)
+            .join(Account, Account.id == views.c.id)
+            .order_by(*order, Account.name, Account.id)
+            .limit(limit)
+        )
+        return list((await self.session.execute(statement)).scalars())
 
     async def reviews_due(
         self, judgement: Judgement, today: date, days: int, limit: int
     ) -> tuple[list[uuid.UUID], int, int]:
-        """Accounts whose next review is overdue or due within ``days``, overdue first, then by date;
-        with the counts of overdue and due-soon accounts over the whole portfolio."""
-        judged = self._judged(judgement)
-        computed = ClauseAdapter(judged).traverse(judgement.next_review_due(judged.c.health))
-        due = case((judged.c.kept_holds, judged.c.kept_review_due), else_=computed).label("due")
-        dated = select(judged.c.id, judged.c.name, due).where(due <= today + timedelta(days=days)).cte("dated")
-        overdue = dated.c.due < today
-        counts = select(
-            func.count().filter(overdue).label("overdue"), func.count().filter(not_(overdue)).label("due_soon")
-        ).cte("counts")
-        statement = (
-            select(dated.c.id, counts.c.overdue, counts.c.due_soon)
-            .join(counts, true())
-            .order_by(not_(overdue), dated.c.due, dated.c.name, dated.c.id)
-            .limit(limit)
-        )
-        return await self._ranked(statement)
+        """Accounts whose next review is overdue or due within ``days``, by date (so the overdue come
+        first); with the counts of overdue and due-soon accounts over the whole portfolio."""
+        horizon = today + timedelta(days=days)
+        kept_due = F.judged_next_review_due
+
+        def views(until: date) -> Any:
+            return self._views(
+                judgement,
+                {"due": kept_due},
+                {"due": judgement.next_review_due()},
+                kept_due <= until,
+                lambda columns: columns.due <= until,
+            )
+
+        counted = sorted(await self._counted(views(horizon), ["due"]))
+        overdue = sum(count for due, count in counted if due < today)
+        due_soon = sum(count for due, count in counted if due >= today)
+        cut = _cut(counted, limit)
+        if cut is None:
+            return [], overdue, due_soon
+        ranked = views(cut[0])
+        return await self._first(ranked, [ranked.c.due], limit), overdue, due_soon
 
     async def at_risk(self, judgement: Judgement, limit: int) -> tuple[list[uuid.UUID], int, int]:
         """Amber and red accounts, red first, then the most signals; with the red and amber counts."""
-        judged = self._judged(judgement)
-        red = judged.c.health == "red"
-        # Counted apart from the ranking: a count over every row would sort every at-risk account,
-        # where the first ``limit`` only need a bounded sort.
-        counts = select(
-            func.count().filter(red).label("red"), func.count().filter(judged.c.health == "amber").label("amber")
-        ).cte("counts")
-        statement = (
-            select(judged.c.id, counts.c.red, counts.c.amber)
-            .join(counts, true())
-            .where(judged.c.health != "green")
-            .order_by(not_(red), judged.c.signal_count.desc(), judged.c.name, judged.c.id)
-            .limit(limit)
-        )
-        return await self._ranked(statement)
+        at_risk = ("red", "amber")
 
-    async def _ranked(self, statement: Select[Any]) -> tuple[list[uuid.UUID], int, int]:
-        rows = (await self.session.execute(statement)).all()
-        return [row[0] for row in rows], (rows[0][1] if rows else 0), (rows[0][2] if rows else 0)
+        def views(kept_filter: ColumnElement[bool], live_filter: Any) -> Any:
+            return self._views(
+                judgement,
+                {"health": F.judged_health, "signal_count": F.judged_signal_count},
+                {"health": judgement.health, "signal_count": judgement.signal_count},
+                kept_filter,
+                live_filter,
+            )
+
+        every = views(F.judged_health.in_(at_risk), lambda columns: columns.health.in_(at_risk))
+        counted = await self._counted(every, ["health", "signal_count"])
+        red = sum(count for health, _, count in counted if health == "red")
+        amber = sum(count for health, _, count in counted if health == "amber")
+        # Ranked: red before amber, then by signals, most first.
+        cut = _cut(sorted(counted, key=lambda row: (row[0] != "red", -(row[1] or 0))), limit)
+        if cut is None:
+            return [], red, amber
+        health, signals = cut
+        if health == "red":
+            ranked = views(
+                and_(F.judged_health == "red", F.judged_signal_count >= signals),
+                lambda columns: and_(columns.health == "red", columns.signal_count >= signals),
+            )
+        else:
+            ranked = views(
+                or_(F.judged_health == "red", and_(F.judged_health == "amber", F.judged_signal_count >= signals)),
+                lambda columns: or_(
+                    columns.health == "red", and_(columns.health == "amber", columns.signal_count >= signals)
+                ),
+            )
+        order = [ranked.c.health != "red", ranked.c.signal_count.desc()]
+        return await self._first(ranked, order, limit), red, amber
 
     # --- the team scorecard: one row per owner of live accounts ---------------------------------
 
@@ -471,3 +508,14 @@ class ReportRepository:
 
     async def _all(self, statement: Select[Any]) -> Sequence[Any]:
         return (await self.session.execute(statement)).scalars().all()
+
+
+def _cut(counted: Sequence[tuple[Any, ...]], limit: int) -> tuple[Any, ...] | None:
+    """The key of the last of the first ``limit`` views, given the views counted per key in ranking
+    order as (*key, count): every view ranked before it, and those of that key, are listed from."""
+    seen = 0
+    for *key, count in counted:
+        seen += count
+        if seen >= limit:
+            return tuple(key)
+    return tuple(counted[-1][:-1]) if counted else None

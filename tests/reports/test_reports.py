@@ -187,3 +187,35 @@ async def test_reports_answer_alike_from_kept_views_and_computed_ones(client, us
     computed = [(await client.get(path, params={"days": 366} if "reviews" in path else {})).json() for path in paths]
     assert from_kept == computed
     assert from_kept[0]["red"] + from_kept[0]["amber"] >= 1 and len(from_kept[1]["items"]) == 3
+
+
+async def test_a_short_list_is_the_head_of_the_whole_ranking_over_kept_and_computed_views(client, users, connection):
+    await judge_coverage_at_once(client)
+    for name in ("R3", "R1", "R2"):  # the same signals each: ranked by name
+        await create_account(client, name=name, scores=KEY_SCORES)
+    for name in ("A2", "A1"):
+        amber = await create_account(client, name=name, scores=SIXTY_SCORES)
+        await make_healthy(client, amber["id"], users["kam"].id)
+        opponent = {"first_name": "O", "last_name": name, "attitude": "opponent", "influence": "high"}
+        await client.post("/v1/contacts", json={"account_id": amber["id"], **opponent})
+    # Some views forgotten: computed in the report while the others are read as kept.
+    await connection.execute(
+        text(
+            "UPDATE account_facts SET judged_until = NULL"
+            " WHERE account_id IN (SELECT id FROM accounts WHERE name IN ('R1', 'A2'))"
+        )
+    )
+    whole = (await client.get("/v1/reports/at-risk")).json()
+    assert [(i["name"], i["health"]) for i in whole["items"]] == [
+        ("R1", "red"),
+        ("R2", "red"),
+        ("R3", "red"),
+        ("A1", "amber"),
+        ("A2", "amber"),
+    ]
+    for path, params in (("/v1/reports/at-risk", {}), ("/v1/reports/reviews-due", {"days": 366})):
+        whole = (await client.get(path, params=params)).json()
+        assert len(whole["items"]) == 5
+        for limit in range(1, 6):
+            part = (await client.get(path, params={**params, "limit": limit})).json()
+            assert part == {**whole, "items": whole["items"][:limit]}, (path, limit)
