@@ -114,6 +114,7 @@ async def main() -> None:
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database", default=DATABASE, help="the database to seed (once) and read")
+    parser.add_argument("--only", action="append", help="time only the requests whose name holds this (repeatable)")
     args = parser.parse_args()
 
     url = await database(args.accounts, args.database)
@@ -154,6 +155,8 @@ async def main() -> None:
             ("report: reviews due", "/v1/reports/reviews-due", {}),
             ("report: at risk", "/v1/reports/at-risk", {}),
         ]
+        if args.only:
+            cases = [case for case in cases if any(part in case[0] for part in args.only)]
         print(f"\n{args.accounts} accounts, {args.runs} runs each after a warm-up (milliseconds)\n")
         print(f"{'request':45} {'median':>9} {'slowest':>9}  status {'SQL median':>11} {'ratio':>6}")
         driver = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))

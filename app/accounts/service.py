@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Row, not_
+from sqlalchemy import ColumnElement, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
@@ -87,15 +87,13 @@ class ViewFilter:
         if self.judged_since is not None:
             conditions.append(AccountFactsRow.judged_at >= self.judged_since)
         if self.health is not None:
-            conditions.append(judgement.kept_or_live_health == self.health)
+            conditions.append(judgement.kept_or_live_health_is(self.health))
         if self.signal is not None:
             conditions.append(judgement.kept_or_live_signal(self.signal))
         if self.promotion_candidate is not None:
-            candidate = judgement.kept_or_live_promotion_candidate
-            conditions.append(candidate if self.promotion_candidate else not_(candidate))
+            conditions.append(judgement.kept_or_live_promotion_candidate_is(self.promotion_candidate))
         if self.review_overdue is not None:
-            overdue = judgement.kept_or_live_review_overdue()
-            conditions.append(overdue if self.review_overdue else not_(overdue))
+            conditions.append(judgement.kept_or_live_review_overdue_is(self.review_overdue))
         return conditions
 
 

@@ -171,18 +171,34 @@ class Judgement:
     def kept_or_live_signal_count(self) -> ColumnElement[int]:
         return case((self.kept_holds, func.cardinality(F.judged_signals)), else_=self.signal_count)
 
-    @property
-    def kept_or_live_promotion_candidate(self) -> ColumnElement[bool]:
-        return case((self.kept_holds, _known(F.judged_promotion_candidate.is_(True))), else_=self.promotion_candidate)
+    # The filters below say "kept and so, or lapsed and computed so" rather than a CASE, and each asks
+    # for what it wants rather than being negated: the same answer, but PostgreSQL estimates how many
+    # accounts pass from the kept columns' statistics (a CASE or a COALESCE gets a fixed guess), and
+    # so plans a page by how far it must read. The kept side may be NULL where the view is lapsed,
+    # which is why none of these may be negated.
+
+    def _kept_or_live(self, kept: ColumnElement[bool], live: ColumnElement[bool]) -> ColumnElement[bool]:
+        holds = and_(F.judged_until > self.now, F.judged_rules_version == self.rules.version)
+        return or_(and_(holds, kept), and_(self.kept_lapsed, live))
+
+    def kept_or_live_health_is(self, health: str) -> ColumnElement[bool]:
+        return self._kept_or_live(F.judged_health == health, self.health == health)
 
     def kept_or_live_signal(self, code: str) -> ColumnElement[bool]:
-        return case((self.kept_holds, _known(F.judged_signals.any_() == code)), else_=self.signal(code))
+        return self._kept_or_live(F.judged_signals.any_() == code, self.signal(code))
 
-    def kept_or_live_review_overdue(self) -> ColumnElement[bool]:
-        return case(
-            (self.kept_holds, _known(F.judged_next_review_due < self.now.date())),
-            else_=self.review_overdue(),
-        )
+    def kept_or_live_promotion_candidate_is(self, wanted: bool) -> ColumnElement[bool]:
+        live = self.promotion_candidate
+        if wanted:
+            return self._kept_or_live(F.judged_promotion_candidate.is_(True), live)
+        return self._kept_or_live(F.judged_promotion_candidate.is_not(True), not_(live))
+
+    def kept_or_live_review_overdue_is(self, wanted: bool) -> ColumnElement[bool]:
+        today = self.now.date()
+        live = _known(self.review_overdue())
+        if wanted:
+            return self._kept_or_live(F.judged_next_review_due < today, live)
+        return self._kept_or_live(F.judged_next_review_due >= today, not_(live))
 
     def signal(self, code: str) -> ColumnElement[bool]:
         return self.signals[code][0]

@@ -400,7 +400,7 @@ class ReportRepository:
 
     async def promotion_candidates(self, judgement: Judgement, limit: int) -> tuple[list[uuid.UUID], int]:
         """Up to ``limit`` promotion candidates by name, and how many there are."""
-        return await self._listed(judgement.kept_or_live_promotion_candidate, limit)
+        return await self._listed(judgement.kept_or_live_promotion_candidate_is(True), limit)
 
     async def pending_demotions(self, judgement: Judgement, limit: int) -> tuple[list[uuid.UUID], int]:
         """Up to ``limit`` accounts pending a demotion review by name, and how many there are."""

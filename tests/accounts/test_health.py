@@ -150,3 +150,39 @@ async def test_lists_filter_by_health_and_signal_and_page_through_them(client, u
     assert [a["name"] for a in no_champion] == ["Acct 1", "Acct 3", "Acct 5"]
     assert_problem(await client.get("/v1/accounts", params={"signal": "bad_vibes"}), 422)
     assert_problem(await client.get("/v1/accounts", params={"health": "blue"}), 422)
+
+
+async def test_view_filters_answer_alike_from_kept_views_and_computed_ones_and_split_the_portfolio(
+    client, users, connection
+):
+    await judge_coverage_at_once(client)
+    for index, scores in enumerate((KEY_SCORES, SIXTY_SCORES, SMALL_SCORES, SIXTY_SCORES)):
+        account = await create_account(client, name=f"View {index}", scores=scores)
+        if index % 2:
+            await make_healthy(client, account["id"], users["kam"].id)
+    everyone = sorted(a["name"] for a in (await client.get("/v1/accounts")).json()["items"])
+    filters = [
+        {"health": "red"},
+        {"health": "amber"},
+        {"health": "green"},
+        {"signal": "no_champion"},
+        {"promotion_candidate": "true"},
+        {"promotion_candidate": "false"},
+        {"review_overdue": "true"},
+        {"review_overdue": "false"},
+    ]
+
+    async def listed():
+        return [
+            sorted(a["name"] for a in (await client.get("/v1/accounts", params=p)).json()["items"]) for p in filters
+        ]
+
+    kept = await listed()
+    # Half the views forgotten (a lapsed view must pass a "false" filter as a kept one does), then all.
+    forgotten = "SELECT id FROM accounts WHERE name IN ('View 0', 'View 3')"
+    await connection.execute(text(f"UPDATE account_facts SET judged_until = NULL WHERE account_id IN ({forgotten})"))
+    assert await listed() == kept
+    await connection.execute(text("UPDATE account_facts SET judged_until = NULL"))
+    assert await listed() == kept
+    health, candidates, overdue = kept[0] + kept[1] + kept[2], kept[4] + kept[5], kept[6] + kept[7]
+    assert sorted(health) == sorted(candidates) == sorted(overdue) == everyone
