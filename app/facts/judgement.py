@@ -167,10 +167,6 @@ class Judgement:
         """Health as kept while that holds, computed here otherwise: the same answer, cheaper."""
         return case((self.kept_holds, F.judged_health), else_=self.health)
 
-    @property
-    def kept_or_live_signal_count(self) -> ColumnElement[int]:
-        return case((self.kept_holds, func.cardinality(F.judged_signals)), else_=self.signal_count)
-
     # The filters below say "kept and so, or lapsed and computed so" rather than a CASE, and each asks
     # for what it wants rather than being negated: the same answer, but PostgreSQL estimates how many
     # accounts pass from the kept columns' statistics (a CASE or a COALESCE gets a fixed guess), and
