@@ -30,6 +30,7 @@ from app.job_status.router import router as jobs_router
 from app.jobs.queue import BackgroundJobs
 from app.kit.database_errors import install_database_error_handlers
 from app.kit.errors import install_error_handlers
+from app.kit.gc_tuning import freeze_startup_objects
 from app.kit.logs import configure_logging
 from app.kit.middleware import EdgeMiddleware
 from app.kit.openapi import contract
@@ -97,6 +98,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.post_commit_hooks = [jobs.after_commit]
     await bootstrap_admin(app.state.session_factory, settings)
     background = asyncio.create_task(jobs.keep_running())
+    freeze_startup_objects()
     try:
         yield
     finally:

@@ -8,7 +8,8 @@ Seeds (or reuses) the demo portfolio of bench/run.py, starts `kam serve` and the
 wrk (`apt-get install wrk`): 32 connections for 10 seconds after a warm-up. Prints requests/s, p50
 and p99 of each and the service's share of the bare throughput. Background jobs are off in the
 measured service (`KAM_RUN_JOBS=false`), so only requests are measured. Machines are shared and
-noisy: compare the ratios of one run, not runs.
+noisy: compare the ratios of one run, not runs; ``--rounds 3`` alternates three loads of each and
+shows their medians.
 """
 
 import argparse
@@ -17,6 +18,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -81,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--rounds", type=int, default=1, help="loads of each, alternating; the medians are shown")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -131,8 +134,9 @@ def main() -> None:
                 ("page of 50 contacts", f"{service}/v1/contacts", f"http://127.0.0.1:{bare_port}/contacts"),
             ]
             for name, service_url, bare_url in cases:
-                measured = load(service_url, auth)
-                ruler = load(bare_url, {})
+                # Alternated, so a noisy moment of the machine falls on both alike.
+                loads = [(load(service_url, auth), load(bare_url, {})) for _ in range(args.rounds)]
+                measured, ruler = (_medians([pair[side] for pair in loads]) for side in (0, 1))
                 rows.append((name, workers, measured, ruler))
                 print(f"measured {name} with {workers} worker(s)", flush=True)
         finally:
@@ -140,7 +144,7 @@ def main() -> None:
                 process.terminate()
                 process.wait(30)
 
-    print(f"\n{args.accounts} accounts; wrk, {CONNECTIONS} connections, {SECONDS} s each\n")
+    print(f"\n{args.accounts} accounts; wrk, {CONNECTIONS} connections, {SECONDS} s each, medians of {args.rounds}\n")
     header = f"{'request':22} {'workers':>7} | {'kam req/s':>9} {'p50 ms':>7} {'p99 ms':>7} |"
     print(header + f" {'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5}")
     for name, workers, (rate, p50, p99), (bare_rate, bare_p50, bare_p99) in rows:
@@ -148,6 +152,11 @@ def main() -> None:
             f"{name:22} {workers:>7} | {rate:>9.0f} {p50:>7.2f} {p99:>7.2f} |"
             f" {bare_rate:>10.0f} {bare_p50:>7.2f} {bare_p99:>7.2f} | {rate / bare_rate:>5.2f}"
         )
+
+
+def _medians(loads: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    rate, p50, p99 = (statistics.median(values) for values in zip(*loads, strict=True))
+    return rate, p50, p99
 
 
 if __name__ == "__main__":
