@@ -146,7 +146,12 @@ class Judgement:
     def kept_holds(self) -> ColumnElement[bool]:
         """The view the last judgement kept (app/events/judge.py) still holds: judged with these
         rules and not past its time. Facts gathered again forget it."""
-        return _known(and_(F.judged_until > self.now, F.judged_rules_version == self.rules.version))
+        return _known(self._holds)
+
+    @property
+    def _holds(self) -> ColumnElement[bool]:
+        """``kept_holds`` as PostgreSQL can estimate it: NULL, not false, where a view was never judged."""
+        return and_(F.judged_until > self.now, F.judged_rules_version == self.rules.version)
 
     @property
     def kept_lapsed(self) -> ColumnElement[bool]:
@@ -174,8 +179,7 @@ class Judgement:
     # which is why none of these may be negated.
 
     def _kept_or_live(self, kept: ColumnElement[bool], live: ColumnElement[bool]) -> ColumnElement[bool]:
-        holds = and_(F.judged_until > self.now, F.judged_rules_version == self.rules.version)
-        return or_(and_(holds, kept), and_(self.kept_lapsed, live))
+        return or_(and_(self._holds, kept), and_(self.kept_lapsed, live))
 
     def kept_or_live_health_is(self, health: str) -> ColumnElement[bool]:
         return self._kept_or_live(F.judged_health == health, self.health == health)
