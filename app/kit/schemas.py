@@ -113,3 +113,22 @@ Money = Annotated[
         }
     ),
 ]
+
+
+MONEY_TOTAL_PATTERN = r"^[0-9]+\.[0-9]{2}$"
+
+# A sum (or mean) of amounts: as many digits as the records give it, so a report over any number of
+# records at the largest amount a client may write never overflows; read only, always two decimals.
+MoneyTotal = Annotated[
+    Decimal,
+    Field(ge=0, allow_inf_nan=False),
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_TOTAL_PATTERN,
+            "examples": ["19999999999999999.98"],
+            "description": "A total in the deployment's currency (`/v1/meta`): as many digits as it needs, two decimals.",
+        }
+    ),
+]

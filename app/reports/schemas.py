@@ -22,7 +22,7 @@ from app.glossary import (
     TierOrNone,
     VisitPurpose,
 )
-from app.kit.schemas import Money
+from app.kit.schemas import Money, MoneyTotal
 from app.plans.schemas import Competitor, Figure
 from app.users.schemas import UserSummary
 
@@ -33,9 +33,9 @@ class PyramidLevel(BaseModel):
     tier: TierOrNone
     accounts: int
     account_share: Share = Field(description="Of all accounts, 0 to 1.")
-    revenue: Money = Field(description="Sum of the accounts' latest annual revenue.")
+    revenue: MoneyTotal = Field(description="Sum of the accounts' latest annual revenue.")
     revenue_share: Share
-    service_revenue: Money = Field(description="Sum of the service part of that revenue, where stated.")
+    service_revenue: MoneyTotal = Field(description="Sum of the service part of that revenue, where stated.")
     service_share: Share = Field(
         description="Service revenue over the revenue of the accounts that state it (0 when none does)."
     )
@@ -44,9 +44,9 @@ class PyramidLevel(BaseModel):
 class PyramidReport(BaseModel):
     levels: list[PyramidLevel] = Field(description="key, mid, small, then accounts without a tier.")
     total_accounts: int
-    total_revenue: Money
+    total_revenue: MoneyTotal
     key_revenue_share: Share = Field(description="The number a KAM programme is steered by.")
-    total_service_revenue: Money
+    total_service_revenue: MoneyTotal
     service_share: Share = Field(description="Of all accounts that state their service revenue.")
 
 
@@ -62,7 +62,7 @@ class RankedAccount(BaseModel):
 class ConcentrationReport(BaseModel):
     accounts_with_revenue: int
     accounts_without_revenue: int
-    total_revenue: Money
+    total_revenue: MoneyTotal
     top_20_percent_accounts: int = Field(description="How many accounts make the top 20 % (rounded up).")
     top_20_percent_share: Share
     top_n: int
@@ -107,19 +107,19 @@ class AtRiskReport(BaseModel):
 class StageLine(BaseModel):
     stage: str
     count: int
-    amount: Money
-    weighted_amount: Money
+    amount: MoneyTotal
+    weighted_amount: MoneyTotal
 
 
 class LossReason(BaseModel):
     reason: str
     count: int
-    amount: Money
+    amount: MoneyTotal
 
 
 class ClosedSummary(BaseModel):
     count: int
-    amount: Money
+    amount: MoneyTotal
 
 
 class PipelineReport(BaseModel):
@@ -244,8 +244,8 @@ class ObjectiveSummary(BaseModel):
 
 class OpenPipeline(BaseModel):
     count: int
-    amount: Money
-    weighted_amount: Money
+    amount: MoneyTotal
+    weighted_amount: MoneyTotal
 
 
 class GrowthSection(BaseModel):
@@ -350,11 +350,11 @@ class AtRiskCounts(BaseModel):
 
 class DealsClosed(BaseModel):
     count: int
-    amount: Money
+    amount: MoneyTotal
 
 
 class TeamPipeline(BaseModel):
-    open_weighted: Money
+    open_weighted: MoneyTotal
     won: DealsClosed
     lost: DealsClosed
 
@@ -376,7 +376,7 @@ class KamStars(BaseModel):
 class ScorecardRow(BaseModel):
     owner: UserSummary | None = Field(description="Null on the team's row.")
     accounts: TierCounts
-    revenue: Money = Field(description="The accounts' latest annual revenue.")
+    revenue: MoneyTotal = Field(description="The accounts' latest annual revenue.")
     key_revenue_share: Share
     reviews: ReviewsKept
     follow_ups: FollowUpsKept
