@@ -45,7 +45,7 @@ from app.kit.errors import (
     problem_of,
     problems,
 )
-from app.kit.schemas import ReadModel
+from app.kit.schemas import ReadModel, is_storable
 from app.outbox import notes
 
 BATCH_LIMIT = 1000
@@ -215,7 +215,8 @@ class BatchUpsert(Generic[K]):
 def _key(item: Any) -> str | None:
     if isinstance(item, RefusedItem):
         key = item.input.get("external_id") if isinstance(item.input, dict) else None
-        return key if isinstance(key, str) else None
+        # Echoed only when it is text a response can carry: a lone surrogate has no UTF-8 form.
+        return key if isinstance(key, str) and is_storable(key) else None
     return str(item.external_id)
 
 

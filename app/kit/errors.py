@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.kit.schemas import NUL_ERROR_TYPE
+from app.kit.schemas import UNSTORABLE_ERROR_TYPES
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://kam.example/problems/"
@@ -170,13 +170,14 @@ def problem_response(
 
 
 def _full_loc(error: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The error's loc; for a NUL found inside a body, down to the field that holds it."""
-    inner = (error.get("ctx") or {}).get("location", []) if error.get("type") == NUL_ERROR_TYPE else []
+    """The error's loc; for unstorable text found inside a body, down to the field that holds it."""
+    inner = (error.get("ctx") or {}).get("location", []) if error.get("type") in UNSTORABLE_ERROR_TYPES else []
     return (*error.get("loc", ()), *inner)
 
 
 def _loc(raw: tuple[Any, ...]) -> list[str | int]:
-    return [part if isinstance(part, int) else str(part) for part in raw]
+    # A key may hold a lone surrogate: named escaped, as JSON would write it, so the answer encodes.
+    return [part if isinstance(part, int) else str(part).encode("utf-8", "backslashreplace").decode() for part in raw]
 
 
 def field_errors(raw_errors: Iterable[Mapping[str, Any]], prefix: tuple[str | int, ...] = ()) -> list[FieldError]:

@@ -43,31 +43,53 @@ class ReadModel(BaseModel):
 
 class WriteModel(BaseModel):
     """Request bodies refuse unknown fields, so a misspelt field is an error, not silently dropped,
-    and NUL characters anywhere in them (keys and nested values too), which PostgreSQL cannot store."""
+    and text PostgreSQL cannot store anywhere in them (NUL characters, lone surrogates; in keys and
+    nested values too)."""
 
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
-    def _refuse_nul(cls, data: Any) -> Any:
-        where = nul_location(data)
-        if where is not None:
+    def _refuse_unstorable(cls, data: Any) -> Any:
+        found = unstorable_location(data)
+        if found is not None:
+            where, error_type, message = found
             # The error handler appends ``location`` to the body's loc, so the 422 names the field.
-            raise PydanticCustomError(NUL_ERROR_TYPE, "text may not contain NUL characters", {"location": where})
+            raise PydanticCustomError(error_type, message, {"location": where})
         return data
 
 
 NUL_ERROR_TYPE = "string_nul"
+SURROGATE_ERROR_TYPE = "string_unicode"
+UNSTORABLE_ERROR_TYPES = frozenset({NUL_ERROR_TYPE, SURROGATE_ERROR_TYPE})
+
+# A lone surrogate (JSON's "\ud800" escape alone) is no character: it has no UTF-8 form, so
+# PostgreSQL cannot store it nor can a response echo it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def nul_location(value: Any) -> list[str | int] | None:
-    """Where in a JSON value a NUL character is (keys and values), or None. Iterative: bodies may nest deeply."""
+def _unstorable(text_: str) -> tuple[str, str] | None:
+    if "\x00" in text_:
+        return NUL_ERROR_TYPE, "text may not contain NUL characters"
+    if _SURROGATE.search(text_):
+        return SURROGATE_ERROR_TYPE, "text may not contain a lone surrogate (\\ud800 to \\udfff)"
+    return None
+
+
+def is_storable(text_: str) -> bool:
+    return _unstorable(text_) is None
+
+
+def unstorable_location(value: Any) -> tuple[list[str | int], str, str] | None:
+    """Where in a JSON value text PostgreSQL cannot store is (keys and values), with the error's type
+    and message; None when there is none. Iterative: bodies may nest deeply."""
     pending: list[tuple[list[str | int], Any]] = [([], value)]
     while pending:
         path, item = pending.pop()
         if isinstance(item, str):
-            if "\x00" in item:
-                return path
+            problem = _unstorable(item)
+            if problem is not None:
+                return (path, *problem)
             continue
         if isinstance(item, dict):
             children: Any = item.items()
@@ -77,8 +99,10 @@ def nul_location(value: Any) -> list[str | int] | None:
             continue
         for key, child in children:
             here = [*path, key]
-            if isinstance(key, str) and "\x00" in key:
-                return here
+            if isinstance(key, str):
+                problem = _unstorable(key)
+                if problem is not None:
+                    return (here, *problem)
             pending.append((here, child))
     return None
 
