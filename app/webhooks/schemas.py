@@ -4,13 +4,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from app.glossary import DeliveryStatus, EventType
 from app.kit.pagination import ListQuery
 from app.kit.schemas import ReadModel, WriteModel, omittable, text
 
-Url = Annotated[str, text(2000, min_length=1)]
+# Not trimmed: a URL with a space, tab or line break anywhere is refused, not quietly mended.
+Url = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Description = Annotated[str, text(500)]
 EventTypes = Annotated[list[EventType], Field(min_length=1, max_length=100)]
 

@@ -88,6 +88,18 @@ async def test_all_types_by_default_and_each_change_is_kept(client):
         "http://169.254.169.254/latest/meta-data/",  # the cloud's metadata service
         "http://0.0.0.0:8000/",
         "http://[::ffff:127.0.0.1]/hooks",
+        # The same machine in other spellings.
+        "http://localhost./hooks",
+        "http://LOCALHOST/hooks",
+        "http://api.localhost/hooks",
+        "http://[::127.0.0.1]/hooks",  # IPv4-compatible
+        "http://[::7f00:1]/hooks",
+        "http://[64:ff9b::7f00:1]/hooks",  # NAT64, well-known prefix
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+        "http://[64:ff9b:1::7f00:1]/hooks",  # NAT64, local-use prefix
+        "http://[2002:7f00:1::]/hooks",  # 6to4
+        "http://2130706433/hooks",  # 127.0.0.1 as one number
+        "http://127.1/hooks",
     ],
 )
 async def test_a_url_reaching_the_services_own_host_is_refused(client, url):
@@ -108,6 +120,20 @@ async def test_a_url_reaching_the_services_own_host_is_refused(client, url):
         ("https://user:pass@203.0.113.10/hooks", "credentials"),
         ("https://203.0.113.10:99999/hooks", "not a URL"),
         ("hooks.example.com/kam", "only http and https"),
+        ("http://a..b/hook", "empty"),
+        ("http://.../", "empty"),
+        ("http://./", "empty"),
+        (f"http://{'a' * 64}.example.com/hook", "not a host name"),
+        (f"http://{'a.' * 127}example.com/hook", "too long"),
+        ("http://ex%41mple.com/hook", "not a host name"),
+        ("http://hooks.example.com:0/kam", "port 0"),
+        ("http://hooks.example .com/kam", "spaces"),
+        ("http://hooks.example.com/k am", "spaces"),
+        ("http://hooks.exa\tmple.com/kam", "tabs"),
+        ("http://hooks.example.com/kam\r\nX-Injected: 1", "line breaks"),
+        ("http://hooks.example.com/kam\n", "line breaks"),
+        (" http://hooks.example.com/kam", "spaces"),
+        ("http://hooks.example.com/\x7f", "control characters"),
     ],
 )
 async def test_only_http_urls_with_a_host_are_taken(client, url, why):
@@ -148,8 +174,10 @@ async def test_retrying_a_delivery_of_a_disabled_webhook_is_a_409_and_an_unknown
 
 def test_own_host_addresses():
     own = ["127.0.0.1", "127.8.9.1", "::1", "0.0.0.0", "::", "169.254.169.254", "fe80::1", "::ffff:127.0.0.1"]
+    own += ["::127.0.0.1", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::7f00:1", "2002:7f00:1::"]
+    own += ["2001:0:4136:e378:8000:63bf:80ff:fffe"]  # Teredo, its client 127.0.0.1 (stored inverted)
     for address in own:
         assert targets.is_own_host(ipaddress.ip_address(address)), address
     # Other hosts, private networks included (a CRM inside the company's network is a normal receiver).
-    for address in ["203.0.113.10", "10.1.2.3", "192.168.1.20", "2001:db8::1"]:
+    for address in ["203.0.113.10", "10.1.2.3", "192.168.1.20", "2001:db8::1", "64:ff9b::cb00:710a"]:
         assert not targets.is_own_host(ipaddress.ip_address(address)), address
