@@ -6,7 +6,7 @@ import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
@@ -35,6 +35,7 @@ from app.kit.logs import configure_logging
 from app.kit.middleware import EdgeMiddleware
 from app.kit.openapi import contract
 from app.kit.plain_rows import PlainPool
+from app.kit.query_parameters import refuse_unknown_query
 from app.kit.telemetry import RequestTelemetryMiddleware
 from app.measurements.router import router as measurements_router
 from app.opportunities.router import router as opportunities_router
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The service's metrics are Prometheus' (app.kit.telemetry); FastAPI's OpenTelemetry would
         # only ask on every request whether a provider was configured.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        dependencies=[Depends(refuse_unknown_query)],
     )
     app.state.settings = settings
     app.state.rules_cache = RulesCache()

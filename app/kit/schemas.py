@@ -152,7 +152,7 @@ MoneyTotal = Annotated[
             "type": "string",
             "pattern": MONEY_TOTAL_PATTERN,
             "examples": ["19999999999999999.98"],
-            "description": "A total in the deployment's currency (`/v1/meta`): as many digits as it needs, two decimals.",
+            "description": "A total in the deployment's currency (`/v1/meta`): as many digits as needed, two decimals.",
         }
     ),
 ]

@@ -51,6 +51,8 @@ async def test_a_batch_item_with_a_lone_surrogate_fails_alone(client, path):
 
 async def test_a_lone_surrogate_in_a_key_of_a_batch_is_a_422(client):
     response = await client.post(
-        "/v1/accounts/batch/upsert", content=body('{"items": [{"external_id": "x", "name": "A"}], LONE: 1}'), headers=JSON
+        "/v1/accounts/batch/upsert",
+        content=body('{"items": [{"external_id": "x", "name": "A"}], LONE: 1}'),
+        headers=JSON,
     )
     assert assert_problem(response, 422)["errors"][0]["loc"][0] == "body"
