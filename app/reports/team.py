@@ -10,14 +10,15 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from app.facts.judgement import Judgement
 from app.reports.repository import ReportRepository
 from app.rules.document import RulesConfig
 from app.rules.opportunities import CLOSED_STAGES, effective_probability
-from app.rules.scorecard import percent, rate_kam
+from app.rules.scorecard import percent, rate_kam, shown
 
 _CENTS = Decimal("0.01")
 _SHARE = Decimal("0.0001")
@@ -123,11 +124,11 @@ async def team_scorecard(
 
 
 def _share(part: Decimal, whole: Decimal) -> float:
-    return float((part / whole).quantize(_SHARE)) if whole else 0.0
+    return float((part / whole).quantize(_SHARE, ROUND_HALF_UP)) if whole else 0.0
 
 
-def _shown(value: Decimal | None) -> float | None:
-    return None if value is None else float(value.quantize(_CENTS))
+def _shown(value: Fraction | None) -> float | None:
+    return None if value is None else float(shown(value))
 
 
 def _row(tally: Tally, rules: RulesConfig, owner: dict[str, Any] | None) -> dict[str, Any]:
@@ -158,7 +159,9 @@ def _row(tally: Tally, rules: RulesConfig, owner: dict[str, Any] | None) -> dict
         },
         "interactions": {
             "count": tally.interactions,
-            "per_account": float((Decimal(tally.interactions) / total).quantize(_CENTS)) if total else 0.0,
+            "per_account": float((Decimal(tally.interactions) / total).quantize(_CENTS, ROUND_HALF_UP))
+            if total
+            else 0.0,
             "accounts_with_minimum": tally.with_minimum,
             "accounts_meeting_minimum": tally.meeting_minimum,
             "visit_frequency_met_percent": _shown(percents["visit_frequency_met"]),
@@ -175,7 +178,7 @@ def _row(tally: Tally, rules: RulesConfig, owner: dict[str, Any] | None) -> dict
         },
         "health": {"amber": tally.amber, "red": tally.red},
         "pipeline": {
-            "open_weighted": tally.weighted_pipeline.quantize(_CENTS),
+            "open_weighted": tally.weighted_pipeline.quantize(_CENTS, ROUND_HALF_UP),
             "won": {"count": tally.won, "amount": tally.won_amount},
             "lost": {"count": tally.lost, "amount": tally.lost_amount},
         },
