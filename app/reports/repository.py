@@ -22,6 +22,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
@@ -254,19 +255,38 @@ class ReportRepository:
         return statement if owner_id is None else statement.where(Account.owner_id == owner_id)
 
     async def team_accounts(
-        self, judgement: Judgement, owner_id: uuid.UUID | None, engaged_since: datetime
+        self, judgement: Judgement, owner_id: uuid.UUID | None, engaged_since: datetime, engaged_until: datetime
     ) -> Sequence[Row]:
-        """Per owner and tier: accounts, revenue, key accounts whose decision maker took part since
-        ``engaged_since``, key accounts with an active plan, accounts amber and red."""
+        """Per owner and tier: accounts, revenue, key accounts whose decision maker took part from
+        ``engaged_since`` until ``engaged_until`` (a past period's scorecard counts the meetings up to
+        its end, not those held after it), key accounts with an active plan, accounts amber and red."""
         health = judgement.kept_or_live_health
         is_key = Account.tier == "key"
+        engaged = (
+            select(Interaction.id)
+            .join(
+                Contact,
+                and_(
+                    Contact.account_id == Interaction.account_id,
+                    Interaction.contact_ids.contains(array([Contact.id])),
+                ),
+            )
+            .where(
+                Interaction.account_id == Account.id,
+                Interaction.occurred_at >= engaged_since,
+                Interaction.occurred_at < engaged_until,
+                Contact.status == "active",
+                Contact.buying_roles.contains(["decision_maker"]),
+            )
+            .exists()
+        )
         statement = (
             select(
                 Account.owner_id,
                 Account.tier,
                 func.count(),
                 func.coalesce(func.sum(AccountFactsRow.latest_annual_revenue), 0),
-                func.count().filter(is_key, AccountFactsRow.decision_maker_engaged_at >= engaged_since),
+                func.count().filter(is_key, engaged),
                 func.count().filter(is_key, AccountFactsRow.has_active_plan),
                 func.count().filter(health == "amber"),
                 func.count().filter(health == "red"),

@@ -77,7 +77,7 @@ async def team_scorecard(
 
     engaged_since = end - timedelta(days=rules.health.decision_maker_window_days)
     for owner, tier, count, revenue, engaged, planned, amber, red in await repository.team_accounts(
-        judgement, owner_id, engaged_since
+        judgement, owner_id, engaged_since, end
     ):
         tally = tallies[owner]
         tally.accounts[tier or "none"] += count

@@ -153,3 +153,24 @@ async def test_the_markdown_table(client, users, team):
     kam_line = next(line for line in lines if line.startswith(f"| {name} |"))
     assert "| 50% (1 of 2) | 50% (1 of 2) |" in kam_line and kam_line.endswith("| ★★★☆☆ |")
     assert lines[-1].startswith("| **Team** |")
+
+
+async def test_a_past_period_counts_decision_makers_met_up_to_its_end_not_after(client, users):
+    kam = users["kam"]
+    key = await create_account(client, name="Key then", scores=KEY_SCORES, owner_id=str(kam.id))
+    await make_healthy(client, key["id"], kam.id)  # the decision maker met an hour ago, today
+    decider = (await client.get("/v1/contacts", params={"account_id": key["id"]})).json()["items"][0]
+    period = {"from": (TODAY - timedelta(days=200)).isoformat(), "to": (TODAY - timedelta(days=100)).isoformat()}
+
+    def engaged(report):
+        return row_of(report, kam)["decision_makers"]["engaged"]
+
+    assert engaged((await client.get("/v1/reports/team")).json()) == 1
+    assert engaged((await client.get("/v1/reports/team", params=period)).json()) == 0
+    # Met 150 days ago: within the 90 days up to the period's end (100 days ago).
+    await record_interaction(
+        client, key["id"], contact_ids=[decider["id"]], occurred_at=noon(TODAY - timedelta(days=150))
+    )
+    assert engaged((await client.get("/v1/reports/team", params=period)).json()) == 1
+    earlier = {"from": (TODAY - timedelta(days=400)).isoformat(), "to": (TODAY - timedelta(days=300)).isoformat()}
+    assert engaged((await client.get("/v1/reports/team", params=earlier)).json()) == 0
