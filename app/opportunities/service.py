@@ -45,7 +45,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         opportunity = Opportunity(**{**data.model_dump(), **fields})
         if self._stage_move("prospecting", opportunity.stage, opportunity.loss_reason, fresh=True):
             opportunity.closed_at = now
-        self._check_terms(opportunity, account.tier, won_now=opportunity.stage == "closed_won")
+        self._check_terms(opportunity, account.tier, won_now=opportunity.stage == "closed_won", fresh=True)
         return await self.records.save(opportunity)
 
     async def update(
@@ -84,7 +84,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
                 closes = self._stage_move("prospecting", item.stage, item.loss_reason, fresh=True)
                 opportunity = Opportunity(**fields, account_id=account.id, external_id=item.external_id)
                 opportunity.closed_at = now if closes else None
-                self._check_terms(opportunity, account.tier, won_now=item.stage == "closed_won")
+                self._check_terms(opportunity, account.tier, won_now=item.stage == "closed_won", fresh=True)
                 return writer.created(opportunity)
             opportunity = self.replaceable(held, item.external_id, account.id)
             self.check_owner_in(fields.get("owner_id"), active)
@@ -143,9 +143,10 @@ class OpportunityService(AccountScopedService[Opportunity]):
         policy = self.accounts.rules.tier_policies.of(tier)
         return policy_exceptions(policy, opportunity.discount_percent, opportunity.payment_terms_days)
 
-    def _check_terms(self, opportunity: Opportunity, tier: str | None, *, won_now: bool) -> None:
+    def _check_terms(self, opportunity: Opportunity, tier: str | None, *, won_now: bool, fresh: bool = False) -> None:
         """A deal with terms beyond the tier's policy is won only once a manager approved them; a won
-        deal's terms do not grow past what was approved."""
+        deal's terms do not grow past what was approved. A ``fresh`` deal is not written: the refusal
+        tells how to get there instead of naming a record that will not exist."""
         if opportunity.stage != "closed_won":
             return
         exceptions = self._exceptions(opportunity, tier)
@@ -154,12 +155,18 @@ class OpportunityService(AccountScopedService[Opportunity]):
         )
         if not approved:
             named = "; ".join(str(exception) for exception in exceptions)
+            if not won_now:
+                raise RuleViolation(f"The won deal's terms would go beyond what was approved: {named}.")
+            needed = f"Terms beyond the {tier} tier's sales policy need a manager's approval before the deal is won: "
+            needed += f"{named}."
+            if fresh:
+                raise RuleViolation(
+                    f"{needed} Create the opportunity open (any stage before closed_won), have a manager or "
+                    "admin approve its terms with POST /v1/opportunities/{id}/exception-approvals, then win it."
+                )
             raise RuleViolation(
-                f"Terms beyond the {tier} tier's sales policy need a manager's approval before the deal is won: "
-                f"{named}. A manager or admin approves them with POST /v1/opportunities/{opportunity.id}"
+                f"{needed} A manager or admin approves them with POST /v1/opportunities/{opportunity.id}"
                 "/exception-approvals."
-                if won_now
-                else f"The won deal's terms would go beyond what was approved: {named}."
             )
 
     async def reopen(

@@ -1,6 +1,8 @@
 """Tier sales policies on the pipeline: terms beyond the account tier's policy are exceptions, and a
 deal with exceptions is won only after a manager approves them."""
 
+import re
+
 import pytest
 
 from tests.factories import KEY_SCORES, SIXTY_SCORES, assert_problem, create_account
@@ -77,8 +79,16 @@ async def test_nothing_to_approve_is_a_409_and_creating_a_won_deal_with_exceptio
     empty = await client.post(f"/v1/opportunities/{within['id']}/exception-approvals", json={"reason": ""})
     assert_problem(empty, 422, error_locs=[["body", "reason"]])
     body = {"account_id": account["id"], "name": "Won", "type": "upsell", "amount": "10.00", "stage": "closed_won"}
-    assert_problem(await client.post("/v1/opportunities", json={**body, "discount_percent": 30}), 409)
+    refused = assert_problem(await client.post("/v1/opportunities", json={**body, "discount_percent": 30}), 409)
+    assert_tells_how_without_naming_a_record(refused["detail"])
     assert_problem(await client.post("/v1/opportunities", json={**body, "discount_percent": 100.5}), 422)
+
+
+def assert_tells_how_without_naming_a_record(detail):
+    # The deal was never written: its refusal names no id of it, and says how to get it approved.
+    assert "create the opportunity open" in detail.lower()
+    assert "POST /v1/opportunities/{id}/exception-approvals" in detail
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", detail), detail
 
 
 async def test_a_batch_item_won_with_exceptions_fails_alone(client):
@@ -97,4 +107,5 @@ async def test_a_batch_item_won_with_exceptions_fails_alone(client):
     assert response.status_code == 207, response.text
     outcomes = [(result["outcome"], (result["problem"] or {}).get("status")) for result in response.json()["items"]]
     assert outcomes == [("created", None), ("failed", 409), ("created", None)]
+    assert_tells_how_without_naming_a_record(response.json()["items"][1]["problem"]["detail"])
     assert account["tier"] == "key"
