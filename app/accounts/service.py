@@ -47,6 +47,7 @@ from app.rules.tiers import (
     compute_tier,
     decide_tier,
     evaluate_tier,
+    is_promotion,
     pending_demotion_review,
 )
 from app.users.repository import UserRepository
@@ -159,7 +160,7 @@ def health_facts(account: Account | Columns | Row, facts: AccountFacts) -> Healt
         latest_improvement=facts.latest_improvement,
         key_contact_left_at=facts.key_contact_left_at,
         has_active_plan=facts.has_active_plan,
-        tier_assigned_at=account.tier_assigned_at,
+        grace_started_at=account.grace_started_at,
         open_follow_up_due_at=facts.open_follow_up_due_at,
         recent_interactions=facts.recent_interactions,
         has_active_recovery_plan=facts.has_active_recovery_plan,
@@ -515,6 +516,10 @@ class AccountService:
         state = evaluation.state
         if state.tier != account.tier:
             account.tier_assigned_at = self.now
+            # A new account's grace runs from its creation; an existing one's starts over when it is
+            # promoted (more is asked of it), never when it is demoted.
+            if account.created_at is not None and is_promotion(account.tier, state.tier):
+                account.grace_started_at = self.now
         account.tier = state.tier
         account.computed_tier = state.computed_tier
         account.tier_held_at_computed = state.held_at_computed

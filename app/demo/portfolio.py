@@ -122,7 +122,8 @@ def _account(
             "score": score,
             "computed_tier": tier,
             "tier": tier,
-            "tier_assigned_at": created + timedelta(days=rng.randint(0, 90)),
+            "tier_assigned_at": (assigned := created + timedelta(days=rng.randint(0, 90))),
+            "grace_started_at": assigned,  # the demo's tiers were all reached from below
             "tier_held_at_computed": None,
             "archived_at": None,
             "rules_version": rules.version,

@@ -162,7 +162,7 @@ class Judge:
     async def _stored(self, account_ids: list[UUID]) -> dict[UUID, tuple[Kept, HealthFacts]]:
         """Each account's view as kept, and what its health is computed from."""
         facts = AccountFactsRow.__table__.columns
-        people = (Account.tier, Account.created_at, Account.tier_assigned_at)
+        people = (Account.tier, Account.created_at, Account.grace_started_at)
         # Locked, in one order: two transactions judging one account take turns, and the second
         # sees what the first kept, so a change is told once.
         statement = (

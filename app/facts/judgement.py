@@ -116,7 +116,7 @@ class Judgement:
             ),
         }
         # A new account (or one new to its tier) is not judged on its coverage yet.
-        start = func.greatest(Account.created_at, Account.tier_assigned_at)
+        start = func.greatest(Account.created_at, Account.grace_started_at)
         self.onboarding = start > now - _days(limits.onboarding_days) if limits.onboarding_days else literal(False)
         for code in COVERAGE_SIGNALS:
             shown, red = self.signals[code]

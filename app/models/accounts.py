@@ -55,6 +55,8 @@ class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
     computed_tier: Mapped[Tier | None] = mapped_column(String(10))
     tier: Mapped[Tier | None] = mapped_column(String(10))
     tier_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last promotion to a higher tier: the onboarding grace runs from it (or from creation).
+    grace_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The computed tier at which a manager's keep or set decision holds the tier in place.
     tier_held_at_computed: Mapped[Tier | None] = mapped_column(String(10))
 

@@ -69,7 +69,8 @@ class HealthFacts:
     latest_improvement: Decimal | None = None
     key_contact_left_at: datetime | None = None
     has_active_plan: bool = False
-    tier_assigned_at: datetime | None = None
+    # When the onboarding grace last started over: a promotion to a higher tier (never a demotion).
+    grace_started_at: datetime | None = None
     # The due date of the oldest follow-up promised and not yet kept by a later interaction.
     open_follow_up_due_at: datetime | None = None
     # When the latest interactions took place, newest first (as many as a tier policy may ask for).
@@ -99,9 +100,10 @@ class Health:
     onboarding_until: datetime | None = None
 
 
-def onboarding_until(created_at: datetime, tier_assigned_at: datetime | None, days: int) -> datetime:
-    """The end of the onboarding grace: ``days`` after the account was created or got its tier."""
-    start = max(created_at, tier_assigned_at) if tier_assigned_at else created_at
+def onboarding_until(created_at: datetime, grace_started_at: datetime | None, days: int) -> datetime:
+    """The end of the onboarding grace: ``days`` after the account was created or promoted to a
+    higher tier. A demotion starts none: what was asked of the higher tier stays asked."""
+    start = max(created_at, grace_started_at) if grace_started_at else created_at
     return start + timedelta(days=days)
 
 
@@ -278,7 +280,7 @@ def compute_health(facts: HealthFacts, rules: RulesDocument, now: datetime) -> H
                 )
             )
 
-    grace_ends = onboarding_until(facts.created_at, facts.tier_assigned_at, limits.onboarding_days)
+    grace_ends = onboarding_until(facts.created_at, facts.grace_started_at, limits.onboarding_days)
     if limits.onboarding_days == 0:  # no grace, whatever the clocks say of a record made this instant
         grace_ends = now
     if now < grace_ends:

@@ -22,6 +22,11 @@ def tier_rank(tier: str) -> int:
     return _RANK[tier]
 
 
+def is_promotion(before: str | None, after: str | None) -> bool:
+    """Whether ``after`` is a higher tier than ``before`` (any tier is higher than none)."""
+    return after is not None and (before is None or tier_rank(after) > tier_rank(before))
+
+
 def compute_tier(score: Decimal | None, thresholds: TierThresholds) -> Tier | None:
     if score is None:
         return None

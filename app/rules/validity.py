@@ -37,7 +37,7 @@ def _health_turns(facts: HealthFacts, rules: RulesDocument) -> Iterator[datetime
         window = timedelta(days=limits.visit_frequency_window_days)
         yield from (at + window for at in facts.recent_interactions[: policy.min_interactions_per_quarter])
     if limits.onboarding_days:
-        yield onboarding_until(facts.created_at, facts.tier_assigned_at, limits.onboarding_days)
+        yield onboarding_until(facts.created_at, facts.grace_started_at, limits.onboarding_days)
 
 
 def _midnight(day: date) -> datetime:

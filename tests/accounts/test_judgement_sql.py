@@ -39,6 +39,7 @@ states = st.fixed_dictionaries(
         "held_at_computed": tiers,
         "created": st.integers(min_value=0, max_value=800),
         "tier_assigned": maybe_days_ago,
+        "grace_started": maybe_days_ago,
         "team_size": st.integers(min_value=0, max_value=7),
         "last_interaction": maybe_days_ago,
         "last_review": maybe_days_ago,
@@ -118,6 +119,7 @@ async def insert_portfolio(session, portfolio):
                 created_at=ago(state["created"]),
                 updated_at=NOW,
                 tier_assigned_at=ago(state["tier_assigned"]),
+                grace_started_at=ago(state["grace_started"]),
             )
         )
         change = state["revenue_change"]

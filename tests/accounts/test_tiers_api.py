@@ -151,3 +151,29 @@ async def test_a_review_is_overdue_once_the_due_date_has_passed(client, connecti
         text("UPDATE accounts SET tier_assigned_at = now() - interval '29 days' WHERE id = :id"), {"id": account["id"]}
     )
     assert (await client.get(f"/v1/accounts/{account['id']}")).json()["review_overdue"] is False
+
+
+async def test_a_demotion_starts_no_onboarding_grace_but_a_promotion_does(client, connection):
+    account = await create_account(client, scores=KEY_SCORES)  # no decision maker, no champion, no plan
+    await connection.execute(
+        text("UPDATE accounts SET created_at = now() - interval '200 days' WHERE id = :id"), {"id": account["id"]}
+    )
+    assert (await client.patch(f"/v1/accounts/{account['id']}", json={"notes": "touch"})).json()["health"][
+        "status"
+    ] == "red"
+    await client.patch(f"/v1/accounts/{account['id']}", json={"scores": SIXTY_SCORES})
+    decision = await client.post(
+        f"/v1/accounts/{account['id']}/tier-decisions", json={"decision": "demote", "reason": "volume moved away"}
+    )
+    assert decision.status_code == 201, decision.text
+    demoted = (await client.get(f"/v1/accounts/{account['id']}")).json()
+    assert demoted["tier"] == "mid"
+    assert demoted["health"]["onboarding_until"] is None
+    assert demoted["health"]["status"] == "red", demoted["health"]
+    at_risk = (await client.get("/v1/reports/at-risk")).json()
+    assert account["id"] in [item["account_id"] for item in at_risk["items"]]
+    # Promoted back to key: more is asked of it, and it gets the time to build it.
+    promoted = (await client.patch(f"/v1/accounts/{account['id']}", json={"scores": KEY_SCORES})).json()
+    assert promoted["tier"] == "key"
+    assert promoted["health"]["onboarding_until"] is not None
+    assert "no_decision_maker_engaged" not in [signal["code"] for signal in promoted["health"]["signals"]]

@@ -260,9 +260,9 @@ def test_a_new_account_is_not_judged_on_its_coverage_for_30_days():
     }
 
 
-def test_onboarding_starts_again_with_a_new_tier_and_spares_only_the_coverage_signals():
+def test_onboarding_starts_again_with_a_promotion_and_spares_only_the_coverage_signals():
     promoted = new_key_account(
-        400, tier_assigned_at=NOW - timedelta(days=2), open_follow_up_due_at=NOW - timedelta(days=20)
+        400, grace_started_at=NOW - timedelta(days=2), open_follow_up_due_at=NOW - timedelta(days=20)
     )
     health = compute_health(promoted, DEFAULT_RULES, NOW)
     assert [s.code for s in health.signals] == ["follow_up_overdue"]

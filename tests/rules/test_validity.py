@@ -30,7 +30,7 @@ def health_facts(draw) -> HealthFacts:
         has_champion_or_supporter=draw(st.booleans()),
         has_active_plan=draw(st.booleans()),
         key_contact_left_at=draw(maybe),
-        tier_assigned_at=draw(maybe),
+        grace_started_at=draw(maybe),
         open_follow_up_due_at=draw(maybe),
         recent_interactions=sorted(draw(st.lists(moments, max_size=8)), reverse=True),
         revenue_change=draw(st.sampled_from([None, RED_DECLINE])),
