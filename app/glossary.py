@@ -43,6 +43,8 @@ Horizon = Literal["short", "medium", "long"]
 ObjectiveStatus = Literal["open", "achieved", "missed", "cancelled"]
 ActionStatus = Literal["open", "in_progress", "done", "cancelled"]
 MeasurementKind = Literal["engagement", "loyalty", "improvement"]
+# A promise to follow up: open until it is done or dropped on purpose.
+FollowUpStatus = Literal["open", "done", "dropped"]
 # From least to most frequent: an adjustment moves a cadence one step to the right.
 Cadence = Literal["semiannual", "quarterly", "monthly", "biweekly", "weekly"]
 HealthStatus = Literal["green", "amber", "red"]
@@ -127,6 +129,7 @@ HORIZONS = get_args(Horizon)
 OBJECTIVE_STATUSES = get_args(ObjectiveStatus)
 ACTION_STATUSES = get_args(ActionStatus)
 MEASUREMENT_KINDS = get_args(MeasurementKind)
+FOLLOW_UP_STATUSES = get_args(FollowUpStatus)
 CADENCES: tuple[str, ...] = get_args(Cadence)
 OPEN_STAGES = get_args(OpenStage)
 BATCH_OUTCOMES = get_args(BatchOutcome)
@@ -161,6 +164,7 @@ NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
     "ObjectiveStatus": OBJECTIVE_STATUSES,
     "ActionStatus": ACTION_STATUSES,
     "MeasurementKind": MEASUREMENT_KINDS,
+    "FollowUpStatus": FOLLOW_UP_STATUSES,
     "Cadence": CADENCES,
     "HealthStatus": get_args(HealthStatus),
     "Severity": get_args(Severity),

@@ -104,3 +104,40 @@ def test_every_check_constraint_in_the_database_allows_exactly_the_values_of_the
                 assert in_database[(table.name, name)] == _quoted(str(constraint.sqltext)), name
                 checked += 1
     assert checked >= 10
+
+
+def test_promised_follow_ups_migrate_open_unless_a_later_interaction_kept_them(database_url):
+    name = f"kam_follow_ups_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(database_url, f'CREATE DATABASE "{name}"'))
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        config = alembic_config(url)
+        command.upgrade(config, "9d4f2a7c1e38")  # before follow-ups were records of their own
+        asyncio.run(
+            _sql(
+                url,
+                """
+                WITH account AS (
+                    INSERT INTO accounts (id, name, status, version) VALUES (gen_random_uuid(), 'Old', 'active', 1)
+                    RETURNING id
+                )
+                INSERT INTO interactions (id, account_id, type, occurred_at, next_contact_at, version)
+                SELECT gen_random_uuid(), account.id, 'call', at, due, 1 FROM account, (VALUES
+                    (now() - interval '30 days', now() - interval '25 days'),
+                    (now() - interval '20 days', NULL),
+                    (now() - interval '10 days', now() + interval '5 days')
+                ) AS promises (at, due)
+                """,
+            )
+        )
+        command.upgrade(config, "head")
+        statuses = asyncio.run(
+            _sql(
+                url,
+                "SELECT string_agg(status, ',' ORDER BY due_at) FROM follow_ups "
+                "WHERE (done_at IS NULL) = (status = 'open')",
+            )
+        )
+        assert statuses == "done,open"
+    finally:
+        asyncio.run(_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

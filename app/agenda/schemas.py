@@ -15,7 +15,7 @@ class AgendaItem(BaseModel):
     why: str = Field(description="Why it is on the agenda, in a sentence.")
     date: datetime.date | None = Field(description="The day it was or is due (or turned red); null when it has none.")
     overdue: bool = Field(description="Its day has passed.")
-    record_id: uuid.UUID | None = Field(description="The follow-up's interaction or the plan action, for those kinds.")
+    record_id: uuid.UUID | None = Field(description="The follow-up (its id in /v1/follow-ups) or the plan action.")
 
 
 class AgendaCount(BaseModel):

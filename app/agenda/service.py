@@ -124,16 +124,16 @@ class AgendaService:
         """Open follow-ups of the owner's accounts due by the end of today."""
         end_of_day = datetime.combine(today + timedelta(days=1), time(), tzinfo=self.accounts.now.tzinfo)
         query = FollowUpListQuery(owner_id=owner_id, due_before=end_of_day, limit=MAX_LIMIT)
-        rows, _ = await self.follow_ups.open_page(query, self.accounts.now)
+        rows, _ = await self.follow_ups.page_of(query, self.accounts.now)
         return [
             AgendaItem(
                 kind="follow_up_due",
                 account_id=row.account_id,
                 account_name=row.account_name,
                 why=f"follow-up promised{': ' + row.next_steps if row.next_steps else ''}",
-                date=row.next_contact_at.date(),
-                overdue=row.next_contact_at < self.accounts.now,
-                record_id=row.interaction_id,
+                date=row.due_at.date(),
+                overdue=row.due_at < self.accounts.now,
+                record_id=row.id,
             )
             for row in rows
         ]

@@ -9,12 +9,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from app.facts.repository import FactsRepository
-from app.models import Account, AccountTeamMember, Contact, Financial, Interaction, Measurement, Plan, Review
+from app.models import (
+    Account,
+    AccountTeamMember,
+    Contact,
+    Financial,
+    FollowUp,
+    Interaction,
+    Measurement,
+    Plan,
+    Review,
+)
 
 _STALE = "stale_account_facts"
 _REFRESHED = "refreshed_account_facts"
 # The records the facts are gathered from.
-SOURCES = (AccountTeamMember, Contact, Financial, Interaction, Measurement, Plan, Review)
+SOURCES = (AccountTeamMember, Contact, Financial, FollowUp, Interaction, Measurement, Plan, Review)
 
 
 def _note_changes(session: Session, _flush_context: object, _instances: object) -> None:

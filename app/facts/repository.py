@@ -13,7 +13,6 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from app.kit.plain_rows import Columns
 from app.kit.sql import one_of
@@ -23,6 +22,7 @@ from app.models import (
     AccountTeamMember,
     Contact,
     Financial,
+    FollowUp,
     Interaction,
     Measurement,
     Plan,
@@ -39,15 +39,8 @@ FACTS_BATCH = 1000
 
 
 def open_follow_ups() -> ColumnElement[bool]:
-    """An interaction's promised follow-up (``next_contact_at``) is open until a later interaction
-    with the account is recorded: one that took place after it."""
-    later = aliased(Interaction)
-    kept = (
-        select(later.id)
-        .where(later.account_id == Interaction.account_id, later.occurred_at > Interaction.occurred_at)
-        .exists()
-    )
-    return and_(Interaction.next_contact_at.is_not(None), ~kept)
+    """A follow-up is open until it is marked done or dropped, or an interaction naming it is recorded."""
+    return FollowUp.status == "open"
 
 
 @dataclass(frozen=True)
@@ -263,9 +256,9 @@ class FactsRepository:
     async def _open_follow_ups(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, datetime]:
         """The due date of each account's oldest open follow-up (see ``open_follow_ups``)."""
         statement = (
-            select(Interaction.account_id, func.min(Interaction.next_contact_at))
-            .where(one_of(Interaction.account_id, ids), open_follow_ups())
-            .group_by(Interaction.account_id)
+            select(FollowUp.account_id, func.min(FollowUp.due_at))
+            .where(one_of(FollowUp.account_id, ids), open_follow_ups())
+            .group_by(FollowUp.account_id)
         )
         rows = await self.session.execute(statement)
         return {account_id: due for account_id, due in rows if due is not None}

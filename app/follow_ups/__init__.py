@@ -1,1 +1,2 @@
-"""Follow-ups: what each interaction promised to do next, open until a later interaction keeps it."""
+"""Follow-ups: what each interaction promised to do next, open until it is kept on purpose (marked
+done or dropped, or named by a later interaction)."""

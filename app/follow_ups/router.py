@@ -1,11 +1,16 @@
-"""``/v1/follow-ups``: every promised follow-up not yet kept, so none is forgotten."""
+"""``/v1/follow-ups``: every promised follow-up, kept on purpose, so none is forgotten."""
 
+import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from app.follow_ups.schemas import FollowUpListQuery, FollowUpRead
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
+from app.follow_ups.schemas import FollowUpListQuery, FollowUpRead, FollowUpUpdate
 from app.follow_ups.service import FollowUpService
+from app.kit.concurrency import IfMatch, set_etag
 from app.kit.errors import problems
 from app.kit.pagination import Page
 from app.scoped.dependencies import scoped_service
@@ -17,7 +22,32 @@ Service = Annotated[FollowUpService, scoped_service(FollowUpService)]
 
 @router.get("", name="follow_ups_list")
 async def list_follow_ups(query: Annotated[FollowUpListQuery, Query()], service: Service) -> Page[FollowUpRead]:
-    """Open follow-ups, the earliest due first: an interaction's `next_contact_at` is a promise, kept
-    when a later interaction with the account is recorded. Scoped like the accounts they belong to."""
-    items, next_cursor = await service.list_page(query)
+    """Follow-ups, the earliest due first (open ones unless `status` says otherwise): an interaction's
+    `next_contact_at` is a promise, open until it is marked done or dropped, or an interaction that
+    names it in `keeps_follow_up_ids` is recorded. Scoped like the accounts they belong to."""
+    items, next_cursor = await service.page(query)
     return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/{follow_up_id}", name="follow_ups_get", responses=problems(404))
+async def get_follow_up(follow_up_id: uuid.UUID, response: Response, service: Service) -> FollowUpRead:
+    follow_up = await service.one(follow_up_id)
+    set_etag(response, follow_up.version)
+    return follow_up
+
+
+@router.patch("/{follow_up_id}", name="follow_ups_update", responses=problems(403, 404, 409, 412))
+async def update_follow_up(
+    follow_up_id: uuid.UUID,
+    payload: FollowUpUpdate,
+    response: Response,
+    principal: CurrentPrincipal,
+    service: Service,
+    expected: IfMatch = None,
+) -> FollowUpRead:
+    """Mark the follow-up `done` or `dropped` (who and when are recorded, and audited), or `open`
+    again. `If-Match` guards against marking one another request just changed."""
+    policy.require_writer(principal)
+    follow_up = await service.update(follow_up_id, payload, expected, datetime.now(UTC))
+    set_etag(response, follow_up.version)
+    return follow_up

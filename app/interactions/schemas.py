@@ -24,8 +24,16 @@ class InteractionCreate(WriteModel):
     summary: Text | None = None
     outcome: Text | None = None
     next_steps: Text | None = None
-    next_contact_at: Timestamp | None = None
+    next_contact_at: Timestamp | None = Field(
+        default=None, description="A follow-up promised (see /v1/follow-ups): not before occurred_at."
+    )
     external_id: Annotated[str, text(200, min_length=1)] | None = None
+    keeps_follow_up_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Open follow-ups of the account this interaction keeps: they are marked done, by the caller, "
+        "at occurred_at.",
+    )
 
 
 class InteractionUpdate(WriteModel):

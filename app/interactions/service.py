@@ -4,6 +4,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.service import AccountService
+from app.follow_ups.service import FollowUpService
 from app.interactions.repository import InteractionRepository
 from app.interactions.schemas import InteractionCreate, InteractionUpdate
 from app.kit.concurrency import ExpectedVersion
@@ -17,12 +21,21 @@ class InteractionService(AccountScopedService[Interaction]):
     repository_class = InteractionRepository
     records: InteractionRepository
 
+    def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
+        super().__init__(session, accounts)
+        self.follow_ups = FollowUpService(session, accounts)
+
     async def create(self, data: InteractionCreate, now: datetime) -> Interaction:
         await self.account_for_write(data.account_id)
         refuse_future(data.occurred_at, now, "occurred_at")
+        _refuse_a_promise_before(data.occurred_at, data.next_contact_at)
         await self._check_contacts(data.account_id, data.contact_ids)
-        interaction = Interaction(**{**data.model_dump(), "contact_ids": list(dict.fromkeys(data.contact_ids))})
-        return await self.records.save(interaction)
+        fields = data.model_dump(exclude={"keeps_follow_up_ids"})
+        interaction = Interaction(**{**fields, "contact_ids": list(dict.fromkeys(data.contact_ids))})
+        interaction = await self.records.save(interaction)
+        await self.follow_ups.keep(interaction, list(dict.fromkeys(data.keeps_follow_up_ids)))
+        await self.follow_ups.promise(interaction)
+        return interaction
 
     async def update(
         self, interaction_id: uuid.UUID, data: InteractionUpdate, expected: ExpectedVersion | None, now: datetime
@@ -33,9 +46,15 @@ class InteractionService(AccountScopedService[Interaction]):
         if "contact_ids" in changes:
             await self._check_contacts(interaction.account_id, changes["contact_ids"])
             changes["contact_ids"] = list(dict.fromkeys(changes["contact_ids"]))
+        _refuse_a_promise_before(
+            changes.get("occurred_at", interaction.occurred_at),
+            changes.get("next_contact_at", interaction.next_contact_at),
+        )
         for field, value in changes.items():
             setattr(interaction, field, value)
-        return await self.records.save(interaction)
+        interaction = await self.records.save(interaction)
+        await self.follow_ups.promise(interaction)
+        return interaction
 
     async def delete(self, interaction_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
         await self.records.delete(await self.get_for_write(interaction_id, expected))
@@ -49,3 +68,9 @@ class InteractionService(AccountScopedService[Interaction]):
             raise InvalidFields.one(
                 ["body", "contact_ids", errors[0]], f"not a contact of account {account_id}: {contact_ids[errors[0]]}"
             )
+
+
+def _refuse_a_promise_before(occurred_at: datetime, next_contact_at: datetime | None) -> None:
+    # A follow-up is promised by the interaction: it cannot fall due before the interaction took place.
+    if next_contact_at is not None and next_contact_at < occurred_at:
+        raise InvalidFields.one(["body", "next_contact_at"], "a follow-up cannot be due before the interaction itself")

@@ -8,7 +8,7 @@ from app.models.events import Event
 from app.models.facts import AccountFactsRow
 from app.models.financials import Financial, Measurement
 from app.models.idempotency import IdempotencyRecord
-from app.models.interactions import Interaction, Review
+from app.models.interactions import FollowUp, Interaction, Review
 from app.models.jobs import Job
 from app.models.opportunities import Opportunity
 from app.models.plans import Action, Objective, Plan
@@ -28,6 +28,7 @@ __all__ = [
     "Contact",
     "Event",
     "Financial",
+    "FollowUp",
     "IdempotencyRecord",
     "Interaction",
     "Job",

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from app.facts.judgement import Judgement
 from app.facts.repository import open_follow_ups
@@ -36,6 +36,7 @@ from app.models import (
     Action,
     Contact,
     Financial,
+    FollowUp,
     Interaction,
     Objective,
     Opportunity,
@@ -64,7 +65,7 @@ class AccountRecords:
     objectives: Sequence[Objective]
     actions: Sequence[Action]
     members: Sequence[AccountTeamMember]
-    follow_ups: Sequence[Interaction]
+    follow_ups: Sequence[Row]  # open ones: next_contact_at (the due date) and next_steps
     contacts: Sequence[Contact]
 
 
@@ -346,22 +347,22 @@ class ReportRepository:
         ).group_by(dues.c.owner_id)
         return (await self.session.execute(statement)).all()
 
-    async def team_follow_ups(self, owner_id: uuid.UUID | None, start: datetime, end: datetime) -> Sequence[Row]:
-        """Per owner: follow-ups promised for the period (``next_contact_at`` in it), and those kept by
-        a later interaction with the account."""
-        later = aliased(Interaction)
-        kept = select(later.id).where(
-            later.account_id == Interaction.account_id, later.occurred_at > Interaction.occurred_at
-        )
+    async def team_follow_ups(
+        self, owner_id: uuid.UUID | None, start: datetime, end: datetime, grace: timedelta
+    ) -> Sequence[Row]:
+        """Per owner: follow-ups promised for the period (due in it), and those kept: marked done (or
+        kept by an interaction naming them) by their due date plus the ``grace``. Dropped ones count
+        as not kept."""
+        kept = and_(FollowUp.status == "done", FollowUp.done_at <= FollowUp.due_at + grace)
         statement = (
-            select(Account.owner_id, func.count(), func.count().filter(kept.exists()))
-            .select_from(Interaction)
-            .join(Account, Account.id == Interaction.account_id)
+            select(Account.owner_id, func.count(), func.count().filter(kept))
+            .select_from(FollowUp)
+            .join(Account, Account.id == FollowUp.account_id)
             .where(
-                Interaction.account_id.in_(self._owned(owner_id)),
+                FollowUp.account_id.in_(self._owned(owner_id)),
                 Account.owner_id.is_not(None),
-                Interaction.next_contact_at >= start,
-                Interaction.next_contact_at < end,
+                FollowUp.due_at >= start,
+                FollowUp.due_at < end,
             )
             .group_by(Account.owner_id)
         )
@@ -512,11 +513,14 @@ class ReportRepository:
             .order_by(AccountTeamMember.created_at)
         )
         # Promised and not yet kept, however late (the follow-ups the agenda shows).
-        follow_ups = await self._all(
-            select(Interaction)
-            .where(Interaction.account_id == account_id, open_follow_ups())
-            .order_by(Interaction.next_contact_at)
-        )
+        follow_ups = (
+            await self.session.execute(
+                select(FollowUp.due_at.label("next_contact_at"), Interaction.next_steps)
+                .join(Interaction, Interaction.id == FollowUp.interaction_id)
+                .where(FollowUp.account_id == account_id, open_follow_ups())
+                .order_by(FollowUp.due_at, FollowUp.id)
+            )
+        ).all()
         contacts = await self._all(
             select(Contact)
             .where(Contact.account_id == account_id, Contact.status == "active")

@@ -90,7 +90,8 @@ async def team_scorecard(
         tally.red += red
     for owner, due, on_time in await repository.team_reviews(judgement, owner_id, first, last, now.date()):
         tallies[owner].reviews_due, tallies[owner].reviews_on_time = due, on_time
-    for owner, promised, kept in await repository.team_follow_ups(owner_id, start, end):
+    grace = timedelta(days=rules.health.follow_up_grace_days)
+    for owner, promised, kept in await repository.team_follow_ups(owner_id, start, end, grace):
         tallies[owner].follow_ups, tallies[owner].follow_ups_kept = promised, kept
     # A tier's minimum per quarter, for the period's length: 6 a quarter is 12 over half a year.
     days = (last - first).days + 1

@@ -43,15 +43,18 @@ async def team(client, users, connection):
         key["id"],
         occurred_at=noon(TODAY - timedelta(days=20)),
         next_contact_at=noon(TODAY - timedelta(days=10)),
-    )  # kept by the interactions after it
-    await record_interaction(client, key["id"], occurred_at=noon(TODAY - timedelta(days=5)))
+    )  # kept by the interaction that names it, within the grace of its due date
+    [promised] = (await client.get("/v1/follow-ups", params={"account_id": key["id"]})).json()["items"]
+    await record_interaction(
+        client, key["id"], occurred_at=noon(TODAY - timedelta(days=5)), keeps_follow_up_ids=[promised["id"]]
+    )
     now = datetime.now(UTC)
     await record_interaction(
         client,
         key["id"],
         occurred_at=(now - timedelta(minutes=30)).isoformat(),
         next_contact_at=(now - timedelta(minutes=10)).isoformat(),
-    )  # nothing after it: not kept
+    )  # not kept yet
     await create_opportunity(client, key["id"], stage="proposal", amount="1000.00")
     won = await create_opportunity(client, key["id"], name="Won", amount="500.00")
     lost = await create_opportunity(client, key["id"], name="Lost", amount="200.00")
@@ -84,7 +87,7 @@ async def test_each_indicator_of_a_known_team(client, users, team):
     assert (row["revenue"], row["key_revenue_share"]) == ("1000.00", 0.8)
     # A review held a day after its due date is late; one held on the day is on time.
     assert row["reviews"] == {"fell_due": 2, "held_on_time": 1, "on_time_percent": 50.0}
-    # A follow-up kept by a later interaction counts; the newest has nothing after it.
+    # A follow-up kept by an interaction naming it counts; the newest is not kept yet.
     assert row["follow_ups"] == {"promised": 2, "kept": 1, "kept_percent": 50.0}
     # Key asks for 6 interactions a quarter (it had 4), mid for 3 (it had 3).
     assert row["interactions"] == {
@@ -174,3 +177,30 @@ async def test_a_past_period_counts_decision_makers_met_up_to_its_end_not_after(
     assert engaged((await client.get("/v1/reports/team", params=period)).json()) == 1
     earlier = {"from": (TODAY - timedelta(days=400)).isoformat(), "to": (TODAY - timedelta(days=300)).isoformat()}
     assert engaged((await client.get("/v1/reports/team", params=earlier)).json()) == 0
+
+
+async def test_follow_ups_count_as_kept_when_done_by_their_due_date_plus_the_grace(client, users):
+    kam = users["kam"]
+    account = await create_account(client, name="Promises", scores=SMALL_SCORES, owner_id=str(kam.id))
+    now = datetime.now(UTC)
+    for days in (40, 30, 20, 5):
+        await record_interaction(
+            client,
+            account["id"],
+            occurred_at=(now - timedelta(days=days + 1)).isoformat(),
+            next_contact_at=(now - timedelta(days=days)).isoformat(),
+        )
+    due_40, due_30, due_20, due_5 = (await client.get("/v1/follow-ups", params={"account_id": account["id"]})).json()[
+        "items"
+    ]
+    # Kept 7 days after its due date (the grace) and 8 days after: the first counts, the second not.
+    await record_interaction(
+        client, account["id"], occurred_at=(now - timedelta(days=33)).isoformat(), keeps_follow_up_ids=[due_40["id"]]
+    )
+    await record_interaction(
+        client, account["id"], occurred_at=(now - timedelta(days=22)).isoformat(), keeps_follow_up_ids=[due_30["id"]]
+    )
+    await client.patch(f"/v1/follow-ups/{due_20['id']}", json={"status": "dropped"})  # given up: not kept
+    await client.patch(f"/v1/follow-ups/{due_5['id']}", json={"status": "done"})  # done today, within the grace
+    row = row_of((await client.get("/v1/reports/team")).json(), kam)
+    assert row["follow_ups"] == {"promised": 4, "kept": 2, "kept_percent": 50.0}
