@@ -25,14 +25,15 @@ class HandoverService:
     async def open_work(self, user_id: uuid.UUID) -> OpenWork:
         return OpenWork(**await self.work.counts(user_id))
 
-    async def refuse_leaving_work_behind(self, user: User) -> None:
-        """Deactivating a user who still holds accounts or open work would orphan it: a 409 naming it."""
+    async def refuse_leaving_work_behind(self, user: User, leaving_as: str) -> None:
+        """Deactivating a user, or making them a viewer, while they still hold accounts, open work or
+        sponsorships would orphan it (a viewer writes nothing): a 409 naming it."""
         held = await self.open_work(user.id)
         if any(held.model_dump().values()):
             counts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in held.model_dump().items())
             raise Conflict(
                 f"{user.name} still holds {counts}. Hand them over first (POST /v1/users/{user.id}/handover), "
-                "or deactivate with ?handover_to=<successor id> to do both."
+                f"or {leaving_as} with ?handover_to=<successor id> to do both."
             )
 
     async def hand_over(self, from_user_id: uuid.UUID, data: HandoverCreate) -> HandoverRead:
@@ -55,6 +56,10 @@ class HandoverService:
                 record.owner_id = successor.id
             moved[name] = [record.id for record in records]
         moved["team_memberships"] = await self._move_memberships(leaving.id, successor.id)
+        sponsored = await self.work.locked_sponsorships(leaving.id)
+        for account in sponsored:
+            account.executive_sponsor_id = successor.id
+        moved["sponsorships"] = [account.id for account in sponsored]
         await self.session.flush()
         return HandoverRead(
             from_user_id=leaving.id,

@@ -112,8 +112,18 @@ class OwnedWorkRepository:
             for name, model in OWNED.items()
         }
         teams = select(func.count()).where(AccountTeamMember.user_id == user_id).scalar_subquery()
-        row = (await self.session.execute(select(*counted.values(), teams))).one()
-        return dict(zip([*counted, "team_memberships"], row, strict=True))
+        sponsored = select(func.count()).select_from(self._sponsored(user_id).subquery()).scalar_subquery()
+        row = (await self.session.execute(select(*counted.values(), teams, sponsored))).one()
+        return dict(zip([*counted, "team_memberships", "sponsorships"], row, strict=True))
+
+    @staticmethod
+    def _sponsored(user_id: uuid.UUID) -> Select[Any]:
+        """The live accounts the user sponsors as an executive (archived ones keep their history)."""
+        return select(Account).where(Account.executive_sponsor_id == user_id, Account.archived_at.is_(None))
+
+    async def locked_sponsorships(self, user_id: uuid.UUID) -> list[Account]:
+        statement = self._sponsored(user_id).order_by(Account.id).with_for_update()
+        return list((await self.session.execute(statement.execution_options(populate_existing=True))).scalars())
 
     async def locked(self, model: Any, user_id: uuid.UUID) -> list[Any]:
         """The records of ``model`` the user owns, locked in id order (so handovers and writes take turns)."""

@@ -70,6 +70,7 @@ class OpenWork(BaseModel):
     objectives: int = Field(description="Open plan objectives the user owns.")
     actions: int = Field(description="Open or in-progress plan actions the user owns.")
     team_memberships: int = Field(description="Account teams the user is on.")
+    sponsorships: int = Field(description="Live accounts the user sponsors as an executive.")
 
 
 class HandoverRead(BaseModel):
@@ -83,4 +84,5 @@ class HandoverRead(BaseModel):
     team_memberships: list[uuid.UUID] = Field(
         description="Accounts whose team the successor joined in the user's role (or was on already)."
     )
+    sponsorships: list[uuid.UUID] = Field(description="Live accounts the successor now sponsors as an executive.")
     moved: OpenWork = Field(description="How many of each moved.")

@@ -49,11 +49,15 @@ class UserService:
         user = await self.get(user_id, for_update=True)
         check_version(expected, user.version)
         changes = data.model_dump(exclude_unset=True)
-        if changes.get("active") is False and user.active:
+        deactivated = changes.get("active") is False and user.active
+        # A viewer writes nothing: what it owned or sponsored would be held by no one who can act on it.
+        made_viewer = changes.get("role") == "viewer" and user.role != "viewer"
+        if deactivated or made_viewer:
+            leaving_as = "deactivate" if deactivated else "change the role"
             if handover_to is None:
-                await self.handovers.refuse_leaving_work_behind(user)
+                await self.handovers.refuse_leaving_work_behind(user, leaving_as)
             else:
-                reason = f"{user.name} deactivated"
+                reason = f"{user.name} deactivated" if deactivated else f"{user.name} became a viewer"
                 await self.handovers.hand_over(user.id, HandoverCreate(to_user_id=handover_to, reason=reason))
         if "password" in changes:
             password = changes.pop("password")

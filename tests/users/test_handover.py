@@ -48,7 +48,14 @@ async def test_a_handover_moves_everything_open_and_audits_it_with_the_reason(cl
     result = response.json()
     for name in ("accounts", "opportunities", "objectives", "actions", "team_memberships"):
         assert sorted(result[name]) == held[name], name
-    assert result["moved"] == {"accounts": 3, "opportunities": 1, "objectives": 1, "actions": 1, "team_memberships": 2}
+    assert result["moved"] == {
+        "accounts": 3,
+        "opportunities": 1,
+        "objectives": 1,
+        "actions": 1,
+        "team_memberships": 2,
+        "sponsorships": 0,
+    }
 
     successor = str(users["other_kam"].id)
     for account_id in held["accounts"]:
@@ -92,7 +99,7 @@ async def test_deactivating_a_user_who_holds_work_is_refused_unless_handed_over(
     held = await world_of(client, users, "kam")
     refused = await client.delete(f"/v1/users/{users['kam'].id}")
     detail = assert_problem(refused, 409)["detail"]
-    assert "3 accounts, 1 opportunities, 1 objectives, 1 actions, 2 team memberships" in detail
+    assert "3 accounts, 1 opportunities, 1 objectives, 1 actions, 2 team memberships, 0 sponsorships" in detail
     assert_problem(await client.patch(f"/v1/users/{users['kam'].id}", json={"active": False}), 409)
     assert (await client.get(f"/v1/users/{users['kam'].id}")).json()["active"] is True
 
@@ -129,3 +136,35 @@ async def test_a_handover_and_a_concurrent_write_to_one_account_lose_nothing(com
     }
     assert {read["owner_id"] for read in owners.values()} == {successor["id"]}
     assert owners[accounts[7]["id"]]["notes"] == "written meanwhile"
+
+
+async def test_executive_sponsorships_move_with_a_handover_and_keep_a_sponsor_from_leaving(client, users):
+    manager, successor = users["manager"], users["admin"]
+    sponsored = await create_account(client, name="Sponsored", executive_sponsor_id=str(manager.id))
+    archived = await create_account(client, name="Old", executive_sponsor_id=str(manager.id))
+    assert (await client.delete(f"/v1/accounts/{archived['id']}")).status_code == 204
+    detail = assert_problem(await client.delete(f"/v1/users/{manager.id}"), 409)["detail"]
+    assert "1 sponsorships" in detail
+    assert_problem(await client.patch(f"/v1/users/{manager.id}", json={"role": "viewer"}), 409)
+    body = {"to_user_id": str(successor.id), "reason": "Pat retires"}
+    moved = (await client.post(f"/v1/users/{manager.id}/handover", json=body)).json()
+    assert (moved["sponsorships"], moved["moved"]["sponsorships"]) == ([sponsored["id"]], 1)
+    account = (await client.get(f"/v1/accounts/{sponsored['id']}")).json()
+    assert account["executive_sponsor_id"] == str(successor.id)
+    assert (await client.delete(f"/v1/users/{manager.id}")).status_code == 204
+
+
+async def test_a_user_holding_work_becomes_a_viewer_only_with_a_handover(client, users):
+    kam, successor = users["kam"], users["other_kam"]
+    account = await create_account(client, name="Owned", owner_id=str(kam.id))
+    refused = await client.patch(f"/v1/users/{kam.id}", json={"role": "viewer"})
+    assert "1 accounts" in assert_problem(refused, 409)["detail"]
+    assert (await client.get(f"/v1/users/{kam.id}")).json()["role"] == "kam"
+    done = await client.patch(f"/v1/users/{kam.id}", params={"handover_to": str(successor.id)}, json={"role": "viewer"})
+    assert done.status_code == 200, done.text
+    assert done.json()["role"] == "viewer"
+    assert (await client.get(f"/v1/accounts/{account['id']}")).json()["owner_id"] == str(successor.id)
+    audit = (await client.get("/v1/audit", params={"limit": 50})).json()["items"]
+    assert any(entry["reason"] and "became a viewer" in entry["reason"] for entry in audit)
+    # Nothing held: the role changes freely.
+    assert (await client.patch(f"/v1/users/{successor.id}", json={"role": "manager"})).status_code == 200
