@@ -87,18 +87,20 @@ async def send(
     return Outcome(response.status_code, f"the endpoint answered HTTP {response.status_code}")
 
 
-def record(delivery: WebhookDelivery, outcome: Outcome, now: datetime) -> None:
-    """Note the attempt on the delivery: done, given up, or due again after the schedule's wait."""
+def record(delivery: WebhookDelivery, outcome: Outcome, started: datetime, ended: datetime) -> None:
+    """Note the attempt made from ``started`` to ``ended`` on the delivery: done, given up, or due
+    again after the schedule's wait, counted from the end of the attempt (one that timed out after
+    10 s is not due again at once)."""
     delivery.attempts += 1
-    delivery.last_attempt_at = now
+    delivery.last_attempt_at = started
     delivery.last_response_code = outcome.code
     delivery.last_error = outcome.error
     if outcome.succeeded:
-        delivery.status, delivery.delivered_at, delivery.next_attempt_at = "succeeded", now, None
+        delivery.status, delivery.delivered_at, delivery.next_attempt_at = "succeeded", ended, None
     elif delivery.attempts >= ATTEMPTS:
         delivery.status, delivery.next_attempt_at = "failed", None
     else:
-        delivery.next_attempt_at = now + RETRY_DELAYS[delivery.attempts - 1]
+        delivery.next_attempt_at = ended + RETRY_DELAYS[delivery.attempts - 1]
 
 
 def _now() -> datetime:
@@ -130,7 +132,7 @@ async def deliver_stream(
                 if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
                     return None  # waiting on a retry that is already scheduled
                 outcome = await send(client, subscription, event, now, allow_local=allow_local)
-                record(delivery, outcome, now)
+                record(delivery, outcome, now, clock())
                 if outcome.succeeded:
                     await repository.note_answered(subscription_id)
                 else:

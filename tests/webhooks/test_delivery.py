@@ -142,7 +142,7 @@ async def test_an_endpoint_answering_500_gets_the_event_again_and_the_accounts_l
         assert (failed["status"], failed["attempts"], failed["last_response_code"]) == ("pending", 1, 500)
         assert failed["last_error"] == "the endpoint answered HTTP 500"
         retry_in = datetime.fromisoformat(failed["next_attempt_at"]) - datetime.fromisoformat(failed["last_attempt_at"])
-        assert retry_in == delivery.RETRY_DELAYS[0]
+        assert delivery.RETRY_DELAYS[0] <= retry_in < delivery.RETRY_DELAYS[0] + timedelta(seconds=2)
         assert (waiting["status"], waiting["attempts"]) == ("pending", 0)
 
         due_in = datetime.fromisoformat(failed["next_attempt_at"]) - datetime.now(UTC)
@@ -156,6 +156,24 @@ async def test_an_endpoint_answering_500_gets_the_event_again_and_the_accounts_l
         ("succeeded", 2),
         ("succeeded", 1),
     ]
+
+
+async def test_the_wait_before_a_retry_counts_from_the_end_of_an_attempt_that_timed_out(world, monkeypatch):
+    monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 1.0)
+    with receiving() as receiver:
+        webhook = await world.subscribe(receiver, event_types=["account.created"])
+        await create_account(world.admin, name="Slowpoke")
+        receiver.delays = [2.0]
+        await world.deliver_now()
+        [timed_out] = await world.deliveries(webhook)
+    assert (timed_out["status"], timed_out["attempts"], timed_out["last_response_code"]) == ("pending", 1, None)
+    assert timed_out["last_error"] == "no answer within 1 s"
+    started = datetime.fromisoformat(timed_out["last_attempt_at"])
+    # The attempt lasted the 1 s timeout; the 5 s wait starts when it ended.
+    assert (
+        datetime.fromisoformat(timed_out["next_attempt_at"])
+        >= started + timedelta(seconds=1) + delivery.RETRY_DELAYS[0]
+    )
 
 
 async def test_a_day_of_failures_disables_the_webhook_and_enabling_it_resumes_where_it_stopped(world):
