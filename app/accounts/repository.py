@@ -387,7 +387,12 @@ class PlainAccountRepository:
         self.connection = connection
 
     async def get_with_caller(
-        self, account_id: uuid.UUID, *, token_hash: str | None = None, user_id: uuid.UUID | None = None
+        self,
+        account_id: uuid.UUID,
+        *,
+        token_hash: str | None = None,
+        user_id: uuid.UUID | None = None,
+        session_id: uuid.UUID | None = None,
     ) -> tuple[Any, tuple[Columns, Columns | None] | None]:
         """The caller (by its API token's hash, or as a signed-in user) as ``CallerRepository`` reads it,
         or None; and, if there is one and it may see the account, the account with its people and its
@@ -395,7 +400,9 @@ class PlainAccountRepository:
         if token_hash is not None:
             record = await fetch_row(self.connection, _ACCOUNT_BY_TOKEN, secret_hash=token_hash, account_id=account_id)
         else:
-            record = await fetch_row(self.connection, _ACCOUNT_BY_USER, user_id=user_id, account_id=account_id)
+            record = await fetch_row(
+                self.connection, _ACCOUNT_BY_USER, user_id=user_id, session_id=session_id, account_id=account_id
+            )
         if record is None or record["id"] is None:
             return record, None
         return record, view_inputs(record)

@@ -617,7 +617,9 @@ class PlainAccountReader:
         if caller.token_hash is not None:
             record, found = await self.repository.get_with_caller(account_id, token_hash=caller.token_hash)
         elif caller.claims is not None:
-            record, found = await self.repository.get_with_caller(account_id, user_id=caller.claims.user_id)
+            record, found = await self.repository.get_with_caller(
+                account_id, user_id=caller.claims.user_id, session_id=caller.claims.session_id
+            )
         else:
             record, found = None, None
         principal = await admit(record)

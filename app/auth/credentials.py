@@ -80,10 +80,17 @@ def mint_refresh_token() -> MintedToken:
 class AccessClaims:
     user_id: uuid.UUID
     session_generation: int
+    # The sign-in (refresh token family) that issued the token: revoking it ends the token too.
+    session_id: uuid.UUID
 
 
 def issue_access_token(
-    user_id: uuid.UUID, session_generation: int, secret: str, minutes: int, now: datetime | None = None
+    user_id: uuid.UUID,
+    session_generation: int,
+    session_id: uuid.UUID,
+    secret: str,
+    minutes: int,
+    now: datetime | None = None,
 ) -> str:
     issued = now or datetime.now(UTC)
     claims = {
@@ -92,6 +99,7 @@ def issue_access_token(
         "iat": issued,
         "exp": issued + timedelta(minutes=minutes),
         "gen": session_generation,
+        "sid": str(session_id),
     }
     return jwt.encode(claims, secret, algorithm=_JWT_ALGORITHM)
 
@@ -105,11 +113,15 @@ def read_access_token(token: str, secret: str) -> AccessClaims | None:
             secret,
             algorithms=[_JWT_ALGORITHM],
             audience=_JWT_AUDIENCE,
-            options={"require": ["exp", "iat", "sub", "aud", "gen"]},
+            options={"require": ["exp", "iat", "sub", "aud", "gen", "sid"]},
         )
         generation = claims["gen"]
         if not isinstance(generation, int) or isinstance(generation, bool):
             return None
-        return AccessClaims(user_id=uuid.UUID(str(claims["sub"])), session_generation=generation)
+        return AccessClaims(
+            user_id=uuid.UUID(str(claims["sub"])),
+            session_generation=generation,
+            session_id=uuid.UUID(str(claims["sid"])),
+        )
     except (jwt.InvalidTokenError, KeyError, ValueError, TypeError):
         return None

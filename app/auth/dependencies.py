@@ -61,7 +61,8 @@ async def identify(connection: asyncpg.Connection, request: Request, presented: 
     if presented.token_hash is not None:
         caller = await callers.by_token(presented.token_hash)
     else:
-        caller = await callers.by_user(presented.claims.user_id) if presented.claims else None
+        claims = presented.claims
+        caller = await callers.by_user(claims.user_id, claims.session_id) if claims else None
     return await admit(connection, request, presented, caller)
 
 
@@ -82,6 +83,8 @@ async def admit(connection: asyncpg.Connection, request: Request, presented: Pre
     else:
         if caller is not None and claims is not None and caller["session_generation"] != claims.session_generation:
             caller = None  # signed out, or the password changed, since this token was issued
+        elif caller is not None and caller["session_ended"]:
+            caller = None  # its sign-in was revoked: a refresh token of it was used twice
     if caller is None or not caller["active"]:
         raise Unauthorized("The token is invalid, expired or revoked, or its user is inactive.", headers=_INVALID)
     request.state.user_id = str(caller["user_id"])  # for the request's log line

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Select, Subquery, bindparam, delete, func, null, or_, select, text, true, update
+from sqlalchemy import Select, Subquery, bindparam, delete, false, func, null, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,14 +26,21 @@ _CALLER_COLUMNS = (
     User.session_generation,
     RULES_VERSION.label("rules_in_force"),
 )
+# A sign-in whose refresh token family was revoked (a used token presented again) has ended: the
+# access tokens it issued stop at once, while the user's other sign-ins go on.
+_SESSION_ENDED = (
+    select(RefreshToken.id)
+    .where(RefreshToken.family_id == bindparam("session_id"), RefreshToken.revoked_at.is_not(None))
+    .exists()
+)
 CALLER_BY_TOKEN = (
-    select(*_CALLER_COLUMNS, ApiToken.id.label("token_id"), ApiToken.last_used_at)
+    select(*_CALLER_COLUMNS, ApiToken.id.label("token_id"), ApiToken.last_used_at, false().label("session_ended"))
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.secret_hash == bindparam("secret_hash"), ApiToken.revoked_at.is_(None))
 )
-CALLER_BY_USER = select(*_CALLER_COLUMNS, null().label("token_id"), null().label("last_used_at")).where(
-    User.id == bindparam("user_id")
-)
+CALLER_BY_USER = select(
+    *_CALLER_COLUMNS, null().label("token_id"), null().label("last_used_at"), _SESSION_ENDED.label("session_ended")
+).where(User.id == bindparam("user_id"))
 _CALLER_BY_TOKEN = PlainStatement(CALLER_BY_TOKEN)
 _CALLER_BY_USER = PlainStatement(CALLER_BY_USER)
 
@@ -72,9 +79,10 @@ class CallerRepository:
         (``rules_in_force``); or None."""
         return await fetch_row(self.connection, _CALLER_BY_TOKEN, secret_hash=secret_hash)
 
-    async def by_user(self, user_id: uuid.UUID) -> Any:
-        """As ``by_token``, for a signed-in user (no token)."""
-        return await fetch_row(self.connection, _CALLER_BY_USER, user_id=user_id)
+    async def by_user(self, user_id: uuid.UUID, session_id: uuid.UUID) -> Any:
+        """As ``by_token``, for a signed-in user (no token), with whether its sign-in ``session_id``
+        has ended (``session_ended``)."""
+        return await fetch_row(self.connection, _CALLER_BY_USER, user_id=user_id, session_id=session_id)
 
     async def mark_token_used(self, token_id: uuid.UUID, now: datetime) -> None:
         await execute(

@@ -129,7 +129,7 @@ class SessionService:
         expires_at = now + timedelta(days=self.settings.refresh_token_days)
         await self.repository.add_refresh_token(user, family_id, refresh.secret_hash, expires_at)
         access = issue_access_token(
-            user.id, user.session_generation, self.signing_secret, self.settings.access_token_minutes, now
+            user.id, user.session_generation, family_id, self.signing_secret, self.settings.access_token_minutes, now
         )
         return TokenPair(access_token=access, refresh_token=refresh.secret)
 

@@ -36,6 +36,7 @@ ACCOUNT_OPERATIONS = {
     "actions_list": ("GET", "/v1/plans/{plan}/actions", None, "read"),
     "interactions_get": ("GET", "/v1/interactions/{interaction}", None, "read"),
     "reviews_get": ("GET", "/v1/reviews/{review}", None, "read"),
+    "follow_ups_get": ("GET", "/v1/follow-ups/{follow_up}", None, "read"),
     "accounts_update": ("PATCH", "/v1/accounts/{account}", {"notes": "changed"}, "write"),
     "accounts_delete": ("DELETE", "/v1/accounts/{account}", None, "write"),
     "accounts_restore": ("POST", "/v1/accounts/{account}/restore", None, "write"),
@@ -111,6 +112,7 @@ ACCOUNT_OPERATIONS = {
     "reviews_create": ("POST", "/v1/reviews", {"account_id": "{account}", "held_at": "2026-01-05T10:00:00Z"}, "create"),
     "reviews_update": ("PATCH", "/v1/reviews/{review}", {"summary": "fine"}, "write"),
     "reviews_delete": ("DELETE", "/v1/reviews/{review}", None, "write"),
+    "follow_ups_update": ("PATCH", "/v1/follow-ups/{follow_up}", {"status": "done"}, "write"),
 }
 # operation id -> {role: expected status}, for endpoints not about one account
 ALL_200 = dict.fromkeys(ROLES, 200)
@@ -292,8 +294,16 @@ async def build_account(admin, users, target, owner):
     )
     ids["action"] = await post(f"/v1/plans/{ids['plan']}/actions", {"objective_id": ids["objective"], "title": "Call"})
     ids["interaction"] = await post(
-        "/v1/interactions", {"account_id": account["id"], "type": "visit", "occurred_at": "2026-01-03T09:00:00Z"}
+        "/v1/interactions",
+        {
+            "account_id": account["id"],
+            "type": "visit",
+            "occurred_at": "2026-01-03T09:00:00Z",
+            "next_contact_at": "2026-01-10T09:00:00Z",
+        },
     )
+    listed = await admin.get("/v1/follow-ups", params={"account_id": account["id"]})
+    ids["follow_up"] = listed.json()["items"][0]["id"]
     ids["review"] = await post("/v1/reviews", {"account_id": account["id"], "held_at": "2026-01-04T09:00:00Z"})
     await admin.put(f"/v1/accounts/{account['id']}/financials/2025", json={"revenue": "1000.00"})
     ids["measurement"] = await post(

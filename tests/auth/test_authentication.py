@@ -159,14 +159,18 @@ async def test_sign_in_tokens_that_expired_or_were_signed_elsewhere_are_refused(
     async with session_factory() as session:
         secret = await AuthRepository(session).signing_secret(JWT_KEY_NAME, new_signing_secret())
         await session.commit()
-    expired = issue_access_token(users["kam"].id, 0, secret, 30, now=datetime.now(UTC) - timedelta(hours=1))
-    forged = issue_access_token(users["kam"].id, 0, new_signing_secret(), 30)
+    session = uuid.uuid4()
+    expired = issue_access_token(users["kam"].id, 0, session, secret, 30, now=datetime.now(UTC) - timedelta(hours=1))
+    forged = issue_access_token(users["kam"].id, 0, session, new_signing_secret(), 30)
     never_expires = jwt.encode({"sub": str(users["kam"].id), "aud": "kam", "iat": 0, "gen": 0}, secret, "HS256")
     without_generation = jwt.encode(
         {"sub": str(users["kam"].id), "aud": "kam", "iat": 0, "exp": 2**40}, secret, algorithm="HS256"
     )
-    valid = issue_access_token(users["kam"].id, 0, secret, 30)
-    for token in (expired, forged, never_expires, without_generation):
+    without_session = jwt.encode(
+        {"sub": str(users["kam"].id), "aud": "kam", "iat": 0, "exp": 2**40, "gen": 0}, secret, algorithm="HS256"
+    )
+    valid = issue_access_token(users["kam"].id, 0, session, secret, 30)
+    for token in (expired, forged, never_expires, without_generation, without_session):
         assert_problem(await client.get("/v1/users/me", headers={"Authorization": f"Bearer {token}"}), 401)
     assert (await client.get("/v1/users/me", headers={"Authorization": f"Bearer {valid}"})).status_code == 200
 

@@ -46,9 +46,17 @@ async def test_a_reused_refresh_token_ends_its_whole_family(anonymous, session_f
     other_device = await sign_in(anonymous, "stolen@example.com")
     first = await sign_in(anonymous, "stolen@example.com")
     second = (await refresh(anonymous, first)).json()
+    assert (await anonymous.get("/v1/users/me", headers=bearer(second))).status_code == 200
+    account = (await anonymous.post("/v1/accounts", json={"name": "Mine"}, headers=bearer(second))).json()
     assert_problem(await refresh(anonymous, first), 401)  # the copy is presented again
     assert_problem(await refresh(anonymous, second), 401)  # so the legitimate holder is out too
+    # The access tokens the family issued stop at once, the hot account read included.
+    for tokens in (first, second):
+        assert_problem(await anonymous.get("/v1/users/me", headers=bearer(tokens)), 401)
+        assert_problem(await anonymous.get(f"/v1/accounts/{account['id']}", headers=bearer(tokens)), 401)
     # A session started separately is another family, untouched.
+    assert (await anonymous.get("/v1/users/me", headers=bearer(other_device))).status_code == 200
+    assert (await anonymous.get(f"/v1/accounts/{account['id']}", headers=bearer(other_device))).status_code == 200
     assert (await refresh(anonymous, other_device)).status_code == 200
 
 
