@@ -8,13 +8,15 @@ taken by one worker at a time; a worker that dies leaves its jobs to be retried,
 import asyncio
 import contextlib
 import logging
+import signal
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from procrastinate import App, JobContext, PsycopgConnector, builtin_tasks
 from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.worker import Worker
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -38,8 +40,13 @@ REEVALUATION_CRON = "* * * * *"
 REEVALUATION_LOCK = "reevaluate_accounts"
 STALLED_JOBS_CRON = "* * * * *"
 OLD_JOBS_KEPT_HOURS = 7 * 24
-# Jobs one worker runs at once: deliveries wait on other hosts, and must not hold up the judgement.
-CONCURRENCY = 4
+# Each kind of work has a queue and workers of its own, with how many of its jobs they run at once:
+# no number of deliveries waiting on dead endpoints delays the judgement or a re-evaluation, and a
+# long re-evaluation delays neither. The default queue has the fan-out and the housekeeping.
+DELIVERIES, JUDGEMENT, REEVALUATION, DEFAULT = "deliveries", "judgement", "reevaluation", "default"
+LANES = {DELIVERIES: 4, JUDGEMENT: 1, REEVALUATION: 1, DEFAULT: 1}
+# Each lane's worker holds a connection to listen for new jobs, and takes one to fetch a job.
+QUEUE_CONNECTIONS = sum(LANES.values()) + len(LANES) + 2
 RESTART_AFTER_SECONDS = 5
 # A process wakes the fan-out at most this often, however many commits it makes.
 WAKE_INTERVAL_SECONDS = 0.2
@@ -48,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 
 @tasks.periodic(cron=JUDGEMENT_CRON)
-@tasks.task(name="judge_accounts", queueing_lock="judge_accounts", pass_context=True)
+@tasks.task(name="judge_accounts", queue=JUDGEMENT, queueing_lock="judge_accounts", pass_context=True)
 async def judge_accounts(context: JobContext, timestamp: int) -> None:
     """Tell what time alone changed in accounts' computed views, as of the tick it was due for."""
     factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
@@ -71,9 +78,10 @@ async def dispatch_webhooks(context: JobContext, timestamp: int) -> None:
         await defer_dispatch(context.app, after_seconds=1)
 
 
-@tasks.task(name="deliver_webhooks", pass_context=True)
+@tasks.task(name="deliver_webhooks", queue=DELIVERIES, pass_context=True)
 async def deliver_webhooks(context: JobContext, subscription_id: str, account_id: str | None) -> None:
-    """Send one stream's due deliveries in order; schedule the next attempt of one that failed."""
+    """Send one stream's due deliveries in order; schedule the next attempt of one that failed. A
+    stream has at most one job waiting (its queueing lock), however long its endpoint stays dead."""
     factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
     retry_at = await deliver_stream(
         factory,
@@ -82,12 +90,14 @@ async def deliver_webhooks(context: JobContext, subscription_id: str, account_id
         allow_local=context.additional_context["allow_local_targets"],
     )
     if retry_at is not None:
-        retry = context.app.configure_task(deliver_webhooks.name, schedule_at=retry_at)
-        await retry.defer_async(subscription_id=subscription_id, account_id=account_id)
+        key = stream_key(uuid.UUID(subscription_id), uuid.UUID(account_id) if account_id else None)
+        retry = context.app.configure_task(deliver_webhooks.name, schedule_at=retry_at, queueing_lock=key)
+        with contextlib.suppress(AlreadyEnqueued):  # the job waiting for this stream sends it
+            await retry.defer_async(subscription_id=subscription_id, account_id=account_id)
 
 
 @tasks.periodic(cron=REEVALUATION_CRON)
-@tasks.task(name="reevaluate_accounts", queueing_lock=REEVALUATION_LOCK, pass_context=True)
+@tasks.task(name="reevaluate_accounts", queue=REEVALUATION, queueing_lock=REEVALUATION_LOCK, pass_context=True)
 async def reevaluate_accounts(context: JobContext, timestamp: int) -> None:
     """Bring every account to the rules in force (after a rules change), a committed batch at a time."""
     factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
@@ -146,18 +156,59 @@ async def defer_reevaluation(app: App) -> None:
 async def connected(database_url: str) -> AsyncIterator[App]:
     """The tasks' app, open on the service's database (the URL SQLAlchemy uses) while in the block."""
     conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with tasks.replace_connector(PsycopgConnector(conninfo=conninfo, min_size=1, max_size=CONCURRENCY + 2)) as app:
+    with tasks.replace_connector(PsycopgConnector(conninfo=conninfo, min_size=1, max_size=QUEUE_CONNECTIONS)) as app:
         async with app.open_async():
             yield app
 
 
 async def work(
-    app: App, factory: async_sessionmaker[AsyncSession], *, allow_local_targets: bool, **options: Any
+    app: App,
+    factory: async_sessionmaker[AsyncSession],
+    *,
+    allow_local_targets: bool,
+    install_signal_handlers: bool = False,
+    **options: Any,
 ) -> None:
-    """Run jobs on an open app until cancelled (or, with ``wait=False``, until none is left)."""
-    options = {"install_signal_handlers": False, "concurrency": CONCURRENCY, **options}
+    """Run jobs on an open app until cancelled or, with ``install_signal_handlers``, until SIGTERM or
+    SIGINT lets the running jobs finish (with ``wait=False``, until none is left): a worker per
+    lane, or one on the ``queues`` given."""
     context = {"session_factory": factory, "allow_local_targets": allow_local_targets}
-    await app.run_worker_async(additional_context=context, **options)
+    lanes = {tuple(options.pop("queues")): 1} if "queues" in options else {(queue,): n for queue, n in LANES.items()}
+    app.perform_import_paths()
+    workers = [
+        Worker(
+            app=app,
+            queues=list(queues),
+            name=f"kam-{'-'.join(queues)}",
+            concurrency=concurrency,
+            additional_context=context,
+            install_signal_handlers=False,
+            **options,
+        )
+        for queues, concurrency in lanes.items()
+    ]
+    with _stopping_on_signals(workers) if install_signal_handlers else contextlib.nullcontext():
+        async with asyncio.TaskGroup() as group:
+            for worker in workers:
+                group.create_task(worker.run())
+
+
+@contextlib.contextmanager
+def _stopping_on_signals(workers: list[Worker]) -> Iterator[None]:
+    """SIGTERM and SIGINT stop every lane's worker gracefully: running jobs finish, no new one starts."""
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for worker in workers:
+            worker.stop()
+
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, stop)
+    try:
+        yield
+    finally:
+        for signal_number in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signal_number)
 
 
 async def run_worker(

@@ -130,7 +130,7 @@ async def deliver_stream(
                 delivery, event = head
                 now = clock()
                 if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
-                    return None  # waiting on a retry that is already scheduled
+                    return delivery.next_attempt_at  # not due yet: the stream's one job waits for it
                 outcome = await send(client, subscription, event, now, allow_local=allow_local)
                 record(delivery, outcome, now, clock())
                 if outcome.succeeded:

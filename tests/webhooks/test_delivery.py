@@ -2,6 +2,7 @@
 never sent twice at once, and sent again after a worker is killed mid-delivery."""
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.audit import recorder
 from app.db import create_engine, create_session_factory
-from app.jobs.queue import connected, defer_dispatch, work
+from app.jobs.queue import connected, defer_dispatch, defer_reevaluation, work
 from app.main import create_app
 from app.models import WebhookSubscription
 from app.settings import Settings
@@ -356,3 +357,63 @@ def test_kam_serve_sends_a_write_s_events_within_moments(tmp_path):
         finally:
             service.stop(signal.SIGTERM)
     assert [(each.event["data"]["name"], each.verified) for each in receiver.received] == [("Initech", True)]
+
+
+async def stream_jobs_waiting(world, status: str = "todo") -> int:
+    async with world.factory() as session:
+        waiting = "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'deliver_webhooks' AND status = :status"
+        return (await session.execute(text(waiting), {"status": status})).scalar_one()
+
+
+async def test_a_dead_endpoint_holds_at_most_one_waiting_job_per_stream(world):
+    with receiving() as receiver:
+        await world.subscribe(receiver, event_types=["account.created", "account.updated"])
+        account = await create_account(world.admin, name="Initech")
+        receiver.statuses = [500] * 50
+        await world.deliver_now()  # the first attempt fails: its retry is due in 5 s
+        for round_ in range(2):
+            await world.admin.patch(f"/v1/accounts/{account['id']}", json={"notes": f"round {round_}"})
+            await world.deliver_now()
+            assert await stream_jobs_waiting(world) == 1
+        await asyncio.sleep(delivery.RETRY_DELAYS[0].total_seconds() + 0.5)
+        await world.deliver_now()  # the retry, failing again, and the fan-out finding the stream due
+        assert await stream_jobs_waiting(world) == 1
+        assert [each.event["type"] for each in receiver.received] == ["account.created"] * 2  # the rest wait, in order
+    # Every job of a stream holds the stream's queueing lock: a second one for it is never queued.
+    async with world.factory() as session:
+        unlocked = (
+            "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'deliver_webhooks' AND queueing_lock IS NULL"
+        )
+        assert (await session.execute(text(unlocked))).scalar_one() == 0
+
+
+async def test_no_number_of_failing_deliveries_delays_a_rules_reevaluation(world, monkeypatch):
+    monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 2.0)
+    with receiving() as receiver:
+        await world.subscribe(receiver, event_types=["account.created"])
+        for index in range(24):  # streams, each waiting on an endpoint that never answers in time
+            await create_account(world.admin, name=f"Stream {index}")
+        receiver.delays = [3.0] * 100
+        rules = (await world.admin.get("/v1/rules")).json()
+        rules.pop("version")
+        rules["tier_thresholds"]["mid"] = rules["tier_thresholds"]["mid"] - 1
+        async with connected(world.url) as app:
+            await defer_dispatch(app)
+            worker = asyncio.create_task(work(app, world.factory, allow_local_targets=True))
+            try:
+                for _ in range(100):  # until the deliveries' lane is full, with more waiting
+                    if await stream_jobs_waiting(world, "doing") == 4 and await stream_jobs_waiting(world) >= 4:
+                        break
+                    await asyncio.sleep(0.1)
+                else:
+                    pytest.fail("the deliveries never filled their lane")
+                started = time.monotonic()
+                job = (await world.admin.put("/v1/rules", json=rules)).json()
+                await defer_reevaluation(app)
+                while (await world.admin.get(f"/v1/jobs/{job['id']}")).json()["status"] != "succeeded":
+                    assert time.monotonic() - started < 5, "the re-evaluation waited behind the deliveries"
+                    await asyncio.sleep(0.1)
+            finally:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
