@@ -2,7 +2,10 @@
 
 import asyncio
 import contextlib
+import os
 import signal
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -16,10 +19,10 @@ from app.audit import recorder
 from app.db import create_engine, create_session_factory
 from app.events.clock import judge_all
 from app.jobs import queue
-from app.jobs.queue import connected, judge_accounts, run_worker
+from app.jobs.queue import LANES, connected, judge_accounts, run_worker
 from app.models import Account, Event
 from tests.conftest import fresh_database
-from tests.running_service import Service
+from tests.running_service import PROJECT_ROOT, Service
 
 pytestmark = pytest.mark.slow
 
@@ -62,7 +65,8 @@ def test_kam_serve_runs_a_job_worker_in_each_process_unless_told_not_to(tmp_path
         service = Service(tmp_path, database_url=url, workers="2")
         try:
             service.wait_ready()
-            assert asyncio.run(_job_workers_once_registered(url, 2)) == 2
+            # One worker per lane in each process.
+            assert asyncio.run(_job_workers_once_registered(url, 2 * len(LANES))) == 2 * len(LANES)
         finally:
             service.stop(signal.SIGTERM)
         # Stopped with the service: its workers unregistered.
@@ -151,3 +155,22 @@ async def _stalled_job_runs_again(url: str) -> None:
         assert status == "succeeded"
     finally:
         await engine.dispose()
+
+
+def test_kam_worker_runs_a_worker_per_lane_and_stops_on_sigterm():
+    with fresh_database("kam_worker_lanes") as url:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "worker"],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "KAM_DATABASE_URL": url},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert asyncio.run(_job_workers_once_registered(url, len(LANES))) == len(LANES)
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(timeout=30) == 0
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+        assert asyncio.run(_job_workers_once_registered(url, 0)) == 0
