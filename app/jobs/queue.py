@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.events.clock import judge_all
 from app.events.repository import WAKE_WEBHOOKS
+from app.kit.database_errors import database_unavailable
 from app.rules_versions.reevaluation import WAKE_REEVALUATION, reevaluate
 from app.webhooks.delivery import deliver_stream
 from app.webhooks.dispatch import dispatch
@@ -48,6 +50,8 @@ LANES = {DELIVERIES: 4, JUDGEMENT: 1, REEVALUATION: 1, DEFAULT: 1}
 # Each lane's worker holds a connection to listen for new jobs, and takes one to fetch a job.
 QUEUE_CONNECTIONS = sum(LANES.values()) + len(LANES) + 2
 RESTART_AFTER_SECONDS = 5
+# Workers that ran this long before stopping had the database: their stop starts a new outage.
+CONNECTED_FOR_SECONDS = 60
 # A process wakes the fan-out at most this often, however many commits it makes.
 WAKE_INTERVAL_SECONDS = 0.2
 
@@ -126,6 +130,13 @@ async def retry_stalled_jobs(context: JobContext, timestamp: int) -> None:
             logger.info("stalled job %s left as it is: another one is queued", job.id)
 
 
+def _not_woken(what: str, error: Exception) -> None:
+    if database_unavailable(error):  # the requests meeting the outage say it, each in its line
+        logger.info("could not wake %s: the database is away", what)
+    else:
+        logger.warning("could not wake %s", what, exc_info=error)
+
+
 def _text(value: uuid.UUID | None) -> str | None:
     return None if value is None else str(value)
 
@@ -148,8 +159,8 @@ async def defer_reevaluation(app: App) -> None:
             await app.configure_task(reevaluate_accounts.name, queueing_lock=REEVALUATION_LOCK).defer_async(
                 timestamp=int(datetime.now(UTC).timestamp())
             )
-    except Exception:  # the minute's sweep takes over
-        logger.warning("could not wake the re-evaluation", exc_info=True)
+    except Exception as error:  # the minute's sweep takes over
+        _not_woken("the re-evaluation", error)
 
 
 @contextlib.asynccontextmanager
@@ -187,10 +198,19 @@ async def work(
         )
         for queues, concurrency in lanes.items()
     ]
+
+    async def run(worker: Worker) -> None:
+        await worker.run()
+        if options.get("wait", True):
+            # A waiting worker stops only when told to or when it lost the database: all lanes stop
+            # together, and whoever runs them starts them again.
+            for other in workers:
+                other.stop()
+
     with _stopping_on_signals(workers) if install_signal_handlers else contextlib.nullcontext():
         async with asyncio.TaskGroup() as group:
             for worker in workers:
-                group.create_task(worker.run())
+                group.create_task(run(worker))
 
 
 @contextlib.contextmanager
@@ -242,8 +262,11 @@ class BackgroundJobs:
         self.deferring: set[asyncio.Task[None]] = set()
 
     async def keep_running(self) -> None:
-        """Stay connected (and run jobs) until cancelled."""
+        """Stay connected (and run jobs) until cancelled. Losing the database is said once, in one
+        warning line, however long it stays away; anything else with its traceback."""
+        said_away = False
         while True:
+            started = time.monotonic()
             try:
                 async with connected(self.database_url) as app:
                     self.app = app
@@ -254,9 +277,20 @@ class BackgroundJobs:
                             await asyncio.Event().wait()
                     finally:
                         self.app = None
-            except Exception:
-                logger.exception("the job queue stopped; starting it again in %s s", RESTART_AFTER_SECONDS)
-                await asyncio.sleep(RESTART_AFTER_SECONDS)
+                if time.monotonic() - started > CONNECTED_FOR_SECONDS:
+                    said_away = False  # they were working: this is a new outage, said again
+                if not said_away:  # the workers stopped by themselves: they lost the database
+                    logger.warning("the job queue lost the database; trying again every %s s", RESTART_AFTER_SECONDS)
+                    said_away = True
+            except Exception as error:
+                if not database_unavailable(error):
+                    logger.exception("the job queue stopped; starting it again in %s s", RESTART_AFTER_SECONDS)
+                elif not said_away:
+                    logger.warning(
+                        "the job queue cannot reach the database; trying again every %s s", RESTART_AFTER_SECONDS
+                    )
+                    said_away = True
+            await asyncio.sleep(RESTART_AFTER_SECONDS)
 
     def after_commit(self, session: AsyncSession) -> None:
         """A request's commit gave webhooks work: have the fan-out run in moments, not at the minute;
@@ -277,8 +311,8 @@ class BackgroundJobs:
             if self.app is not None:
                 try:
                     await defer_dispatch(self.app)
-                except Exception:  # the minute's run takes over
-                    logger.warning("could not wake the webhook senders", exc_info=True)
+                except Exception as error:  # the minute's run takes over
+                    _not_woken("the webhook senders", error)
             await asyncio.sleep(WAKE_INTERVAL_SECONDS)
 
     async def close(self) -> None:

@@ -5,6 +5,7 @@ not a traceback; a 422 when it refuses a value the schemas let through."""
 import logging
 
 import asyncpg
+import psycopg
 from asyncpg.exceptions import _base as asyncpg_base
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -44,6 +45,8 @@ def _causes(error: BaseException) -> list[BaseException]:
 
 
 def database_unavailable(error: BaseException) -> bool:
+    if isinstance(error, BaseExceptionGroup):  # tasks run together, each of which lost it
+        return all(database_unavailable(inner) for inner in error.exceptions)
     for cause in _causes(error):
         if isinstance(cause, sa_exc.TimeoutError):  # no pooled connection came free in time
             return True
@@ -51,7 +54,27 @@ def database_unavailable(error: BaseException) -> bool:
             return True
         if isinstance(cause, (OSError, *_UNAVAILABLE)) and not isinstance(cause, _CLIENT_DATA_ERROR):
             return True
+        if isinstance(cause, psycopg.OperationalError):  # the job queue's driver
+            return True
     return False
+
+
+# The job queue's library and its driver's pool report every attempt to reach a database that is
+# away, each with a traceback, many a second; the service says it once (app.jobs.queue) and each
+# request says it in its own warning line.
+_JOB_QUEUE_LOGGERS = ("procrastinate", "psycopg")
+
+
+class DatabaseAwayNoise(logging.Filter):
+    """Drops the job queue's own reports of the database being away."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(_JOB_QUEUE_LOGGERS):
+            return True
+        if record.name.startswith("psycopg.pool") and record.levelno < logging.ERROR:
+            return False  # "error connecting": the pool trying again
+        error = record.exc_info[1] if record.exc_info else None
+        return error is None or not database_unavailable(error)
 
 
 def contended(error: BaseException) -> bool:

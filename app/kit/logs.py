@@ -8,6 +8,8 @@ import sys
 import structlog
 import structlog.tracebacks
 
+from app.kit.database_errors import DatabaseAwayNoise
+
 _HANDLER_NAME = "kam"
 
 
@@ -47,6 +49,7 @@ def configure_logging(level: str, *, json_lines: bool | None = None) -> None:
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
+    handler.addFilter(DatabaseAwayNoise())
     handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
     # Replaces only its own handler, so configuring again (one app per test) leaves others' in place.

@@ -22,7 +22,7 @@ from sqlalchemy import ClauseElement
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.pool import Pool
+from sqlalchemy.pool import Pool, PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util.concurrency import greenlet_spawn
 
@@ -56,10 +56,12 @@ async def execute(connection: asyncpg.Connection, statement: PlainStatement, **v
     await connection.execute(statement.sql, *statement.arguments(values))
 
 
-def _forget_connections(pool: Pool) -> None:
-    # What SQLAlchemy does when a statement of its own finds the connection gone: the idle connections
-    # beside it go too (a server that went away took them all), so the next request reconnects.
-    pool.dispose()
+def _forget_connections(pool: Pool, lost: PoolProxiedConnection, error: BaseException) -> None:
+    # What SQLAlchemy does when a statement of its own finds the connection gone: this one is
+    # hard-closed, and every connection opened before it is renewed at its next checkout (a server
+    # that went away took them all). Nothing is closed gracefully here, outside the greenlet that
+    # closing an asyncpg connection needs (closing them at once did that, and logged a traceback).
+    pool._invalidate(lost, error)
 
 
 @asynccontextmanager
@@ -70,8 +72,8 @@ async def session_connection(session: AsyncSession) -> AsyncIterator[asyncpg.Con
     try:
         yield cast(asyncpg.Connection, raw.driver_connection)
     except _CONNECTION_LOST as error:
+        _forget_connections(connection.engine.pool, raw, error)
         await connection.invalidate(error)
-        _forget_connections(connection.engine.pool)
         raise
 
 
@@ -151,8 +153,7 @@ async def lent_connection(
     try:
         yield cast(asyncpg.Connection, lent.driver_connection)
     except _CONNECTION_LOST as error:
-        lent.invalidate(error)
-        _forget_connections(engine.pool)
+        _forget_connections(engine.pool, lent, error)
         raise
     finally:
         # Returned in a greenlet: the pool's checkin may talk to the driver (a rollback, a close).

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from app import __version__
 from app.db import SessionDep
+from app.kit.database_errors import RETRY_AFTER_SECONDS
 from app.kit.errors import ServiceUnavailable, problems
 from app.kit.telemetry import metrics_exposition
 from app.rules_versions.service import RulesService
@@ -43,7 +44,9 @@ async def readiness(request: Request) -> Status:
         ):
             await connection.execute(text("SELECT 1"))
     except Exception as error:
-        raise ServiceUnavailable("The database is not reachable.") from error
+        raise ServiceUnavailable(
+            "The database is not reachable.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        ) from error
     return Status(status="ok")
 
 

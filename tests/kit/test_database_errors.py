@@ -71,3 +71,9 @@ def test_a_transaction_aborted_for_contention_is_recognised(error):
     assert contended(error)
     assert not database_unavailable(error)
     assert not value_refused(error)
+
+
+def test_tasks_that_all_lost_the_database_lost_the_database():
+    lost = OSError("connection refused")
+    assert database_unavailable(ExceptionGroup("lanes", [lost, ConnectionResetError()]))
+    assert not database_unavailable(ExceptionGroup("lanes", [lost, ValueError("a bug")]))
