@@ -34,6 +34,12 @@ class EventRepository:
             await self.session.execute(_EVENTS.insert, _EVENTS.row_parameters(rows))
             self.session.info[WAKE_WEBHOOKS] = True
 
+    async def last_position(self) -> tuple[int, int] | None:
+        """The position of the newest event written (settled or not), or None before the first."""
+        statement = select(Event.transaction_id, Event.seq).order_by(Event.transaction_id.desc(), Event.seq.desc())
+        row = (await self.session.execute(statement.limit(1))).first()
+        return None if row is None else (row[0], row[1])
+
     async def feed(
         self,
         after: tuple[int, int] | None,

@@ -45,6 +45,14 @@ class EventService:
         if query.account_id is not None:
             conditions.append(Event.account_id == query.account_id)
         events = await self.repository.feed(after, conditions, self.visibility, query.limit)
+        if not events and after != _START:
+            # Every cursor the feed hands out is the position of an event it wrote: one past the newest
+            # was never handed out (an empty page would keep it, and miss the events before it).
+            newest = await self.repository.last_position()
+            if newest is None or after > newest:
+                raise InvalidFields.one(
+                    ["query", "after"], "not a cursor of this list: it points past the end of the feed"
+                )
         page = events[: query.limit]
         last = (page[-1].transaction_id, page[-1].seq) if page else after
         return EventFeed(

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.kit.allowed_methods import allowed_methods
 from app.kit.schemas import UNSTORABLE_ERROR_TYPES
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -226,7 +227,12 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     title, slug = _STATUS_SLUGS.get(exc.status_code, ("Error", "error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
-    return problem_response(request, exc.status_code, title, slug, detail, headers=dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        allowed = allowed_methods(request.app.router.routes, request.url.path)
+        headers["Allow"] = ", ".join(allowed)
+        detail = f"{request.method} is not allowed here; this path allows {', '.join(allowed)}."
+    return problem_response(request, exc.status_code, title, slug, detail, headers=headers)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:

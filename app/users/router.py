@@ -84,14 +84,14 @@ async def create_user(
     return await idempotency.respond_once(session, operation, idempotency_key, payload, create)
 
 
-@router.get("/{user_id}", name="users_get", responses=problems(404, 422))
+@router.get("/{user_id:uuid}", name="users_get", responses=problems(404, 422))
 async def get_user(user_id: uuid.UUID, principal: CurrentPrincipal, service: Service, response: Response) -> UserRead:
     user = await service.get(user_id)
     set_etag(response, user.version)
     return user_read(user)
 
 
-@router.patch("/{user_id}", name="users_update", responses=problems(403, 404, 409, 412, 422))
+@router.patch("/{user_id:uuid}", name="users_update", responses=problems(403, 404, 409, 412, 422))
 async def update_user(
     user_id: uuid.UUID,
     payload: UserUpdate,
@@ -110,7 +110,10 @@ async def update_user(
 
 
 @router.delete(
-    "/{user_id}", name="users_delete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 404, 409, 412)
+    "/{user_id:uuid}",
+    name="users_delete",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 404, 409, 412),
 )
 async def delete_user(
     user_id: uuid.UUID,
@@ -126,7 +129,7 @@ async def delete_user(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{user_id}/handover", name="users_handover", responses=problems(403, 404, 409, 422))
+@router.post("/{user_id:uuid}/handover", name="users_handover", responses=problems(403, 404, 409, 422))
 async def hand_over(
     user_id: uuid.UUID, payload: HandoverCreate, principal: CurrentPrincipal, session: SessionDep
 ) -> HandoverRead:

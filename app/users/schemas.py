@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field, StrictBool
 
 from app.auth.schemas import Password
 from app.glossary import Role
@@ -19,7 +19,7 @@ class UserCreate(WriteModel):
     email: EmailStr
     name: UserName
     role: Role
-    active: bool = True
+    active: StrictBool = True
     password: Password | None = Field(default=None, description="Lets the user sign in to the web app.")
 
 
@@ -27,7 +27,7 @@ class UserUpdate(WriteModel):
     email: EmailStr = omittable()
     name: UserName = omittable()
     role: Role = omittable()
-    active: bool = omittable(description="false revokes every access of the user at once.")
+    active: StrictBool = omittable(description="false revokes every access of the user at once.")
     password: Password | None = Field(default=None, description="null removes password sign-in.")
 
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StrictBool, StringConstraints, field_validator
 
 from app.glossary import DeliveryStatus, EventType
 from app.kit.pagination import ListQuery
@@ -29,7 +29,7 @@ class WebhookCreate(WriteModel):
     url: Url = Field(description=URL_DESCRIPTION)
     description: Description | None = None
     event_types: EventTypes | None = Field(default=None, description=TYPES_DESCRIPTION)
-    enabled: bool = True
+    enabled: StrictBool = True
 
     _distinct_types = field_validator("event_types")(_distinct)
 
@@ -38,7 +38,7 @@ class WebhookUpdate(WriteModel):
     url: Url = omittable(description=URL_DESCRIPTION)
     description: Description | None = None
     event_types: EventTypes | None = Field(default=None, description=TYPES_DESCRIPTION)
-    enabled: bool = omittable(
+    enabled: StrictBool = omittable(
         description="false pauses deliveries (events are kept for later); true resumes where they stopped."
     )
 
