@@ -2,9 +2,11 @@
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from app.audit import recorder
 from app.kit.batch import Prepared, Written
 from app.kit.concurrency import ExpectedVersion
 from app.kit.errors import InvalidFields, RuleViolation
@@ -132,6 +134,9 @@ class OpportunityService(AccountScopedService[Opportunity]):
             raise RuleViolation(
                 "The opportunity's terms are within the tier's sales policy: there is nothing to approve."
             )
+        # The audit entry carries the reason as its own, as a handover's does.
+        session = self.records.session.sync_session
+        recorder.set_context(session, replace(recorder.get_context(session), reason=reason))
         opportunity.exceptions_approved_at = now
         opportunity.exceptions_approved_by = approver_id
         opportunity.exceptions_approval_reason = reason

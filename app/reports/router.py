@@ -128,7 +128,8 @@ async def monthly(
     request: Request,
     service: Service,
     month: Annotated[
-        Month | None, Query(description="`YYYY-MM`; default this month (up to today while it runs).")
+        Month | None,
+        Query(description="`YYYY-MM`; default the last complete month (this month runs up to today)."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="Accounts listed per section at most.")] = 20,
 ) -> Any:

@@ -203,9 +203,10 @@ class ReportService:
         """The pack of the monthly key account analysis: the portfolio as it stands (pyramid,
         concentration, accounts at risk, reviews due, promotion candidates and pending demotions,
         ``limit`` accounts each at most) and the month's team scorecard and pipeline (the month of
-        ``month``'s first day, default this month; up to today while it runs)."""
+        ``month``'s first day; up to today while it runs). By default the last complete month: the
+        analysis meets after a month ends, and a pack opened on the 6th would score six days."""
         today = self.accounts.now.date()
-        first = (month or today).replace(day=1)
+        first = (month or today.replace(day=1) - timedelta(days=1)).replace(day=1)
         if first > today:
             raise InvalidFields.one(["query", "month"], "the month has not begun")
         last = min((first + timedelta(days=32)).replace(day=1) - timedelta(days=1), today)

@@ -213,16 +213,17 @@ def to_markdown(report: dict[str, Any]) -> str:
     lines = [
         f"## Team scorecard, {report['period_from']} to {report['period_to']}",
         "",
-        "| Owner | Accounts (key/mid/small) | Revenue | Key share | Reviews on time | Follow-ups kept "
+        "| Owner | Accounts (key/mid/small/untiered) | Revenue | Key share | Reviews on time | Follow-ups kept "
         "| Decision makers engaged | Plans active | Visit frequency met | Amber / red | Weighted pipeline "
         "| Won | Lost | Stars |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in [*report["rows"], report["team"]]:
         accounts = row["accounts"]
+        tiers = "/".join(str(accounts[tier]) for tier in ("key", "mid", "small", "none"))
         name = row["owner"]["name"].replace("|", "\\|") if row["owner"] else "**Team**"
         lines.append(
-            f"| {name} | {accounts['total']} ({accounts['key']}/{accounts['mid']}/{accounts['small']}) "
+            f"| {name} | {accounts['total']} ({tiers}) "
             f"| {row['revenue']:.2f} | {row['key_revenue_share']:.1%} "
             f"| {_percent(row['reviews']['on_time_percent'])} ({row['reviews']['held_on_time']} of "
             f"{row['reviews']['fell_due']}) "

@@ -69,6 +69,7 @@ async def test_a_deal_with_exceptions_is_won_only_after_a_manager_approves(clien
     approvals = [entry for entry in history["items"] if "exceptions_approval_reason" in entry["changes"]]
     assert approvals[0]["changes"]["exceptions_approval_reason"]["after"] == "three-year commitment"
     assert [entry["actor_id"] for entry in approvals] == [str(users["manager"].id)]
+    assert approvals[0]["reason"] == "three-year commitment"  # the entry's own reason, as a handover's
 
 
 async def test_nothing_to_approve_is_a_409_and_creating_a_won_deal_with_exceptions_too(client):

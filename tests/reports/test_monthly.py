@@ -1,7 +1,7 @@
 """The monthly pack: every section a manager takes into the monthly key account analysis, in JSON and
 as one Markdown document."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from tests.factories import KEY_SCORES, SIXTY_SCORES, SMALL_SCORES, assert_problem, create_account
 
@@ -14,13 +14,17 @@ async def test_the_pack_holds_every_section(client, users):
     await client.put(f"/v1/accounts/{grown['id']}/financials/2025", json={"revenue": "100.00"})
     await client.put(f"/v1/accounts/{grown['id']}/financials/2026", json={"revenue": "200.00"})
     await client.patch(f"/v1/accounts/{key['id']}", json={"scores": SIXTY_SCORES})
+    # By default the last complete month, from its first day to its last.
+    last_month_end = date.today().replace(day=1) - timedelta(days=1)
     pack = (await client.get("/v1/reports/monthly")).json()
-    today = date.today()
     assert (pack["month"], pack["period_from"], pack["period_to"]) == (
-        today.strftime("%Y-%m"),
-        today.replace(day=1).isoformat(),
-        today.isoformat(),
+        last_month_end.strftime("%Y-%m"),
+        last_month_end.replace(day=1).isoformat(),
+        last_month_end.isoformat(),
     )
+    today = date.today()
+    running = (await client.get("/v1/reports/monthly", params={"month": today.strftime("%Y-%m")})).json()
+    assert (running["period_from"], running["period_to"]) == (today.replace(day=1).isoformat(), today.isoformat())
     assert set(pack) >= {"pyramid", "concentration", "at_risk", "reviews_due", "team", "pipeline"}
     assert pack["pyramid"]["total_accounts"] == 3
     assert [(i["name"], i["reasons"] != []) for i in pack["promotion_candidates"]["items"]] == [("Grown", True)]

@@ -148,6 +148,7 @@ async def test_the_stars_follow_the_rules(client, users, team):
 
 
 async def test_the_markdown_table(client, users, team):
+    await create_account(client, name="Not scored yet", owner_id=str(users["kam"].id))
     response = await client.get("/v1/reports/team", headers={"Accept": "text/markdown"})
     assert response.headers["content-type"].startswith("text/markdown")
     lines = response.text.splitlines()
@@ -155,6 +156,7 @@ async def test_the_markdown_table(client, users, team):
     name = row_of((await client.get("/v1/reports/team")).json(), users["kam"])["owner"]["name"]
     kam_line = next(line for line in lines if line.startswith(f"| {name} |"))
     assert "| 50% (1 of 2) | 50% (1 of 2) |" in kam_line and kam_line.endswith("| ★★★☆☆ |")
+    assert "| 3 (1/1/0/1) |" in kam_line  # key/mid/small/untiered: every account shows where it is
     assert lines[-1].startswith("| **Team** |")
 
 
