@@ -29,6 +29,7 @@ from app.models import Account, Contact, Interaction, Opportunity, Plan, Review,
 from app.opportunities.service import OpportunityService
 from app.outbox.notes import Noted, take
 from app.plans.schemas import PlanRead
+from app.plans.service import PlanService
 from app.reviews.schemas import ReviewRead
 from app.rules.document import RulesConfig
 from app.rules.tiers import TierState, pending_demotion_review
@@ -190,6 +191,11 @@ async def _read_models(
             reads.update(
                 {(model, str(r.id)): one.model_dump(mode="json") for r, one in zip(records, read, strict=True)}
             )
+        elif model is Plan:
+            # As GET /v1/plans/{id} answers: with its objectives, their progress, and its actions.
+            plans = PlanService(session, accounts)
+            for plan in records:
+                reads[(Plan, str(plan.id))] = (await plans.detail(plan.id)).model_dump(mode="json")
         else:
             reads.update({(model, str(r.id)): _READ_MODELS[model](r).model_dump(mode="json") for r in records})
     return reads

@@ -93,6 +93,9 @@ async def test_each_write_tells_its_events_with_the_record_after_it(client, user
     await record_review(client, account["id"])
     told, cursor = await types_after(client, cursor, judged=False)
     assert told == ["plan.activated", "interaction.created", "review.created"]
+    activated = (await feed(client, type="plan.activated"))["items"][-1]
+    assert activated["data"] == (await client.get(f"/v1/plans/{plan['id']}")).json()  # objectives and actions too
+    assert len(activated["data"]["objectives"]) == 1
 
     rules = DEFAULT_RULES.model_dump(mode="json", exclude={"version"})
     assert (await client.put("/v1/rules", json=rules)).status_code == 202
