@@ -10,9 +10,14 @@ from app.accounts.service import AccountService
 from app.auth.policy import SYSTEM
 from app.events.judge import Judge
 from app.events.repository import EventRepository
+from app.facts.repository import FactsRepository
 from app.rules_store.repository import RulesRepository
 
 JUDGE_BATCH = 500
+# A sweep that judged this many views (after seeding, an import or a rules change) has rewritten the
+# kept columns' statistics: they are read again at once rather than when autovacuum next analyses
+# the table, since the view filters' plans are chosen from them.
+ANALYZE_AFTER = 10_000
 
 
 async def judge_all(factory: async_sessionmaker[AsyncSession], now: datetime, batch: int = JUDGE_BATCH) -> int:
@@ -21,15 +26,17 @@ async def judge_all(factory: async_sessionmaker[AsyncSession], now: datetime, ba
     answers how many events were told. A kept view that still holds is the one the rules give now.
     A view already told is not told again, so running it twice, or on two workers at once, tells
     each change once (see Judge)."""
-    told, after = 0, None
+    told, judged, after = 0, 0, None
     while True:
         async with factory() as session, session.begin():
             rules = await RulesRepository(session).current()
             ids = await AccountRepository(session).live_ids_to_judge(after, batch, now, rules.version)
             if not ids:
+                if judged >= ANALYZE_AFTER:
+                    await FactsRepository(session).analyze()
                 return told
             accounts = AccountService(session, rules, now, SYSTEM)
             views = [view.model_dump(mode="json") for view in await accounts.read_many(ids)]
             rows = await Judge(session, now, rules).changes(views)
             await EventRepository(session).add(rows)
-            told, after = told + len(rows), ids[-1]
+            told, judged, after = told + len(rows), judged + len(ids), ids[-1]

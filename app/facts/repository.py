@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select, text
 from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -198,6 +198,10 @@ class FactsRepository:
             upsert = statement.on_conflict_do_update(index_elements=["account_id"], set_=columns)
             await self.session.execute(upsert, values)
         return facts
+
+    async def analyze(self) -> None:
+        """Read the stored facts' statistics again (what the planner estimates the filters from)."""
+        await self.session.execute(text("ANALYZE account_facts"))
 
     async def live_facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
         """What the rules need beyond the account row, gathered from the records, for many accounts

@@ -97,4 +97,12 @@ class AccountFactsRow(Base):
             "judged_next_review_due",
             postgresql_include=["account_id", "judged_until", "judged_rules_version"],
         ),
+        # The kept promotion candidates, a few of a portfolio: the promotion_candidate filter reads
+        # them here instead of walking every account by name for the rare one that qualifies.
+        Index(
+            "ix_account_facts_kept_promotion_candidate",
+            "account_id",
+            postgresql_include=["judged_until", "judged_rules_version"],
+            postgresql_where=text("judged_promotion_candidate"),
+        ),
     )

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from app.accounts.repository import AccountRepository
 from app.cli import main
+from app.events import clock
 from app.events.clock import judge_all
 from app.facts.repository import FactsRepository
 from app.models import AccountFactsRow
@@ -102,3 +103,22 @@ async def test_a_view_the_clock_alone_never_changes_is_kept_for_good(client, ses
         assert account_id not in await accounts.live_ids_to_judge(None, 100, later + timedelta(days=3650), 1)
         assert account_id in await accounts.live_ids_to_judge(None, 100, later, 2)  # newer rules
     assert await judge_all(session_factory, later + timedelta(days=3650)) == 0
+
+
+async def test_a_sweep_that_judged_many_views_reads_their_statistics_again(client, session_factory, monkeypatch):
+    analyzed = []
+    real_analyze = FactsRepository.analyze
+
+    async def analyze(self):
+        analyzed.append(True)
+        await real_analyze(self)  # runs for real: ANALYZE account_facts
+
+    monkeypatch.setattr(FactsRepository, "analyze", analyze)
+    for name in ("One", "Two", "Three"):
+        await create_account(client, name=name)
+    monkeypatch.setattr(clock, "ANALYZE_AFTER", 3)
+    await judge_all(session_factory, datetime.now(UTC) + timedelta(days=400))
+    assert analyzed == [True]
+    # Nothing left to judge: no statistics read again for nothing.
+    await judge_all(session_factory, datetime.now(UTC) + timedelta(days=400))
+    assert analyzed == [True]
