@@ -76,8 +76,16 @@ async def dispatch_webhooks(context: JobContext, timestamp: int) -> None:
     for subscription_id, account_id in dispatched.due:
         key = stream_key(subscription_id, account_id)
         sender = context.app.configure_task(deliver_webhooks.name, queueing_lock=key)
-        with contextlib.suppress(AlreadyEnqueued):
-            await sender.defer_async(subscription_id=str(subscription_id), account_id=_text(account_id))
+        arguments = {"subscription_id": str(subscription_id), "account_id": _text(account_id)}
+        try:
+            await sender.defer_async(**arguments)
+        except AlreadyEnqueued:
+            # The stream's one waiting job is for later than its head is now due: bring it forward.
+            for waiting in await context.app.job_manager.list_jobs_async(status="todo", queueing_lock=key):
+                if waiting.id is not None:
+                    await context.app.job_manager.cancel_job_by_id_async(waiting.id)
+            with contextlib.suppress(AlreadyEnqueued):  # another fan-out brought it forward first
+                await sender.defer_async(**arguments)
     if dispatched.unsettled:
         await defer_dispatch(context.app, after_seconds=1)
 

@@ -83,9 +83,12 @@ _DUE_STREAMS = text(
     JOIN webhook_subscriptions AS subscription ON subscription.id = head.subscription_id AND subscription.enabled
     WHERE head.next_attempt_at <= statement_timestamp()
       AND NOT EXISTS (
+        -- A job waiting for the stream, due by the time its head is: it sends it. One waiting for
+        -- later (a retry's wait, when the head was retried by hand since) is brought forward.
         SELECT 1 FROM procrastinate_jobs AS job
         WHERE job.status = 'todo'
           AND job.queueing_lock = 'webhooks:' || head.subscription_id || ':' || coalesce(head.account_id::text, 'none')
+          AND coalesce(job.scheduled_at, '-infinity') <= head.next_attempt_at
       )
     LIMIT :limit
     """

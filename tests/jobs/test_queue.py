@@ -121,7 +121,40 @@ async def test_a_worker_that_stops_is_started_again(monkeypatch, caplog):
     with contextlib.suppress(asyncio.CancelledError):
         await worker
     assert len(starts) == 2 and jobs.app is None
-    assert "the job queue stopped" in caplog.text
+    # The database away is one warning line, without a traceback.
+    [said] = [record for record in caplog.records if record.name == "app.jobs.queue"]
+    assert (said.levelname, said.exc_info) == ("WARNING", None)
+    assert "cannot reach the database" in said.getMessage()
+
+
+async def test_a_job_queue_stopped_by_anything_else_logs_its_traceback(monkeypatch, caplog):
+    starts = []
+
+    @contextlib.asynccontextmanager
+    async def connected_once_broken(url):
+        starts.append(url)
+        if len(starts) == 1:
+            raise RuntimeError("a bug")
+        yield queue.tasks
+
+    async def work_until_cancelled(app, factory, *, allow_local_targets):
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(queue, "connected", connected_once_broken)
+    monkeypatch.setattr(queue, "work", work_until_cancelled)
+    monkeypatch.setattr(queue, "RESTART_AFTER_SECONDS", 0)
+    jobs = queue.BackgroundJobs("postgresql+asyncpg://nowhere/db", None, run_jobs=True, allow_local_targets=False)
+    worker = asyncio.create_task(jobs.keep_running())
+    for _ in range(50):
+        if len(starts) == 2:
+            break
+        await asyncio.sleep(0.01)
+    worker.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await worker
+    [said] = [record for record in caplog.records if record.name == "app.jobs.queue"]
+    assert said.levelname == "ERROR" and said.exc_info is not None
+    assert "the job queue stopped" in said.getMessage()
 
 
 def test_a_job_left_doing_by_a_dead_worker_runs_again():
