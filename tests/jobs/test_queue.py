@@ -93,15 +93,16 @@ async def _job_workers_once_registered(url: str, expected: int, wait: float = 15
         await connection.close()
 
 
-async def test_a_worker_that_stops_is_started_again(monkeypatch, caplog):
-    """The database away at start (or lost) stops the worker beside the API; it is started again."""
+async def _keep_running_after(monkeypatch, first_failure: Exception) -> tuple[list[str], queue.BackgroundJobs]:
+    """Runs the job queue beside the API once its first start failed with ``first_failure``, until it
+    started again; answers the starts and the stopped queue."""
     starts = []
 
     @contextlib.asynccontextmanager
     async def connected_once_failing(url):
         starts.append(url)
         if len(starts) == 1:
-            raise OSError("connection refused")
+            raise first_failure
         yield queue.tasks
 
     async def work_until_cancelled(app, factory, *, allow_local_targets):
@@ -120,6 +121,12 @@ async def test_a_worker_that_stops_is_started_again(monkeypatch, caplog):
     worker.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await worker
+    return starts, jobs
+
+
+async def test_a_worker_that_stops_is_started_again(monkeypatch, caplog):
+    """The database away at start (or lost) stops the worker beside the API; it is started again."""
+    starts, jobs = await _keep_running_after(monkeypatch, OSError("connection refused"))
     assert len(starts) == 2 and jobs.app is None
     # The database away is one warning line, without a traceback.
     [said] = [record for record in caplog.records if record.name == "app.jobs.queue"]
@@ -128,30 +135,7 @@ async def test_a_worker_that_stops_is_started_again(monkeypatch, caplog):
 
 
 async def test_a_job_queue_stopped_by_anything_else_logs_its_traceback(monkeypatch, caplog):
-    starts = []
-
-    @contextlib.asynccontextmanager
-    async def connected_once_broken(url):
-        starts.append(url)
-        if len(starts) == 1:
-            raise RuntimeError("a bug")
-        yield queue.tasks
-
-    async def work_until_cancelled(app, factory, *, allow_local_targets):
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(queue, "connected", connected_once_broken)
-    monkeypatch.setattr(queue, "work", work_until_cancelled)
-    monkeypatch.setattr(queue, "RESTART_AFTER_SECONDS", 0)
-    jobs = queue.BackgroundJobs("postgresql+asyncpg://nowhere/db", None, run_jobs=True, allow_local_targets=False)
-    worker = asyncio.create_task(jobs.keep_running())
-    for _ in range(50):
-        if len(starts) == 2:
-            break
-        await asyncio.sleep(0.01)
-    worker.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await worker
+    await _keep_running_after(monkeypatch, RuntimeError("a bug"))
     [said] = [record for record in caplog.records if record.name == "app.jobs.queue"]
     assert said.levelname == "ERROR" and said.exc_info is not None
     assert "the job queue stopped" in said.getMessage()
