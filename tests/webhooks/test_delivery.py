@@ -391,7 +391,7 @@ async def test_no_number_of_failing_deliveries_delays_a_rules_reevaluation(world
     monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 2.0)
     with receiving() as receiver:
         await world.subscribe(receiver, event_types=["account.created"])
-        for index in range(24):  # streams, each waiting on an endpoint that never answers in time
+        for index in range(40):  # streams, each waiting on an endpoint that never answers in time
             await create_account(world.admin, name=f"Stream {index}")
         receiver.delays = [3.0] * 100
         rules = (await world.admin.get("/v1/rules")).json()
@@ -401,7 +401,7 @@ async def test_no_number_of_failing_deliveries_delays_a_rules_reevaluation(world
             await defer_dispatch(app)
             worker = asyncio.create_task(work(app, world.factory, allow_local_targets=True))
             try:
-                for _ in range(100):  # until the deliveries' lane is full, with more waiting
+                for _ in range(600):  # until the deliveries' lane is full, with more waiting
                     if await stream_jobs_waiting(world, "doing") == 4 and await stream_jobs_waiting(world) >= 4:
                         break
                     await asyncio.sleep(0.1)
@@ -411,7 +411,8 @@ async def test_no_number_of_failing_deliveries_delays_a_rules_reevaluation(world
                 job = (await world.admin.put("/v1/rules", json=rules)).json()
                 await defer_reevaluation(app)
                 while (await world.admin.get(f"/v1/jobs/{job['id']}")).json()["status"] != "succeeded":
-                    assert time.monotonic() - started < 5, "the re-evaluation waited behind the deliveries"
+                    # Behind the deliveries it would wait for 36 of them, 2 s each, four at a time: 18 s.
+                    assert time.monotonic() - started < 8, "the re-evaluation waited behind the deliveries"
                     await asyncio.sleep(0.1)
             finally:
                 worker.cancel()
