@@ -23,6 +23,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -304,6 +305,30 @@ class AccountRepository:
         )
         rows = (await self.session.execute(statement)).scalars().all()
         return split_page(rows, page, key)
+
+    async def lapsed_live_views(self, now: datetime, rules_version: int, most: int) -> list[uuid.UUID] | None:
+        """The live accounts whose kept view does not hold at ``now`` (never judged or forgotten, past
+        its time, judged with other rules), or None when there are more than ``most`` (the clock has
+        not caught up, as after a rules change). Each way a view lapses is read by walking its index
+        in order up to ``most``: an ORDER BY ... LIMIT takes the index whatever the statistics say,
+        where a plain filter would be planned from them."""
+        facts = AccountFactsRow
+        version = facts.judged_rules_version
+        live = and_(Account.id == facts.account_id, Account.archived_at.is_(None))
+        ways: list[tuple[ColumnElement[bool], ColumnElement[Any]]] = [
+            (facts.judged_until.is_(None), facts.judged_until.desc().nulls_first()),
+            (facts.judged_until <= now, facts.judged_until.asc()),
+            (version.is_(None), version.desc().nulls_first()),
+            (version < rules_version, version.asc()),
+            (version > rules_version, version.desc()),
+        ]
+        walks = [
+            select(facts.account_id).join(Account, live).where(condition).order_by(order).limit(most + 1).subquery()
+            for condition, order in ways
+        ]
+        statement = union_all(*(select(walk.c.account_id) for walk in walks))
+        lapsed = set((await self.session.execute(statement)).scalars())
+        return None if len(lapsed) > most else sorted(lapsed)
 
     async def live_ids_to_judge(
         self, after: uuid.UUID | None, limit: int, now: datetime, rules_version: int

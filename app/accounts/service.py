@@ -53,6 +53,9 @@ from app.rules.tiers import (
 from app.users.repository import UserRepository
 
 REEVALUATION_BATCH = 1000
+# The most views lapsed since the clock's last sweep that a view filter names one by one; beyond
+# that (after a rules change, until the clock catches up) it judges in SQL every view that lapsed.
+LAPSED_NAMED = 1000
 # No account has this id: "any account" where a query excludes one.
 _NO_ACCOUNT = uuid.UUID(int=0)
 _NOT_A_CRITERION = "not a criterion of the rules in force"
@@ -260,7 +263,16 @@ class AccountService:
         # The judgement's SQL is built only for a page that filters on it: it costs hundreds of
         # expression objects.
         wanted = judged is not None and any(value is not None for value in vars(judged).values())
-        conditions = judged.conditions(Judgement(self.rules, self.now)) if judged is not None and wanted else []
+        conditions = []
+        if judged is not None and wanted:
+            # Live accounts are filtered on their kept views, but for the few the clock has not judged
+            # again yet, named; archived ones, which it no longer judges, as kept or computed.
+            lapsed = (
+                None
+                if filters.archived
+                else await self.repository.lapsed_live_views(self.now, self.rules.version, LAPSED_NAMED)
+            )
+            conditions = judged.conditions(Judgement(self.rules, self.now, lapsed=lapsed))
         found, next_cursor = await self.repository.list_page(filters, page, self.visibility, conditions)
         # Facts are stored with every write; an account created before they were kept gets them now.
         gathered = await self.facts.facts([account.id for account, stored in found if stored is None])

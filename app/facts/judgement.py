@@ -7,7 +7,9 @@ request. A test holds the two to the same answers on generated accounts.
 """
 
 import typing
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
@@ -50,9 +52,13 @@ def _rank(column: QueryableAttribute) -> ColumnElement[int]:
 
 
 class Judgement:
-    def __init__(self, rules: RulesConfig, now: datetime) -> None:
+    def __init__(self, rules: RulesConfig, now: datetime, *, lapsed: Sequence[UUID] | None = None) -> None:
+        """``lapsed``: the accounts whose kept view does not hold, when known to be these alone (see
+        ``AccountRepository.lapsed_live_views``): the filters then read every other account's kept
+        view and judge only these."""
         self.rules = rules
         self.now = now
+        self.lapsed = lapsed
         limits = rules.health
         since = func.coalesce(F.last_interaction_at, Account.created_at)
         tier_key = func.coalesce(Account.tier, "none")
@@ -180,6 +186,14 @@ class Judgement:
     # which is why none of these may be negated.
 
     def _kept_or_live(self, kept: ColumnElement[bool], live: ColumnElement[bool]) -> ColumnElement[bool]:
+        if self.lapsed is not None:
+            # The views that lapsed named, not estimated: from statistics older than the judgement,
+            # PostgreSQL took them for the whole portfolio and walked every account by name for a
+            # rare candidate.
+            if not self.lapsed:
+                return kept
+            lapsed = F.account_id.in_(self.lapsed)
+            return or_(and_(not_(lapsed), kept), and_(lapsed, live))
         return or_(and_(self._holds, kept), and_(self.kept_lapsed, live))
 
     def kept_or_live_health_is(self, health: str) -> ColumnElement[bool]:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
+from app.accounts import service as account_service
 from tests.factories import (
     KEY_SCORES,
     SIXTY_SCORES,
@@ -153,7 +154,7 @@ async def test_lists_filter_by_health_and_signal_and_page_through_them(client, u
 
 
 async def test_view_filters_answer_alike_from_kept_views_and_computed_ones_and_split_the_portfolio(
-    client, users, connection
+    client, users, connection, monkeypatch
 ):
     await judge_coverage_at_once(client)
     for index, scores in enumerate((KEY_SCORES, SIXTY_SCORES, SMALL_SCORES, SIXTY_SCORES)):
@@ -183,6 +184,9 @@ async def test_view_filters_answer_alike_from_kept_views_and_computed_ones_and_s
     await connection.execute(text(f"UPDATE account_facts SET judged_until = NULL WHERE account_id IN ({forgotten})"))
     assert await listed() == kept
     await connection.execute(text("UPDATE account_facts SET judged_until = NULL"))
+    assert await listed() == kept
+    # More lapsed views than a filter names one by one: all judged in SQL, the same answer.
+    monkeypatch.setattr(account_service, "LAPSED_NAMED", 1)
     assert await listed() == kept
     health, candidates, overdue = kept[0] + kept[1] + kept[2], kept[4] + kept[5], kept[6] + kept[7]
     assert sorted(health) == sorted(candidates) == sorted(overdue) == everyone
