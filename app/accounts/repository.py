@@ -147,7 +147,8 @@ class AccountFilters:
     updated_since: datetime | None = None
     archived: bool = False
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, *, names_joined: bool = False) -> list[ColumnElement[bool]]:
+        """The filters' SQL; ``names_joined``: the name search's matches are joined already."""
         equal_to = {
             Account.tier: self.tier,
             Account.computed_tier: self.computed_tier,
@@ -162,13 +163,16 @@ class AccountFilters:
         conditions.append(Account.archived_at.is_not(None) if self.archived else Account.archived_at.is_(None))
         if self.updated_since is not None:
             conditions.append(Account.updated_at >= self.updated_since)
-        if self.q:
-            needle = self.q.lower()
-            # The trigram containment narrows through the GIN index; the LIKE makes it exact.
-            named = select(AccountName.account_id).where(AccountName.trigrams.contains(_trigrams(needle)))
-            conditions.append(Account.id.in_(named))
-            conditions.append(func.lower(Account.name).contains(needle, autoescape=True))
+        if self.q and not names_joined:
+            conditions.append(Account.id.in_(select(AccountName.account_id).where(*self.name_matches())))
         return conditions
+
+    def name_matches(self) -> list[ColumnElement[bool]]:
+        """The names holding ``q``, whatever the case: the trigram containment narrows through the
+        GIN index, the LIKE makes it exact."""
+        needle = (self.q or "").lower()
+        lowered = func.lower(AccountName.name)
+        return [_trigrams(lowered).contains(_trigrams(needle)), lowered.contains(needle, autoescape=True)]
 
 
 class AccountRepository:
@@ -221,11 +225,30 @@ class AccountRepository:
     ) -> tuple[list[tuple[Columns, Columns | None]], str | None]:
         """A keyset page of accounts with their people and stored facts, as plain columns in one
         statement; ``judged`` are conditions on the stored facts (see app/facts/judgement.py)."""
-        key = SORT_KEYS[page.field]
-        conditions = filters.conditions() + ([visibility] if visibility is not None else []) + list(judged)
+        key: SortKey = SORT_KEYS[page.field]
+        id_column: Any = Account.id
+        names_joined = bool(filters.q) and page.field == "name"
+        conditions = filters.conditions(names_joined=names_joined) + ([visibility] if visibility is not None else [])
+        conditions += list(judged)
         if judged:  # judged only on stored facts: an account without them is not judged yet
             conditions.append(AccountFactsRow.account_id.is_not(None))
-        statement = apply_keyset(_account_view().where(*conditions), page, key, Account.id)
+        statement = _account_view()
+        if names_joined:
+            # A name search in name order: its matches are put in order alone, from the narrow names'
+            # table (fenced by OFFSET 0, so the sort stays there), then the accounts are read in that
+            # order until the page is full. Joined and then sorted, a common needle's 50,000 matches
+            # each read their account first (320 ms at a million accounts).
+            direction = (lambda column: column.desc()) if page.descending else (lambda column: column.asc())
+            matches = (
+                select(AccountName.account_id, AccountName.name)
+                .where(*filters.name_matches())
+                .order_by(direction(AccountName.name), direction(AccountName.account_id))
+                .offset(0)
+                .subquery("matches")
+            )
+            statement = statement.join(matches, matches.c.account_id == Account.id)
+            key, id_column = SortKey(matches.c.name, "str", attribute="name"), matches.c.account_id
+        statement = apply_keyset(statement.where(*conditions), page, key, id_column)
         rows, next_cursor = split_page((await self.session.execute(statement)).all(), page, key)
         return [view_inputs(row._mapping) for row in rows], next_cursor
 

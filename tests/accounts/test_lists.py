@@ -164,3 +164,26 @@ async def test_updated_since_accepts_any_offset(client):
     await create_account(client, name="Now")
     an_hour_ago_elsewhere = (datetime.now(UTC) - timedelta(hours=1)).astimezone().isoformat()
     assert await names(client, updated_since=an_hour_ago_elsewhere) == ["Now"]
+
+
+async def test_a_name_search_pages_in_either_order_and_with_any_sort(client):
+    made = [await create_account(client, name=f"Globex {suffix}", scores=SMALL_SCORES) for suffix in "DBECA"]
+    await create_account(client, name="Initech")
+    archived = await create_account(client, name="Globex Z")
+    await client.delete(f"/v1/accounts/{archived['id']}")
+
+    async def pages(**params):
+        seen, cursor = [], None
+        while True:
+            query = {"q": "glob", "limit": 2, **params, **({"cursor": cursor} if cursor else {})}
+            page = (await client.get("/v1/accounts", params=query)).json()
+            seen += [item["name"] for item in page["items"]]
+            if not (cursor := page["next_cursor"]):
+                return seen
+
+    expected = [f"Globex {suffix}" for suffix in "ABCDE"]
+    assert await pages() == expected
+    assert await pages(sort="-name") == expected[::-1]
+    assert sorted(await pages(sort="-created_at")) == expected
+    assert await pages(archived="true") == ["Globex Z"]
+    assert len(made) == 5
