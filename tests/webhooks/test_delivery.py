@@ -359,38 +359,44 @@ def test_kam_serve_sends_a_write_s_events_within_moments(tmp_path):
     assert [(each.event["data"]["name"], each.verified) for each in receiver.received] == [("Initech", True)]
 
 
-async def stream_jobs_waiting(world, status: str = "todo") -> int:
+async def stream_jobs(world, webhook: dict, status: str = "todo") -> int:
+    """The delivery jobs of this webhook's streams in ``status`` (other tests' jobs left aside: a worker
+    killed on purpose leaves one doing for good)."""
     async with world.factory() as session:
-        waiting = "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'deliver_webhooks' AND status = :status"
-        return (await session.execute(text(waiting), {"status": status})).scalar_one()
+        jobs = (
+            "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'deliver_webhooks' AND status = :status"
+            " AND args->>'subscription_id' = :webhook"
+        )
+        return (await session.execute(text(jobs), {"status": status, "webhook": webhook["id"]})).scalar_one()
 
 
 async def test_a_dead_endpoint_holds_at_most_one_waiting_job_per_stream(world):
     with receiving() as receiver:
-        await world.subscribe(receiver, event_types=["account.created", "account.updated"])
+        webhook = await world.subscribe(receiver, event_types=["account.created", "account.updated"])
         account = await create_account(world.admin, name="Initech")
         receiver.statuses = [500] * 50
         await world.deliver_now()  # the first attempt fails: its retry is due in 5 s
         for round_ in range(2):
             await world.admin.patch(f"/v1/accounts/{account['id']}", json={"notes": f"round {round_}"})
             await world.deliver_now()
-            assert await stream_jobs_waiting(world) == 1
+            assert await stream_jobs(world, webhook) == 1
         await asyncio.sleep(delivery.RETRY_DELAYS[0].total_seconds() + 0.5)
         await world.deliver_now()  # the retry, failing again, and the fan-out finding the stream due
-        assert await stream_jobs_waiting(world) == 1
+        assert await stream_jobs(world, webhook) == 1
         assert [each.event["type"] for each in receiver.received] == ["account.created"] * 2  # the rest wait, in order
     # Every job of a stream holds the stream's queueing lock: a second one for it is never queued.
     async with world.factory() as session:
         unlocked = (
             "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'deliver_webhooks' AND queueing_lock IS NULL"
+            " AND args->>'subscription_id' = :webhook"
         )
-        assert (await session.execute(text(unlocked))).scalar_one() == 0
+        assert (await session.execute(text(unlocked), {"webhook": webhook["id"]})).scalar_one() == 0
 
 
 async def test_no_number_of_failing_deliveries_delays_a_rules_reevaluation(world, monkeypatch):
     monkeypatch.setattr(delivery, "TIMEOUT_SECONDS", 2.0)
     with receiving() as receiver:
-        await world.subscribe(receiver, event_types=["account.created"])
+        webhook = await world.subscribe(receiver, event_types=["account.created"])
         for index in range(40):  # streams, each waiting on an endpoint that never answers in time
             await create_account(world.admin, name=f"Stream {index}")
         receiver.delays = [3.0] * 100
@@ -402,7 +408,7 @@ async def test_no_number_of_failing_deliveries_delays_a_rules_reevaluation(world
             worker = asyncio.create_task(work(app, world.factory, allow_local_targets=True))
             try:
                 for _ in range(600):  # until the deliveries' lane is full, with more waiting
-                    if await stream_jobs_waiting(world, "doing") == 4 and await stream_jobs_waiting(world) >= 4:
+                    if await stream_jobs(world, webhook, "doing") == 4 and await stream_jobs(world, webhook) >= 4:
                         break
                     await asyncio.sleep(0.1)
                 else:
