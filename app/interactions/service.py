@@ -34,7 +34,8 @@ class InteractionService(AccountScopedService[Interaction]):
         interaction = Interaction(**{**fields, "contact_ids": list(dict.fromkeys(data.contact_ids))})
         interaction = await self.records.save(interaction)
         await self.follow_ups.keep(interaction, list(dict.fromkeys(data.keeps_follow_up_ids)))
-        await self.follow_ups.promise(interaction)
+        if interaction.next_contact_at is not None:
+            await self.follow_ups.promise(interaction)
         return interaction
 
     async def update(
@@ -53,7 +54,8 @@ class InteractionService(AccountScopedService[Interaction]):
         for field, value in changes.items():
             setattr(interaction, field, value)
         interaction = await self.records.save(interaction)
-        await self.follow_ups.promise(interaction)
+        if "next_contact_at" in changes:  # only a promise that moved touches its follow-up
+            await self.follow_ups.promise(interaction)
         return interaction
 
     async def delete(self, interaction_id: uuid.UUID, expected: ExpectedVersion | None) -> None:

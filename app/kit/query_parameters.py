@@ -10,9 +10,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.kit.errors import FieldError, InvalidFields
 
-# Each route's names, worked out at its first request; routes live as long as the application.
-_known_by_route: dict[int, frozenset[str]] = {}
-
 
 def query_names(dependant: Dependant) -> frozenset[str]:
     """The query parameters an operation takes, through its dependencies and query models."""
@@ -37,9 +34,11 @@ def refuse_unknown_query(request: Request) -> None:
     if not query:
         return
     route = request.scope["route"]
-    known = _known_by_route.get(id(route))
+    # Worked out at the route's first request with a query, and kept on the route itself.
+    known: frozenset[str] | None = getattr(route, "kam_query_names", None)
     if known is None:
-        known = _known_by_route[id(route)] = query_names(route.dependant)
+        known = query_names(route.dependant)
+        route.kam_query_names = known
     check_query(query, known)
 
 
