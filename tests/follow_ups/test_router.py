@@ -181,3 +181,12 @@ async def test_a_follow_up_more_than_seven_days_late_turns_the_account_amber(cli
     await record_interaction(client, account["id"], occurred_at=at(-0.5), keeps_follow_up_ids=late)
     read = (await client.get(f"/v1/accounts/{account['id']}")).json()
     assert "follow_up_overdue" not in [s["code"] for s in read["health"]["signals"]]
+
+
+async def test_deleting_the_promising_interaction_withdraws_its_follow_up(client):
+    account = await create_account(client, name="Initech")
+    made = await record_interaction(client, account["id"], occurred_at=at(-2), next_contact_at=at(1))
+    [follow_up] = (await follow_ups(client))["items"]
+    assert (await client.delete(f"/v1/interactions/{made['id']}")).status_code == 204
+    assert_problem(await client.get(f"/v1/follow-ups/{follow_up['id']}"), 404)
+    assert_problem(await client.patch(f"/v1/follow-ups/{follow_up['id']}", json={"status": "done"}), 404)
