@@ -17,18 +17,19 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.audit import recorder
-from app.db import create_engine, create_session_factory
+from app import unit_of_work
+from app.account_facts.repository import FactsRepository
+from app.db import create_engine
 from app.demo.seed import seed_demo
 from app.demo.vocabulary import PASSWORD as DEMO_PASSWORD
 from app.embedded_pg import start_embedded_postgres
 from app.events.clock import judge_all
-from app.facts.repository import FactsRepository
 from app.jobs.queue import run_worker
-from app.kit.errors import Conflict
-from app.kit.logs import configure_logging
-from app.kit.telemetry import MULTIPROCESS_DIR_VARIABLE
-from app.rules_store.repository import RulesRepository
+from app.plumbing.errors import Conflict
+from app.plumbing.logs import configure_logging
+from app.plumbing.telemetry import MULTIPROCESS_DIR_VARIABLE
+from app.plumbing.transactions import transaction
+from app.rules_versions.repository import RulesRepository
 from app.settings import Settings, get_settings
 from app.users.bootstrap import create_admin, has_users
 
@@ -57,14 +58,14 @@ def migrate(url: str) -> None:
 
 
 async def _fill_missing_facts(factory: async_sessionmaker[AsyncSession]) -> None:
-    async with factory() as session, session.begin():
+    async with transaction(factory) as session:
         await FactsRepository(session).ensure_facts()
 
 
 async def _with_sessions(url: str, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
     engine = create_engine(url, pool_size=1)
     try:
-        return await work(create_session_factory(engine))
+        return await work(unit_of_work.session_factory(engine))
     finally:
         await engine.dispose()
 
@@ -72,10 +73,9 @@ async def _with_sessions(url: str, work: Callable[[async_sessionmaker[AsyncSessi
 def create_admin_command(settings: Settings, email: str, name: str) -> None:
     url = database_url(settings)
     migrate(url)
-    recorder.install()
 
     async def work(factory: async_sessionmaker[AsyncSession]) -> str:
-        async with factory() as session, session.begin():
+        async with transaction(factory) as session:
             return await create_admin(session, email, name)
 
     try:
@@ -91,7 +91,7 @@ def seed_demo_command(settings: Settings, accounts: int, seed: int) -> None:
     migrate(url)
 
     async def work(factory: async_sessionmaker[AsyncSession]) -> dict[str, int]:
-        async with factory() as session, session.begin():
+        async with transaction(factory) as session:
             rules = await RulesRepository(session).current()
             return await seed_demo(session, accounts, rules, seed)
 

@@ -1,14 +1,14 @@
-"""Database engine, session factory and the per-request session dependency."""
+"""Database engine and the per-request session dependency."""
 
-import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from app.kit.telemetry import InstrumentedPool, instrument_pool
+from app.plumbing.telemetry import InstrumentedPool, instrument_pool
+from app.plumbing.transactions import transaction
 
 
 def create_engine(
@@ -45,35 +45,17 @@ UNPREPARED: dict[str, Any] = {
 }
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-
-
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the handler returns, rolled back on any error.
 
     Declared with ``Depends(get_session, scope="function")`` so the commit happens before the
-    response is sent: a client never sees a success for a change that failed to commit. The app's
-    pre-commit hooks (keeping derived data current) run inside the same transaction; its post-commit
-    hooks only tell others what the commit made (they may not fail the request).
+    response is sent: a client never sees a success for a change that failed to commit. The session
+    factory is the unit of work's (app/unit_of_work): its work before the commit runs in the same
+    transaction; its wake-ups after it only tell others what the commit made.
     """
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-    hooks: list[Callable[[AsyncSession], Awaitable[None]]] = getattr(request.app.state, "pre_commit_hooks", [])
-    after_commit: list[Callable[[AsyncSession], None]] = getattr(request.app.state, "post_commit_hooks", [])
-    async with factory() as session:
-        try:
-            yield session
-            for hook in hooks:
-                await hook(session)
-        except BaseException:
-            # On a lost connection the rollback fails too; the error that caused it is the one to report.
-            with contextlib.suppress(Exception):
-                await session.rollback()
-            raise
-        else:
-            await session.commit()
-            for notify in after_commit:
-                notify(session)
+    async with transaction(factory) as session:
+        yield session
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -10,44 +10,40 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from app import __version__
+from app import __version__, unit_of_work
 from app.accounts.router import HOT_ROUTES
 from app.accounts.router import router as accounts_router
 from app.agenda.router import router as agenda_router
-from app.audit import recorder
+from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.contacts.router import router as contacts_router
-from app.db import create_engine, create_session_factory
+from app.db import create_engine
 from app.embedded_pg import start_embedded_postgres
-from app.events.emitter import emit_events
 from app.events.router import router as events_router
-from app.facts import refresher as facts_refresher
 from app.financials.router import router as financials_router
 from app.follow_ups.router import router as follow_ups_router
-from app.history.router import router as history_router
 from app.interactions.router import router as interactions_router
-from app.job_status.router import router as jobs_router
 from app.jobs.queue import BackgroundJobs
-from app.kit.database_errors import install_database_error_handlers
-from app.kit.errors import install_error_handlers
-from app.kit.gc_tuning import freeze_startup_objects
-from app.kit.logs import configure_logging
-from app.kit.middleware import EdgeMiddleware
-from app.kit.openapi import contract
-from app.kit.plain_rows import PlainPool
-from app.kit.query_parameters import refuse_unknown_query
-from app.kit.telemetry import RequestTelemetryMiddleware
+from app.jobs.router import router as jobs_router
 from app.measurements.router import router as measurements_router
+from app.operations.router import router as system_router
 from app.opportunities.router import router as opportunities_router
-from app.outbox import notes as outbox_notes
 from app.plans.router import router as plans_router
+from app.plumbing.database_errors import install_database_error_handlers
+from app.plumbing.errors import install_error_handlers
+from app.plumbing.gc_tuning import freeze_startup_objects
+from app.plumbing.logs import configure_logging
+from app.plumbing.middleware import EdgeMiddleware
+from app.plumbing.openapi import contract
+from app.plumbing.plain_rows import PlainPool
+from app.plumbing.query_parameters import refuse_unknown_query
+from app.plumbing.telemetry import RequestTelemetryMiddleware
 from app.reports.router import account_router as account_report_router
 from app.reports.router import router as reports_router
 from app.reviews.router import router as reviews_router
-from app.rules_store.repository import RulesCache
+from app.rules_versions.repository import RulesCache
 from app.rules_versions.router import router as rules_router
 from app.settings import Settings, get_settings
-from app.system.router import router as system_router
 from app.teams.router import router as teams_router
 from app.tokens.router import router as tokens_router
 from app.users.bootstrap import bootstrap_admin
@@ -78,11 +74,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         pgbouncer=settings.database_pgbouncer,
     )
     app.state.engine = pooling(url)
-    app.state.session_factory = create_session_factory(app.state.engine)
+    jobs = BackgroundJobs(url, run_jobs=settings.run_jobs, allow_local_targets=settings.webhooks_allow_local_targets)
+    app.state.session_factory = unit_of_work.session_factory(app.state.engine, wakes=[jobs.after_commit])
     replica = None
     if settings.database_replica_url is not None:
         replica = pooling(settings.database_replica_url)
-        app.state.replica_session_factory = create_session_factory(replica)
+        app.state.replica_session_factory = unit_of_work.session_factory(replica)
     app.state.plain_pool = await PlainPool.open(
         url,
         settings.db_pool_size,
@@ -90,15 +87,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         connect_timeout=settings.db_connect_timeout_seconds,
         pgbouncer=settings.database_pgbouncer,
     )
-    jobs = BackgroundJobs(
-        url,
-        app.state.session_factory,
-        run_jobs=settings.run_jobs,
-        allow_local_targets=settings.webhooks_allow_local_targets,
-    )
-    app.state.post_commit_hooks = [jobs.after_commit]
     await bootstrap_admin(app.state.session_factory, settings)
-    background = asyncio.create_task(jobs.keep_running())
+    background = asyncio.create_task(jobs.keep_running(app.state.session_factory))
     freeze_startup_objects()
     try:
         yield
@@ -125,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
         # One schema per model, read or written: generators otherwise meet "-Input"/"-Output" twins.
         separate_input_output_schemas=False,
-        # The service's metrics are Prometheus' (app.kit.telemetry); FastAPI's OpenTelemetry would
+        # The service's metrics are Prometheus' (app.plumbing.telemetry); FastAPI's OpenTelemetry would
         # only ask on every request whether a provider was configured.
         telemetry={"tracing": False, "metrics": False, "logs": False},
         dependencies=[Depends(refuse_unknown_query)],
@@ -133,11 +123,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.rules_cache = RulesCache()
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
-    recorder.install()
-    facts_refresher.install()
-    outbox_notes.install()
-    # Facts first: an account's events carry the computed view the committed data gives.
-    app.state.pre_commit_hooks = [facts_refresher.refresh_stale_facts, emit_events]
     install_error_handlers(app)
     install_database_error_handlers(app)
     if settings.cors_origins:
@@ -171,7 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(measurements_router)
     app.include_router(reports_router)
     app.include_router(account_report_router)
-    app.include_router(history_router)
+    app.include_router(audit_router)
     app.include_router(rules_router)
     app.include_router(jobs_router)
     app.router.routes[0:0] = HOT_ROUTES

@@ -27,8 +27,9 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app import unit_of_work  # noqa: E402
 from app.cli import migrate  # noqa: E402
-from app.db import create_engine, create_session_factory  # noqa: E402
+from app.db import create_engine  # noqa: E402
 from app.embedded_pg import start_embedded_postgres  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.settings import Settings  # noqa: E402
@@ -125,7 +126,7 @@ async def main() -> None:
     app = create_app(Settings(database_url=url, log_level="warning"))
     engine = create_engine(url)
     app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
+    app.state.session_factory = unit_of_work.session_factory(engine)
     items = accounts(args.accounts)
     renamed = [{**item, "name": item["name"] + " (renamed)"} for item in items]
     timings: dict[str, list[float]] = {"COPY": [], "created": [], "unchanged": [], "updated": []}

@@ -21,15 +21,14 @@ sys.path.insert(0, str(ROOT))
 
 from run import DATABASE, database  # noqa: E402
 
-from app.audit import recorder  # noqa: E402
-from app.db import create_engine, create_session_factory  # noqa: E402
-from app.facts import refresher  # noqa: E402
-from app.job_status.repository import REEVALUATION, JobRepository  # noqa: E402
+from app import unit_of_work  # noqa: E402
+from app.db import create_engine  # noqa: E402
+from app.jobs.repository import REEVALUATION, JobRepository  # noqa: E402
 from app.models import Job, TierChange  # noqa: E402
-from app.outbox import notes  # noqa: E402
+from app.plumbing.transactions import transaction  # noqa: E402
 from app.rules.document import RulesDocument  # noqa: E402
-from app.rules_store.repository import RulesRepository  # noqa: E402
 from app.rules_versions.reevaluation import reevaluate  # noqa: E402
+from app.rules_versions.repository import RulesRepository  # noqa: E402
 
 
 async def main() -> None:
@@ -38,12 +37,9 @@ async def main() -> None:
     parser.add_argument("--database", default=DATABASE)
     args = parser.parse_args()
     url = await database(args.accounts, args.database)
-    recorder.install()
-    refresher.install()
-    notes.install()
     engine = create_engine(url)
-    factory = create_session_factory(engine)
-    async with factory() as session, session.begin():
+    factory = unit_of_work.session_factory(engine)
+    async with transaction(factory) as session:
         current = await RulesRepository(session).current()
         document = current.model_dump(exclude={"version"})
         # Revenue potential and relationship swap weights (back again the next run): every score moves.

@@ -25,15 +25,16 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.audit import recorder  # noqa: E402
+from app import unit_of_work  # noqa: E402
 from app.cli import migrate  # noqa: E402
-from app.db import create_engine, create_session_factory  # noqa: E402
+from app.db import create_engine  # noqa: E402
 from app.demo.seed import seed_demo  # noqa: E402
 from app.embedded_pg import start_embedded_postgres  # noqa: E402
 from app.events.clock import judge_all  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.models import Account  # noqa: E402
-from app.rules_store.repository import RulesRepository  # noqa: E402
+from app.plumbing.transactions import transaction  # noqa: E402
+from app.rules_versions.repository import RulesRepository  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.users.bootstrap import create_admin  # noqa: E402
 
@@ -80,7 +81,7 @@ async def database(accounts: int, name: str = DATABASE) -> str:
     await asyncio.to_thread(migrate, url)
     engine = create_engine(url)
     started = time.perf_counter()
-    async with create_session_factory(engine)() as session, session.begin():
+    async with transaction(unit_of_work.session_factory(engine)) as session:
         counts = await seed_demo(session, accounts, await RulesRepository(session).current())
     await engine.dispose()
     # Fresh tables have no statistics until autovacuum gets to them; a deployment would have them.
@@ -92,18 +93,16 @@ async def database(accounts: int, name: str = DATABASE) -> str:
 async def judge(url: str) -> None:
     """What the clock does every minute in a deployment: judge the accounts whose kept view no longer
     holds (all of them, once, after seeding or a rules change)."""
-    recorder.install()
     engine = create_engine(url)
     started = time.perf_counter()
-    told = await judge_all(create_session_factory(engine), datetime.now(UTC))
+    told = await judge_all(unit_of_work.session_factory(engine), datetime.now(UTC))
     await engine.dispose()
     print(f"judged the accounts whose view no longer held in {time.perf_counter() - started:.1f} s ({told} told)")
 
 
 async def admin_token(url: str) -> str:
-    recorder.install()
     engine = create_engine(url)
-    async with create_session_factory(engine)() as session, session.begin():
+    async with transaction(unit_of_work.session_factory(engine)) as session:
         secret = await create_admin(session, f"bench-{time.time_ns()}@example.com", "Bench")
     await engine.dispose()
     return secret
@@ -123,7 +122,7 @@ async def main() -> None:
     app = create_app(Settings(database_url=url, log_level="warning"))
     engine = create_engine(url)
     app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
+    app.state.session_factory = unit_of_work.session_factory(engine)
     headers = {"Authorization": f"Bearer {token}"}
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://bench", headers=headers) as client:
         page = (await client.get("/v1/accounts", params={"sort": "-score", "limit": 1})).json()

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from app import unit_of_work
 from app.cli import migrate
 from app.embedded_pg import start_embedded_postgres
 from app.main import create_app
@@ -119,9 +120,7 @@ async def make_user(factory: async_sessionmaker, role: str, name: str) -> TestUs
 @pytest.fixture
 def session_factory(connection: AsyncConnection) -> async_sessionmaker:
     # Each request's commit releases a savepoint inside the test's outer transaction.
-    return async_sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
-    )
+    return unit_of_work.session_factory(connection, join_transaction_mode="create_savepoint")
 
 
 @pytest.fixture
@@ -169,7 +168,7 @@ async def committed_client(database_url: str, engine: AsyncEngine) -> AsyncItera
     """An admin's client whose requests really commit, each on its own connection (for concurrency
     tests). The tables are emptied afterwards."""
     pooled = create_async_engine(database_url, pool_size=5)
-    factory = async_sessionmaker(pooled, expire_on_commit=False, autoflush=False)
+    factory = unit_of_work.session_factory(pooled)
     app = make_app(database_url, pooled, factory)
     admin = await make_user(factory, "admin", f"committed-{uuid.uuid4().hex[:8]}")
     transport = ASGITransport(app=app, raise_app_exceptions=False)

@@ -11,9 +11,11 @@ import pytest
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import delete
 
-from app.db import create_engine, create_session_factory
-from app.kit.plain_rows import PlainPool
+from app import unit_of_work
+from app.db import create_engine
 from app.models import Account, ApiToken, User
+from app.plumbing.plain_rows import PlainPool
+from app.plumbing.transactions import transaction
 from tests.conftest import make_app, make_user
 from tests.database_proxy import DatabaseProxy
 
@@ -33,7 +35,7 @@ async def proxy(database_url: str) -> AsyncIterator[DatabaseProxy]:
 async def through_proxy(database_url: str, proxy: DatabaseProxy) -> AsyncIterator[tuple[AsyncClient, object]]:
     """An admin's client of a service whose database connections all pass through the proxy."""
     engine = create_engine(proxy.url_through(database_url), pool_size=2, pool_timeout=0.5, connect_timeout=1)
-    factory = create_session_factory(engine)
+    factory = unit_of_work.session_factory(engine)
     app = make_app(database_url, engine, factory)
     admin = await make_user(factory, "admin", "outage-admin")
     transport = ASGITransport(app=app, raise_app_exceptions=False)
@@ -42,7 +44,7 @@ async def through_proxy(database_url: str, proxy: DatabaseProxy) -> AsyncIterato
             yield client, engine
     finally:
         await proxy.start()
-        async with factory() as session, session.begin():
+        async with transaction(factory) as session:
             await session.execute(delete(ApiToken).where(ApiToken.user_id == admin.id))
             await session.execute(delete(User).where(User.id == admin.id))
         await engine.dispose()
@@ -70,7 +72,7 @@ async def test_database_away_is_a_503_and_service_resumes_when_it_returns(throug
     for response in answers:
         assert_unavailable(response)
     assert (await client.get("/readyz")).status_code == 503
-    failures = [record for record in caplog.records if record.name == "app.kit.database_errors"]
+    failures = [record for record in caplog.records if record.name == "app.plumbing.database_errors"]
     assert len(failures) == len(answers)
     assert all(record.exc_info is None and "\n" not in record.getMessage() for record in failures)
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from app import unit_of_work
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import TestUser, fresh_database, make_user
@@ -33,7 +34,7 @@ def fuzz_admin() -> Iterator[TestUser]:
         # the loop that uses it.
         engine = create_async_engine(url, poolclass=NullPool)
         app.state.engine = engine
-        app.state.session_factory = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        app.state.session_factory = unit_of_work.session_factory(engine)
         yield asyncio.run(make_user(app.state.session_factory, "admin", "fuzz-admin"))
 
 

@@ -6,8 +6,8 @@ from contextlib import asynccontextmanager
 import pytest
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from app import unit_of_work
 from tests.conftest import make_app, make_user
 from tests.contacts.factories import create_contact
 from tests.factories import KEY_SCORES, create_account
@@ -51,9 +51,7 @@ async def portfolio(database_url, engine):
     computed view is present."""
     async with engine.connect() as connection:
         outer = await connection.begin()
-        factory = async_sessionmaker(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
-        )
+        factory = unit_of_work.session_factory(connection, join_transaction_mode="create_savepoint")
         app = make_app(database_url, engine, factory)
         users = {role: await make_user(factory, role, f"counts-{role}") for role in ("admin", "manager", "kam")}
         transport = ASGITransport(app=app, raise_app_exceptions=False)

@@ -15,16 +15,14 @@ from app.accounts.schemas import AccountRead
 from app.accounts.service import AccountService, PlainAccountReader
 from app.auth.dependencies import CurrentPrincipal, admit, presented
 from app.db import LaggingSessionDep, SessionDep
-from app.kit.plain_rows import lent_connection
+from app.plumbing.plain_rows import lent_connection
 from app.rules.document import RulesConfig
-from app.rules_store.repository import RulesRepository, plain_current_rules
 
 
 async def account_service(request: Request, session: SessionDep, principal: CurrentPrincipal) -> AccountService:
     """The caller's account service with the rules in force: from the process's cache, checked
     against the version the authentication read, else read now."""
-    repository = RulesRepository(session)
-    rules = await request.app.state.rules_cache.current(request.state.rules_version, repository.current)
+    rules = await request.app.state.rules_cache.in_session(request.state.rules_version, session)
     return AccountService(session, rules, datetime.now(UTC), principal)
 
 
@@ -52,8 +50,7 @@ async def read_one_account(
     async with lent_connection(getattr(request.app.state, "plain_pool", None), factory) as connection:
 
         async def rules_in_force() -> RulesConfig:
-            read = partial(plain_current_rules, connection)
-            return await request.app.state.rules_cache.current(request.state.rules_version, read)
+            return await request.app.state.rules_cache.on_connection(request.state.rules_version, connection)
 
         return await PlainAccountReader(connection, factory).read_one(
             account_id, caller, partial(admit, connection, request, caller), rules_in_force

@@ -27,15 +27,15 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
-from app import set_writes
+from app.account_facts.judgement import Judgement
 from app.auth.policy import KAM, kam_visibility
 from app.auth.repository import CALLER_BY_TOKEN, CALLER_BY_USER, with_caller
-from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
-from app.kit.plain_rows import Columns, fetch_row
-from app.kit.sql import SetWise, one_of
 from app.models import (
     Account,
     AccountFactsRow,
@@ -44,6 +44,11 @@ from app.models import (
     User,
 )
 from app.models.accounts import UNSCORED, UNSCORED_VALUE
+from app.plumbing import set_wise
+from app.plumbing.errors import Conflict, PreconditionFailed
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.plain_rows import Columns, fetch_row
+from app.plumbing.sql import SetWise, one_of
 
 SORT_KEYS: dict[str, SortKey] = {
     "name": SortKey(Account.name, "str"),
@@ -175,6 +180,31 @@ class AccountFilters:
         return [_trigrams(lowered).contains(_trigrams(needle)), lowered.contains(needle, autoescape=True)]
 
 
+@dataclass(frozen=True)
+class ViewFilter:
+    """Conditions on the computed view; each one given must hold."""
+
+    health: str | None = None
+    signal: str | None = None
+    promotion_candidate: bool | None = None
+    review_overdue: bool | None = None
+    judged_since: datetime | None = None
+
+    def conditions(self, judgement: Judgement) -> list[ColumnElement[bool]]:
+        conditions = []
+        if self.judged_since is not None:
+            conditions.append(AccountFactsRow.judged_at >= self.judged_since)
+        if self.health is not None:
+            conditions.append(judgement.kept_or_live_health_is(self.health))
+        if self.signal is not None:
+            conditions.append(judgement.kept_or_live_signal(self.signal))
+        if self.promotion_candidate is not None:
+            conditions.append(judgement.kept_or_live_promotion_candidate_is(self.promotion_candidate))
+        if self.review_overdue is not None:
+            conditions.append(judgement.kept_or_live_review_overdue_is(self.review_overdue))
+        return conditions
+
+
 class AccountRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -204,13 +234,28 @@ class AccountRepository:
         by_id = {account.id: account for account in rows.scalars()}
         return [by_id[account_id] for account_id in account_ids if account_id in by_id]
 
-    async def add(self, account: Account) -> Account:
-        self.session.add(account)
-        await self.session.flush()
-        return account
+    async def write(self, account: Account, *, new: bool = False) -> None:
+        """Write the account (added first when ``new``): a version another request moved meanwhile is
+        a 412, an external_id another account took meanwhile a 409."""
+        external_id = account.external_id  # read now: a failed flush expires the object
+        if new:
+            self.session.add(account)
+        try:
+            await self.session.flush()
+        except StaleDataError as error:
+            raise PreconditionFailed(
+                "The account was changed by another request at the same time; read it again and retry."
+            ) from error
+        except IntegrityError as error:
+            if "uq_accounts_external_id" in str(error.orig):
+                raise Conflict(f"Another account already has external_id {external_id!r}.") from error
+            raise
 
-    async def flush(self) -> None:
-        await self.session.flush()
+    @staticmethod
+    def mark_rules_version(account: Account, version: int) -> None:
+        """Mark the account as judged by this rules version, as stored: the mark is written apart
+        (``write_reevaluated``), not a change to tell."""
+        set_committed_value(account, "rules_version", version)
 
     def release(self, accounts: Sequence[Account]) -> None:
         for account in accounts:
@@ -224,7 +269,7 @@ class AccountRepository:
         judged: Sequence[ColumnElement[bool]] = (),
     ) -> tuple[list[tuple[Columns, Columns | None]], str | None]:
         """A keyset page of accounts with their people and stored facts, as plain columns in one
-        statement; ``judged`` are conditions on the stored facts (see app/facts/judgement.py)."""
+        statement; ``judged`` are conditions on the stored facts (see app/account_facts/judgement.py)."""
         key: SortKey = SORT_KEYS[page.field]
         id_column: Any = Account.id
         names_joined = bool(filters.q) and page.field == "name"
@@ -295,13 +340,13 @@ class AccountRepository:
         return list((await self.session.execute(statement)).scalars())
 
     async def write_new(self, accounts: Sequence[Account], tier_changes: Sequence[TierChange]) -> None:
-        """Insert these new accounts and their tier changes set-wise (see app/set_writes.py)."""
-        await set_writes.insert_new(self.session, _ACCOUNTS, accounts)
-        await set_writes.insert_new(self.session, _TIER_CHANGES, tier_changes)
+        """Insert these new accounts and their tier changes set-wise (see app/plumbing/set_wise.py)."""
+        await set_wise.insert_new(self.session, _ACCOUNTS, accounts)
+        await set_wise.insert_new(self.session, _TIER_CHANGES, tier_changes)
 
     async def write_changed(self, accounts: Sequence[Account]) -> None:
-        """Write the changes these accounts hold set-wise (see app/set_writes.py)."""
-        await set_writes.update_changed(self.session, _ACCOUNTS, accounts)
+        """Write the changes these accounts hold set-wise (see app/plumbing/set_wise.py)."""
+        await set_wise.update_changed(self.session, _ACCOUNTS, accounts)
 
     def has_changes(self, account: Account) -> bool:
         """Whether the account holds changes the next flush would write."""
@@ -414,8 +459,8 @@ class AccountRepository:
         and told as any change is) and the tier changes; the new scores of ``rescored`` (a new
         version of each, not audited or told one by one: the rules change is); and the rules version
         of the ``marked`` accounts, which nothing else changed (a mark: no new version)."""
-        await set_writes.update_changed(self.session, _ACCOUNTS, told)
-        await set_writes.insert_new(self.session, _TIER_CHANGES, tier_changes)
+        await set_wise.update_changed(self.session, _ACCOUNTS, told)
+        await set_wise.insert_new(self.session, _TIER_CHANGES, tier_changes)
         if rescored:
             parameters = {"ids": list(rescored), "scores": list(rescored.values()), "rules_version": version}
             await self.session.execute(_RESCORE, parameters)

@@ -18,14 +18,14 @@ from app.accounts.schemas import (
 from app.auth import policy
 from app.auth.dependencies import Credentials, CurrentPrincipal, credentials_of
 from app.db import SessionDep
-from app.kit import idempotency
-from app.kit.batch import BATCH_RESPONSES, BatchResult, answer_batch
-from app.kit.concurrency import IfMatch, etag, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import ListQuery, Page, PageRequest
-from app.kit.responses import created_headers
-from app.kit.routes import PlainRoute
-from app.kit.schemas import NO_NUL_PATTERN
+from app.plumbing import idempotency
+from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
+from app.plumbing.concurrency import IfMatch, etag, set_etag
+from app.plumbing.errors import problems
+from app.plumbing.pagination import ListQuery, Page, PageRequest
+from app.plumbing.responses import created_headers
+from app.plumbing.routes import PlainRoute
+from app.plumbing.schemas import NO_NUL_PATTERN
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"], responses=problems(401))
 

@@ -17,10 +17,10 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from app.glossary import AccountStatus, Cadence, HealthStatus, Severity, SignalCode, Tier, TierChangeKind, TierDecision
-from app.kit.batch import ITEMS, RefusedItem, leniently
-from app.kit.dates import Timestamp
-from app.kit.pagination import ListQuery
-from app.kit.schemas import Money, ReadModel, WriteModel, omittable, text
+from app.plumbing.batch import ITEMS, RefusedItem, leniently
+from app.plumbing.dates import Timestamp
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import Money, ReadModel, WriteModel, omittable, text
 from app.rules.document import CriterionKey
 from app.users.schemas import UserSummary
 

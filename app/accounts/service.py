@@ -8,13 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Row
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
-from app.accounts.repository import AccountFilters, AccountRepository, PlainAccountRepository
+from app.account_facts.judgement import Judgement
+from app.account_facts.repository import AccountFacts, FactsRepository, from_row
+from app.accounts.repository import AccountFilters, AccountRepository, PlainAccountRepository, ViewFilter
 from app.accounts.schemas import (
     AccountCreate,
     AccountListQuery,
@@ -25,15 +23,14 @@ from app.accounts.schemas import (
 )
 from app.auth import policy
 from app.auth.principal import Presented, Principal
-from app.facts.judgement import Judgement
-from app.facts.repository import AccountFacts, FactsRepository, from_row
 from app.glossary import BatchOutcome
-from app.kit.batch import Prepared, Written
-from app.kit.concurrency import ExpectedVersion, check_version
-from app.kit.errors import Conflict, FieldError, InvalidFields, NotFound, PreconditionFailed, RuleViolation
-from app.kit.pagination import ListQuery, PageRequest
-from app.kit.plain_rows import Columns
-from app.models import Account, AccountFactsRow, TierChange
+from app.models import Account, TierChange
+from app.plumbing.batch import Prepared, Written
+from app.plumbing.concurrency import ExpectedVersion, check_version
+from app.plumbing.errors import Conflict, FieldError, InvalidFields, NotFound, RuleViolation
+from app.plumbing.pagination import ListQuery, PageRequest
+from app.plumbing.plain_rows import AttributeRow, Columns
+from app.plumbing.transactions import transaction
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
 from app.rules.document import RulesConfig
 from app.rules.financials import margin, service_share
@@ -74,31 +71,6 @@ class AccountView:
     cadence: CadenceResult
     next_review_due: date
     review_overdue: bool
-
-
-@dataclass(frozen=True)
-class ViewFilter:
-    """Conditions on the computed view; each one given must hold."""
-
-    health: str | None = None
-    signal: str | None = None
-    promotion_candidate: bool | None = None
-    review_overdue: bool | None = None
-    judged_since: datetime | None = None
-
-    def conditions(self, judgement: Judgement) -> list[ColumnElement[bool]]:
-        conditions = []
-        if self.judged_since is not None:
-            conditions.append(AccountFactsRow.judged_at >= self.judged_since)
-        if self.health is not None:
-            conditions.append(judgement.kept_or_live_health_is(self.health))
-        if self.signal is not None:
-            conditions.append(judgement.kept_or_live_signal(self.signal))
-        if self.promotion_candidate is not None:
-            conditions.append(judgement.kept_or_live_promotion_candidate_is(self.promotion_candidate))
-        if self.review_overdue is not None:
-            conditions.append(judgement.kept_or_live_review_overdue_is(self.review_overdue))
-        return conditions
 
 
 # The fields of AccountRead read straight off the row; the rest is computed or loaded alongside.
@@ -143,13 +115,13 @@ def account_read(view: AccountView) -> AccountRead:
     )
 
 
-def _tier_state(account: Account | Columns | Row) -> TierState:
+def _tier_state(account: Account | AttributeRow) -> TierState:
     return TierState(
         tier=account.tier, computed_tier=account.computed_tier, held_at_computed=account.tier_held_at_computed
     )
 
 
-def health_facts(account: Account | Columns | Row, facts: AccountFacts) -> HealthFacts:
+def health_facts(account: Account | AttributeRow, facts: AccountFacts) -> HealthFacts:
     """What health is computed from: the account's tier and dates, and its stored facts."""
     return HealthFacts(
         tier=account.tier,
@@ -359,7 +331,7 @@ class AccountService:
         parents = await self.repository.visible_ids([data.parent_id] if data.parent_id else [], self.visibility)
         account, change = self._new_account(data, active, parents)
         self._add_tier_change(change)
-        await self._flush(account, lambda: self.repository.add(account))
+        await self._flush(account, new=True)
         return await self.repository.reload(account)
 
     async def _update(self, account_id: uuid.UUID, data: AccountUpdate, expected: ExpectedVersion | None) -> Account:
@@ -371,7 +343,7 @@ class AccountService:
         if account.archived_at is None and changes.get("parent_id") is not None:
             await self._check_parent(account.id, changes["parent_id"])
         self._add_tier_change(self._apply_changes(account, changes, active))
-        await self._flush(account, self.repository.flush)
+        await self._flush(account)
         return await self.repository.reload(account)
 
     async def _replace(
@@ -440,14 +412,14 @@ class AccountService:
         check_version(expected, account.version)
         if account.archived_at is None:
             account.archived_at = self.now
-            await self._flush(account, self.repository.flush)
+            await self._flush(account)
 
     async def restore(self, account_id: uuid.UUID, expected: ExpectedVersion | None) -> AccountRead:
         account = await self.get(account_id, for_update=True)
         check_version(expected, account.version)
         if account.archived_at is not None:
             account.archived_at = None
-            await self._flush(account, self.repository.flush)
+            await self._flush(account)
         return await self.read(await self.repository.reload(account))
 
     async def decide_tier(self, account_id: uuid.UUID, decision: TierDecisionCreate) -> TierChange:
@@ -462,7 +434,7 @@ class AccountService:
             raise RuleViolation(str(refused)) from refused
         change = self._record(account, evaluation, decided_by=self.principal.user_id)
         self._add_tier_change(change)
-        await self._flush(account, self.repository.flush)
+        await self._flush(account)
         assert change is not None, "a manager's decision always records a change"
         return change
 
@@ -497,7 +469,7 @@ class AccountService:
         for account in await self.repository.get_many_locked(moving):
             change = self._apply_rules(account)
             # The mark of the version is written apart: not a change to tell.
-            set_committed_value(account, "rules_version", version)
+            self.repository.mark_rules_version(account, version)
             if change is not None:
                 tier_changes.append(change)
             told.append(account)
@@ -593,20 +565,10 @@ class AccountService:
         if await self.repository.ancestry_contains(parent_id, account_id):
             raise RuleViolation(f"Account {parent_id} is below this account in the hierarchy: that would form a cycle.")
 
-    async def _flush(self, account: Account, flush: Callable[[], Awaitable[object]]) -> None:
-        external_id = account.external_id  # read now: a failed flush expires the object
-        if external_id is not None:
-            await self._refuse_a_taken_external_id(account.id, external_id)
-        try:
-            await flush()
-        except StaleDataError as error:
-            raise PreconditionFailed(
-                "The account was changed by another request at the same time; read it again and retry."
-            ) from error
-        except IntegrityError as error:
-            if "uq_accounts_external_id" in str(error.orig):
-                raise Conflict(f"Another account already has external_id {external_id!r}.") from error
-            raise
+    async def _flush(self, account: Account, *, new: bool = False) -> None:
+        if account.external_id is not None:
+            await self._refuse_a_taken_external_id(account.id, account.external_id)
+        await self.repository.write(account, new=new)
 
 
 class PlainAccountReader:
@@ -648,6 +610,6 @@ class PlainAccountReader:
     ) -> AccountRead:
         # An account whose facts are not stored yet (created before facts were kept): they are
         # gathered and stored as any read through a session does.
-        async with self.session_factory() as session, session.begin():
+        async with transaction(self.session_factory) as session:
             service = AccountService(session, rules, now, principal)
             return await service.read(await service.get(account_id))

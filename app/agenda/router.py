@@ -6,11 +6,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 
+from app.account_records.dependencies import scoped_service
 from app.agenda.markdown import to_markdown
 from app.agenda.schemas import Agenda
 from app.agenda.service import AgendaService
-from app.kit.errors import problems
-from app.scoped.dependencies import scoped_service
+from app.plumbing.errors import problems
 
 router = APIRouter(prefix="/v1/agenda", tags=["agenda"], responses=problems(401, 403, 422))
 

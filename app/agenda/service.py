@@ -13,8 +13,8 @@ from app.auth import policy
 from app.follow_ups.repository import FollowUpRepository
 from app.follow_ups.schemas import FollowUpListQuery
 from app.glossary import AGENDA_KINDS
-from app.kit.errors import InvalidFields
-from app.kit.pagination import MAX_LIMIT
+from app.plumbing.errors import InvalidFields
+from app.plumbing.pagination import MAX_LIMIT
 
 # Most urgent first: what is late, accounts gone red, what is due today, decisions waiting, then
 # what comes due later and the chances to grow.

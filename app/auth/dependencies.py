@@ -8,13 +8,14 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.audit.recorder import AuditContext, set_context
+from app.auth.audit_context import AuditContext, set_context
 from app.auth.credentials import hash_api_token, is_api_token, new_signing_secret, read_access_token
 from app.auth.principal import Presented, Principal
 from app.auth.repository import LAST_USED_RESOLUTION, AuthRepository, CallerRepository
 from app.db import SessionDep
-from app.kit.errors import Unauthorized
-from app.kit.plain_rows import session_connection
+from app.plumbing.errors import Unauthorized
+from app.plumbing.plain_rows import session_connection
+from app.plumbing.transactions import transaction
 from app.settings import Settings
 
 _bearer = HTTPBearer(
@@ -38,7 +39,7 @@ async def signing_secret(request: Request) -> str:
     cached = getattr(request.app.state, "jwt_secret", None)
     if cached is None:
         factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-        async with factory() as session, session.begin():
+        async with transaction(factory) as session:
             cached = await AuthRepository(session).signing_secret(JWT_KEY_NAME, new_signing_secret())
         request.app.state.jwt_secret = cached
     return cached

@@ -12,8 +12,8 @@ import uuid
 from sqlalchemy import ColumnElement, exists, or_, select
 
 from app.auth.principal import Principal
-from app.kit.errors import Forbidden
 from app.models import Account, AccountTeamMember
+from app.plumbing.errors import Forbidden
 
 ADMIN, MANAGER, KAM, VIEWER = "admin", "manager", "kam", "viewer"
 # The service itself, reading records on no one's behalf (to write events, in background jobs): every

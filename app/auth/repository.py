@@ -11,9 +11,9 @@ from sqlalchemy import Select, Subquery, bindparam, delete, false, func, null, o
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kit.plain_rows import PlainStatement, execute, fetch_row
-from app.models import ApiToken, RefreshToken, SignInFailure, SigningKey, User
-from app.rules_store.repository import RULES_VERSION
+from app.models import ApiToken, AuditEntry, RefreshToken, SignInFailure, SigningKey, User
+from app.models.rules import RULES_VERSION
+from app.plumbing.plain_rows import PlainStatement, execute, fetch_row
 
 # last_used_at is refreshed at most this often, so reads do not turn into a write each.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -93,6 +93,13 @@ class CallerRepository:
 class AuthRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def save(self, user: User) -> None:
+        await self.session.flush()
+
+    def add_audit_entry(self, entry: AuditEntry) -> None:
+        """An entry for what is no record's change (a failed sign-in)."""
+        self.session.add(entry)
 
     async def user(self, user_id: uuid.UUID) -> User | None:
         return await self.session.get(User, user_id)

@@ -10,8 +10,8 @@ from app.auth.dependencies import CurrentPrincipal, signing_secret
 from app.auth.schemas import AccessToken, PasswordChange, RefreshRequest
 from app.auth.service import SessionService, SignInResult, TokenPair
 from app.db import SessionDep
-from app.kit.errors import FieldError, InvalidFields, problem_response, problems
-from app.kit.schemas import NO_NUL_PATTERN
+from app.plumbing.errors import FieldError, InvalidFields, problem_response, problems
+from app.plumbing.schemas import NO_NUL_PATTERN
 from app.settings import Settings
 
 router = APIRouter(tags=["auth"])

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from app.kit.schemas import NO_NUL_PATTERN, WriteModel
+from app.plumbing.schemas import NO_NUL_PATTERN, WriteModel
 
 # A password a user may set: long enough to resist guessing (argon2 does the rest).
 Password = Annotated[str, Field(min_length=12, max_length=200, pattern=NO_NUL_PATTERN)]

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.recorder import AuditContext, entry
 from app.auth.credentials import (
     hash_api_token,
     hash_password_off_loop,
@@ -16,7 +15,7 @@ from app.auth.credentials import (
     verify_password_off_loop,
 )
 from app.auth.repository import AuthRepository
-from app.models import User
+from app.models import AuditEntry, User
 from app.settings import Settings
 
 FAILURE_MEMORY = timedelta(days=1)
@@ -95,7 +94,7 @@ class SessionService:
             return SignInResult()
         user.password_hash = await hash_password_off_loop(new)
         end_sessions(user)
-        await self.session.flush()
+        await self.repository.save(user)
         return SignInResult(tokens=await self._issue(user, uuid.uuid4(), now))
 
     async def _refused_while_failing(self, email: str, address: str, now: datetime) -> SignInResult | None:
@@ -113,14 +112,13 @@ class SessionService:
         self, email: str, address: str, now: datetime, request_id: str | None, user: User | None
     ) -> None:
         await self.repository.record_failure(email, address, now - FAILURE_MEMORY)
-        context = AuditContext(actor_id=None, request_id=request_id)
-        self.session.add(
-            entry(
-                context,
-                "sign_in_failed",
-                "user",
-                str(user.id) if user else None,
-                {"email": {"before": None, "after": email}},
+        self.repository.add_audit_entry(
+            AuditEntry(
+                action="sign_in_failed",
+                entity_type="user",
+                entity_id=str(user.id) if user else None,
+                changes={"email": {"before": None, "after": email}},
+                request_id=request_id,
             )
         )
 

@@ -5,10 +5,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, func, or_, select
 
+from app.account_records.repository import ScopedRepository
 from app.contacts.schemas import ContactListQuery
-from app.kit.pagination import SortKey
 from app.models import Contact, Interaction
-from app.scoped.repository import ScopedRepository
+from app.plumbing.pagination import SortKey
 
 SORT_KEYS = {
     "last_name": SortKey(Contact.last_name, "str"),

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from app.account_records.dependencies import lagging_scoped_service, scoped_service
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.contacts.schemas import (
@@ -20,14 +21,13 @@ from app.contacts.schemas import (
 )
 from app.contacts.service import ContactService
 from app.db import SessionDep
-from app.kit import idempotency
-from app.kit.batch import BATCH_RESPONSES, BatchResult, answer_batch
-from app.kit.concurrency import IfMatch, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import Page
-from app.kit.responses import created_headers
+from app.plumbing import idempotency
+from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
+from app.plumbing.concurrency import IfMatch, set_etag
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
+from app.plumbing.responses import created_headers
 from app.rules.relationship_map import Node
-from app.scoped.dependencies import lagging_scoped_service, scoped_service
 
 router = APIRouter(tags=["contacts"], responses=problems(401, 422))
 

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from app.account_records.schemas import AccountReference, ExternalId
 from app.glossary import Attitude, BuyingRole, ContactStatus, Influence
 from app.glossary import RelationshipStrength as Strength
-from app.kit.batch import ITEMS, RefusedItem, leniently
-from app.kit.dates import Timestamp
-from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, omittable, text
-from app.scoped.schemas import AccountReference, ExternalId
+from app.plumbing.batch import ITEMS, RefusedItem, leniently
+from app.plumbing.dates import Timestamp
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
 
 PersonName = Annotated[str, text(100, min_length=1)]
 Line = Annotated[str, text(200)]

@@ -5,14 +5,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from app.account_records.service import AccountScopedService
 from app.contacts.repository import ContactRepository
 from app.contacts.schemas import ContactCreate, ContactUpdate, ContactUpsert
-from app.kit.batch import Prepared, Written
-from app.kit.concurrency import ExpectedVersion
-from app.kit.errors import Conflict, InvalidFields, RuleViolation
 from app.models import Contact
+from app.plumbing.batch import Prepared, Written
+from app.plumbing.concurrency import ExpectedVersion
+from app.plumbing.errors import Conflict, InvalidFields, RuleViolation
 from app.rules.relationship_map import Person, RelationshipMap, build_map
-from app.scoped.service import AccountScopedService
 
 
 class ContactService(AccountScopedService[Contact]):

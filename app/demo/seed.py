@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.account_facts.repository import FactsRepository
 from app.demo.portfolio import build_portfolio
 from app.demo.tables import COPY_ORDER, copy_tables
-from app.facts.repository import FactsRepository
 from app.models import Account
 from app.rules.document import RulesConfig
 

@@ -1,13 +1,13 @@
-"""Writes the events of a transaction before it commits, in it: from what app/outbox noted, each
+"""Writes the events of a transaction before it commits, in it: from what app/events/notes.py noted, each
 event with the record's read model after the change (read again, so it is what its endpoint reads).
 
-Runs as a pre-commit hook, after the account facts are gathered, so an account's computed view in
-its events is the one the committed data gives.
+The unit of work (app/unit_of_work) runs it last before the commit, after the account facts are
+gathered, so an account's computed view in its events is the one the committed data gives.
 """
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -21,19 +21,18 @@ from app.accounts.service import AccountService
 from app.auth.policy import SYSTEM
 from app.contacts.schemas import ContactRead
 from app.events.judge import Judge
+from app.events.notes import Noted
 from app.events.repository import EventRepository
-from app.facts.refresher import take_refreshed
 from app.interactions.schemas import InteractionRead
-from app.kit.sql import one_of
 from app.models import Account, Contact, Interaction, Opportunity, Plan, Review, RulesVersion, TierChange
 from app.opportunities.service import OpportunityService
-from app.outbox.notes import Noted, take
 from app.plans.schemas import PlanRead
 from app.plans.service import PlanService
+from app.plumbing.sql import one_of
 from app.reviews.schemas import ReviewRead
 from app.rules.document import RulesConfig
 from app.rules.tiers import TierState, pending_demotion_review
-from app.rules_store.repository import RulesRepository
+from app.rules_versions.repository import RulesRepository
 
 _ENTITY_TYPES: dict[type, str] = {
     Account: "account",
@@ -113,13 +112,12 @@ def _demotion_became_pending(changes: dict[str, tuple[Any, Any]], account: Accou
     return pending(after) and not pending(before)
 
 
-async def emit_events(session: AsyncSession) -> None:
-    """Write the events of what this transaction changed (the app's last pre-commit hook): those of
-    the records written, then those of the computed views that changed with them."""
-    noted = [(note, told) for note in take(session.sync_session) for told in [event_types(note)] if told]
-    judged = take_refreshed(session.sync_session) | {
-        note.record.id for note, _ in noted if isinstance(note.record, Account)
-    }
+async def emit_events(session: AsyncSession, notes: Sequence[Noted], refreshed: Iterable[UUID]) -> None:
+    """Write the events of what this transaction changed: those of the records written (``notes``),
+    then those of the computed views that changed with them (the accounts written, and those whose
+    facts were ``refreshed``)."""
+    noted = [(note, told) for note in notes for told in [event_types(note)] if told]
+    judged = set(refreshed) | {note.record.id for note, _ in noted if isinstance(note.record, Account)}
     if not noted and not judged:
         return
     # A flush writes its records in no order events should follow: an account's creation (and a new

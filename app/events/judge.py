@@ -15,10 +15,10 @@ from uuid import UUID, uuid4
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.account_facts.repository import from_row
 from app.accounts.service import health_facts
-from app.facts.repository import from_row
-from app.kit.sql import one_of
 from app.models import Account, AccountFactsRow
+from app.plumbing.sql import one_of
 from app.rules.document import RulesConfig
 from app.rules.health import HealthFacts
 from app.rules.validity import view_holds_until

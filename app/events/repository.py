@@ -6,8 +6,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kit.sql import SetWise
+from app.jobs.queue import WAKE_WEBHOOKS
 from app.models import Account, Event
+from app.plumbing.sql import SetWise
 
 _EVENTS = SetWise(Event, filled_by_database=("seq", "transaction_id", "occurred_at"))
 # Events of transactions below this one are all committed or rolled back: none can still appear
@@ -19,10 +20,6 @@ SETTLED = or_(
 )
 # Written by a transaction that may still be running, or committed while an older one still runs.
 UNSETTLED = Event.transaction_id >= _OLDEST_RUNNING
-
-
-# Set on a session whose commit gives webhook senders work (events written, a delivery to retry).
-WAKE_WEBHOOKS = "wake_webhooks"
 
 
 class EventRepository:

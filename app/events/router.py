@@ -8,7 +8,7 @@ from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.events.schemas import EventFeed, EventFeedQuery
 from app.events.service import EventService
-from app.kit.errors import problems
+from app.plumbing.errors import problems
 
 router = APIRouter(prefix="/v1/events", tags=["events"], responses=problems(401, 422))
 

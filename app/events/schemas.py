@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.glossary import EventType
-from app.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from app.kit.schemas import ReadModel
+from app.plumbing.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.plumbing.schemas import ReadModel
 
 
 class EventRead(ReadModel):

@@ -9,8 +9,8 @@ from app.auth import policy
 from app.auth.principal import Principal
 from app.events.repository import EventRepository
 from app.events.schemas import EventFeed, EventFeedQuery, EventRead
-from app.kit.errors import InvalidFields
 from app.models import Event
+from app.plumbing.errors import InvalidFields
 
 # The position before every event.
 _START = (0, 0)

@@ -4,10 +4,10 @@ import uuid
 
 from sqlalchemy import ColumnElement, select
 
+from app.account_records.repository import ScopedRepository
 from app.financials.schemas import FinancialListQuery
-from app.kit.pagination import PageRequest, SortKey
 from app.models import Financial
-from app.scoped.repository import ScopedRepository
+from app.plumbing.pagination import PageRequest, SortKey
 
 SORT_KEYS = {
     # Period labels sort in time order: "2025" < "2025-Q1" < ... < "2026".

@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.account_records.dependencies import scoped_service
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.financials.schemas import FinancialListQuery, FinancialRead, FinancialWrite, Period
 from app.financials.service import FinancialService
-from app.kit.concurrency import IfMatch, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import Page
-from app.scoped.dependencies import scoped_service
+from app.plumbing.concurrency import IfMatch, set_etag
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
 
 router = APIRouter(
     prefix="/v1/accounts/{account_id}/financials", tags=["financials"], responses=problems(401, 404, 422)

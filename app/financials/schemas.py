@@ -8,11 +8,11 @@ from typing import Annotated, Literal
 from fastapi import Path
 from pydantic import Field, ValidationInfo, field_validator
 
-from app.kit.dates import Timestamp
-from app.kit.pagination import ListQuery
-from app.kit.schemas import Money, ReadModel, WriteModel
+from app.plumbing.dates import Timestamp
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import Money, ReadModel, WriteModel
 
-# Years 1900 to 2199: the range of every date the service takes (app/kit/dates.py).
+# Years 1900 to 2199: the range of every date the service takes (app/plumbing/dates.py).
 PERIOD_PATTERN = r"^(19|20|21)[0-9]{2}(-Q[1-4])?$"
 Period = Annotated[
     str, Path(pattern=PERIOD_PATTERN, description="A year (`2026`) or a quarter (`2026-Q3`), from 1900 to 2199.")

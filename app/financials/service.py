@@ -2,13 +2,13 @@
 
 import uuid
 
+from app.account_records.service import AccountScopedService
 from app.financials.repository import FinancialRepository
 from app.financials.schemas import FinancialListQuery, FinancialRead, FinancialWrite
-from app.kit.concurrency import ExpectedVersion, check_version
-from app.kit.errors import NotFound
 from app.models import Financial
+from app.plumbing.concurrency import ExpectedVersion, check_version
+from app.plumbing.errors import NotFound
 from app.rules.financials import margin, parse_period, service_share
-from app.scoped.service import AccountScopedService
 
 
 class FinancialService(AccountScopedService[Financial]):

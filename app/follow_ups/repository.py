@@ -2,15 +2,15 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, Row, Select, select
+from sqlalchemy import ColumnElement, Select, select
 
-from app.facts.repository import open_follow_ups
+from app.account_facts.repository import open_follow_ups
+from app.account_records.repository import ScopedRepository
 from app.follow_ups.schemas import FollowUpListQuery
-from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.models import Account, FollowUp, Interaction
-from app.scoped.repository import ScopedRepository
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
 
 BY_DUE_DATE = SortKey(FollowUp.due_at, "datetime")
 _COLUMNS = (
@@ -29,6 +29,25 @@ _COLUMNS = (
     FollowUp.done_by,
     FollowUp.kept_by_interaction_id,
 )
+
+
+class PromisedFollowUp(Protocol):
+    """A follow-up with its promise (the interaction that made it) and its account: a row of ``_COLUMNS``."""
+
+    id: uuid.UUID
+    version: int
+    interaction_id: uuid.UUID
+    account_id: uuid.UUID
+    account_name: str
+    owner_id: uuid.UUID | None
+    promised_at: datetime
+    due_at: datetime
+    type: str
+    next_steps: str | None
+    status: str
+    done_at: datetime | None
+    done_by: uuid.UUID | None
+    kept_by_interaction_id: uuid.UUID | None
 
 
 class FollowUpRepository(ScopedRepository[FollowUp]):
@@ -54,15 +73,17 @@ class FollowUpRepository(ScopedRepository[FollowUp]):
             conditions.append(due if query.overdue else ~due)
         return conditions
 
-    async def page_of(self, query: FollowUpListQuery, now: datetime) -> tuple[list[Row[Any]], str | None]:
+    async def page_of(self, query: FollowUpListQuery, now: datetime) -> tuple[list[PromisedFollowUp], str | None]:
         """A page of follow-ups, the earliest due first."""
         page = PageRequest("due_at", query.limit, query.cursor)
         statement = self._with_promise().where(*self.follow_up_conditions(query, now))
         rows = list((await self.session.execute(apply_keyset(statement, page, BY_DUE_DATE, FollowUp.id))).all())
-        return split_page(rows, page, BY_DUE_DATE)
+        found, next_cursor = split_page(rows, page, BY_DUE_DATE)
+        return cast(list[PromisedFollowUp], found), next_cursor
 
-    async def one(self, follow_up_id: uuid.UUID) -> Row[Any] | None:
-        return (await self.session.execute(self._with_promise().where(FollowUp.id == follow_up_id))).one_or_none()
+    async def one(self, follow_up_id: uuid.UUID) -> PromisedFollowUp | None:
+        statement = self._with_promise().where(FollowUp.id == follow_up_id)
+        return cast(PromisedFollowUp | None, (await self.session.execute(statement)).one_or_none())
 
     async def open_of_account(self, account_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, FollowUp]:
         """Of these follow-ups, the open ones of this account, locked: an interaction keeping them."""

@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.account_records.dependencies import scoped_service
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.follow_ups.schemas import FollowUpListQuery, FollowUpRead, FollowUpUpdate
 from app.follow_ups.service import FollowUpService
-from app.kit.concurrency import IfMatch, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import Page
-from app.scoped.dependencies import scoped_service
+from app.plumbing.concurrency import IfMatch, set_etag
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
 
 router = APIRouter(prefix="/v1/follow-ups", tags=["follow-ups"], responses=problems(401, 422))
 

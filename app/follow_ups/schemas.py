@@ -7,9 +7,9 @@ from typing import Literal
 from pydantic import Field
 
 from app.glossary import FollowUpStatus, InteractionType
-from app.kit.dates import Timestamp
-from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, omittable
+from app.plumbing.dates import Timestamp
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import ReadModel, WriteModel, omittable
 
 
 class FollowUpRead(ReadModel):

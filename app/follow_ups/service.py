@@ -3,17 +3,14 @@ named by the interaction that keeps them)."""
 
 import uuid
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Row
-
-from app.follow_ups.repository import FollowUpRepository
+from app.account_records.service import AccountScopedService
+from app.follow_ups.repository import FollowUpRepository, PromisedFollowUp
 from app.follow_ups.schemas import FollowUpListQuery, FollowUpRead, FollowUpUpdate
-from app.kit.concurrency import ExpectedVersion
-from app.kit.errors import InvalidFields, NotFound
 from app.models import FollowUp, Interaction
+from app.plumbing.concurrency import ExpectedVersion
+from app.plumbing.errors import InvalidFields, NotFound
 from app.rules.health import days_between
-from app.scoped.service import AccountScopedService
 
 
 class FollowUpService(AccountScopedService[FollowUp]):
@@ -78,7 +75,7 @@ class FollowUpService(AccountScopedService[FollowUp]):
             follow_up.kept_by_interaction_id = interaction.id
             await self.records.save(follow_up)
 
-    def read(self, row: Row[Any]) -> FollowUpRead:
+    def read(self, row: PromisedFollowUp) -> FollowUpRead:
         now = self.accounts.now
         still_open = row.status == "open"
         return FollowUpRead(

@@ -5,10 +5,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, select
 
+from app.account_records.repository import ScopedRepository
 from app.interactions.schemas import InteractionListQuery
-from app.kit.pagination import SortKey
 from app.models import Contact, Interaction
-from app.scoped.repository import ScopedRepository
+from app.plumbing.pagination import SortKey
 
 SORT_KEYS = {
     "occurred_at": SortKey(Interaction.occurred_at, "datetime"),

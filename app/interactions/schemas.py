@@ -8,9 +8,9 @@ from pydantic import Field
 
 from app.glossary import InteractionType
 from app.glossary import VisitPurpose as Purpose
-from app.kit.dates import Timestamp
-from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, omittable, text
+from app.plumbing.dates import Timestamp
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
 
 Text = Annotated[str, text(10000)]
 

@@ -6,15 +6,15 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.account_records.service import AccountScopedService
 from app.accounts.service import AccountService
 from app.follow_ups.service import FollowUpService
 from app.interactions.repository import InteractionRepository
 from app.interactions.schemas import InteractionCreate, InteractionUpdate
-from app.kit.concurrency import ExpectedVersion
-from app.kit.dates import refuse_future
-from app.kit.errors import InvalidFields
 from app.models import Interaction
-from app.scoped.service import AccountScopedService
+from app.plumbing.concurrency import ExpectedVersion
+from app.plumbing.dates import refuse_future
+from app.plumbing.errors import InvalidFields
 
 
 class InteractionService(AccountScopedService[Interaction]):

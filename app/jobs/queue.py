@@ -1,4 +1,5 @@
-"""The job queue: its tasks, and a worker that runs them.
+"""The job queue: the housekeeping tasks, the workers that run every task, and the wake-ups a
+service process sends after its commits (the tasks of a domain are declared in its package).
 
 Jobs live in PostgreSQL (procrastinate's tables, applied by a migration), so nothing more is
 deployed. A periodic task is deferred once per tick whichever workers are running, and a job is
@@ -10,7 +11,6 @@ import contextlib
 import logging
 import signal
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -21,25 +21,23 @@ from procrastinate.worker import Worker
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.events.clock import judge_all
-from app.events.repository import WAKE_WEBHOOKS
-from app.kit.database_errors import database_unavailable
-from app.rules_versions.reevaluation import WAKE_REEVALUATION, reevaluate
-from app.webhooks.delivery import deliver_stream
-from app.webhooks.dispatch import dispatch
-from app.webhooks.repository import stream_key
+from app.plumbing.database_errors import database_unavailable
 
-# Tasks are declared on this app; a worker runs them through one connected to the database.
-tasks = App(connector=PsycopgConnector())
-JUDGEMENT_CRON = "*/5 * * * *"
-# The webhook fan-out runs after every commit that writes events; each minute it also picks up what
-# a lost wake-up or a killed worker left behind.
-WEBHOOKS_CRON = "* * * * *"
-DISPATCH_LOCK = "dispatch_webhooks"
+# Tasks are declared on this app; a worker runs them through one connected to the database. A
+# domain's own tasks are declared in its package, imported by the worker from ``import_paths``.
+tasks = App(
+    connector=PsycopgConnector(),
+    import_paths=["app.events.clock", "app.rules_versions.reevaluation", "app.webhooks.jobs"],
+)
+# The webhook fan-out's task (app/webhooks/jobs.py), woken after a commit that wrote events.
+DISPATCH_TASK = DISPATCH_LOCK = "dispatch_webhooks"
+# Set on a session whose commit gives webhook senders work (events written, a delivery to retry).
+WAKE_WEBHOOKS = "wake_webhooks"
 OLD_JOBS_CRON = "17 * * * *"
-# A rules change wakes the re-evaluation at once; each minute picks up one a killed worker left.
-REEVALUATION_CRON = "* * * * *"
-REEVALUATION_LOCK = "reevaluate_accounts"
+# The re-evaluation's task (app/rules_versions/reevaluation.py), woken after a rules change's commit.
+REEVALUATION_TASK = REEVALUATION_LOCK = "reevaluate_accounts"
+# Set on a session whose commit queued a re-evaluation: the process wakes a worker for it.
+WAKE_REEVALUATION = "wake_reevaluation"
 STALLED_JOBS_CRON = "* * * * *"
 OLD_JOBS_KEPT_HOURS = 7 * 24
 # Each kind of work has a queue and workers of its own, with how many of its jobs they run at once:
@@ -56,65 +54,6 @@ CONNECTED_FOR_SECONDS = 60
 WAKE_INTERVAL_SECONDS = 0.2
 
 logger = logging.getLogger(__name__)
-
-
-@tasks.periodic(cron=JUDGEMENT_CRON)
-@tasks.task(name="judge_accounts", queue=JUDGEMENT, queueing_lock="judge_accounts", pass_context=True)
-async def judge_accounts(context: JobContext, timestamp: int) -> None:
-    """Tell what time alone changed in accounts' computed views, as of the tick it was due for."""
-    factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
-    if await judge_all(factory, datetime.fromtimestamp(timestamp, UTC)):
-        await defer_dispatch(context.app)
-
-
-@tasks.periodic(cron=WEBHOOKS_CRON)
-@tasks.task(name="dispatch_webhooks", queueing_lock=DISPATCH_LOCK, pass_context=True)
-async def dispatch_webhooks(context: JobContext, timestamp: int) -> None:
-    """Make the deliveries of new events, and hand each stream with a delivery due to a sender."""
-    factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
-    dispatched = await dispatch(factory)
-    for subscription_id, account_id in dispatched.due:
-        key = stream_key(subscription_id, account_id)
-        sender = context.app.configure_task(deliver_webhooks.name, queueing_lock=key)
-        arguments = {"subscription_id": str(subscription_id), "account_id": _text(account_id)}
-        try:
-            await sender.defer_async(**arguments)
-        except AlreadyEnqueued:
-            # The stream's one waiting job is for later than its head is now due: bring it forward.
-            for waiting in await context.app.job_manager.list_jobs_async(status="todo", queueing_lock=key):
-                if waiting.id is not None:
-                    await context.app.job_manager.cancel_job_by_id_async(waiting.id)
-            with contextlib.suppress(AlreadyEnqueued):  # another fan-out brought it forward first
-                await sender.defer_async(**arguments)
-    if dispatched.unsettled:
-        await defer_dispatch(context.app, after_seconds=1)
-
-
-@tasks.task(name="deliver_webhooks", queue=DELIVERIES, pass_context=True)
-async def deliver_webhooks(context: JobContext, subscription_id: str, account_id: str | None) -> None:
-    """Send one stream's due deliveries in order; schedule the next attempt of one that failed. A
-    stream has at most one job waiting (its queueing lock), however long its endpoint stays dead."""
-    factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
-    retry_at = await deliver_stream(
-        factory,
-        uuid.UUID(subscription_id),
-        uuid.UUID(account_id) if account_id else None,
-        allow_local=context.additional_context["allow_local_targets"],
-    )
-    if retry_at is not None:
-        key = stream_key(uuid.UUID(subscription_id), uuid.UUID(account_id) if account_id else None)
-        retry = context.app.configure_task(deliver_webhooks.name, schedule_at=retry_at, queueing_lock=key)
-        with contextlib.suppress(AlreadyEnqueued):  # the job waiting for this stream sends it
-            await retry.defer_async(subscription_id=subscription_id, account_id=account_id)
-
-
-@tasks.periodic(cron=REEVALUATION_CRON)
-@tasks.task(name="reevaluate_accounts", queue=REEVALUATION, queueing_lock=REEVALUATION_LOCK, pass_context=True)
-async def reevaluate_accounts(context: JobContext, timestamp: int) -> None:
-    """Bring every account to the rules in force (after a rules change), a committed batch at a time."""
-    factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
-    if await reevaluate(factory):
-        await defer_dispatch(context.app)
 
 
 @tasks.periodic(cron=OLD_JOBS_CRON)
@@ -145,26 +84,20 @@ def _not_woken(what: str, error: Exception) -> None:
         logger.warning("could not wake %s", what, exc_info=error)
 
 
-def _text(value: uuid.UUID | None) -> str | None:
-    return None if value is None else str(value)
-
-
 async def defer_dispatch(app: App, *, after_seconds: int = 0) -> None:
     """Have the fan-out run (once, however many ask before it starts)."""
     options: dict[str, Any] = {"queueing_lock": DISPATCH_LOCK}
     if after_seconds:
         options["schedule_in"] = {"seconds": after_seconds}
     with contextlib.suppress(AlreadyEnqueued):
-        await app.configure_task(dispatch_webhooks.name, **options).defer_async(
-            timestamp=int(datetime.now(UTC).timestamp())
-        )
+        await app.configure_task(DISPATCH_TASK, **options).defer_async(timestamp=int(datetime.now(UTC).timestamp()))
 
 
 async def defer_reevaluation(app: App) -> None:
     """Have a worker run the re-evaluation now (one waiting already will see the newest version)."""
     try:
         with contextlib.suppress(AlreadyEnqueued):
-            await app.configure_task(reevaluate_accounts.name, queueing_lock=REEVALUATION_LOCK).defer_async(
+            await app.configure_task(REEVALUATION_TASK, queueing_lock=REEVALUATION_LOCK).defer_async(
                 timestamp=int(datetime.now(UTC).timestamp())
             )
     except Exception as error:  # the minute's sweep takes over
@@ -255,13 +188,11 @@ class BackgroundJobs:
     def __init__(
         self,
         database_url: str,
-        factory: async_sessionmaker[AsyncSession],
         *,
         run_jobs: bool,
         allow_local_targets: bool,
     ) -> None:
         self.database_url = database_url
-        self.factory = factory
         self.run_jobs = run_jobs
         self.allow_local_targets = allow_local_targets
         self.app: App | None = None
@@ -269,9 +200,10 @@ class BackgroundJobs:
         self.waking: asyncio.Task[None] | None = None
         self.deferring: set[asyncio.Task[None]] = set()
 
-    async def keep_running(self) -> None:
-        """Stay connected (and run jobs) until cancelled. Losing the database is said once, in one
-        warning line, however long it stays away; anything else with its traceback."""
+    async def keep_running(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        """Stay connected (and run jobs on sessions of ``factory``) until cancelled. Losing the
+        database is said once, in one warning line, however long it stays away; anything else with
+        its traceback."""
         said_away = False
         while True:
             started = time.monotonic()
@@ -280,7 +212,7 @@ class BackgroundJobs:
                     self.app = app
                     try:
                         if self.run_jobs:
-                            await work(app, self.factory, allow_local_targets=self.allow_local_targets)
+                            await work(app, factory, allow_local_targets=self.allow_local_targets)
                         else:
                             await asyncio.Event().wait()
                     finally:

@@ -4,10 +4,10 @@ import uuid
 
 from sqlalchemy import ColumnElement
 
-from app.kit.pagination import PageRequest, SortKey
+from app.account_records.repository import ScopedRepository
 from app.measurements.schemas import MeasurementListQuery
 from app.models import Measurement
-from app.scoped.repository import ScopedRepository
+from app.plumbing.pagination import PageRequest, SortKey
 
 SORT_KEYS = {
     "measured_at": SortKey(Measurement.measured_at, "date"),

@@ -6,15 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.account_records.dependencies import scoped_service
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.kit import idempotency
-from app.kit.errors import problems
-from app.kit.pagination import Page
 from app.measurements.schemas import MeasurementCreate, MeasurementListQuery, MeasurementRead
 from app.measurements.service import MeasurementService
-from app.scoped.dependencies import scoped_service
+from app.plumbing import idempotency
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
 
 router = APIRouter(
     prefix="/v1/accounts/{account_id}/measurements", tags=["measurements"], responses=problems(401, 404, 422)

@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from pydantic import Field, PlainSerializer
 
 from app.glossary import MeasurementKind
-from app.kit.dates import Day, Timestamp
-from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel
+from app.plumbing.dates import Day, Timestamp
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import ReadModel, WriteModel
 
 Value = Annotated[
     Decimal,

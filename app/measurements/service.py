@@ -3,11 +3,11 @@
 import uuid
 from datetime import datetime
 
-from app.kit.errors import InvalidFields, NotFound
+from app.account_records.service import AccountScopedService
 from app.measurements.repository import MeasurementRepository
 from app.measurements.schemas import MeasurementCreate, MeasurementListQuery
 from app.models import Measurement
-from app.scoped.service import AccountScopedService
+from app.plumbing.errors import InvalidFields, NotFound
 
 
 class MeasurementService(AccountScopedService[Measurement]):

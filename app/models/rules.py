@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Integer, func
+from sqlalchemy import CheckConstraint, DateTime, Integer, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,3 +18,7 @@ class RulesVersion(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
     __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)
+
+
+# The version of the rules in force, as a column another statement can carry (null: the defaults).
+RULES_VERSION = select(func.max(RulesVersion.version)).scalar_subquery()

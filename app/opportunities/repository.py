@@ -5,13 +5,13 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, func, select
 
-from app.kit.pagination import SortKey
-from app.kit.sql import one_of
+from app.account_records.repository import ScopedRepository
 from app.models import Account, Opportunity
 from app.models.base import UNDATED, UNDATED_VALUE
 from app.opportunities.schemas import OpportunityListQuery
+from app.plumbing.pagination import SortKey
+from app.plumbing.sql import one_of
 from app.rules.opportunities import CLOSED_STAGES
-from app.scoped.repository import ScopedRepository
 
 SORT_KEYS = {
     "name": SortKey(Opportunity.name, "str"),

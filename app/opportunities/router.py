@@ -6,15 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from app.account_records.dependencies import scoped_service
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.kit import idempotency
-from app.kit.batch import BATCH_RESPONSES, BatchResult, answer_batch
-from app.kit.concurrency import IfMatch, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import Page
-from app.kit.responses import created_headers
 from app.opportunities.schemas import (
     ExceptionApprovalCreate,
     OpportunityBatchUpsert,
@@ -25,7 +20,12 @@ from app.opportunities.schemas import (
     OpportunityUpdate,
 )
 from app.opportunities.service import OpportunityService
-from app.scoped.dependencies import scoped_service
+from app.plumbing import idempotency
+from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
+from app.plumbing.concurrency import IfMatch, set_etag
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
+from app.plumbing.responses import created_headers
 
 router = APIRouter(prefix="/v1/opportunities", tags=["opportunities"], responses=problems(401, 422))
 

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from app.account_records.schemas import AccountReference, ExternalId
 from app.glossary import LimitedTerm, OpenStage, OpportunityType, Stage
-from app.kit.batch import ITEMS, RefusedItem, leniently
-from app.kit.dates import Day, Timestamp
-from app.kit.pagination import ListQuery
-from app.kit.schemas import Money, ReadModel, WriteModel, omittable, text
+from app.plumbing.batch import ITEMS, RefusedItem, leniently
+from app.plumbing.dates import Day, Timestamp
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import Money, ReadModel, WriteModel, omittable, text
 from app.rules.document import Number
-from app.scoped.schemas import AccountReference, ExternalId
 
 Probability = Field(default=None, ge=0, le=100, description="Percent; null uses the stage's default.")
 # A discount in percent, at most two decimals: exact inside, a JSON number outside.

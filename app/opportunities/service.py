@@ -2,14 +2,10 @@
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from app.audit import recorder
-from app.kit.batch import Prepared, Written
-from app.kit.concurrency import ExpectedVersion
-from app.kit.errors import InvalidFields, RuleViolation
+from app.account_records.service import AccountScopedService
 from app.models import Opportunity
 from app.opportunities.repository import OpportunityRepository
 from app.opportunities.schemas import (
@@ -19,6 +15,9 @@ from app.opportunities.schemas import (
     OpportunityUpdate,
     OpportunityUpsert,
 )
+from app.plumbing.batch import Prepared, Written
+from app.plumbing.concurrency import ExpectedVersion
+from app.plumbing.errors import InvalidFields, RuleViolation
 from app.rules.opportunities import (
     PolicyException,
     StageMoveRefused,
@@ -29,7 +28,6 @@ from app.rules.opportunities import (
     policy_exceptions,
     weighted_amount,
 )
-from app.scoped.service import AccountScopedService
 
 # Read off the row as they are; the probability is the one in force, hand-set or the stage's.
 _COLUMNS = set(Opportunity.__table__.columns.keys()) - {"probability"}
@@ -135,8 +133,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
                 "The opportunity's terms are within the tier's sales policy: there is nothing to approve."
             )
         # The audit entry carries the reason as its own, as a handover's does.
-        session = self.records.session.sync_session
-        recorder.set_context(session, replace(recorder.get_context(session), reason=reason))
+        self.records.give_audit_reason(reason)
         opportunity.exceptions_approved_at = now
         opportunity.exceptions_approved_by = approver_id
         opportunity.exceptions_approval_reason = reason

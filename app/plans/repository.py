@@ -7,12 +7,12 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.kit.errors import Conflict
-from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.account_records.repository import ScopedRepository
 from app.models import Action, Objective, Plan
 from app.models.base import UNDATED, UNDATED_VALUE
 from app.plans.schemas import ActionListQuery, ObjectiveListQuery, PlanListQuery
-from app.scoped.repository import ScopedRepository
+from app.plumbing.errors import Conflict
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
 
 SORT_KEYS = {
     "period_start": SortKey(Plan.period_start, "date"),

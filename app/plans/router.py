@@ -5,14 +5,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from app.account_records.dependencies import scoped_service
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.kit import idempotency
-from app.kit.concurrency import IfMatch, etag, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import Page
-from app.kit.responses import created_headers
 from app.plans.schemas import (
     ActionCreate,
     ActionListQuery,
@@ -29,7 +25,11 @@ from app.plans.schemas import (
     PlanUpdate,
 )
 from app.plans.service import PlanService
-from app.scoped.dependencies import scoped_service
+from app.plumbing import idempotency
+from app.plumbing.concurrency import IfMatch, etag, set_etag
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
+from app.plumbing.responses import created_headers
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"], responses=problems(401, 422))
 

@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from pydantic import Field, PlainSerializer
 
 from app.glossary import ActionStatus, Horizon, ObjectiveStatus, PlanKind, PlanStatus
-from app.kit.dates import Day, Timestamp
-from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, omittable, text
+from app.plumbing.dates import Day, Timestamp
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
 
 Title = Annotated[str, text(300, min_length=1)]
 Item = Annotated[str, text(1000, min_length=1)]

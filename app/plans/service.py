@@ -5,8 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from app.kit.concurrency import ExpectedVersion, check_version
-from app.kit.errors import FieldError, InvalidFields, NotFound, RuleViolation
+from app.account_records.service import AccountScopedService
 from app.models import Action, Objective, Plan
 from app.plans.repository import Child, PlanRepository
 from app.plans.schemas import (
@@ -25,8 +24,9 @@ from app.plans.schemas import (
     PlanUpdate,
     Progress,
 )
+from app.plumbing.concurrency import ExpectedVersion, check_version
+from app.plumbing.errors import FieldError, InvalidFields, NotFound, RuleViolation
 from app.rules.plans import ObjectiveFacts, activation_problems, value_progress
-from app.scoped.service import AccountScopedService
 
 
 @dataclass(frozen=True)

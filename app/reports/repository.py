@@ -26,9 +26,8 @@ from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from app.facts.judgement import Judgement
-from app.facts.repository import open_follow_ups
-from app.kit.sql import one_of
+from app.account_facts.judgement import Judgement
+from app.account_facts.repository import open_follow_ups
 from app.models import (
     Account,
     AccountFactsRow,
@@ -44,6 +43,7 @@ from app.models import (
     Review,
     User,
 )
+from app.plumbing.sql import one_of
 from app.rules.opportunities import CLOSED_STAGES
 
 F = AccountFactsRow

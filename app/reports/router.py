@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import StringConstraints
 
-from app.kit.dates import Day
-from app.kit.errors import problems
+from app.account_records.dependencies import lagging_scoped_service
+from app.plumbing.dates import Day
+from app.plumbing.errors import problems
 from app.reports.monthly import to_markdown as monthly_markdown
 from app.reports.operating import to_markdown
 from app.reports.schemas import (
@@ -25,7 +26,6 @@ from app.reports.schemas import (
 )
 from app.reports.service import ReportService
 from app.reports.team import to_markdown as team_markdown
-from app.scoped.dependencies import lagging_scoped_service
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=problems(401, 422))
 

@@ -22,8 +22,8 @@ from app.glossary import (
     TierOrNone,
     VisitPurpose,
 )
-from app.kit.schemas import Money, MoneyTotal
 from app.plans.schemas import Competitor, Figure
+from app.plumbing.schemas import Money, MoneyTotal
 from app.users.schemas import UserSummary
 
 Share = float

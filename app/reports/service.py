@@ -8,11 +8,11 @@ from typing import Any, get_args
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.account_facts.judgement import Judgement
 from app.accounts.service import AccountService, AccountView
 from app.auth.policy import KAM
-from app.facts.judgement import Judgement
 from app.glossary import OPEN_STAGES, TierOrNone
-from app.kit.errors import InvalidFields
+from app.plumbing.errors import InvalidFields
 from app.reports.operating import operating_report
 from app.reports.repository import ReportRepository
 from app.reports.team import period_bounds, team_scorecard

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from app.facts.judgement import Judgement
+from app.account_facts.judgement import Judgement
 from app.reports.repository import ReportRepository
 from app.rules.document import RulesConfig
 from app.rules.opportunities import CLOSED_STAGES, effective_probability

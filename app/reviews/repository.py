@@ -2,10 +2,10 @@
 
 from sqlalchemy import ColumnElement
 
-from app.kit.pagination import SortKey
+from app.account_records.repository import ScopedRepository
 from app.models import Review
+from app.plumbing.pagination import SortKey
 from app.reviews.schemas import ReviewListQuery
-from app.scoped.repository import ScopedRepository
 
 SORT_KEYS = {
     "held_at": SortKey(Review.held_at, "datetime"),

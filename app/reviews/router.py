@@ -6,17 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from app.account_records.dependencies import scoped_service
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.kit import idempotency
-from app.kit.concurrency import IfMatch, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import Page
-from app.kit.responses import created_headers
+from app.plumbing import idempotency
+from app.plumbing.concurrency import IfMatch, set_etag
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
+from app.plumbing.responses import created_headers
 from app.reviews.schemas import ReviewCreate, ReviewListQuery, ReviewRead, ReviewUpdate
 from app.reviews.service import ReviewService
-from app.scoped.dependencies import scoped_service
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"], responses=problems(401, 422))
 

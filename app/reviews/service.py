@@ -4,13 +4,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from app.kit.concurrency import ExpectedVersion
-from app.kit.dates import refuse_future
-from app.kit.errors import InvalidFields
+from app.account_records.service import AccountScopedService
 from app.models import Review
+from app.plumbing.concurrency import ExpectedVersion
+from app.plumbing.dates import refuse_future
+from app.plumbing.errors import InvalidFields
 from app.reviews.repository import ReviewRepository
 from app.reviews.schemas import ReviewCreate, ReviewUpdate
-from app.scoped.service import AccountScopedService
 
 
 class ReviewService(AccountScopedService[Review]):

@@ -14,23 +14,24 @@ import logging
 import uuid
 from datetime import UTC, datetime
 
+from procrastinate import JobContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.accounts.service import AccountService
 from app.auth.policy import SYSTEM
-from app.events.emitter import emit_events
-from app.facts.refresher import refresh_stale_facts
-from app.job_status.repository import JobRepository
-from app.kit.database_errors import database_unavailable
+from app.jobs.queue import REEVALUATION, REEVALUATION_LOCK, REEVALUATION_TASK, defer_dispatch, tasks
+from app.jobs.repository import JobRepository
 from app.models import Job
-from app.rules_store.repository import RulesRepository
+from app.plumbing.database_errors import database_unavailable
+from app.plumbing.transactions import transaction
+from app.rules_versions.repository import RulesRepository
 
 # Batches are written by this many lanes at once, each in its own transaction: most of a batch's time
 # is the database writing the accounts' index entries, which it does for several lanes in parallel.
 LANES = 2
 
-# Set on a session whose commit queued a re-evaluation: the process wakes a worker for it.
-WAKE_REEVALUATION = "wake_reevaluation"
+# A rules change wakes the re-evaluation at once; each minute picks up one a killed worker left.
+REEVALUATION_CRON = "* * * * *"
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 async def reevaluate(factory: async_sessionmaker[AsyncSession], lanes: int = LANES) -> bool:
     """Run the newest unfinished re-evaluation to its end, in ``lanes`` concurrent sessions of
     ``factory``; whether there was one."""
-    async with factory() as session, session.begin():
+    async with transaction(factory) as session:
         jobs = JobRepository(session)
         job = await jobs.newest_unfinished_reevaluation()
         if job is None:
@@ -55,7 +56,7 @@ async def reevaluate(factory: async_sessionmaker[AsyncSession], lanes: int = LAN
         if database_unavailable(error):
             raise  # left running: the next sweep carries it on
         logger.exception("the re-evaluation %s failed", job_id)
-        async with factory() as session, session.begin():
+        async with transaction(factory) as session:
             failed = await JobRepository(session).get(job_id, for_update=True)
             if failed is not None and failed.finished_at is None:
                 failed.status, failed.finished_at, failed.error = "failed", datetime.now(UTC), str(error)[:2000]
@@ -69,7 +70,7 @@ async def _run(factory: async_sessionmaker[AsyncSession], job_id: uuid.UUID, lan
                 group.create_task(_lane(factory, job_id))
     except ExceptionGroup as errors:
         raise errors.exceptions[0] from None  # the first lane's failure; the others were stopped
-    async with factory() as session, session.begin():
+    async with transaction(factory) as session:
         job = await JobRepository(session).get(job_id, for_update=True)
         if job is None or job.finished_at is not None:
             return  # another worker finished it, or a newer version superseded it
@@ -87,7 +88,7 @@ async def _lane(factory: async_sessionmaker[AsyncSession], job_id: uuid.UUID) ->
     worker holds are skipped, not waited for."""
     after: uuid.UUID | None = None
     while True:
-        async with factory() as session, session.begin():
+        async with transaction(factory) as session:
             jobs = JobRepository(session)
             job = await jobs.get(job_id)
             if job is None or job.finished_at is not None:
@@ -98,12 +99,19 @@ async def _lane(factory: async_sessionmaker[AsyncSession], job_id: uuid.UUID) ->
             done, after = await AccountService(session, rules, datetime.now(UTC), SYSTEM).reevaluate_batch(after)
             if done == 0:
                 return
-            # What a request's commit does before it: the events of what the batch changed.
-            await refresh_stale_facts(session)
-            await emit_events(session)
             # Last, so the job's row is locked only while the batch commits and lanes do not wait on it.
+            # The events of what the batch changed follow, in its commit (app/unit_of_work).
             await jobs.add_progress(job_id, done)
 
 
 def _finish(job: Job, status: str, now: datetime) -> None:
     job.status, job.finished_at = status, now
+
+
+@tasks.periodic(cron=REEVALUATION_CRON)
+@tasks.task(name=REEVALUATION_TASK, queue=REEVALUATION, queueing_lock=REEVALUATION_LOCK, pass_context=True)
+async def reevaluate_accounts(context: JobContext, timestamp: int) -> None:
+    """Bring every account to the rules in force (after a rules change), a committed batch at a time."""
+    factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
+    if await reevaluate(factory):
+        await defer_dispatch(context.app)

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.job_status.schemas import JobRead
-from app.kit.concurrency import IfMatch, set_etag
-from app.kit.errors import problems
+from app.jobs.schemas import JobRead
+from app.plumbing.concurrency import IfMatch, set_etag
+from app.plumbing.errors import problems
 from app.rules.document import RulesConfig, RulesDocument
 from app.rules_versions.service import RulesService
 

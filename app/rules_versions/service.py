@@ -7,12 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import policy
 from app.auth.principal import Principal
-from app.job_status.repository import REEVALUATION, JobRepository
-from app.kit.concurrency import ExpectedVersion, check_version
+from app.jobs.repository import REEVALUATION, JobRepository
 from app.models import Job
+from app.plumbing.concurrency import ExpectedVersion, check_version
 from app.rules.document import RulesConfig, RulesDocument
-from app.rules_store.repository import RulesRepository
-from app.rules_versions.reevaluation import WAKE_REEVALUATION
+from app.rules_versions.repository import RulesRepository
 
 
 class RulesService:
@@ -36,5 +35,4 @@ class RulesService:
         job = await JobRepository(self.session).add(
             Job(kind=REEVALUATION, rules_version=rules.version, requested_by=principal.user_id, created_at=now)
         )
-        self.session.info[WAKE_REEVALUATION] = True
         return rules, job

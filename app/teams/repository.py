@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.kit.errors import Conflict, PreconditionFailed
-from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.models import AccountTeamMember
+from app.plumbing.errors import Conflict, PreconditionFailed
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.teams.schemas import TeamListQuery
 
 SORT_KEYS = {

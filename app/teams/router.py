@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.account_records.dependencies import scoped_service
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
-from app.kit.concurrency import IfMatch, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import Page
-from app.scoped.dependencies import scoped_service
+from app.plumbing.concurrency import IfMatch, set_etag
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
 from app.teams.schemas import TeamListQuery, TeamMemberCreate, TeamMemberRead, TeamMemberUpdate
 from app.teams.service import TeamService
 

@@ -7,9 +7,9 @@ from typing import Literal
 from pydantic import Field
 
 from app.glossary import TeamRole
-from app.kit.dates import Timestamp
-from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel
+from app.plumbing.dates import Timestamp
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import ReadModel, WriteModel
 from app.users.schemas import UserSummary
 
 

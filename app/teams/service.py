@@ -6,9 +6,9 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.service import AccountService
-from app.kit.concurrency import ExpectedVersion, check_version
-from app.kit.errors import Conflict, InvalidFields, NotFound
 from app.models import Account, AccountTeamMember
+from app.plumbing.concurrency import ExpectedVersion, check_version
+from app.plumbing.errors import Conflict, InvalidFields, NotFound
 from app.teams.repository import TeamRepository
 from app.teams.schemas import TeamListQuery, TeamMemberCreate, TeamMemberUpdate
 

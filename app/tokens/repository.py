@@ -5,8 +5,8 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.models import ApiToken
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
 
 _BY_CREATION = SortKey(ApiToken.created_at, "datetime")
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.kit.errors import problems
-from app.kit.pagination import Page
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
 from app.tokens.schemas import TokenCreate, TokenCreated, TokenListQuery, TokenRead
 from app.tokens.service import TokenService
 

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, text
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import ReadModel, WriteModel, text
 
 
 class TokenCreate(WriteModel):

@@ -9,9 +9,9 @@ from app.auth import policy
 from app.auth.credentials import MintedToken, mint_api_token
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
-from app.kit.errors import Forbidden, InvalidFields, NotFound
-from app.kit.pagination import PageRequest
 from app.models import ApiToken, User
+from app.plumbing.errors import Forbidden, InvalidFields, NotFound
+from app.plumbing.pagination import PageRequest
 from app.tokens.repository import TokenRepository
 from app.tokens.schemas import TokenCreate, TokenListQuery
 

@@ -4,8 +4,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.credentials import api_token_from, is_api_token
-from app.kit.errors import Conflict
 from app.models import User
+from app.plumbing.errors import Conflict
+from app.plumbing.transactions import transaction
 from app.settings import Settings
 from app.tokens.service import issue_token
 from app.users.repository import UserRepository
@@ -29,7 +30,7 @@ async def bootstrap_admin(factory: async_sessionmaker[AsyncSession], settings: S
     secret = settings.bootstrap_admin_token.get_secret_value()
     if not is_api_token(secret):
         raise ValueError("KAM_BOOTSTRAP_ADMIN_TOKEN must start with 'kam_' and be at least 24 characters long")
-    async with factory() as session, session.begin():
+    async with transaction(factory) as session:
         # Several workers start at once; one creates the admin, the others then find a user.
         await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('kam-bootstrap-admin'))"))
         if await UserRepository(session).count() > 0:

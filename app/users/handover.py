@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import recorder
-from app.kit.errors import Conflict, InvalidFields, NotFound
+from app.auth import audit_context
 from app.models import User
+from app.plumbing.errors import Conflict, InvalidFields, NotFound
 from app.users.repository import OWNED, OwnedWorkRepository, UserRepository
 from app.users.schemas import HandoverCreate, HandoverRead, OpenWork
 
@@ -47,7 +47,7 @@ class HandoverService:
             raise InvalidFields.one(["body", "to_user_id"], "a user cannot hand over to themselves")
         # Every change below is audited with the reason.
         session = self.session.sync_session
-        recorder.set_context(session, replace(recorder.get_context(session), reason=data.reason))
+        audit_context.set_context(session, replace(audit_context.get_context(session), reason=data.reason))
 
         moved: dict[str, list[uuid.UUID]] = {}
         for name, model in OWNED.items():

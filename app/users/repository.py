@@ -8,10 +8,10 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.kit.errors import Conflict
-from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
-from app.kit.sql import one_of
 from app.models import Account, AccountTeamMember, Action, Objective, Opportunity, User
+from app.plumbing.errors import Conflict
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.sql import one_of
 from app.rules.opportunities import CLOSED_STAGES
 from app.users.schemas import UserListQuery
 

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.kit import idempotency
-from app.kit.concurrency import IfMatch, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import Page
-from app.kit.responses import created_headers
 from app.models import User
+from app.plumbing import idempotency
+from app.plumbing.concurrency import IfMatch, set_etag
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
+from app.plumbing.responses import created_headers
 from app.users.handover import HandoverService
 from app.users.repository import UserRepository
 from app.users.schemas import HandoverCreate, HandoverRead, UserCreate, UserListQuery, UserRead, UserUpdate

@@ -8,9 +8,9 @@ from pydantic import BaseModel, EmailStr, Field, StrictBool
 
 from app.auth.schemas import Password
 from app.glossary import Role
-from app.kit.dates import Timestamp
-from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, omittable, text
+from app.plumbing.dates import Timestamp
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
 
 UserName = Annotated[str, text(200, min_length=1)]
 

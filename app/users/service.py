@@ -4,10 +4,10 @@ import uuid
 
 from app.auth.credentials import hash_password_off_loop
 from app.auth.service import end_sessions
-from app.kit.concurrency import ExpectedVersion, check_version
-from app.kit.errors import Conflict, NotFound
-from app.kit.pagination import PageRequest
 from app.models import User
+from app.plumbing.concurrency import ExpectedVersion, check_version
+from app.plumbing.errors import Conflict, NotFound
+from app.plumbing.pagination import PageRequest
 from app.users.handover import HandoverService
 from app.users.repository import UserRepository
 from app.users.schemas import HandoverCreate, UserCreate, UserListQuery, UserUpdate

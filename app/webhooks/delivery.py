@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.events.schemas import EventRead
 from app.models import Event, WebhookDelivery, WebhookSubscription
+from app.plumbing.transactions import transaction
 from app.webhooks import signing, targets
 from app.webhooks.repository import WebhookRepository
 
@@ -119,7 +120,7 @@ async def deliver_stream(
     failed one is due again (the caller schedules that); None when nothing waits on a retry."""
     async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False) as client:
         while True:
-            async with factory() as session, session.begin():
+            async with transaction(factory) as session:
                 repository = WebhookRepository(session)
                 if not await repository.take_stream(subscription_id, account_id):
                     return None  # another worker is sending this stream, and goes on to its end

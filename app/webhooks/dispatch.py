@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.plumbing.transactions import transaction
 from app.webhooks.repository import WebhookRepository
 
 # Events read per subscription per transaction.
@@ -26,7 +27,7 @@ async def dispatch(factory: async_sessionmaker[AsyncSession]) -> Dispatched:
     """Catch every enabled subscription up with the settled feed, then name the streams to send."""
     earliest: tuple[int, int] | None = None
     while True:
-        async with factory() as session, session.begin():
+        async with transaction(factory) as session:
             repository = WebhookRepository(session)
             subscriptions = await repository.lock_enabled()
             behind = False

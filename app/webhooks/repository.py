@@ -10,8 +10,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.events.repository import SETTLED, UNSETTLED
-from app.kit.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.jobs.queue import WAKE_WEBHOOKS
 from app.models import Event, WebhookDelivery, WebhookSubscription
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.webhooks.schemas import WebhookDeliveryListQuery, WebhookListQuery
 
 _BY_CREATION = SortKey(WebhookSubscription.created_at, "datetime")
@@ -151,11 +152,18 @@ class WebhookRepository:
         return list((await self.session.execute(statement.limit(query.limit + 1))).scalars())
 
     async def make_pending_due(self, subscription_id: uuid.UUID, now: datetime) -> None:
+        """The subscription's pending deliveries are due ``now``; the senders are woken after the commit."""
         await self.session.execute(
             update(WebhookDelivery)
             .where(WebhookDelivery.subscription_id == subscription_id, WebhookDelivery.status == "pending")
             .values(next_attempt_at=now)
         )
+        self.session.info[WAKE_WEBHOOKS] = True
+
+    async def save_due(self, delivery: WebhookDelivery) -> None:
+        """A delivery made due again; the senders are woken after the commit."""
+        await self.session.flush()
+        self.session.info[WAKE_WEBHOOKS] = True
 
     async def delivery(
         self, subscription_id: uuid.UUID, delivery_id: uuid.UUID, *, for_update: bool = False

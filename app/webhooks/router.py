@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.events.schemas import EventRead
-from app.kit import idempotency
-from app.kit.concurrency import IfMatch, set_etag
-from app.kit.errors import problems
-from app.kit.pagination import Page
-from app.kit.responses import created_headers
+from app.plumbing import idempotency
+from app.plumbing.concurrency import IfMatch, set_etag
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
+from app.plumbing.responses import created_headers
 from app.webhooks.schemas import (
     WebhookCreate,
     WebhookDeliveryListQuery,

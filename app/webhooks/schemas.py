@@ -7,8 +7,8 @@ from typing import Annotated
 from pydantic import Field, StrictBool, StringConstraints, field_validator
 
 from app.glossary import DeliveryStatus, EventType
-from app.kit.pagination import ListQuery
-from app.kit.schemas import ReadModel, WriteModel, omittable, text
+from app.plumbing.pagination import ListQuery
+from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
 
 # Not trimmed: a URL with a space, tab or line break anywhere is refused, not quietly mended.
 Url = Annotated[str, StringConstraints(min_length=1, max_length=2000)]

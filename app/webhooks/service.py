@@ -7,11 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import policy
 from app.auth.principal import Principal
-from app.events.repository import WAKE_WEBHOOKS
 from app.events.service import decode_position, encode_position
-from app.kit.concurrency import ExpectedVersion, check_version
-from app.kit.errors import Conflict, InvalidFields, NotFound
 from app.models import WebhookDelivery, WebhookSubscription
+from app.plumbing.concurrency import ExpectedVersion, check_version
+from app.plumbing.errors import Conflict, InvalidFields, NotFound
 from app.webhooks import signing, targets
 from app.webhooks.repository import WebhookRepository
 from app.webhooks.schemas import WebhookCreate, WebhookDeliveryListQuery, WebhookListQuery, WebhookUpdate
@@ -72,7 +71,6 @@ class WebhookService:
             if data.enabled:
                 # Resumed: what waited goes out now, from where it stopped, not after its last backoff.
                 await self.repository.make_pending_due(subscription_id, datetime.now(UTC))
-                self.session.info[WAKE_WEBHOOKS] = True
         return await self.repository.save(subscription)
 
     async def delete(self, subscription_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
@@ -112,8 +110,7 @@ class WebhookService:
         delivery.status = "pending"
         delivery.attempts = 0
         delivery.next_attempt_at = datetime.now(UTC)
-        self.session.info[WAKE_WEBHOOKS] = True
-        await self.session.flush()
+        await self.repository.save_due(delivery)
         return delivery
 
     async def _check_target(self, url: str) -> None:

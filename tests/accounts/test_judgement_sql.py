@@ -1,4 +1,4 @@
-"""The SQL statement of the rules (app/facts/judgement.py) agrees with the pure rules, account by
+"""The SQL statement of the rules (app/account_facts/judgement.py) agrees with the pure rules, account by
 account, on generated portfolios: health, every signal, cadence, next review, overdue, promotion,
 pending demotion review."""
 
@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
+from app.account_facts.judgement import Judgement
 from app.accounts.service import AccountService
 from app.auth.principal import Principal
-from app.facts.judgement import Judgement
 from app.glossary import CADENCES
 from app.models import Account, AccountFactsRow
 from app.rules.document import DEFAULT_RULES, RulesConfig

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app import unit_of_work
 from app.rules.document import DEFAULT_RULES
 from tests.conftest import TestUser, make_app, make_user
 from tests.factories import KEY_SCORES, SIXTY_SCORES
@@ -327,9 +328,7 @@ class Matrix:
 async def matrix(database_url, engine):
     async with engine.connect() as connection:
         outer = await connection.begin()
-        factory = async_sessionmaker(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
-        )
+        factory = unit_of_work.session_factory(connection, join_transaction_mode="create_savepoint")
         app = make_app(database_url, engine, factory)
         users = {role: await make_user(factory, role, f"test-{role}") for role in ("admin", "manager", "kam", "viewer")}
         users["other_kam"] = await make_user(factory, "kam", "test-other-kam")

@@ -3,11 +3,11 @@
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from app.account_facts.repository import FactsRepository
 from app.accounts.repository import AccountRepository
 from app.cli import main
 from app.events import clock
 from app.events.clock import judge_all
-from app.facts.repository import FactsRepository
 from app.models import AccountFactsRow
 from app.settings import get_settings
 from tests.conftest import fresh_database

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -15,12 +16,19 @@ from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from app.audit import recorder
-from app.db import create_engine, create_session_factory
-from app.events.clock import judge_all
+from app import unit_of_work
+from app.accounts.schemas import AccountCreate
+from app.accounts.service import AccountService
+from app.auth.policy import SYSTEM
+from app.db import create_engine
+from app.events.clock import judge_accounts, judge_all
 from app.jobs import queue
-from app.jobs.queue import LANES, connected, judge_accounts, run_worker
-from app.models import Account, Event
+from app.jobs.queue import LANES, connected, run_worker
+from app.jobs.repository import REEVALUATION, JobRepository
+from app.models import Account, Event, Job
+from app.plumbing.transactions import transaction
+from app.rules.document import DEFAULT_RULES, RulesDocument
+from app.rules_versions.repository import RulesRepository
 from tests.conftest import fresh_database
 from tests.running_service import PROJECT_ROOT, Service
 
@@ -28,16 +36,15 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_periodic_judgement_runs_on_the_queue_once_per_tick():
-    recorder.install()
     with fresh_database("kam_jobs") as url:
         asyncio.run(_judgement_on_the_queue(url))
 
 
 async def _judgement_on_the_queue(url: str) -> None:
     engine = create_engine(url, pool_size=2)
-    factory = create_session_factory(engine)
+    factory = unit_of_work.session_factory(engine)
     try:
-        async with factory() as session, session.begin():
+        async with transaction(factory) as session:
             session.add(Account(name="Quiet", status="active", scores={}))
         now = datetime.now(UTC)
         await judge_all(factory, now)  # judged a first time: its view is kept, nothing told
@@ -55,7 +62,13 @@ async def _judgement_on_the_queue(url: str) -> None:
             counted = select(Event.type, func.count()).group_by(Event.type)
             told = {event_type: count for event_type, count in (await session.execute(counted)).all()}
         # 100 days on: the review fell due and overdue, and the onboarding grace ended (amber).
-        assert told == {"account.health_changed": 1, "account.review_due": 1, "account.review_overdue": 1}
+        # (The account's creation is told by the unit of work of the session that wrote it.)
+        assert told == {
+            "account.created": 1,
+            "account.health_changed": 1,
+            "account.review_due": 1,
+            "account.review_overdue": 1,
+        }
     finally:
         await engine.dispose()
 
@@ -111,8 +124,8 @@ async def _keep_running_after(monkeypatch, first_failure: Exception) -> tuple[li
     monkeypatch.setattr(queue, "connected", connected_once_failing)
     monkeypatch.setattr(queue, "work", work_until_cancelled)
     monkeypatch.setattr(queue, "RESTART_AFTER_SECONDS", 0)
-    jobs = queue.BackgroundJobs("postgresql+asyncpg://nowhere/db", None, run_jobs=True, allow_local_targets=False)
-    worker = asyncio.create_task(jobs.keep_running())
+    jobs = queue.BackgroundJobs("postgresql+asyncpg://nowhere/db", run_jobs=True, allow_local_targets=False)
+    worker = asyncio.create_task(jobs.keep_running(None))
     for _ in range(50):
         if len(starts) == 2:
             break
@@ -142,18 +155,20 @@ async def test_a_job_queue_stopped_by_anything_else_logs_its_traceback(monkeypat
 
 
 def test_a_job_left_doing_by_a_dead_worker_runs_again():
-    recorder.install()
     with fresh_database("kam_stalled") as url:
         asyncio.run(_stalled_job_runs_again(url))
 
 
 async def _stalled_job_runs_again(url: str) -> None:
     engine = create_engine(url, pool_size=2)
-    factory = create_session_factory(engine)
+    factory = unit_of_work.session_factory(engine)
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     try:
         async with connected(url) as app:
-            job_id = await app.configure_task(judge_accounts.name).defer_async(timestamp=int(time.time()))
+            # On a queue and a queueing lock of its own: the periodic judgement the worker's scheduler
+            # defers meanwhile must not hold the lock the retried job needs.
+            stalled = app.configure_task(judge_accounts.name, queue="tick", queueing_lock="stalled")
+            job_id = await stalled.defer_async(timestamp=int(time.time()))
         connection = await asyncpg.connect(dsn)
         try:  # taken by a worker that was then killed: its heartbeat stopped an hour ago
             dead = await connection.fetchval(
@@ -165,7 +180,7 @@ async def _stalled_job_runs_again(url: str) -> None:
             async with connected(url) as app:
                 await app.configure_task(queue.retry_stalled_jobs.name).defer_async(timestamp=int(time.time()))
             for _ in range(3):  # the retry makes the job due again; a worker run takes it
-                await run_worker(url, factory, allow_local_targets=False, wait=False)
+                await run_worker(url, factory, allow_local_targets=False, wait=False, queues=["default", "tick"])
             status = await connection.fetchval("SELECT status FROM procrastinate_jobs WHERE id = $1", job_id)
         finally:
             await connection.close()
@@ -174,15 +189,20 @@ async def _stalled_job_runs_again(url: str) -> None:
         await engine.dispose()
 
 
+def _kam_worker(url: str) -> subprocess.Popen[bytes]:
+    """``kam worker`` on the database at ``url``, as a deployment runs it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "KAM_DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def test_kam_worker_runs_a_worker_per_lane_and_stops_on_sigterm():
     with fresh_database("kam_worker_lanes") as url:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "worker"],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "KAM_DATABASE_URL": url},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        worker = _kam_worker(url)
         try:
             assert asyncio.run(_job_workers_once_registered(url, len(LANES))) == len(LANES)
             worker.send_signal(signal.SIGTERM)
@@ -191,3 +211,56 @@ def test_kam_worker_runs_a_worker_per_lane_and_stops_on_sigterm():
             if worker.poll() is None:
                 worker.kill()
         assert asyncio.run(_job_workers_once_registered(url, 0)) == 0
+
+
+def test_a_write_in_a_job_of_kam_worker_is_audited_and_told_as_a_request_would():
+    """``kam worker`` makes its sessions with the unit of work: the re-evaluation, which changes tiers
+    through the code a single write uses, records the audit entry and the events of what it changed."""
+    with fresh_database("kam_worker_writes") as url:
+        account_id = asyncio.run(_account_and_lower_thresholds(url))
+        worker = _kam_worker(url)
+        try:
+            entries, events = asyncio.run(_once_reevaluated(url, account_id))
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
+        assert ("create", "tier_change") in entries
+        assert ("update", "account") in entries
+        assert "account.tier_changed" in events
+
+
+async def _account_and_lower_thresholds(url: str) -> uuid.UUID:
+    """A mid account (score 60), then rules whose key threshold is 60, with the job that applies them."""
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with transaction(unit_of_work.session_factory(engine)) as session:
+            account = await AccountService(session, DEFAULT_RULES, datetime.now(UTC), SYSTEM).create(
+                AccountCreate(name="Initech", scores={criterion.key: 6 for criterion in DEFAULT_RULES.criteria})
+            )
+            assert account.tier == "mid"
+            document = DEFAULT_RULES.model_dump(exclude={"version"})
+            document["tier_thresholds"]["key"] = 60
+            rules = await RulesRepository(session).add(2, RulesDocument.model_validate(document))
+            await JobRepository(session).add(Job(kind=REEVALUATION, rules_version=rules.version))
+        return account.id
+    finally:
+        await engine.dispose()
+
+
+async def _once_reevaluated(url: str, account_id: uuid.UUID) -> tuple[set[tuple[str, str]], set[str]]:
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        deadline = time.monotonic() + 60
+        while await connection.fetchval("SELECT finished_at IS NULL FROM jobs WHERE kind = $1", REEVALUATION):
+            assert time.monotonic() < deadline, "the worker did not run the re-evaluation"
+            await asyncio.sleep(0.3)
+        # After the transaction that created the account and queued the job.
+        since = "account_id = $1 AND occurred_at > (SELECT created_at FROM jobs WHERE kind = $2)"
+        entries = await connection.fetch(
+            f"SELECT action, entity_type FROM audit_entries WHERE {since}", account_id, REEVALUATION
+        )
+        events = await connection.fetch(f"SELECT type FROM events WHERE {since}", account_id, REEVALUATION)
+    finally:
+        await connection.close()
+    return {(row["action"], row["entity_type"]) for row in entries}, {row["type"] for row in events}

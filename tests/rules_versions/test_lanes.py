@@ -5,9 +5,9 @@ import asyncio
 
 from httpx import ASGITransport, AsyncClient
 
+from app import unit_of_work
 from app.accounts import service
-from app.audit import recorder
-from app.db import create_engine, create_session_factory
+from app.db import create_engine
 from app.rules.document import DEFAULT_RULES
 from app.rules_versions.reevaluation import reevaluate
 from tests.conftest import fresh_database, make_app, make_user
@@ -15,7 +15,6 @@ from tests.factories import SIXTY_SCORES, SMALL_SCORES, create_account
 
 
 def test_two_lanes_share_the_batches_and_do_each_account_once(monkeypatch):
-    recorder.install()
     monkeypatch.setattr(service, "REEVALUATION_BATCH", 3)
     with fresh_database("kam_lanes") as url:
         asyncio.run(_two_lanes(url, monkeypatch))
@@ -23,7 +22,7 @@ def test_two_lanes_share_the_batches_and_do_each_account_once(monkeypatch):
 
 async def _two_lanes(url: str, monkeypatch) -> None:
     engine = create_engine(url, pool_size=4)
-    factory = create_session_factory(engine)
+    factory = unit_of_work.session_factory(engine)
     try:
         admin = await make_user(factory, "admin", "lanes-admin")
         transport = ASGITransport(app=make_app(url, engine, factory))

@@ -4,10 +4,10 @@ is judged at read time, through the re-evaluation job for what is stored."""
 import pytest
 
 from app.accounts.service import AccountService
-from app.kit.errors import Conflict
+from app.plumbing.errors import Conflict
 from app.rules.document import DEFAULT_RULES, RulesDocument
-from app.rules_store.repository import RulesRepository
 from app.rules_versions import reevaluation
+from app.rules_versions.repository import RulesRepository
 from tests.factories import KEY_SCORES, SIXTY_SCORES, assert_problem, create_account
 
 

@@ -18,11 +18,12 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy import delete, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.audit import recorder
-from app.db import create_engine, create_session_factory
+from app import unit_of_work
+from app.db import create_engine
 from app.jobs.queue import connected, defer_dispatch, defer_reevaluation, work
 from app.main import create_app
 from app.models import WebhookSubscription
+from app.plumbing.transactions import transaction
 from app.settings import Settings
 from app.webhooks import delivery
 from app.webhooks.delivery import ATTEMPTS, deliver_stream
@@ -84,7 +85,6 @@ class World:
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
     """One database for these tests, whose commits are real: the jobs run on other connections."""
-    recorder.install()
     with fresh_database("kam_webhooks") as url:
         yield url
 
@@ -92,7 +92,7 @@ def database() -> Iterator[str]:
 @pytest.fixture
 async def world(database: str) -> AsyncIterator[World]:
     engine = create_engine(database, pool_size=4)
-    factory = create_session_factory(engine)
+    factory = unit_of_work.session_factory(engine)
     app = create_app(Settings(database_url=database, webhooks_allow_local_targets=True))
     app.state.engine, app.state.session_factory = engine, factory
     admin: TestUser = await make_user(factory, "admin", f"webhook-admin-{uuid.uuid4().hex[:8]}")
@@ -101,7 +101,7 @@ async def world(database: str) -> AsyncIterator[World]:
         try:
             yield World(database, engine, factory, client)
         finally:
-            async with factory() as session, session.begin():  # the next test starts with no webhook
+            async with transaction(factory) as session:  # the next test starts with no webhook
                 await session.execute(delete(WebhookSubscription))
             await engine.dispose()
 

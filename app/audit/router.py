@@ -1,0 +1,32 @@
+"""``/v1/audit`` (managers, admins) and ``/v1/accounts/{id}/history`` (anyone who may see the account)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.account_records.dependencies import scoped_service
+from app.audit.schemas import AccountHistoryQuery, AuditEntryRead, AuditQuery
+from app.audit.service import AuditService
+from app.plumbing.errors import problems
+from app.plumbing.pagination import Page
+
+router = APIRouter(tags=["audit"], responses=problems(401, 422))
+
+Service = Annotated[AuditService, scoped_service(AuditService)]
+
+
+@router.get("/v1/audit", name="audit_entries_list", responses=problems(403))
+async def list_audit_entries(query: Annotated[AuditQuery, Query()], service: Service) -> Page[AuditEntryRead]:
+    """Every recorded change, newest first, filtered by entity, actor, action and time."""
+    entries, next_cursor = await service.entries_page(query)
+    return Page(items=[AuditEntryRead.model_validate(entry) for entry in entries], next_cursor=next_cursor)
+
+
+@router.get("/v1/accounts/{account_id}/history", name="account_history_list", responses=problems(404))
+async def list_account_history(
+    account_id: uuid.UUID, query: Annotated[AccountHistoryQuery, Query()], service: Service
+) -> Page[AuditEntryRead]:
+    """The changes to the account and everything under it, newest first."""
+    entries, next_cursor = await service.account_history(account_id, query)
+    return Page(items=[AuditEntryRead.model_validate(entry) for entry in entries], next_cursor=next_cursor)

@@ -1,0 +1,208 @@
+"""Writing the audit trail: an entry for every change to an audited record, in the transaction that
+makes it.
+
+The unit of work (app/unit_of_work) asks here for the entries of every record a flush or a set-wise
+write touches, so no use case can forget them, with the actor and request id the request's
+authentication put on the session; it stores them before the commit.
+"""
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from app.auth.audit_context import AuditContext
+from app.models import (
+    Account,
+    AccountTeamMember,
+    Action,
+    ApiToken,
+    AuditEntry,
+    Contact,
+    Financial,
+    FollowUp,
+    Interaction,
+    Measurement,
+    Objective,
+    Opportunity,
+    Plan,
+    Review,
+    RulesVersion,
+    TierChange,
+    User,
+    WebhookSubscription,
+)
+from app.plumbing.changes import changes_of
+from app.plumbing.sql import SetWise
+
+AUDITED: dict[type, str] = {
+    Account: "account",
+    AccountTeamMember: "team_member",
+    Action: "action",
+    ApiToken: "token",
+    Contact: "contact",
+    Financial: "financial",
+    FollowUp: "follow_up",
+    Interaction: "interaction",
+    Measurement: "measurement",
+    Objective: "objective",
+    Opportunity: "opportunity",
+    Plan: "plan",
+    Review: "review",
+    RulesVersion: "rules",
+    TierChange: "tier_change",
+    User: "user",
+    WebhookSubscription: "webhook",
+}
+# Bookkeeping that changes on every write or use and says nothing about what was decided.
+_IGNORED = {"version", "created_at", "updated_at", "last_used_at", "position_transaction_id", "position_seq"}
+# Recorded as changed, never with their values.
+_SECRET = {"password_hash", "secret_hash", "secret", "previous_secret"}
+_SECRET_MARK = "[secret]"
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
+    return value
+
+
+def _shown(field: str, value: Any) -> Any:
+    if field in _SECRET:
+        return None if value is None else _SECRET_MARK
+    return _json(value)
+
+
+def _account_id(instance: object) -> uuid.UUID | None:
+    return instance.id if isinstance(instance, Account) else getattr(instance, "account_id", None)
+
+
+def _entity_id(instance: object) -> str:
+    # Every audited record has a UUID id, except a rules version, which is its own key.
+    key = getattr(instance, "id", None)
+    return str(key if key is not None else getattr(instance, "version", None))
+
+
+_FIELDS: dict[type, list[str]] = {}
+
+
+def _fields(instance: object) -> list[str]:
+    """The audited fields of the instance's class, found once per class."""
+    model = type(instance)
+    if model not in _FIELDS:
+        mapper = inspect(instance).mapper
+        _FIELDS[model] = [attribute.key for attribute in mapper.column_attrs if attribute.key not in _IGNORED]
+    return _FIELDS[model]
+
+
+def _created(instance: object) -> dict[str, Any]:
+    values = {field: getattr(instance, field) for field in _fields(instance)}
+    return {
+        field: {"before": None, "after": _shown(field, value)} for field, value in values.items() if value is not None
+    }
+
+
+def _updated(instance: object) -> dict[str, Any]:
+    audited = set(_fields(instance))
+    return {
+        field: {"before": _shown(field, before), "after": _shown(field, after)}
+        for field, (before, after) in changes_of(instance).items()
+        if field in audited
+    }
+
+
+def _update_action(changes: dict[str, Any]) -> str:
+    archived = changes.get("archived_at")
+    if archived is not None and set(changes) == {"archived_at"}:
+        return "delete" if archived["after"] is not None else "restore"
+    return "update"
+
+
+def _row(
+    context: AuditContext,
+    action: str,
+    entity_type: str,
+    entity_id: str | None,
+    changes: dict[str, Any],
+    account_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "actor_id": context.actor_id,
+        "token_id": context.token_id,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "account_id": account_id,
+        "changes": changes,
+        "request_id": context.request_id,
+        "reason": context.reason,
+    }
+
+
+def created_rows(context: AuditContext, instances: Iterable[object]) -> list[dict[str, Any]]:
+    """The entries of these records' creation."""
+    return [
+        _row(
+            context, "create", AUDITED[type(instance)], _entity_id(instance), _created(instance), _account_id(instance)
+        )
+        for instance in instances
+        if type(instance) in AUDITED
+    ]
+
+
+def updated_rows(session: Session, context: AuditContext, instances: Iterable[object]) -> list[dict[str, Any]]:
+    """The entries of the changes these records hold (an archive or a restore told as such)."""
+    rows = []
+    for instance in instances:
+        if type(instance) in AUDITED and session.is_modified(instance):
+            changes = _updated(instance)
+            if changes:
+                rows.append(
+                    _row(
+                        context,
+                        _update_action(changes),
+                        AUDITED[type(instance)],
+                        _entity_id(instance),
+                        changes,
+                        _account_id(instance),
+                    )
+                )
+    return rows
+
+
+def deleted_rows(context: AuditContext, instances: Iterable[object]) -> list[dict[str, Any]]:
+    """The entries of these records' deletion, with the values they had."""
+    return [
+        _row(
+            context,
+            "delete",
+            AUDITED[type(instance)],
+            _entity_id(instance),
+            {field: {"before": _shown(field, getattr(instance, field)), "after": None} for field in _fields(instance)},
+            _account_id(instance),
+        )
+        for instance in instances
+        if type(instance) in AUDITED
+    ]
+
+
+_ENTRIES = SetWise(AuditEntry, filled_by_database=("occurred_at",))
+
+
+async def write(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Store these entries: once per transaction, before it commits, in one set-wise INSERT of plain
+    rows rather than an entry per record in the ORM's bookkeeping."""
+    if rows:
+        await session.execute(_ENTRIES.insert, _ENTRIES.row_parameters(rows))

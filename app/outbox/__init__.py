@@ -1,1 +1,0 @@
-"""What a transaction changed that events must tell, noted as it is written."""

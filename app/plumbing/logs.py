@@ -1,0 +1,60 @@
+"""Logging: one JSON object per line (time, level, logger, message and the fields of the event), or
+readable lines when the output is a terminal. Every standard-library logger, uvicorn's included,
+goes through the same formatter."""
+
+import logging
+import sys
+
+import structlog
+import structlog.tracebacks
+
+from app.plumbing.database_errors import DatabaseAwayNoise
+
+_HANDLER_NAME = "kam"
+
+
+def _drop_uvicorn_colours(
+    _logger: object, _method: str, event_dict: structlog.typing.EventDict
+) -> structlog.typing.EventDict:
+    # uvicorn adds a second, ANSI-coloured copy of some messages as an extra field.
+    event_dict.pop("color_message", None)
+    return event_dict
+
+
+_SHARED_PROCESSORS: list[structlog.typing.Processor] = [
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.stdlib.ExtraAdder(),
+    _drop_uvicorn_colours,
+    structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
+]
+
+
+def configure_logging(level: str, *, json_lines: bool | None = None) -> None:
+    """Send every log record to standard error, as JSON lines unless standard error is a terminal."""
+    if json_lines is None:
+        json_lines = not sys.stderr.isatty()
+    renderer: structlog.typing.Processor = (
+        structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer()
+    )
+    final: list[structlog.typing.Processor] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
+    if json_lines:
+        # A traceback becomes one field of the line instead of lines of its own; without the values
+        # of local variables, which hold credentials and request bodies (and make lines huge).
+        transformer = structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+        final.append(structlog.processors.ExceptionRenderer(transformer))
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=_SHARED_PROCESSORS,
+        processors=[*final, renderer],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    handler.addFilter(DatabaseAwayNoise())
+    handler.set_name(_HANDLER_NAME)
+    root = logging.getLogger()
+    # Replaces only its own handler, so configuring again (one app per test) leaves others' in place.
+    root.handlers = [existing for existing in root.handlers if existing.get_name() != _HANDLER_NAME] + [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True

@@ -1,0 +1,165 @@
+"""Keyset (cursor) pagination on ``(sort key, id)``: stable while other clients insert, no OFFSET."""
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy.orm import QueryableAttribute
+
+from app.plumbing.dates import DAY, TIMESTAMP
+from app.plumbing.errors import InvalidFields
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+SortKind = Literal["str", "decimal", "datetime", "date"]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+class ListQuery(BaseModel):
+    """Paging parameters every list takes; resources extend it with their filters and ``sort``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size.")
+    cursor: str | None = Field(default=None, max_length=1000, description="`next_cursor` of the previous page.")
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One sortable field: the expression it orders by and how its values travel in a cursor.
+
+    A nullable column sorts through ``coalesce(column, fallback)``; ``attribute`` then names the
+    column on the row and ``if_null`` is the fallback, so the cursor holds what the database compared.
+    """
+
+    expression: ColumnElement[Any] | QueryableAttribute[Any]
+    kind: SortKind
+    attribute: str | None = None
+    if_null: Any = None
+
+    def value_of(self, row: Any) -> Any:
+        value = getattr(row, self.attribute or str(self.expression.key))
+        return self.if_null if value is None else value
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    sort: str
+    limit: int
+    cursor: str | None
+
+    @property
+    def field(self) -> str:
+        return self.sort.removeprefix("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+
+def _encode_value(value: Any, kind: SortKind) -> Any:
+    if kind in ("datetime", "date"):
+        return value.isoformat()
+    return str(value)
+
+
+# A cursor is input like any other: its value must be what a page of that sort key can hold.
+_MAX_TEXT = 1000
+_DECIMAL_PLACES = 6
+_DECIMAL_DIGITS = 18
+
+
+def _decode_decimal(raw: str) -> Decimal:
+    value = Decimal(raw)
+    if not value.is_finite() or value.adjusted() >= _DECIMAL_DIGITS:
+        raise ValueError("decimal out of range")
+    if value != value.quantize(Decimal(1).scaleb(-_DECIMAL_PLACES)):
+        raise ValueError("too many decimal places")
+    return value
+
+
+def _decode_text(raw: str) -> str:
+    if len(raw) > _MAX_TEXT or "\x00" in raw:
+        raise ValueError("text out of range")
+    return raw
+
+
+_DECODERS: dict[SortKind, Callable[[str], Any]] = {
+    "str": _decode_text,
+    "decimal": _decode_decimal,
+    "datetime": TIMESTAMP.validate_python,
+    "date": DAY.validate_python,
+}
+
+
+def _decode_value(raw: Any, key: SortKey) -> Any:
+    if not isinstance(raw, str):
+        raise ValueError("not a string")
+    if key.if_null is not None and raw == _encode_value(key.if_null, key.kind):
+        return key.if_null
+    return _DECODERS[key.kind](raw)
+
+
+def encode_cursor(sort: str, value: Any, kind: SortKind, row_id: uuid.UUID) -> str:
+    payload = {"s": sort, "v": _encode_value(value, kind), "id": str(row_id)}
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str, key: SortKey) -> tuple[Any, uuid.UUID]:
+    """The position a cursor names, checked to be one this sort key can produce; anything else is a
+    422 naming ``cursor``."""
+    invalid = InvalidFields.one(
+        ["query", "cursor"], "Invalid cursor: pass the next_cursor of a page listed with the same sort."
+    )
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        if not isinstance(payload, dict) or set(payload) != {"s", "v", "id"} or payload["s"] != sort:
+            raise invalid
+        if not isinstance(payload["id"], str):
+            raise invalid
+        return _decode_value(payload["v"], key), uuid.UUID(payload["id"])
+    except (ValueError, KeyError, TypeError, UnicodeError, RecursionError, binascii.Error, InvalidOperation) as error:
+        raise invalid from error
+
+
+def apply_keyset(
+    statement: Select[Any],
+    request: PageRequest,
+    key: SortKey,
+    id_column: ColumnElement[uuid.UUID] | QueryableAttribute[uuid.UUID],
+) -> Select[Any]:
+    """Order by ``(key, id)`` in the requested direction, start after the cursor, fetch one extra row."""
+    if request.cursor is not None:
+        value, last_id = decode_cursor(request.cursor, request.sort, key)
+        position = tuple_(key.expression, id_column)
+        after = position < tuple_(value, last_id) if request.descending else position > tuple_(value, last_id)
+        statement = statement.where(after)
+    if request.descending:
+        statement = statement.order_by(key.expression.desc(), id_column.desc())
+    else:
+        statement = statement.order_by(key.expression.asc(), id_column.asc())
+    return statement.limit(request.limit + 1)
+
+
+def split_page(rows: Sequence[T], request: PageRequest, key: SortKey) -> tuple[list[T], str | None]:
+    """Cut the extra row off and build the cursor from the last row kept, if there is a next page."""
+    items = list(rows[: request.limit])
+    if len(rows) <= request.limit:
+        return items, None
+    last = items[-1]
+    return items, encode_cursor(request.sort, key.value_of(last), key.kind, last.id)  # type: ignore[attr-defined]

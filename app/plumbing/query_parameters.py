@@ -1,0 +1,68 @@
+"""Every operation refuses query parameters it does not take: a misspelt filter (``?day=30`` for
+``?days=30``) is a 422 naming it, never quietly ignored while the default answers."""
+
+from urllib.parse import parse_qsl
+
+from fastapi import Request, params
+from fastapi.dependencies.models import Dependant
+from pydantic import BaseModel
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.plumbing.errors import FieldError, InvalidFields
+
+
+def query_names(dependant: Dependant) -> frozenset[str]:
+    """The query parameters an operation takes, through its dependencies and query models."""
+    names: set[str] = set()
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        for field in current.query_params:
+            model = field.field_info.annotation
+            if isinstance(field.field_info, params.Query) and isinstance(model, type) and issubclass(model, BaseModel):
+                names.update(info.alias or name for name, info in model.model_fields.items())
+            else:
+                names.add(field.alias)
+        pending.extend(current.dependencies)
+    return frozenset(names)
+
+
+def refuse_unknown_query(request: Request) -> None:
+    """A dependency of every operation (the application's own): FastAPI's routes know their names
+    from what they declare."""
+    query = request.scope.get("query_string", b"")
+    if not query:
+        return
+    route = request.scope["route"]
+    # Worked out at the route's first request with a query, and kept on the route itself.
+    known: frozenset[str] | None = getattr(route, "kam_query_names", None)
+    if known is None:
+        known = query_names(route.dependant)
+        route.kam_query_names = known
+    check_query(query, known)
+
+
+def check_query(query: bytes, known: frozenset[str]) -> None:
+    given = {name for name, _value in parse_qsl(query.decode("latin-1"), keep_blank_values=True)}
+    unknown = sorted(given - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) if known else "none"
+        message = f"unknown query parameter; this operation takes: {takes}"
+        errors = [FieldError(loc=["query", name], msg=message, type="extra_forbidden") for name in unknown]
+        raise InvalidFields(
+            f"Unknown query parameter: {', '.join(unknown)}. This operation takes: {takes}.", errors=errors
+        )
+
+
+class RefuseUnknownQuery:
+    """The same refusal for a plain Starlette route, given the names it takes."""
+
+    def __init__(self, app: ASGIApp, known: frozenset[str]) -> None:
+        self.app = app
+        self.known = known
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query = scope.get("query_string", b"")
+        if query:
+            check_query(query, self.known)
+        await self.app(scope, receive, send)

@@ -1,1 +1,0 @@
-"""Where the rules documents are kept: every version, the newest in force."""

@@ -1,0 +1,139 @@
+"""The unit of work's steps (the order is stated in app/unit_of_work/__init__.py)."""
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from app.account_facts import refresher
+from app.account_facts.repository import mark_stale, stale_accounts, take_gathered
+from app.audit import trail
+from app.auth.audit_context import get_context
+from app.events import notes
+from app.events.emitter import emit_events
+from app.plumbing.transactions import WORK, work_of
+
+_PENDING = "unit_of_work_pending"
+
+
+@dataclass
+class _Pending:
+    """What a transaction noted so far, kept in its session."""
+
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    told: list[notes.Noted] = field(default_factory=list)
+
+
+def _pending(session: Session) -> _Pending:
+    pending: _Pending | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = _Pending()
+    return pending
+
+
+class UnitOfWork:
+    """The work of one session factory's transactions; ``wakes`` are called after each commit."""
+
+    def __init__(self, wakes: Iterable[Callable[[AsyncSession], None]] = ()) -> None:
+        self.wakes = list(wakes)
+
+    def flushing(self, session: Session) -> None:
+        """Step 1, for the records a flush is about to write."""
+        context = get_context(session)
+        pending = _pending(session)
+        pending.audit.extend(trail.created_rows(context, session.new))
+        pending.audit.extend(trail.updated_rows(session, context, session.dirty))
+        pending.audit.extend(trail.deleted_rows(context, session.deleted))
+        mark_stale(session, refresher.touched_accounts(session.new, [*session.dirty, *session.deleted]))
+        pending.told.extend(notes.created(session.new))
+        pending.told.extend(notes.updated(session, session.dirty))
+        pending.told.extend(notes.deleted(session.deleted))
+
+    def written(self, session: Session, created: Iterable[object], changed: Iterable[object]) -> None:
+        """Step 1, for records written set-wise around the flush."""
+        created, changed = list(created), list(changed)
+        context = get_context(session)
+        pending = _pending(session)
+        pending.audit.extend(trail.created_rows(context, created))
+        pending.audit.extend(trail.updated_rows(session, context, changed))
+        mark_stale(session, refresher.touched_accounts(created, changed))
+        pending.told.extend(notes.created(created))
+        pending.told.extend(notes.updated(session, changed))
+
+    def mark(self, session: Session) -> tuple[int, int, set[uuid.UUID]]:
+        pending = _pending(session)
+        return len(pending.audit), len(pending.told), set(stale_accounts(session))
+
+    def roll_back_to(self, session: Session, mark: tuple[int, int, set[uuid.UUID]]) -> None:
+        pending = _pending(session)
+        del pending.audit[mark[0] :]
+        del pending.told[mark[1] :]
+        # Facts the savepoint gathered are rolled back with it: those stale before it are stale
+        # again. Accounts noted in it stay noted: only those that exist are gathered, and gathering
+        # an account the savepoint left unchanged stores what was there.
+        stale_accounts(session).update(mark[2])
+
+    async def before_commit(self, session: AsyncSession) -> None:
+        """Step 2."""
+        await session.flush()
+        stale = stale_accounts(session.sync_session)
+        if stale:
+            await refresher.refresh(session, stale)
+        pending = _pending(session.sync_session)
+        noted, pending.told = pending.told, []
+        await emit_events(session, noted, take_gathered(session.sync_session))
+        await session.flush()  # nothing is expected; anything written is audited all the same
+        audit, pending.audit = pending.audit, []
+        await trail.write(session, audit)
+
+    def after_commit(self, session: AsyncSession) -> None:
+        """Step 3."""
+        for wake in self.wakes:
+            wake(session)
+
+
+class _Session(Session):
+    """The ORM session of the unit of work's sessions: its flushes are noted."""
+
+
+class _AsyncSession(AsyncSession):
+    """A unit of work's session: its commit does steps 2 and 3, whoever commits it."""
+
+    sync_session_class = _Session
+
+    async def commit(self) -> None:
+        work = work_of(self.sync_session)
+        if isinstance(work, UnitOfWork):
+            await work.before_commit(self)
+        await super().commit()
+        if isinstance(work, UnitOfWork):
+            work.after_commit(self)
+
+
+@event.listens_for(_Session, "before_flush")
+def _flushing(session: Session, _flush_context: object, _instances: object) -> None:
+    work = work_of(session)
+    if isinstance(work, UnitOfWork):
+        work.flushing(session)
+
+
+def session_factory(
+    bind: AsyncEngine | AsyncConnection,
+    *,
+    wakes: Iterable[Callable[[AsyncSession], None]] = (),
+    **options: Any,
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on ``bind`` whose transactions do the unit of work's steps (``options`` go to the
+    sessions: a test's ``join_transaction_mode``)."""
+    return async_sessionmaker(
+        bind,
+        class_=_AsyncSession,
+        expire_on_commit=False,
+        autoflush=False,
+        info={WORK: UnitOfWork(wakes)},
+        **options,
+    )
