@@ -9,6 +9,7 @@ request. A test holds the two to the same answers on generated accounts.
 import typing
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
@@ -42,12 +43,12 @@ def _known(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return func.coalesce(condition, False)
 
 
-def _older_than(column: ColumnElement | QueryableAttribute, days: int, now: datetime) -> ColumnElement[bool]:
+def _older_than(column: ColumnElement[Any] | QueryableAttribute[Any], days: int, now: datetime) -> ColumnElement[bool]:
     """``(now - column).days > days`` as the rules count whole days."""
     return column <= now - _days(days + 1)
 
 
-def _rank(column: QueryableAttribute) -> ColumnElement[int]:
+def _rank(column: QueryableAttribute[Any]) -> ColumnElement[int]:
     return case(*((column == tier, rank) for tier, rank in _TIER_RANK.items()))
 
 
@@ -252,7 +253,7 @@ class Judgement:
         position = func.least(base + steps, len(CADENCES) - 1)
         return case(*((position == index, getattr(rules.cadence_days, name)) for index, name in enumerate(CADENCES)))
 
-    def next_review_due(self, health: ColumnElement[str] | None = None) -> ColumnElement:
+    def next_review_due(self, health: ColumnElement[str] | None = None) -> ColumnElement[Any]:
         start = func.coalesce(F.last_review_at, Account.tier_assigned_at, Account.created_at)
         day = cast(func.timezone("UTC", start), Date)
         return day + self.cadence_days(health)

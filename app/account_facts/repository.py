@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Table, bindparam, select, text
+from sqlalchemy import ColumnElement, Table, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -20,7 +20,7 @@ from app.models import (
     AccountFactsRow,
     FollowUp,
 )
-from app.plumbing.plain_rows import Columns
+from app.plumbing.plain_rows import AttributeRow
 from app.plumbing.sql import one_of
 from app.rules.document import MOST_INTERACTIONS_PER_QUARTER
 from app.rules.health import RevenueChange, RevenuePeriod, revenue_change
@@ -93,12 +93,13 @@ def _to_row(account_id: uuid.UUID, facts: AccountFacts) -> dict[str, Any]:
     }
 
 
-def _changed_at(change: RevenueChange | None, periods: list[tuple]) -> datetime | None:
+def _changed_at(change: RevenueChange | None, periods: list[tuple[Any, ...]]) -> datetime | None:
     """When the figures of the change's two periods were last written."""
     if change is None:
         return None
     compared = {(change.latest.year, change.latest.quarter), (change.previous.year, change.previous.quarter)}
-    return max(written for year, quarter, *_, written in periods if (year, quarter) in compared)
+    written: datetime = max(at for year, quarter, *_, at in periods if (year, quarter) in compared)
+    return written
 
 
 def _period(label: str, revenue: Decimal) -> RevenuePeriod:
@@ -106,7 +107,7 @@ def _period(label: str, revenue: Decimal) -> RevenuePeriod:
     return RevenuePeriod(int(year), int(quarter) if quarter else None, revenue)
 
 
-def from_row(row: AccountFactsRow | Columns | Row) -> AccountFacts:
+def from_row(row: AccountFactsRow | AttributeRow) -> AccountFacts:
     change = None
     # The four columns of a revenue change are written together, all set or all null.
     periods = (row.revenue_period, row.revenue, row.previous_revenue_period, row.previous_revenue)

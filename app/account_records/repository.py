@@ -49,7 +49,8 @@ class ScopedRepository(Generic[M]):
         statement = self.visible(select(self.model)).where(self.model.id == record_id)
         if for_update:
             statement = statement.with_for_update(of=self.model).execution_options(populate_existing=True)
-        return (await self.session.execute(statement)).scalar_one_or_none()
+        record: M | None = (await self.session.execute(statement)).scalar_one_or_none()
+        return record
 
     def conditions(self, query: Any) -> list[ColumnElement[bool]]:
         """The SQL of a list query's filters; each resource states its own."""

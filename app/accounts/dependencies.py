@@ -50,7 +50,10 @@ async def read_one_account(
     async with lent_connection(getattr(request.app.state, "plain_pool", None), factory) as connection:
 
         async def rules_in_force() -> RulesConfig:
-            return await request.app.state.rules_cache.on_connection(request.state.rules_version, connection)
+            rules: RulesConfig = await request.app.state.rules_cache.on_connection(
+                request.state.rules_version, connection
+            )
+            return rules
 
         return await PlainAccountReader(connection, factory).read_one(
             account_id, caller, partial(admit, connection, request, caller), rules_in_force

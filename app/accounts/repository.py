@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -12,12 +12,13 @@ from typing import Any
 import asyncpg
 from sqlalchemy import (
     ColumnElement,
-    Row,
     Select,
     Subquery,
     Text,
     and_,
+    asc,
     bindparam,
+    desc,
     func,
     or_,
     select,
@@ -47,7 +48,7 @@ from app.models.accounts import UNSCORED, UNSCORED_VALUE
 from app.plumbing import set_wise
 from app.plumbing.errors import Conflict, PreconditionFailed
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
-from app.plumbing.plain_rows import Columns, fetch_row
+from app.plumbing.plain_rows import AnyRow, Columns, fetch_row
 from app.plumbing.sql import SetWise, one_of
 
 SORT_KEYS: dict[str, SortKey] = {
@@ -283,7 +284,7 @@ class AccountRepository:
             # table (fenced by OFFSET 0, so the sort stays there), then the accounts are read in that
             # order until the page is full. Joined and then sorted, a common needle's 50,000 matches
             # each read their account first (320 ms at a million accounts).
-            direction = (lambda column: column.desc()) if page.descending else (lambda column: column.asc())
+            direction: Callable[[Any], ColumnElement[Any]] = desc if page.descending else asc
             matches = (
                 select(AccountName.account_id, AccountName.name)
                 .where(*filters.name_matches())
@@ -425,7 +426,7 @@ class AccountRepository:
             statement = statement.where(Account.id > after)
         return list((await self.session.execute(statement)).scalars())
 
-    async def behind_rules(self, version: int, after: uuid.UUID | None, size: int) -> Sequence[Row]:
+    async def behind_rules(self, version: int, after: uuid.UUID | None, size: int) -> Sequence[AnyRow]:
         """The next ``size`` accounts (archived ones included) after ``after`` in id order whose stored
         score and tiers predate the rules ``version``, locked for this transaction (those another
         transaction holds are skipped): as plain rows of what the score and the tiers are computed from."""

@@ -14,7 +14,7 @@ from app.models import Base
 class Tables:
     """Rows to copy, per table, in column order."""
 
-    rows: dict[str, list[tuple]] = field(default_factory=dict)
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     columns: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, model: type[Any], values: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, Integer, MetaData, func, text
 from sqlalchemy.dialects.postgresql import UUID
@@ -63,6 +64,6 @@ class Versioned:
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict:
+    def __mapper_args__(cls) -> dict[str, Any]:
         # eager_defaults: server-generated timestamps come back through RETURNING, not a second SELECT.
         return {"version_id_col": cls.version, "eager_defaults": True}

@@ -1,6 +1,7 @@
 """Responses remembered for ``Idempotency-Key`` replays."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, Integer, String, func
 from sqlalchemy.dialects.postgresql import JSONB
@@ -16,8 +17,8 @@ class IdempotencyRecord(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     status_code: Mapped[int | None] = mapped_column(Integer)
-    response_body: Mapped[dict | None] = mapped_column(JSONB)
-    response_headers: Mapped[dict | None] = mapped_column(JSONB)
+    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    response_headers: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now(), index=True
     )

@@ -1,6 +1,7 @@
 """The versioned rules configuration: one row per version, the newest is in force."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, DateTime, Integer, func, select
 from sqlalchemy.dialects.postgresql import JSONB
@@ -14,7 +15,7 @@ class RulesVersion(Base):
     __mapper_args__ = {"eager_defaults": True}
 
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    document: Mapped[dict] = mapped_column(JSONB, nullable=False)
+    document: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
     __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)

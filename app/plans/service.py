@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from app.account_records.service import AccountScopedService
 from app.models import Action, Objective, Plan
@@ -197,7 +198,7 @@ class PlanService(AccountScopedService[Plan]):
 _JSON_COLUMNS = ("business", "swot", "competitors")
 
 
-def _columns(data: PlanCreate | PlanUpdate, *, exclude_unset: bool = False) -> dict:
+def _columns(data: PlanCreate | PlanUpdate, *, exclude_unset: bool = False) -> dict[str, Any]:
     """Column values of a plan body: dates as dates, the structured sections as JSON documents."""
     values = data.model_dump(exclude_unset=exclude_unset)
     as_json = data.model_dump(mode="json", exclude_unset=exclude_unset)

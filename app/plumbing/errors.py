@@ -51,7 +51,7 @@ class AppError(Exception):
         detail: str,
         *,
         errors: list[FieldError] | None = None,
-        headers: dict | None = None,
+        headers: dict[str, str] | None = None,
         existing_id: uuid.UUID | None = None,
     ):
         super().__init__(detail)
@@ -158,7 +158,7 @@ def problem_response(
     detail: str,
     *,
     errors: list[FieldError] | None = None,
-    headers: dict | None = None,
+    headers: dict[str, str] | None = None,
     existing_id: uuid.UUID | None = None,
 ) -> JSONResponse:
     body = _problem(request, status, title, slug, detail, errors=errors, existing_id=existing_id)

@@ -177,5 +177,7 @@ class Columns:
         raise AttributeError(name)
 
 
+# A row of SQLAlchemy's, whatever its columns.
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 # A row whose columns are read as attributes: the driver's, through ``Columns``, or SQLAlchemy's.
-AttributeRow: TypeAlias = Columns | Row[*tuple[Any, ...]]
+AttributeRow: TypeAlias = Columns | AnyRow

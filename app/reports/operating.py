@@ -8,11 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 from app.accounts.service import AccountService
+from app.models import User
 from app.reports import mermaid
 from app.reports.repository import ReportRepository
 from app.rules.financials import service_share
 from app.rules.opportunities import CLOSED_STAGES, effective_probability, weighted_amount
 from app.rules.plans import value_progress
+
+
+def _person(user: User | None) -> dict[str, Any] | None:
+    return {"id": user.id, "name": user.name, "email": user.email} if user else None
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -43,7 +48,6 @@ async def operating_report(
         Decimal(0),
     )
     decline = next((s for s in view.health.signals if s.code == "revenue_decline"), None)
-    person = lambda user: {"id": user.id, "name": user.name, "email": user.email} if user else None  # noqa: E731
     competitor_names = sorted({name for o in opportunities for name in o.competitors})
 
     return {
@@ -133,8 +137,8 @@ async def operating_report(
             "in_opportunities": competitor_names,
         },
         "team": {
-            "owner": person(account.owner),
-            "executive_sponsor": person(account.executive_sponsor),
+            "owner": _person(account.owner),
+            "executive_sponsor": _person(account.executive_sponsor),
             "members": [{"name": m.user.name, "team_role": m.team_role} for m in members],
         },
         "next_steps": {

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
-    Row,
     Select,
     and_,
     case,
@@ -43,6 +42,7 @@ from app.models import (
     Review,
     User,
 )
+from app.plumbing.plain_rows import AnyRow
 from app.plumbing.sql import one_of
 from app.rules.opportunities import CLOSED_STAGES
 
@@ -65,7 +65,7 @@ class AccountRecords:
     objectives: Sequence[Objective]
     actions: Sequence[Action]
     members: Sequence[AccountTeamMember]
-    follow_ups: Sequence[Row]  # open ones: next_contact_at (the due date) and next_steps
+    follow_ups: Sequence[AnyRow]  # open ones: next_contact_at (the due date) and next_steps
     contacts: Sequence[Contact]
 
 
@@ -93,7 +93,7 @@ class ReportRepository:
             .subquery()
         )
 
-    async def revenue_by_tier(self) -> Sequence[Row]:
+    async def revenue_by_tier(self) -> Sequence[AnyRow]:
         """(tier, accounts, revenue, service revenue, revenue of the accounts with a service figure) per
         tier, untiered accounts under a null tier."""
         rows = self._revenue_rows()
@@ -126,9 +126,9 @@ class ReportRepository:
             .order_by(rows.c.revenue.desc(), rows.c.name, rows.c.id)
         )
 
-    async def top_by_revenue(self, count: int) -> Sequence[Row]:
+    async def top_by_revenue(self, count: int) -> Sequence[AnyRow]:
         """(id, name, tier, revenue) of the ``count`` accounts with the most revenue."""
-        return (await self.session.execute(self._by_revenue().limit(count))).all()
+        return list((await self.session.execute(self._by_revenue().limit(count))).all())
 
     async def top_revenue_sum(self, count: int) -> Decimal:
         # Ties at the cut add the same amount whichever of them are taken: revenue alone orders them.
@@ -176,7 +176,7 @@ class ReportRepository:
         columns = [views.c[key] for key in keys]
         return [tuple(row) for row in (await self.session.execute(select(*columns, func.count()).group_by(*columns)))]
 
-    async def _first(self, views: Any, order: Sequence[ColumnElement], limit: int) -> list[uuid.UUID]:
+    async def _first(self, views: Any, order: Sequence[ColumnElement[Any]], limit: int) -> list[uuid.UUID]:
         statement = (
             select(views.c.id)
             .join(Account, Account.id == views.c.id)
@@ -257,7 +257,7 @@ class ReportRepository:
 
     async def team_accounts(
         self, judgement: Judgement, owner_id: uuid.UUID | None, engaged_since: datetime, engaged_until: datetime
-    ) -> Sequence[Row]:
+    ) -> Sequence[AnyRow]:
         """Per owner and tier: accounts, revenue, key accounts whose decision maker took part from
         ``engaged_since`` until ``engaged_until`` (a past period's scorecard counts the meetings up to
         its end, not those held after it), key accounts with an active plan, accounts amber and red."""
@@ -300,7 +300,7 @@ class ReportRepository:
 
     async def team_reviews(
         self, judgement: Judgement, owner_id: uuid.UUID | None, first: date, last: date, today: date
-    ) -> Sequence[Row]:
+    ) -> Sequence[AnyRow]:
         """Per owner: reviews that fell due from ``first`` to ``last`` and those held by their due date.
         Each review answers the due date its predecessor (or the tier's start) set with the account's
         cadence; a due date passed before ``today`` with no review yet fell due and was not kept."""
@@ -349,7 +349,7 @@ class ReportRepository:
 
     async def team_follow_ups(
         self, owner_id: uuid.UUID | None, start: datetime, end: datetime, grace: timedelta
-    ) -> Sequence[Row]:
+    ) -> Sequence[AnyRow]:
         """Per owner: follow-ups promised for the period (due in it), and those kept: marked done (or
         kept by an interaction naming them) by their due date plus the ``grace``. Dropped ones count
         as not kept."""
@@ -370,7 +370,7 @@ class ReportRepository:
 
     async def team_visits(
         self, owner_id: uuid.UUID | None, start: datetime, end: datetime, required: dict[str, int]
-    ) -> Sequence[Row]:
+    ) -> Sequence[AnyRow]:
         """Per owner: interactions in the period, accounts whose tier asks for a minimum of them
         (``required``: per tier, for the period), and those that met it."""
         counted = (
@@ -396,9 +396,9 @@ class ReportRepository:
             .where(Account.id.in_(self._owned(owner_id)), Account.owner_id.is_not(None))
             .group_by(Account.owner_id)
         )
-        return (await self.session.execute(statement)).all()
+        return list((await self.session.execute(statement)).all())
 
-    async def team_pipeline(self, owner_id: uuid.UUID | None, start: datetime, end: datetime) -> Sequence[Row]:
+    async def team_pipeline(self, owner_id: uuid.UUID | None, start: datetime, end: datetime) -> Sequence[AnyRow]:
         """Per owner of the account: open opportunities by stage and probability (count, amount), and
         the opportunities won and lost in the period (stage, count, amount)."""
         closed_in_period = and_(
@@ -441,7 +441,7 @@ class ReportRepository:
     async def people(self, user_ids: Sequence[uuid.UUID]) -> Sequence[User]:
         return (await self.session.execute(select(User).where(one_of(User.id, user_ids)))).scalars().all()
 
-    async def open_pipeline(self) -> Sequence[Row]:
+    async def open_pipeline(self) -> Sequence[AnyRow]:
         """(stage, probability, count, amount) of the open opportunities."""
         statement = (
             select(Opportunity.stage, Opportunity.probability, func.count(), func.sum(Opportunity.amount))
@@ -450,7 +450,7 @@ class ReportRepository:
         )
         return (await self.session.execute(statement)).all()
 
-    async def closed_between(self, start: datetime, end: datetime) -> Sequence[Row]:
+    async def closed_between(self, start: datetime, end: datetime) -> Sequence[AnyRow]:
         """(stage, loss_reason, count, amount) of the opportunities closed from ``start`` to before ``end``."""
         statement = (
             select(Opportunity.stage, Opportunity.loss_reason, func.count(), func.sum(Opportunity.amount))
@@ -531,7 +531,7 @@ class ReportRepository:
         )
 
     async def _all(self, statement: Select[Any]) -> Sequence[Any]:
-        return (await self.session.execute(statement)).scalars().all()
+        return list((await self.session.execute(statement)).scalars().all())
 
 
 def _cut(counted: Sequence[tuple[Any, ...]], limit: int) -> tuple[Any, ...] | None:

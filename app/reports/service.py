@@ -33,7 +33,7 @@ class ReportService:
         self.accounts = accounts
         self.repository = ReportRepository(session, accounts.visibility)
 
-    async def pyramid(self) -> dict:
+    async def pyramid(self) -> dict[str, Any]:
         counts: dict[str, int] = {}
         revenue: dict[str, Decimal] = {}
         # Service revenue, and the revenue of the accounts that state it: the share is of those.
@@ -66,7 +66,7 @@ class ReportService:
             "service_share": share(total_service, total_stated),
         }
 
-    async def concentration(self, top_n: int) -> dict:
+    async def concentration(self, top_n: int) -> dict[str, Any]:
         with_revenue, without, total = await self.repository.revenue_totals()
         top_fifth = math.ceil(with_revenue * 0.2)
         cumulative = Decimal(0)
@@ -97,7 +97,7 @@ class ReportService:
     async def _views(self, account_ids: list[uuid.UUID]) -> list[AccountView]:
         return await self.accounts.views(await self.accounts.repository.get_many(account_ids))
 
-    async def reviews_due(self, days: int, limit: int) -> dict:
+    async def reviews_due(self, days: int, limit: int) -> dict[str, Any]:
         today = self.accounts.now.date()
         judgement = Judgement(self.accounts.rules, self.accounts.now)
         ids, overdue, due_soon = await self.repository.reviews_due(judgement, today, days, limit)
@@ -122,7 +122,7 @@ class ReportService:
             ],
         }
 
-    async def at_risk(self, limit: int) -> dict:
+    async def at_risk(self, limit: int) -> dict[str, Any]:
         ids, red, amber = await self.repository.at_risk(Judgement(self.accounts.rules, self.accounts.now), limit)
         views = await self._views(ids)
         return {
@@ -141,7 +141,7 @@ class ReportService:
             ],
         }
 
-    async def pipeline(self, closed_from: date | None, closed_to: date | None) -> dict:
+    async def pipeline(self, closed_from: date | None, closed_to: date | None) -> dict[str, Any]:
         """Open opportunities by stage; won and lost from ``closed_from`` (default 90 days before
         ``closed_to``) to ``closed_to`` (default today), inclusive."""
         closed_to = closed_to or self.accounts.now.date()
@@ -149,7 +149,7 @@ class ReportService:
         if closed_from > closed_to:
             raise InvalidFields.one(["query", "closed_from"], "closed_from is after closed_to")
         open_rows = await self.repository.open_pipeline()
-        stages: dict[str, dict] = {}
+        stages: dict[str, dict[str, Any]] = {}
         for stage, probability, count, amount in open_rows:
             line = stages.setdefault(
                 stage, {"stage": stage, "count": 0, "amount": Decimal(0), "weighted_amount": Decimal(0)}

@@ -17,7 +17,8 @@ def effective_probability(stage: str, manual: int | None, rules: RulesDocument) 
     """A probability set by hand wins while the opportunity is open; closed ones are 100 or 0."""
     if manual is not None and not is_closed(stage):
         return manual
-    return getattr(rules.stage_probabilities, stage)
+    probability: int = getattr(rules.stage_probabilities, stage)
+    return probability
 
 
 def weighted_amount(amount: Decimal, probability: int) -> Decimal:
