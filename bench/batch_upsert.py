@@ -32,6 +32,7 @@ from app.cli import migrate  # noqa: E402
 from app.db import create_engine  # noqa: E402
 from app.embedded_pg import start_embedded_postgres  # noqa: E402
 from app.main import create_app  # noqa: E402
+from app.plumbing.gc_tuning import freeze_startup_objects  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from bench.run import SERVER_SETTINGS, admin_token  # noqa: E402
 
@@ -128,6 +129,7 @@ async def main() -> None:
     app.state.engine = engine
     app.state.session_factory = unit_of_work.session_factory(engine)
     items = accounts(args.accounts)
+    freeze_startup_objects()  # as the service does once started (app/plumbing/gc_tuning.py)
     renamed = [{**item, "name": item["name"] + " (renamed)"} for item in items]
     timings: dict[str, list[float]] = {"COPY": [], "created": [], "unchanged": [], "updated": []}
     headers = {"Authorization": f"Bearer {token}"}

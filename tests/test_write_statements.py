@@ -14,6 +14,9 @@ from tests.test_query_counts import counting
 # The transaction's statements: who is calling, the write, its audit entries, the account's facts,
 # its judgement and events. BEGIN, COMMIT and the tests' savepoints are not counted.
 WRITE_BUDGET = 15
+# A batch of accounts: who is calling, the keys, users and parents it names, then its writes and the
+# unit of work's steps, each set-wise. Nothing written: nothing but the reads.
+BATCH_BUDGET = {"created": 11, "updated": 7, "unchanged": 2}
 
 
 @pytest.fixture
@@ -91,3 +94,30 @@ async def test_a_single_write_stays_within_its_statement_budget(world, engine, k
     events = (await client.get("/v1/events", params={"limit": 100})).json()["items"]
     assert events, "the write told its events"
     assert len(statements) <= WRITE_BUDGET, "\n\n".join(statements)
+
+
+def _batch(prefix, count, **fields):
+    return [
+        {"external_id": f"{prefix}-{index:03d}", "name": f"{prefix} {index:03d}", "scores": KEY_SCORES, **fields}
+        for index in range(count)
+    ]
+
+
+@pytest.mark.parametrize("kind", ["created", "updated", "unchanged"])
+async def test_a_batch_costs_the_same_statements_at_any_size(world, engine, kind):
+    """Set-wise: a statement per table and per step of the unit of work, whatever the number of items."""
+    client, driver = world
+    counts = {}
+    for size in (3, 30):
+        items = _batch(f"{kind}-{size}", size)
+        if kind != "created":
+            first = await client.post("/v1/accounts/batch/upsert", json={"items": items})
+            assert first.json()["created"] == size, first.text
+        if kind == "updated":
+            items = [{**item, "industry": "Energy"} for item in items]
+        async with counting(engine, driver) as statements:
+            response = await client.post("/v1/accounts/batch/upsert", json={"items": items})
+        assert response.json()[kind] == size, response.text
+        counts[size] = len(statements)
+    assert counts[3] == counts[30], counts
+    assert counts[30] <= BATCH_BUDGET[kind], counts

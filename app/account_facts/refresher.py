@@ -1,12 +1,12 @@
 """Keeping the stored account facts current: the accounts a write touches, and gathering their facts
 again (app/unit_of_work asks for both: the first at every flush, the second once before the commit)."""
 
-import uuid
 from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
-from app.account_facts.repository import FactsRepository
+from app.account_facts.repository import FactsRepository, mark_new, mark_stale, new_accounts, stale_accounts
 from app.models import (
     Account,
     AccountTeamMember,
@@ -23,17 +23,23 @@ from app.models import (
 SOURCES = (AccountTeamMember, Contact, Financial, FollowUp, Interaction, Measurement, Plan, Review)
 
 
-def touched_accounts(created: Iterable[object], changed: Iterable[object] = ()) -> set[uuid.UUID]:
-    """The accounts whose facts these records change: a new account (its facts start), and the
-    account of any record the facts are gathered from."""
+def note_written(session: Session, created: Iterable[object], changed: Iterable[object] = ()) -> None:
+    """Note the accounts whose facts these records change: a new account (its facts start), and the
+    account of any record the facts are gathered from (they are stale)."""
     created = list(created)
-    touched = {record.id for record in created if isinstance(record, Account)}
-    touched.update(record.account_id for record in (*created, *changed) if isinstance(record, SOURCES))
-    return touched
+    mark_new(session, (record.id for record in created if isinstance(record, Account)))
+    mark_stale(session, (record.account_id for record in (*created, *changed) if isinstance(record, SOURCES)))
 
 
-async def refresh(session: AsyncSession, account_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
-    """Gather and store the facts of these accounts; the ones refreshed. An account noted in a flush
-    that a savepoint then rolled back (a batch item that failed) may not exist: only the accounts
-    that do get facts."""
-    return list(await FactsRepository(session).refresh_facts(sorted(account_ids)))
+async def refresh(session: AsyncSession) -> None:
+    """Store the facts of the accounts the transaction created and wrote no record of (known
+    without a query), and gather and store those of the accounts whose records it wrote. An account
+    noted in a flush that a savepoint then rolled back (a batch item that failed) may not exist:
+    only the accounts that do get facts."""
+    stale = stale_accounts(session.sync_session)
+    new = new_accounts(session.sync_session) - stale
+    facts = FactsRepository(session)
+    if new:
+        await facts.store_new(sorted(new))
+    if stale:
+        await facts.refresh_facts(sorted(stale))

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, select, text
-from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
+from sqlalchemy import ColumnElement, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ from app.models import (
     FollowUp,
 )
 from app.plumbing.plain_rows import AttributeRow
-from app.plumbing.sql import one_of
+from app.plumbing.sql import SetWise, one_of
 from app.rules.document import MOST_INTERACTIONS_PER_QUARTER
 from app.rules.health import RevenueChange, RevenuePeriod, revenue_change
 
@@ -141,8 +141,18 @@ def from_row(row: AccountFactsRow | AttributeRow) -> AccountFacts:
     )
 
 
+# The gathered facts of many accounts stored in one statement (a column's values as one array). The
+# judgement kept beside them is left to the judge; stored anew, they no longer tell until when it holds.
+_JUDGED = tuple(column.name for column in AccountFactsRow.__table__.columns if column.name.startswith("judged_"))
+_FACTS = SetWise(AccountFactsRow, filled_by_database=_JUDGED)
+_STORE = text(
+    f"{_FACTS.insert.text} ON CONFLICT (account_id) DO UPDATE SET "
+    + ", ".join(f"{column.name} = EXCLUDED.{column.name}" for column in _FACTS.columns if column.name != "account_id")
+    + ", judged_until = NULL"
+)
 _STALE = "account_facts_stale"
 _GATHERED = "account_facts_gathered"
+_NEW = "account_facts_new"
 
 
 def mark_stale(session: Session, account_ids: Iterable[uuid.UUID]) -> None:
@@ -157,6 +167,18 @@ def stale_accounts(session: Session) -> set[uuid.UUID]:
     return stale
 
 
+def mark_new(session: Session, account_ids: Iterable[uuid.UUID]) -> None:
+    """The transaction created these accounts: until a record of theirs is written, their facts are
+    those of an account with no record, known without gathering them."""
+    session.info.setdefault(_NEW, set()).update(account_ids)
+
+
+def new_accounts(session: Session) -> set[uuid.UUID]:
+    """The accounts the transaction created whose facts are not stored yet (the set itself)."""
+    new: set[uuid.UUID] = session.info.setdefault(_NEW, set())
+    return new
+
+
 def take_gathered(session: Session) -> set[uuid.UUID]:
     """The accounts whose facts the transaction stored anew so far: their computed view may have
     changed."""
@@ -169,8 +191,8 @@ class FactsRepository:
         self.session = session
 
     async def facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
-        """The stored facts of many accounts in one query; an account without a row yet (created
-        before facts were kept) has its facts gathered now and stored."""
+        """The stored facts of many accounts in one query; an account without a row yet (created by
+        this transaction, or before facts were kept) has its facts gathered now and stored."""
         if not account_ids:
             return {}
         rows = await self.session.execute(
@@ -178,8 +200,12 @@ class FactsRepository:
         )
         stored = {row.account_id: from_row(row) for row in rows.scalars()}
         missing = [account_id for account_id in account_ids if account_id not in stored]
-        if missing:
-            stored |= await self.refresh_facts(missing)
+        known = new_accounts(self.session.sync_session) - stale_accounts(self.session.sync_session)
+        if fresh := [account_id for account_id in missing if account_id in known]:
+            await self.store_new(fresh)
+            stored |= dict.fromkeys(fresh, AccountFacts())
+        if gathered := [account_id for account_id in missing if account_id not in known]:
+            stored |= await self.refresh_facts(gathered)
         return stored
 
     async def ensure_facts(self, batch: int = FACTS_BATCH) -> None:
@@ -202,20 +228,21 @@ class FactsRepository:
         account is left out). They are current now: the transaction need not gather them again
         unless it writes their records again (``mark_stale``)."""
         facts = await self.live_facts(account_ids)
-        stale: set[uuid.UUID] = self.session.info.get(_STALE, set())
-        stale.difference_update(account_ids)
+        await self._store(account_ids, facts)
+        return facts
+
+    async def store_new(self, account_ids: Sequence[uuid.UUID]) -> None:
+        """Store the facts of accounts this transaction created and wrote no record of: those of an
+        account with no record, without gathering them."""
+        await self._store(account_ids, dict.fromkeys(account_ids, AccountFacts()))
+
+    async def _store(self, account_ids: Sequence[uuid.UUID], facts: dict[uuid.UUID, AccountFacts]) -> None:
+        for done in (self.session.info.get(_STALE, set()), self.session.info.get(_NEW, set())):
+            done.difference_update(account_ids)
         self.session.info.setdefault(_GATHERED, set()).update(facts)
         if facts:
-            values = [_to_row(account_id, fact) for account_id, fact in facts.items()]
-            # Into the table, not the mapped class: the ORM would send an upsert per row, Core sends the
-            # rows in multi-row batches. Parameters apart from the statement: its SQL is compiled once
-            # and cached, instead of compiling a statement holding every value.
-            statement = insert(cast(Table, AccountFactsRow.__table__))
-            columns: dict[str, Any] = {key: statement.excluded[key] for key in values[0] if key != "account_id"}
-            columns["judged_until"] = None  # new facts: the view judged from the old ones no longer holds
-            upsert = statement.on_conflict_do_update(index_elements=["account_id"], set_=columns)
-            await self.session.execute(upsert, values)
-        return facts
+            rows = [_to_row(account_id, fact) for account_id, fact in facts.items()]
+            await self.session.execute(_STORE, _FACTS.row_parameters(rows))
 
     async def analyze(self) -> None:
         """Read the stored facts' statistics again (what the planner estimates the filters from)."""

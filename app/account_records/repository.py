@@ -16,7 +16,7 @@ from app.models import Account
 from app.plumbing import set_wise
 from app.plumbing.errors import Conflict, PreconditionFailed
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
-from app.plumbing.sql import SetWise, one_of
+from app.plumbing.sql import SetWise, in_set
 
 M = TypeVar("M")
 # The set-wise statements of each model, built on first use.
@@ -120,7 +120,7 @@ class ScopedRepository(Generic[M]):
         statement = (
             select(self.model, visible)
             .join(Account, Account.id == self.model.account_id)
-            .where(one_of(self.model.external_id, external_ids))
+            .where(in_set(self.model.external_id, external_ids))
             .order_by(self.model.id)
             .with_for_update(of=self.model)
             .execution_options(populate_existing=True)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     bindparam,
     desc,
     func,
+    inspect,
     or_,
     select,
     text,
@@ -49,7 +50,7 @@ from app.plumbing import set_wise
 from app.plumbing.errors import Conflict, PreconditionFailed
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.plumbing.plain_rows import AnyRow, Columns, fetch_row
-from app.plumbing.sql import SetWise, one_of
+from app.plumbing.sql import SetWise, in_set, one_of
 
 SORT_KEYS: dict[str, SortKey] = {
     "name": SortKey(Account.name, "str"),
@@ -95,22 +96,37 @@ _FACTS_COLUMNS = tuple(
     if not column.key.startswith("judged_") or column.key == "judged_at"
 )
 _ACCOUNT_NAMES = {column.key: column.key for column in Account.__table__.columns}
+# Every column of the stored facts, the judgement kept with them included: what judging reads.
+_KEPT_FACTS_NAMES = {column.key: _FACTS_PREFIX + column.key for column in AccountFactsRow.__table__.columns}
 _PERSON_NAMES = {role: {key: f"{role}__{key}" for key in _PERSON_COLUMNS} for role in _PEOPLE}
 _FACTS_NAMES = {key: _FACTS_PREFIX + key for key in _FACTS_COLUMNS}
 
 
-def _account_view() -> Select[Any]:
-    """Accounts with everything their view needs, as plain columns: to add conditions to."""
+def _with_people_columns(facts: Sequence[Any], *, facts_stored: bool = False) -> Select[Any]:
+    """Accounts with their owner's and sponsor's columns and these columns of their stored facts
+    (only accounts whose facts are stored, with ``facts_stored``)."""
     people = [
         getattr(person, key).label(f"{role}__{key}") for role, person in _PEOPLE.items() for key in _PERSON_COLUMNS
     ]
-    facts = [AccountFactsRow.__table__.c[key].label(_FACTS_PREFIX + key) for key in _FACTS_COLUMNS]
-    return (
-        select(Account.__table__, *people, *facts)
-        .outerjoin(_PEOPLE["owner"], _PEOPLE["owner"].id == Account.owner_id)
-        .outerjoin(_PEOPLE["executive_sponsor"], _PEOPLE["executive_sponsor"].id == Account.executive_sponsor_id)
-        .outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+    statement = select(Account.__table__, *people, *facts)
+    if facts_stored:
+        statement = statement.join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+    statement = statement.outerjoin(_PEOPLE["owner"], _PEOPLE["owner"].id == Account.owner_id).outerjoin(
+        _PEOPLE["executive_sponsor"], _PEOPLE["executive_sponsor"].id == Account.executive_sponsor_id
     )
+    return statement if facts_stored else statement.outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+
+
+def _account_view() -> Select[Any]:
+    """Accounts with everything their view needs, as plain columns: to add conditions to."""
+    return _with_people_columns([AccountFactsRow.__table__.c[key].label(_FACTS_PREFIX + key) for key in _FACTS_COLUMNS])
+
+
+def _account_with_people(row: Mapping[str, Any]) -> Columns:
+    people = {
+        role: Columns(row, names) if row[names["id"]] is not None else None for role, names in _PERSON_NAMES.items()
+    }
+    return Columns(row, _ACCOUNT_NAMES, related=people)
 
 
 def _account_for(caller: Subquery) -> Select[Any]:
@@ -123,11 +139,8 @@ def _account_for(caller: Subquery) -> Select[Any]:
 def view_inputs(row: Mapping[str, Any]) -> tuple[Columns, Columns | None]:
     """An account (with its people) and its stored facts (None if not stored yet) from a row of
     ``_account_view``'s columns."""
-    people = {
-        role: Columns(row, names) if row[names["id"]] is not None else None for role, names in _PERSON_NAMES.items()
-    }
     facts = Columns(row, _FACTS_NAMES) if row[_FACTS_NAMES["account_id"]] is not None else None
-    return Columns(row, _ACCOUNT_NAMES, related=people), facts
+    return _account_with_people(row), facts
 
 
 _ACCOUNT_BY_TOKEN = with_caller(CALLER_BY_TOKEN, _account_for)
@@ -227,6 +240,21 @@ class AccountRepository:
         await self.session.refresh(account, ["owner", "executive_sponsor"])
         return account
 
+    async def to_judge(self, account_ids: Sequence[uuid.UUID]) -> list[tuple[Columns, Columns]]:
+        """These accounts (with their people) and their stored facts with the judgement kept with
+        them, as plain columns in one statement; the facts locked, in one order, so two transactions
+        judging an account take turns and the second sees what the first kept. An account without
+        stored facts is left out."""
+        facts = [column.label(_FACTS_PREFIX + column.key) for column in AccountFactsRow.__table__.columns]
+        statement = (
+            _with_people_columns(facts, facts_stored=True)
+            .where(one_of(Account.id, account_ids))
+            .order_by(Account.id)
+            .with_for_update(of=AccountFactsRow)
+        )
+        rows = (await self.session.execute(statement)).mappings()
+        return [(_account_with_people(row), Columns(row, _KEPT_FACTS_NAMES)) for row in rows]
+
     async def get_many(self, account_ids: Sequence[uuid.UUID]) -> list[Account]:
         """These accounts, people loaded, in the order given."""
         rows = (
@@ -308,7 +336,7 @@ class AccountRepository:
         visible = (visibility if visibility is not None else true()).label("visible")
         statement = (
             select(Account, visible)
-            .where(one_of(Account.external_id, external_ids))
+            .where(in_set(Account.external_id, external_ids))
             .order_by(Account.id)
             .with_for_update(of=Account)
             .execution_options(populate_existing=True)
@@ -349,9 +377,11 @@ class AccountRepository:
         """Write the changes these accounts hold set-wise (see app/plumbing/set_wise.py)."""
         await set_wise.update_changed(self.session, _ACCOUNTS, accounts)
 
-    def has_changes(self, account: Account) -> bool:
-        """Whether the account holds changes the next flush would write."""
-        return self.session.is_modified(account)
+    @staticmethod
+    def has_changes(account: Account) -> bool:
+        """Whether the account holds changes the next flush would write: the service sets a field
+        only to a value it does not hold already, so any set is a change."""
+        return inspect(account).modified
 
     async def holding_external_id(self, external_id: str, *, other_than: uuid.UUID) -> uuid.UUID | None:
         statement = select(Account.id).where(Account.external_id == external_id, Account.id != other_than)

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.account_facts.repository import FactsRepository
 from app.accounts.repository import AccountRepository
-from app.accounts.service import AccountService
+from app.accounts.service import AccountService, account_read
 from app.auth.policy import SYSTEM
-from app.events.judge import Judge
+from app.events.judge import Judge, ToJudge
 from app.events.repository import EventRepository
 from app.jobs.queue import JUDGEMENT, defer_dispatch, tasks
 from app.plumbing.transactions import transaction
@@ -39,8 +39,11 @@ async def judge_all(factory: async_sessionmaker[AsyncSession], now: datetime, ba
                     await FactsRepository(session).analyze()
                 return told
             accounts = AccountService(session, rules, now, SYSTEM)
-            views = [view.model_dump(mode="json") for view in await accounts.read_many(ids)]
-            rows = await Judge(session, now, rules).changes(views)
+            judging = [
+                ToJudge.of(account_read(view).model_dump(mode="json"), view, facts)
+                for view, facts in await accounts.to_judge(ids)
+            ]
+            rows = await Judge(session, now, rules).changes(judging)
             await EventRepository(session).add(rows)
             told, judged, after = told + len(rows), judged + len(ids), ids[-1]
 

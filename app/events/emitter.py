@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.schemas import TierChangeRead
-from app.accounts.service import AccountService
+from app.accounts.service import AccountService, account_read
 from app.auth.policy import SYSTEM
 from app.contacts.schemas import ContactRead
-from app.events.judge import Judge
+from app.events.judge import Judge, ToJudge
 from app.events.notes import Noted
 from app.events.repository import EventRepository
 from app.interactions.schemas import InteractionRead
@@ -127,7 +127,7 @@ async def emit_events(session: AsyncSession, notes: Sequence[Noted], refreshed: 
     )
     now = datetime.now(UTC)
     rules = await RulesRepository(session).current()
-    reads = await _read_models(session, [note for note, _ in noted], judged, now, rules)
+    reads, judging = await _read_models(session, [note for note, _ in noted], judged, now, rules)
     rows = []
     for note, told in noted:
         record = note.record
@@ -148,8 +148,7 @@ async def emit_events(session: AsyncSession, notes: Sequence[Noted], refreshed: 
                     "data": data,
                 }
             )
-    views = [read for (model, _), read in reads.items() if model is Account and UUID(read["id"]) in judged]
-    rows.extend(await Judge(session, now, rules).changes(views))
+    rows.extend(await Judge(session, now, rules).changes(judging))
     await EventRepository(session).add(rows)
 
 
@@ -159,9 +158,11 @@ def _key(record: Any) -> str:
 
 async def _read_models(
     session: AsyncSession, noted: Sequence[Noted], accounts_judged: set[UUID], now: datetime, rules: RulesConfig
-) -> dict[tuple[type, str], dict[str, Any]]:
+) -> tuple[dict[tuple[type, str], dict[str, Any]], list[ToJudge]]:
     """Each noted record, and each account to judge, as its endpoint reads it: read again after the
-    change; a deleted one as it was. One query per kind of record."""
+    change; a deleted one as it was. One query per kind of record; the accounts to judge are read
+    with the view last kept for them, locked."""
+    judging: list[ToJudge] = []
     wanted: dict[Any, set[Any]] = defaultdict(set)
     wanted[Account].update(accounts_judged)
     reads: dict[tuple[type, str], dict[str, Any]] = {}
@@ -175,12 +176,15 @@ async def _read_models(
         else:
             wanted[type(note.record)].add(note.record.id)
     if not any(wanted.values()):
-        return reads
+        return reads, judging
     accounts = AccountService(session, rules, now, SYSTEM)
     for model, ids in wanted.items():
         if model is Account:
-            views = await accounts.read_many(sorted(ids))
-            reads.update({(Account, str(view.id)): view.model_dump(mode="json") for view in views})
+            for view, facts in await accounts.to_judge(sorted(ids)):
+                account = account_read(view).model_dump(mode="json")
+                reads[(Account, account["id"])] = account
+                if view.account.id in accounts_judged:
+                    judging.append(ToJudge.of(account, view, facts))
             continue
         records: list[Any] = list((await session.execute(select(model).where(one_of(model.id, ids)))).scalars())
         if model is Opportunity:
@@ -196,4 +200,4 @@ async def _read_models(
                 reads[(Plan, str(plan.id))] = (await plans.detail(plan.id)).model_dump(mode="json")
         else:
             reads.update({(model, str(r.id)): _READ_MODELS[model](r).model_dump(mode="json") for r in records})
-    return reads
+    return reads, judging

@@ -7,18 +7,17 @@ changed (``judged_at``). An account judged the first time is only kept: it has n
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.account_facts.repository import from_row
-from app.accounts.service import health_facts
-from app.models import Account, AccountFactsRow
-from app.plumbing.sql import one_of
+from app.accounts.service import AccountView, health_facts
+from app.plumbing.plain_rows import AttributeRow
 from app.rules.document import RulesConfig
 from app.rules.health import HealthFacts
 from app.rules.validity import view_holds_until
@@ -94,30 +93,55 @@ _KEPT = text(
 )
 
 
+def kept_of(facts: AttributeRow) -> Kept:
+    """The view kept with an account's stored facts (their ``judged_*`` columns)."""
+    view = None
+    if facts.judged_health is not None:
+        view = JudgedView(
+            facts.judged_health,
+            tuple(facts.judged_signals or ()),
+            bool(facts.judged_review_due),
+            bool(facts.judged_review_overdue),
+            bool(facts.judged_promotion_candidate),
+        )
+    return Kept(view, facts.judged_at, facts.judged_until, facts.judged_rules_version, facts.judged_next_review_due)
+
+
+@dataclass(frozen=True)
+class ToJudge:
+    """An account to judge: as its endpoint reads it (JSON), its view as last kept, and what its
+    health is computed from. Read with its facts locked (``AccountService.to_judge``)."""
+
+    account: dict[str, Any]
+    kept: Kept
+    health: HealthFacts
+
+    @classmethod
+    def of(cls, account: dict[str, Any], view: AccountView, facts: AttributeRow) -> "ToJudge":
+        return cls(account, kept_of(facts), health_facts(view.account, view.facts))
+
+
 class Judge:
     def __init__(self, session: AsyncSession, now: datetime, rules: RulesConfig) -> None:
         self.session = session
         self.now = now
         self.rules = rules
 
-    async def changes(self, accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Judge these accounts (as read at ``now``, JSON): keep each view, with until when it holds,
-        and answer the event rows of what turned. Their read models in the events carry the new
-        ``judged_at`` (the time the view last changed)."""
+    async def changes(self, accounts: Sequence[ToJudge]) -> list[dict[str, Any]]:
+        """Judge these accounts: keep each view, with until when it holds, and answer the event rows
+        of what turned. Their read models (in the events too) get the new ``judged_at`` (the time the
+        view last changed)."""
         if not accounts:
             return []
         now = self.now
-        stored = await self._stored([UUID(account["id"]) for account in accounts])
         kept: list[tuple[UUID, JudgedView, Kept]] = []
         rows: list[dict[str, Any]] = []
-        for account in accounts:
+        for judged in accounts:
+            account, before = judged.account, judged.kept
             account_id = UUID(account["id"])
-            if account_id not in stored:
-                continue  # no facts stored (removed in this transaction): nothing to keep
             view = JudgedView.of(account, now.date())
-            before, facts = stored[account_id]
             due = date.fromisoformat(account["next_review_due"])
-            holds_until = view_holds_until(facts, self.rules, now, due) or HOLDS_FOR_GOOD
+            holds_until = view_holds_until(judged.health, self.rules, now, due) or HOLDS_FOR_GOOD
             after = Kept(view, before.changed_at, holds_until, self.rules.version, due)
             if view != before.view:
                 after = replace(after, changed_at=now)
@@ -158,31 +182,3 @@ class Judge:
                 },
             )
         return rows
-
-    async def _stored(self, account_ids: list[UUID]) -> dict[UUID, tuple[Kept, HealthFacts]]:
-        """Each account's view as kept, and what its health is computed from."""
-        facts = AccountFactsRow.__table__.columns
-        people = (Account.tier, Account.created_at, Account.grace_started_at)
-        # Locked, in one order: two transactions judging one account take turns, and the second
-        # sees what the first kept, so a change is told once.
-        statement = (
-            select(*facts, *people)
-            .join(Account, Account.id == AccountFactsRow.account_id)
-            .where(one_of(AccountFactsRow.account_id, account_ids))
-            .order_by(AccountFactsRow.account_id)
-            .with_for_update(of=AccountFactsRow)
-        )
-        stored = {}
-        for row in (await self.session.execute(statement)).all():
-            view = None
-            if row.judged_health is not None:
-                view = JudgedView(
-                    row.judged_health,
-                    tuple(row.judged_signals or ()),
-                    bool(row.judged_review_due),
-                    bool(row.judged_review_overdue),
-                    bool(row.judged_promotion_candidate),
-                )
-            kept = Kept(view, row.judged_at, row.judged_until, row.judged_rules_version, row.judged_next_review_due)
-            stored[row.account_id] = (kept, health_facts(row, from_row(row)))
-        return stored

@@ -6,10 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy.orm import Session
-
 from app.models import Account, Contact, Interaction, Opportunity, Plan, Review, RulesVersion, TierChange
-from app.plumbing.changes import changes_of
 
 Action = Literal["create", "update", "delete"]
 TOLD = (Account, TierChange, Contact, Opportunity, Plan, Interaction, Review, RulesVersion)
@@ -27,14 +24,9 @@ def created(records: Iterable[object]) -> list[Noted]:
     return [Noted("create", record) for record in records if isinstance(record, TOLD)]
 
 
-def updated(session: Session, records: Iterable[object]) -> list[Noted]:
-    notes = []
-    for record in records:
-        if isinstance(record, TOLD) and session.is_modified(record):
-            changes = changes_of(record)
-            if changes:
-                notes.append(Noted("update", record, changes))
-    return notes
+def updated(changed: Iterable[tuple[object, dict[str, tuple[Any, Any]]]]) -> list[Noted]:
+    """The notes of these records' changes (each with its columns' values before and after)."""
+    return [Noted("update", record, changes) for record, changes in changed if isinstance(record, TOLD)]
 
 
 def deleted(records: Iterable[object]) -> list[Noted]:

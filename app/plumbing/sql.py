@@ -1,10 +1,11 @@
 """SQL building blocks shared by the repositories."""
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Table, any_, bindparam, text
+import orjson
+from sqlalchemy import Column, ColumnElement, Table, any_, bindparam, func, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import QueryableAttribute
@@ -15,6 +16,22 @@ def one_of(column: ColumnElement[Any] | QueryableAttribute[Any], values: Iterabl
     a thousand keys is one cached statement and one prepared plan, where ``IN ($1, ..., $1000)``
     would be new SQL, parsed and planned again, for every count of keys."""
     return column == any_(bindparam(None, list(values), type_=ARRAY(column.expression.type)))
+
+
+def in_set(column: ColumnElement[Any] | QueryableAttribute[Any], values: Iterable[Any]) -> ColumnElement[bool]:
+    """``column IN (SELECT unnest($1))``: the values as a set the rows are joined to, for a batch's
+    thousand keys. Compared with ``= ANY($1)`` row by row, a plan that scans the table (statistics
+    not gathered yet while a first import fills it) costs every row times every key; as a set, it
+    stays one pass."""
+    keys = select(func.unnest(bindparam(None, list(values), type_=ARRAY(column.expression.type))))
+    return column.in_(keys.scalar_subquery())
+
+
+def _exact(value: Any) -> str:
+    """A decimal as JSON: its text, every digit kept (a float would round it)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def _as_json(column: Column[Any]) -> bool:
@@ -80,5 +97,6 @@ class SetWise:
     @staticmethod
     def _values(column: Column[Any], values: Iterable[Any]) -> list[Any]:
         if _as_json(column):
-            return [None if value is None else json.dumps(value) for value in values]
+            # orjson: a batch's thousands of audit entries and events are JSON in a few milliseconds.
+            return [None if value is None else orjson.dumps(value, default=_exact).decode() for value in values]
         return list(values)

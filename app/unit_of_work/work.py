@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from sqlalchemy.orm import Session
 
 from app.account_facts import refresher
-from app.account_facts.repository import mark_stale, stale_accounts, take_gathered
+from app.account_facts.repository import new_accounts, stale_accounts, take_gathered
 from app.audit import trail
 from app.auth.audit_context import get_context
 from app.events import notes
 from app.events.emitter import emit_events
+from app.plumbing.changes import changes_of
 from app.plumbing.transactions import WORK, work_of
 
 _PENDING = "unit_of_work_pending"
@@ -35,6 +36,12 @@ def _pending(session: Session) -> _Pending:
     return pending
 
 
+def _changes(records: Iterable[object]) -> list[tuple[object, dict[str, tuple[Any, Any]]]]:
+    """The records that hold changes, each with its columns' values before and after (found once
+    for the audit trail and the events alike)."""
+    return [(record, changes) for record in records if (changes := changes_of(record))]
+
+
 class UnitOfWork:
     """The work of one session factory's transactions; ``wakes`` are called after each commit."""
 
@@ -46,11 +53,12 @@ class UnitOfWork:
         context = get_context(session)
         pending = _pending(session)
         pending.audit.extend(trail.created_rows(context, session.new))
-        pending.audit.extend(trail.updated_rows(session, context, session.dirty))
+        changed = _changes(session.dirty)
+        pending.audit.extend(trail.updated_rows(context, changed))
         pending.audit.extend(trail.deleted_rows(context, session.deleted))
-        mark_stale(session, refresher.touched_accounts(session.new, [*session.dirty, *session.deleted]))
+        refresher.note_written(session, session.new, [*session.dirty, *session.deleted])
         pending.told.extend(notes.created(session.new))
-        pending.told.extend(notes.updated(session, session.dirty))
+        pending.told.extend(notes.updated(changed))
         pending.told.extend(notes.deleted(session.deleted))
 
     def written(self, session: Session, created: Iterable[object], changed: Iterable[object]) -> None:
@@ -59,30 +67,32 @@ class UnitOfWork:
         context = get_context(session)
         pending = _pending(session)
         pending.audit.extend(trail.created_rows(context, created))
-        pending.audit.extend(trail.updated_rows(session, context, changed))
-        mark_stale(session, refresher.touched_accounts(created, changed))
+        changes = _changes(changed)
+        pending.audit.extend(trail.updated_rows(context, changes))
+        refresher.note_written(session, created, changed)
         pending.told.extend(notes.created(created))
-        pending.told.extend(notes.updated(session, changed))
+        pending.told.extend(notes.updated(changes))
 
-    def mark(self, session: Session) -> tuple[int, int, set[uuid.UUID]]:
+    def mark(self, session: Session) -> tuple[int, int, set[uuid.UUID], set[uuid.UUID]]:
         pending = _pending(session)
-        return len(pending.audit), len(pending.told), set(stale_accounts(session))
+        return len(pending.audit), len(pending.told), set(stale_accounts(session)), set(new_accounts(session))
 
-    def roll_back_to(self, session: Session, mark: tuple[int, int, set[uuid.UUID]]) -> None:
+    def roll_back_to(self, session: Session, mark: tuple[int, int, set[uuid.UUID], set[uuid.UUID]]) -> None:
         pending = _pending(session)
         del pending.audit[mark[0] :]
         del pending.told[mark[1] :]
-        # Facts the savepoint gathered are rolled back with it: those stale before it are stale
-        # again. Accounts noted in it stay noted: only those that exist are gathered, and gathering
-        # an account the savepoint left unchanged stores what was there.
+        # Facts the savepoint stored are rolled back with it: the accounts stale before it are stale
+        # again. Those noted in it stay noted: only accounts that exist are gathered, and gathering
+        # one the savepoint left unchanged stores what was there. The accounts it created are gone.
         stale_accounts(session).update(mark[2])
+        new = new_accounts(session)
+        new.clear()
+        new.update(mark[3])
 
     async def before_commit(self, session: AsyncSession) -> None:
         """Step 2."""
         await session.flush()
-        stale = stale_accounts(session.sync_session)
-        if stale:
-            await refresher.refresh(session, stale)
+        await refresher.refresh(session)
         pending = _pending(session.sync_session)
         noted, pending.told = pending.told, []
         await emit_events(session, noted, take_gathered(session.sync_session))

@@ -1,0 +1,46 @@
+"""What the unit of work does with a transaction besides its rows: once, before the commit, and not
+for what a savepoint rolled back."""
+
+from sqlalchemy import func, select
+
+from app.accounts.repository import AccountRepository
+from app.models import Account, AccountFactsRow, AuditEntry, Event
+from app.plumbing.transactions import savepoint, transaction
+
+
+async def _counts(session, account_id):
+    facts = await session.scalar(select(func.count()).where(AccountFactsRow.account_id == account_id))
+    audit = await session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.account_id == account_id)
+    )
+    events = await session.scalar(select(func.count()).where(Event.account_id == account_id))
+    return facts, audit, events
+
+
+async def test_an_account_written_set_wise_gets_its_facts_audit_and_events_at_the_commit(session_factory):
+    async with transaction(session_factory) as session:
+        account = Account(name="Initech", status="active", scores={}, rules_version=1)
+        await AccountRepository(session).write_new([account], [])
+        account_id = account.id
+        # Nothing of it is written before the commit...
+        assert await _counts(session, account_id) == (0, 0, 0)
+    async with session_factory() as session:
+        # ...and all of it with it: the facts of an account with no record, its creation audited and told.
+        assert await _counts(session, account_id) == (1, 1, 1)
+
+
+async def test_an_account_a_savepoint_rolled_back_leaves_nothing_behind(session_factory):
+    async with transaction(session_factory) as session:
+        kept = Account(name="Kept", status="active", scores={}, rules_version=1)
+        await AccountRepository(session).write_new([kept], [])
+        try:
+            async with savepoint(session):
+                gone = Account(name="Gone", status="active", scores={}, rules_version=1)
+                await AccountRepository(session).write_new([gone], [])
+                raise RuntimeError("the item fails after its account was written")
+        except RuntimeError:
+            pass
+    async with session_factory() as session:
+        assert await _counts(session, kept.id) == (1, 1, 1)
+        assert await _counts(session, gone.id) == (0, 0, 0)
+        assert await session.get(Account, gone.id) is None
