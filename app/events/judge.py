@@ -6,13 +6,13 @@ rules give now with it, writes the events of what turned, and keeps the new view
 changed (``judged_at``). An account judged the first time is only kept: it has no before.
 """
 
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -171,7 +171,7 @@ class Judge:
                 {
                     "account_id": [account_id for account_id, _, _ in kept],
                     "health": [view.health for _, view, _ in kept],
-                    "signals": [json.dumps(list(view.signals)) for _, view, _ in kept],
+                    "signals": [orjson.dumps(view.signals).decode() for _, view, _ in kept],
                     "review_due": [view.review_due for _, view, _ in kept],
                     "review_overdue": [view.review_overdue for _, view, _ in kept],
                     "promotion_candidate": [view.promotion_candidate for _, view, _ in kept],
