@@ -167,7 +167,8 @@ async def _read_models(
     wanted[Account].update(accounts_judged)
     reads: dict[tuple[type, str], dict[str, Any]] = {}
     for note in noted:
-        if note.action == "delete":
+        # A deleted record as it was; a tier decision, never changed once written, as it was written.
+        if note.action == "delete" or isinstance(note.record, TierChange):
             reads[(type(note.record), _key(note.record))] = _READ_MODELS[type(note.record)](note.record).model_dump(
                 mode="json"
             )
