@@ -32,14 +32,10 @@ def note_written(session: Session, created: Iterable[object], changed: Iterable[
 
 
 async def refresh(session: AsyncSession) -> None:
-    """Store the facts of the accounts the transaction created and wrote no record of (known
-    without a query), and gather and store those of the accounts whose records it wrote. An account
-    noted in a flush that a savepoint then rolled back (a batch item that failed) may not exist:
-    only the accounts that do get facts."""
-    stale = stale_accounts(session.sync_session)
-    new = new_accounts(session.sync_session) - stale
-    facts = FactsRepository(session)
-    if new:
-        await facts.store_new(sorted(new))
-    if stale:
-        await facts.refresh_facts(sorted(stale))
+    """Store the facts of the accounts the transaction created or wrote records of, once, however
+    many flushes noted them (``FactsRepository.store_current``). An account noted in a flush that a
+    savepoint then rolled back (a batch item that failed) may not exist: only the accounts that do
+    get facts."""
+    touched = stale_accounts(session.sync_session) | new_accounts(session.sync_session)
+    if touched:
+        await FactsRepository(session).store_current(sorted(touched))

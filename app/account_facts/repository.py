@@ -155,28 +155,31 @@ _GATHERED = "account_facts_gathered"
 _NEW = "account_facts_new"
 
 
+def _accounts(session: Session, key: str) -> set[uuid.UUID]:
+    accounts: set[uuid.UUID] = session.info.setdefault(key, set())
+    return accounts
+
+
 def mark_stale(session: Session, account_ids: Iterable[uuid.UUID]) -> None:
     """The transaction wrote records these accounts' facts are gathered from."""
-    session.info.setdefault(_STALE, set()).update(account_ids)
+    _accounts(session, _STALE).update(account_ids)
 
 
 def stale_accounts(session: Session) -> set[uuid.UUID]:
     """The accounts whose records the transaction wrote since their facts were last gathered in it
     (the set itself: the caller may change it)."""
-    stale: set[uuid.UUID] = session.info.setdefault(_STALE, set())
-    return stale
+    return _accounts(session, _STALE)
 
 
 def mark_new(session: Session, account_ids: Iterable[uuid.UUID]) -> None:
     """The transaction created these accounts: until a record of theirs is written, their facts are
     those of an account with no record, known without gathering them."""
-    session.info.setdefault(_NEW, set()).update(account_ids)
+    _accounts(session, _NEW).update(account_ids)
 
 
 def new_accounts(session: Session) -> set[uuid.UUID]:
     """The accounts the transaction created whose facts are not stored yet (the set itself)."""
-    new: set[uuid.UUID] = session.info.setdefault(_NEW, set())
-    return new
+    return _accounts(session, _NEW)
 
 
 def take_gathered(session: Session) -> set[uuid.UUID]:
@@ -200,13 +203,7 @@ class FactsRepository:
         )
         stored = {row.account_id: from_row(row) for row in rows.scalars()}
         missing = [account_id for account_id in account_ids if account_id not in stored]
-        known = new_accounts(self.session.sync_session) - stale_accounts(self.session.sync_session)
-        if fresh := [account_id for account_id in missing if account_id in known]:
-            await self.store_new(fresh)
-            stored |= dict.fromkeys(fresh, AccountFacts())
-        if gathered := [account_id for account_id in missing if account_id not in known]:
-            stored |= await self.refresh_facts(gathered)
-        return stored
+        return stored | (await self.store_current(missing) if missing else {})
 
     async def ensure_facts(self, batch: int = FACTS_BATCH) -> None:
         """Gather the facts of accounts that have none stored yet (created before facts were kept),
@@ -225,21 +222,30 @@ class FactsRepository:
 
     async def refresh_facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
         """Gather the facts of these accounts from their records and store them (an id naming no
-        account is left out). They are current now: the transaction need not gather them again
-        unless it writes their records again (``mark_stale``)."""
+        account is left out)."""
         facts = await self.live_facts(account_ids)
         await self._store(account_ids, facts)
         return facts
 
-    async def store_new(self, account_ids: Sequence[uuid.UUID]) -> None:
-        """Store the facts of accounts this transaction created and wrote no record of: those of an
-        account with no record, without gathering them."""
-        await self._store(account_ids, dict.fromkeys(account_ids, AccountFacts()))
+    async def store_current(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
+        """Store the facts of these accounts as they are now, in one statement: those of an account
+        this transaction created and wrote no record of without a query (an account with no record
+        has no facts), the others gathered from their records (an id naming no account is left out).
+        They are current then: the transaction stores them again only if it writes their records
+        again (``mark_stale``)."""
+        session = self.session.sync_session
+        known = new_accounts(session) - stale_accounts(session)
+        gathered = [account_id for account_id in account_ids if account_id not in known]
+        facts = dict.fromkeys((account_id for account_id in account_ids if account_id in known), AccountFacts())
+        facts |= await self.live_facts(gathered)
+        await self._store(account_ids, facts)
+        return facts
 
     async def _store(self, account_ids: Sequence[uuid.UUID], facts: dict[uuid.UUID, AccountFacts]) -> None:
-        for done in (self.session.info.get(_STALE, set()), self.session.info.get(_NEW, set())):
+        session = self.session.sync_session
+        for done in (stale_accounts(session), new_accounts(session)):
             done.difference_update(account_ids)
-        self.session.info.setdefault(_GATHERED, set()).update(facts)
+        _accounts(session, _GATHERED).update(facts)
         if facts:
             rows = [_to_row(account_id, fact) for account_id, fact in facts.items()]
             await self.session.execute(_STORE, _FACTS.row_parameters(rows))

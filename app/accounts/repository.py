@@ -102,27 +102,26 @@ _PERSON_NAMES = {role: {key: f"{role}__{key}" for key in _PERSON_COLUMNS} for ro
 _FACTS_NAMES = {key: _FACTS_PREFIX + key for key in _FACTS_COLUMNS}
 
 
-def _with_people_columns(facts: Sequence[Any], *, facts_stored: bool = False) -> Select[Any]:
-    """Accounts with their owner's and sponsor's columns and these columns of their stored facts
-    (only accounts whose facts are stored, with ``facts_stored``)."""
+def _accounts_with_people(facts: Sequence[Any]) -> Select[Any]:
+    """Accounts with their owner's and sponsor's columns and these columns of their stored facts,
+    which the caller joins."""
     people = [
         getattr(person, key).label(f"{role}__{key}") for role, person in _PEOPLE.items() for key in _PERSON_COLUMNS
     ]
-    statement = select(Account.__table__, *people, *facts)
-    if facts_stored:
-        statement = statement.join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-    statement = statement.outerjoin(_PEOPLE["owner"], _PEOPLE["owner"].id == Account.owner_id).outerjoin(
-        _PEOPLE["executive_sponsor"], _PEOPLE["executive_sponsor"].id == Account.executive_sponsor_id
+    return (
+        select(Account.__table__, *people, *facts)
+        .outerjoin(_PEOPLE["owner"], _PEOPLE["owner"].id == Account.owner_id)
+        .outerjoin(_PEOPLE["executive_sponsor"], _PEOPLE["executive_sponsor"].id == Account.executive_sponsor_id)
     )
-    return statement if facts_stored else statement.outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
 
 
 def _account_view() -> Select[Any]:
     """Accounts with everything their view needs, as plain columns: to add conditions to."""
-    return _with_people_columns([AccountFactsRow.__table__.c[key].label(_FACTS_PREFIX + key) for key in _FACTS_COLUMNS])
+    facts = [AccountFactsRow.__table__.c[key].label(_FACTS_PREFIX + key) for key in _FACTS_COLUMNS]
+    return _accounts_with_people(facts).outerjoin(AccountFactsRow, AccountFactsRow.account_id == Account.id)
 
 
-def _account_with_people(row: Mapping[str, Any]) -> Columns:
+def _account_of_row(row: Mapping[str, Any]) -> Columns:
     people = {
         role: Columns(row, names) if row[names["id"]] is not None else None for role, names in _PERSON_NAMES.items()
     }
@@ -140,14 +139,14 @@ def view_inputs(row: Mapping[str, Any]) -> tuple[Columns, Columns | None]:
     """An account (with its people) and its stored facts (None if not stored yet) from a row of
     ``_account_view``'s columns."""
     facts = Columns(row, _FACTS_NAMES) if row[_FACTS_NAMES["account_id"]] is not None else None
-    return _account_with_people(row), facts
+    return _account_of_row(row), facts
 
 
 _ACCOUNT_BY_TOKEN = with_caller(CALLER_BY_TOKEN, _account_for)
 _ACCOUNT_BY_USER = with_caller(CALLER_BY_USER, _account_for)
 
 
-def _with_people(statement: Select[Any]) -> Select[Any]:
+def _loading_people(statement: Select[Any]) -> Select[Any]:
     # selectinload: the page query stays a plain index scan; owners and sponsors follow in one query each.
     return statement.options(selectinload(Account.owner), selectinload(Account.executive_sponsor))
 
@@ -247,18 +246,19 @@ class AccountRepository:
         stored facts is left out."""
         facts = [column.label(_FACTS_PREFIX + column.key) for column in AccountFactsRow.__table__.columns]
         statement = (
-            _with_people_columns(facts, facts_stored=True)
+            _accounts_with_people(facts)
+            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
             .where(one_of(Account.id, account_ids))
             .order_by(Account.id)
             .with_for_update(of=AccountFactsRow)
         )
         rows = (await self.session.execute(statement)).mappings()
-        return [(_account_with_people(row), Columns(row, _KEPT_FACTS_NAMES)) for row in rows]
+        return [(_account_of_row(row), Columns(row, _KEPT_FACTS_NAMES)) for row in rows]
 
     async def get_many(self, account_ids: Sequence[uuid.UUID]) -> list[Account]:
         """These accounts, people loaded, in the order given."""
         rows = (
-            await self.session.execute(_with_people(select(Account)).where(one_of(Account.id, account_ids)))
+            await self.session.execute(_loading_people(select(Account)).where(one_of(Account.id, account_ids)))
         ).unique()
         by_id = {account.id: account for account in rows.scalars()}
         return [by_id[account_id] for account_id in account_ids if account_id in by_id]

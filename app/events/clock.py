@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.account_facts.repository import FactsRepository
 from app.accounts.repository import AccountRepository
-from app.accounts.service import AccountService, account_read
+from app.accounts.service import AccountService
 from app.auth.policy import SYSTEM
 from app.events.judge import Judge, ToJudge
 from app.events.repository import EventRepository
@@ -39,10 +39,7 @@ async def judge_all(factory: async_sessionmaker[AsyncSession], now: datetime, ba
                     await FactsRepository(session).analyze()
                 return told
             accounts = AccountService(session, rules, now, SYSTEM)
-            judging = [
-                ToJudge.of(account_read(view).model_dump(mode="json"), view, facts)
-                for view, facts in await accounts.to_judge(ids)
-            ]
+            judging = [ToJudge.of(view, facts) for view, facts in await accounts.to_judge(ids)]
             rows = await Judge(session, now, rules).changes(judging)
             await EventRepository(session).add(rows)
             told, judged, after = told + len(rows), judged + len(ids), ids[-1]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.schemas import TierChangeRead
-from app.accounts.service import AccountService, account_read
+from app.accounts.service import AccountService
 from app.auth.policy import SYSTEM
 from app.contacts.schemas import ContactRead
 from app.events.judge import Judge, ToJudge
@@ -181,11 +181,9 @@ async def _read_models(
     accounts = AccountService(session, rules, now, SYSTEM)
     for model, ids in wanted.items():
         if model is Account:
-            for view, facts in await accounts.to_judge(sorted(ids)):
-                account = account_read(view).model_dump(mode="json")
-                reads[(Account, account["id"])] = account
-                if view.account.id in accounts_judged:
-                    judging.append(ToJudge.of(account, view, facts))
+            # Every account read is judged: those written are among those to judge.
+            judging = [ToJudge.of(view, facts) for view, facts in await accounts.to_judge(sorted(ids))]
+            reads.update({(Account, judged.account["id"]): judged.account for judged in judging})
             continue
         records: list[Any] = list((await session.execute(select(model).where(one_of(model.id, ids)))).scalars())
         if model is Opportunity:

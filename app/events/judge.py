@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.service import AccountView, health_facts
+from app.accounts.service import AccountView, account_read, health_facts
 from app.plumbing.plain_rows import AttributeRow
 from app.rules.document import RulesConfig
 from app.rules.health import HealthFacts
@@ -117,8 +117,9 @@ class ToJudge:
     health: HealthFacts
 
     @classmethod
-    def of(cls, account: dict[str, Any], view: AccountView, facts: AttributeRow) -> "ToJudge":
-        return cls(account, kept_of(facts), health_facts(view.account, view.facts))
+    def of(cls, view: AccountView, facts: AttributeRow) -> "ToJudge":
+        """From an account's view and its stored facts, as ``AccountService.to_judge`` reads them."""
+        return cls(account_read(view).model_dump(mode="json"), kept_of(facts), health_facts(view.account, view.facts))
 
 
 class Judge:

@@ -50,28 +50,24 @@ class UnitOfWork:
 
     def flushing(self, session: Session) -> None:
         """Step 1, for the records a flush is about to write."""
-        context = get_context(session)
-        pending = _pending(session)
-        pending.audit.extend(trail.created_rows(context, session.new))
-        changed = _changes(session.dirty)
-        pending.audit.extend(trail.updated_rows(context, changed))
-        pending.audit.extend(trail.deleted_rows(context, session.deleted))
-        refresher.note_written(session, session.new, [*session.dirty, *session.deleted])
-        pending.told.extend(notes.created(session.new))
-        pending.told.extend(notes.updated(changed))
-        pending.told.extend(notes.deleted(session.deleted))
+        self._note(session, list(session.new), list(session.dirty), list(session.deleted))
 
     def written(self, session: Session, created: Iterable[object], changed: Iterable[object]) -> None:
         """Step 1, for records written set-wise around the flush."""
-        created, changed = list(created), list(changed)
+        self._note(session, list(created), list(changed), [])
+
+    @staticmethod
+    def _note(session: Session, created: list[object], changed: list[object], deleted: list[object]) -> None:
         context = get_context(session)
         pending = _pending(session)
-        pending.audit.extend(trail.created_rows(context, created))
         changes = _changes(changed)
+        pending.audit.extend(trail.created_rows(context, created))
         pending.audit.extend(trail.updated_rows(context, changes))
-        refresher.note_written(session, created, changed)
+        pending.audit.extend(trail.deleted_rows(context, deleted))
+        refresher.note_written(session, created, [*changed, *deleted])
         pending.told.extend(notes.created(created))
         pending.told.extend(notes.updated(changes))
+        pending.told.extend(notes.deleted(deleted))
 
     def mark(self, session: Session) -> tuple[int, int, set[uuid.UUID], set[uuid.UUID]]:
         pending = _pending(session)

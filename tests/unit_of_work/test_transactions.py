@@ -1,6 +1,7 @@
 """What the unit of work does with a transaction besides its rows: once, before the commit, and not
 for what a savepoint rolled back."""
 
+import pytest
 from sqlalchemy import func, select
 
 from app.accounts.repository import AccountRepository
@@ -44,3 +45,14 @@ async def test_an_account_a_savepoint_rolled_back_leaves_nothing_behind(session_
         assert await _counts(session, kept.id) == (1, 1, 1)
         assert await _counts(session, gone.id) == (0, 0, 0)
         assert await session.get(Account, gone.id) is None
+
+
+async def test_a_transaction_that_fails_leaves_nothing_and_says_why(session_factory):
+    account = Account(name="Never", status="active", scores={}, rules_version=1)
+    with pytest.raises(RuntimeError, match="the use case failed"):
+        async with transaction(session_factory) as session:
+            await AccountRepository(session).write_new([account], [])
+            raise RuntimeError("the use case failed")
+    async with session_factory() as session:
+        assert await session.get(Account, account.id) is None
+        assert await _counts(session, account.id) == (0, 0, 0)
