@@ -1,7 +1,8 @@
-"""The ``kam`` command: serve, migrate, create-admin, seed-demo, openapi."""
+"""The ``kam`` command: serve, migrate, create-admin, seed-demo, worker, judge, openapi."""
 
 import argparse
 import asyncio
+import getpass
 import json
 import os
 import signal
@@ -10,15 +11,18 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import unit_of_work
 from app.account_facts.repository import FactsRepository
+from app.auth.schemas import MIN_PASSWORD_LENGTH, Password
 from app.db import create_engine
 from app.demo.seed import seed_demo
 from app.demo.vocabulary import PASSWORD as DEMO_PASSWORD
@@ -30,7 +34,7 @@ from app.plumbing.logs import configure_logging
 from app.plumbing.telemetry import MULTIPROCESS_DIR_VARIABLE
 from app.plumbing.transactions import transaction
 from app.rules_versions.repository import RulesRepository
-from app.settings import Settings, get_settings
+from app.settings import Settings, SettingsError, get_settings
 from app.users.bootstrap import create_admin, has_users
 
 T = TypeVar("T")
@@ -70,20 +74,41 @@ async def _with_sessions(url: str, work: Callable[[async_sessionmaker[AsyncSessi
         await engine.dispose()
 
 
-def create_admin_command(settings: Settings, email: str, name: str) -> None:
+def create_admin_command(settings: Settings, email: str, name: str, password: str | None) -> None:
+    if password is None and sys.stdin.isatty():
+        password = _ask_password()
+    if password is not None:
+        try:
+            TypeAdapter(Password).validate_python(password)
+        except ValidationError as refused:
+            sys.exit(f"kam create-admin: the password is not accepted: {refused.errors()[0]['msg']}")
     url = database_url(settings)
     migrate(url)
 
     async def work(factory: async_sessionmaker[AsyncSession]) -> str:
         async with transaction(factory) as session:
-            return await create_admin(session, email, name)
+            return await create_admin(session, email, name, password=password)
 
     try:
         secret = asyncio.run(_with_sessions(url, work))
     except Conflict as conflict:
         sys.exit(f"kam create-admin: {conflict.detail}")
-    print(f"Admin {email} created. Its API token (shown once, keep it safe):\n\n  {secret}\n")
+    if password is None:
+        print(f"Admin {email} created without a password (give --password to let it sign in to the web app).")
+    else:
+        print(f"Admin {email} created; it signs in to the web app with its email and password.")
+    print(f"Its API token (shown once, keep it safe):\n\n  {secret}\n")
     print(f"Use it as: curl -H 'Authorization: Bearer {secret}' http://{settings.host}:{settings.port}/v1/users/me")
+
+
+def _ask_password() -> str | None:
+    """Asked twice, never echoed; an empty answer creates the admin without a password."""
+    password = getpass.getpass(f"Password for the web app ({MIN_PASSWORD_LENGTH}+ characters, empty for none): ")
+    if not password:
+        return None
+    if getpass.getpass("The same password again: ") != password:
+        sys.exit("kam create-admin: the two passwords differ")
+    return password
 
 
 def seed_demo_command(settings: Settings, accounts: int, seed: int) -> None:
@@ -139,7 +164,7 @@ def serve(settings: Settings) -> None:
     if settings.bootstrap_admin_token is None and not asyncio.run(_with_sessions(url, has_users)):
         print(
             "No users yet. Create the first admin and its API token with:\n"
-            "  .venv/bin/kam create-admin --email you@example.com --name 'Your Name'",
+            "  .venv/bin/kam create-admin --email you@example.com --name 'Your Name' --password '...'",
             flush=True,
         )
     # Workers (and the app factory) read the URL from the environment; this process keeps the
@@ -186,32 +211,59 @@ def write_openapi(output: str | None) -> None:
         sys.stdout.write(document)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="kam", description="Key account management service.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="migrate, then serve the API (starts the embedded PostgreSQL if needed)")
-    commands.add_parser("migrate", help="apply database migrations")
+def parser() -> argparse.ArgumentParser:
+    """The command line, also the source of the CLI reference in the docs."""
+    kam = argparse.ArgumentParser(
+        prog="kam",
+        description="Key account management service. Settings come from KAM_* environment variables.",
+    )
+    kam.add_argument("--version", action="version", version=f"%(prog)s {version('kam-service')}")
+    commands = kam.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve_command = commands.add_parser(
+        "serve", help="migrate, then serve the API (starts the embedded PostgreSQL if KAM_DATABASE_URL is unset)"
+    )
+    serve_command.add_argument("--host", help="address to listen on (default: KAM_HOST, else 127.0.0.1)")
+    serve_command.add_argument("--port", type=int, help="port to listen on (default: KAM_PORT, else 8000)")
+    commands.add_parser("migrate", help="apply the database migrations")
     admin = commands.add_parser("create-admin", help="create an admin user and print its API token")
-    admin.add_argument("--email", required=True)
-    admin.add_argument("--name", default="Administrator")
+    admin.add_argument("--email", required=True, help="the admin's email, used to sign in")
+    admin.add_argument("--name", default="Administrator", help="the name shown in the app (default: %(default)s)")
+    admin.add_argument(
+        "--password",
+        help=f"password for the web app, {MIN_PASSWORD_LENGTH} characters or more (asked at a terminal if omitted)",
+    )
     demo = commands.add_parser("seed-demo", help="load a realistic demo portfolio into an empty database")
-    demo.add_argument("--accounts", type=int, default=1000)
-    demo.add_argument("--seed", type=int, default=7, help="the same seed gives the same portfolio")
+    demo.add_argument("--accounts", type=int, default=1000, help="how many accounts (default: %(default)s)")
+    demo.add_argument("--seed", type=int, default=7, help="same seed, same portfolio (default: %(default)s)")
     commands.add_parser(
         "worker", help="run background jobs on their own, beside API processes run with KAM_RUN_JOBS=false"
     )
     commands.add_parser("judge", help="judge every account now and tell what time alone changed (run it from cron)")
     openapi = commands.add_parser("openapi", help="print or write the OpenAPI document")
     openapi.add_argument("--output", help="file to write instead of standard output")
-    args = parser.parse_args(argv)
+    return kam
 
-    settings = get_settings()
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        sys.exit(f"kam: {error}")
     if args.command == "serve":
+        overrides = {key: getattr(args, key) for key in ("host", "port") if getattr(args, key) is not None}
+        if overrides:
+            os.environ.update({f"KAM_{key.upper()}": str(value) for key, value in overrides.items()})
+            get_settings.cache_clear()
+            try:
+                settings = get_settings()
+            except SettingsError as error:
+                sys.exit(f"kam: {error}")
         serve(settings)
     elif args.command == "migrate":
         migrate(database_url(settings))
     elif args.command == "create-admin":
-        create_admin_command(settings, args.email, args.name)
+        create_admin_command(settings, args.email, args.name, args.password)
     elif args.command == "seed-demo":
         seed_demo_command(settings, args.accounts, args.seed)
     elif args.command == "worker":

@@ -26,6 +26,7 @@ from app.interactions.router import router as interactions_router
 from app.jobs.queue import BackgroundJobs
 from app.jobs.router import router as jobs_router
 from app.measurements.router import router as measurements_router
+from app.operations.api_docs import install_api_docs
 from app.operations.router import router as system_router
 from app.opportunities.router import router as opportunities_router
 from app.plans.router import router as plans_router
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # only ask on every request whether a provider was configured.
         telemetry={"tracing": False, "metrics": False, "logs": False},
         dependencies=[Depends(refuse_unknown_query)],
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.rules_cache = RulesCache()
@@ -159,5 +162,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(rules_router)
     app.include_router(jobs_router)
+    install_api_docs(app)
     app.router.routes[0:0] = HOT_ROUTES
     return app

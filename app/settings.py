@@ -1,14 +1,18 @@
 """Service settings, read once from the environment (prefix ``KAM_``)."""
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "KAM_"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KAM_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     database_url: str | None = Field(
         default=None,
@@ -22,19 +26,39 @@ class Settings(BaseSettings):
         default=False,
         description="The URLs lead to PgBouncer in transaction mode: no statement is prepared under a name.",
     )
-    data_dir: Path = Field(default=Path(".data"), description="Where the embedded PostgreSQL keeps its data.")
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    workers: int = Field(default=1, ge=1)
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-    cors_origins: list[str] = Field(default_factory=list)
-    log_level: str = "info"
-    forwarded_allow_ips: str = Field(
-        default="127.0.0.1", description="Proxies trusted for X-Forwarded-For (the client address of rate limits)."
+    data_dir: Path = Field(
+        default=Path(".data"), description="Where the embedded PostgreSQL keeps its data (<dir>/pg)."
     )
-    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
-    db_pool_size: int = Field(default=10, ge=1)
-    db_pool_timeout_seconds: float = Field(default=10, gt=0, description="Longest wait for a free connection.")
+    host: str = Field(default="127.0.0.1", description="Address the service listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the service listens on.")
+    workers: int = Field(default=1, ge=1, description="uvicorn worker processes serving requests.")
+    currency: str = Field(
+        default="USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of every amount (reports show it)."
+    )
+    locale: str = Field(
+        default="en_US",
+        pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$",
+        description="How reports write numbers, money and dates, e.g. en_US, de_DE, fr_FR.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Web app origins allowed to call the API from a browser (CORS), e.g. https://kam.example.com.",
+    )
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
+        default="info", description="Least severe log level written."
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1", description="Proxies whose X-Forwarded-For names the client (comma-separated, * for any)."
+    )
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body accepted.")
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description="Database connections each worker keeps (as many again for plain reads); more requests wait.",
+    )
+    db_pool_timeout_seconds: float = Field(
+        default=10, gt=0, description="Longest wait for a free connection before answering 503."
+    )
     db_connect_timeout_seconds: float = Field(default=5, gt=0, description="Longest wait to open a connection.")
     run_jobs: bool = Field(
         default=True, description="Run background jobs in the service's processes; false when `kam worker` runs them."
@@ -47,19 +71,60 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = Field(
         default=None,
         min_length=32,
-        description="Signs sign-in tokens; unset, a key generated once is kept in the database.",
+        description="Signs sign-in tokens; unset, a key made once is kept in the database and shared by every worker.",
     )
-    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
-    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60, description="Lifetime of a sign-in token.")
+    refresh_token_days: int = Field(default=14, ge=1, le=365, description="Lifetime of a refresh token.")
     bootstrap_admin_token: SecretStr | None = Field(
         default=None, description="With no user yet, an admin is created whose API token is this value."
     )
-    bootstrap_admin_email: str = "admin@example.com"
-    sign_in_window_minutes: int = Field(default=15, ge=1)
-    sign_in_max_failures_per_email: int = Field(default=5, ge=1)
-    sign_in_max_failures_per_address: int = Field(default=20, ge=1)
+    bootstrap_admin_email: str = Field(
+        default="admin@example.com", description="Email of the admin KAM_BOOTSTRAP_ADMIN_TOKEN creates."
+    )
+    sign_in_window_minutes: int = Field(default=15, ge=1, description="Window in which failed sign-ins count.")
+    sign_in_max_failures_per_email: int = Field(
+        default=5, ge=1, description="Failed sign-ins to one email within the window before it waits."
+    )
+    sign_in_max_failures_per_address: int = Field(
+        default=20, ge=1, description="Failed sign-ins from one client address within the window before it waits."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        """`https://a.example,https://b.example` as an operator writes it; a JSON list still works."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    return json.loads(text)
+                except json.JSONDecodeError:
+                    raise ValueError("write the origins comma-separated, or as a JSON list of strings") from None
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+
+class SettingsError(ValueError):
+    """A setting the environment gives that the service cannot use, told as the operator wrote it."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as invalid:
+        raise SettingsError("\n".join(_explain(error) for error in invalid.errors())) from None
+
+
+def _explain(error: Any) -> str:
+    name = ENV_PREFIX + "_".join(str(part) for part in error["loc"][:1]).upper()
+    return f"{name}={error['input']!r} is not accepted: {error['msg']}"
 
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

@@ -7,7 +7,8 @@ from pydantic import BaseModel, Field
 from app.plumbing.schemas import NO_NUL_PATTERN, WriteModel
 
 # A password a user may set: long enough to resist guessing (argon2 does the rest).
-Password = Annotated[str, Field(min_length=12, max_length=200, pattern=NO_NUL_PATTERN)]
+MIN_PASSWORD_LENGTH = 12
+Password = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=200, pattern=NO_NUL_PATTERN)]
 
 
 class AccessToken(BaseModel):

@@ -3,7 +3,7 @@
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.auth.credentials import api_token_from, is_api_token
+from app.auth.credentials import api_token_from, hash_password_off_loop, is_api_token
 from app.models import User
 from app.plumbing.errors import Conflict
 from app.plumbing.transactions import transaction
@@ -14,10 +14,13 @@ from app.users.repository import UserRepository
 BOOTSTRAP_TOKEN_NAME = "bootstrap"
 
 
-async def create_admin(session: AsyncSession, email: str, name: str, token_secret: str | None = None) -> str:
-    """Create an admin with an API token and return the token's secret."""
+async def create_admin(
+    session: AsyncSession, email: str, name: str, token_secret: str | None = None, password: str | None = None
+) -> str:
+    """Create an admin with an API token (and a password for the web app, if given); return the token's secret."""
     repository = UserRepository(session)
-    user = await repository.save(User(email=email, name=name, role="admin"))
+    password_hash = await hash_password_off_loop(password) if password else None
+    user = await repository.save(User(email=email, name=name, role="admin", password_hash=password_hash))
     minted = api_token_from(token_secret) if token_secret else None
     _token, secret = await issue_token(session, user, BOOTSTRAP_TOKEN_NAME, None, minted)
     return secret
