@@ -38,6 +38,7 @@ from app.plumbing.middleware import EdgeMiddleware
 from app.plumbing.openapi import contract
 from app.plumbing.plain_rows import PlainPool
 from app.plumbing.query_parameters import refuse_unknown_query
+from app.plumbing.readable import Readable
 from app.plumbing.telemetry import RequestTelemetryMiddleware
 from app.reports.router import account_router as account_report_router
 from app.reports.router import router as reports_router
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.rules_cache = RulesCache()
+    app.state.readable = Readable(settings.locale, settings.currency)
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     install_error_handlers(app)
     install_database_error_handlers(app)

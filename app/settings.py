@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from babel import Locale, UnknownLocaleError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -103,6 +104,15 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in text.split(",") if origin.strip()]
         return value
 
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError):
+            raise ValueError("a locale Babel knows, such as en_US, en_GB, de_DE or fr_FR") from None
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _any_case(cls, value: Any) -> Any:
@@ -122,7 +132,7 @@ def load_settings() -> Settings:
 
 def _explain(error: Any) -> str:
     name = ENV_PREFIX + "_".join(str(part) for part in error["loc"][:1]).upper()
-    return f"{name}={error['input']!r} is not accepted: {error['msg']}"
+    return f"{name}={error['input']!r} is not accepted: {error['msg'].removeprefix('Value error, ')}"
 
 
 @lru_cache

@@ -1,30 +1,28 @@
 """The agenda as Markdown: a table to read over coffee."""
 
 from app.agenda.schemas import Agenda
-
-_LABELS = {
-    "review_overdue": "review overdue",
-    "follow_up_due": "follow-up",
-    "action_due": "plan action",
-    "turned_red": "red",
-    "demotion_pending": "tier decision",
-    "review_due": "review due",
-    "promotion_candidate": "promotion",
-}
+from app.plumbing.readable import Column, Readable, cell, table
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def to_markdown(agenda: Agenda, owner_name: str) -> str:
-    counted = ", ".join(f"{count.count} {_LABELS[count.kind]}" for count in agenda.counts if count.count)
+def to_markdown(agenda: Agenda, owner_name: str, readable: Readable) -> str:
+    r = readable
     lines = [f"# Agenda of {owner_name}, {agenda.day.isoformat()}", ""]
-    if not agenda.items:
+    if not agenda.total:
         return "\n".join([*lines, "Nothing due: a day for the accounts' plans.", ""])
-    lines += [f"{agenda.total} items: {counted}.", "", "| When | | Account | What |", "|---|---|---|---|"]
-    for item in agenda.items:
-        when = item.date.isoformat() if item.date else ""
-        late = "**late** " if item.overdue else ""
-        lines.append(f"| {when} | {late}{_LABELS[item.kind]} | {_cell(item.account_name)} | {_cell(item.why)} |")
+    counted = ", ".join(
+        f"{r.number(count.count)} {r.label('AgendaKind', count.kind).lower()}" for count in agenda.counts if count.count
+    )
+    lines += [f"{r.count(agenda.total, 'item')}: {counted}.", ""]
+    rows = [
+        [
+            item.date.isoformat() if item.date else "",
+            ("**late** " if item.overdue else "") + r.label("AgendaKind", item.kind),
+            cell(item.account_name),
+            cell(item.why),
+        ]
+        for item in agenda.items
+    ]
+    lines += table([Column("When"), Column("What"), Column("Account"), Column("Why")], rows)
+    if agenda.more:
+        lines += ["", f"{r.count(agenda.more, 'more item')} after these: ask for the next page (`cursor`)."]
     return "\n".join([*lines, ""])

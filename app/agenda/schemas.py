@@ -26,6 +26,10 @@ class AgendaCount(BaseModel):
 class Agenda(BaseModel):
     owner_id: uuid.UUID = Field(description="Whose agenda: the accounts they own, the actions they own.")
     day: datetime.date
-    items: list[AgendaItem] = Field(description="Most urgent first: overdue, red accounts, due today, then later.")
-    counts: list[AgendaCount] = Field(description="How many of each kind (every kind listed).")
-    total: int
+    items: list[AgendaItem] = Field(
+        description="A page of the agenda, most urgent first: overdue, red accounts, due today, then later."
+    )
+    next_cursor: str | None = Field(description="Pass as `cursor` (with the same `kind`) for the next page.")
+    more: int = Field(description="How many items of the asked kinds come after this page.")
+    counts: list[AgendaCount] = Field(description="How many of each kind in the whole agenda (every kind listed).")
+    total: int = Field(description="How many items the whole agenda holds, of every kind.")

@@ -1,7 +1,11 @@
 """The agenda: reviews overdue and coming due, follow-ups and plan actions due, accounts turned red,
 pending demotions (for managers) and promotion candidates, most urgent first."""
 
+import base64
+import binascii
+import json
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,13 +16,43 @@ from app.agenda.schemas import Agenda, AgendaCount, AgendaItem
 from app.auth import policy
 from app.follow_ups.repository import FollowUpRepository
 from app.follow_ups.schemas import FollowUpListQuery
-from app.glossary import AGENDA_KINDS
+from app.glossary import AGENDA_KINDS, label
 from app.plumbing.errors import InvalidFields
-from app.plumbing.pagination import MAX_LIMIT
+from app.plumbing.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 # Most urgent first: what is late, accounts gone red, what is due today, decisions waiting, then
 # what comes due later and the chances to grow.
 _OVERDUE, _RED, _TODAY, _DECIDE, _LATER, _GROW = range(6)
+
+
+_KIND_ORDER = {kind: index for index, kind in enumerate(AGENDA_KINDS)}
+
+
+def _position(item: AgendaItem, today: date) -> tuple[int, date, str, int, str, str]:
+    """Where an item stands in the agenda: most urgent first, then a total order for cursors."""
+    bucket, day, name = _order(item, today)
+    return bucket, day, name, _KIND_ORDER[item.kind], str(item.account_id), str(item.record_id or "")
+
+
+def _cursor_of(position: tuple[int, date, str, int, str, str]) -> str:
+    bucket, day, name, kind, account, record = position
+    payload = [bucket, day.isoformat(), name, kind, account, record]
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _position_of(cursor: str) -> tuple[int, date, str, int, str, str]:
+    """The position a cursor names; anything but a ``next_cursor`` of an agenda is a 422 naming it."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode("ascii")))
+        bucket, day, name, kind, account, record = raw
+        if not (isinstance(bucket, int) and isinstance(kind, int) and isinstance(name, str)):
+            raise ValueError("not an agenda position")
+        uuid.UUID(account)
+        if record:
+            uuid.UUID(record)
+        return bucket, date.fromisoformat(day), name, kind, account, record
+    except (ValueError, TypeError, UnicodeError, binascii.Error, RecursionError) as error:
+        raise InvalidFields.one(["query", "cursor"], "Invalid cursor: pass the next_cursor of an agenda.") from error
 
 
 def _order(item: AgendaItem, today: date) -> tuple[int, date, str]:
@@ -43,8 +77,15 @@ class AgendaService:
         self.repository = AgendaRepository(session, accounts.visibility)
         self.follow_ups = FollowUpRepository(session, accounts.visibility)
 
-    async def agenda_of(self, owner_id: uuid.UUID | None) -> tuple[Agenda, str]:
-        """The agenda and the name of its owner."""
+    async def agenda_of(
+        self,
+        owner_id: uuid.UUID | None,
+        kinds: Sequence[str] = (),
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+    ) -> tuple[Agenda, str]:
+        """A page of the agenda (of ``kinds``, all when empty) after ``cursor``, and its owner's name."""
+        after = _position_of(cursor) if cursor else None
         principal = self.accounts.principal
         owner_id = owner_id or principal.user_id
         if owner_id != principal.user_id:
@@ -84,9 +125,23 @@ class AgendaService:
                 )
                 for account in pending
             ]
-        items.sort(key=lambda item: _order(item, today))
+        positioned = sorted(((_position(item, today), item) for item in items), key=lambda pair: pair[0])
         counts = [AgendaCount(kind=kind, count=sum(item.kind == kind for item in items)) for kind in AGENDA_KINDS]
-        agenda = Agenda(owner_id=owner_id, day=today, items=items, counts=counts, total=len(items))
+        asked = [
+            (position, item)
+            for position, item in positioned
+            if (not kinds or item.kind in kinds) and (after is None or position > after)
+        ]
+        page = asked[:limit]
+        agenda = Agenda(
+            owner_id=owner_id,
+            day=today,
+            items=[item for _, item in page],
+            next_cursor=_cursor_of(page[-1][0]) if len(asked) > limit else None,
+            more=len(asked) - len(page),
+            counts=counts,
+            total=len(items),
+        )
         return agenda, owner.name
 
     def _account_items(self, view: AccountView, today: date) -> list[AgendaItem]:
@@ -109,12 +164,19 @@ class AgendaService:
         items = []
         due = view.next_review_due
         if view.review_overdue:
-            items.append(item("review_overdue", f"review overdue ({view.cadence.name} cadence)", due, True))
+            items.append(
+                item(
+                    "review_overdue",
+                    f"review overdue ({label('Cadence', view.cadence.name).lower()} reviews)",
+                    due,
+                    True,
+                )
+            )
         elif (due - today).days <= horizon:
-            items.append(item("review_due", f"review due ({view.cadence.name} cadence)", due))
+            items.append(item("review_due", f"review due ({label('Cadence', view.cadence.name).lower()} reviews)", due))
         if view.health.status == "red":
             judged = view.facts.judged_at
-            signals = ", ".join(signal.code for signal in view.health.signals)
+            signals = ", ".join(label("SignalCode", signal.code).lower() for signal in view.health.signals)
             items.append(item("turned_red", f"health red: {signals}", judged.date() if judged else None))
         if view.promotion.candidate:
             items.append(item("promotion_candidate", "promotion candidate: " + "; ".join(view.promotion.reasons), None))

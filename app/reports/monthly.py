@@ -2,107 +2,160 @@
 
 from typing import Any
 
+from app.plumbing.readable import Column, Readable, cell, table
+from app.reports import mermaid
 from app.reports.team import to_markdown as team_markdown
-
-
-def _cell(value: Any) -> str:
-    return "-" if value is None or value == "" else str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def _share(value: float) -> str:
-    return f"{value:.1%}"
 
 
 def _or_none(lines: list[str]) -> list[str]:
     return lines or ["None."]
 
 
-def to_markdown(pack: dict[str, Any]) -> str:
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _block(lines: list[str]) -> list[str]:
+    return [*lines, ""] if lines else []
+
+
+def tier(value: str | None) -> str:
+    return Readable.label("TierOrNone", value or "none")
+
+
+def to_markdown(pack: dict[str, Any], readable: Readable) -> str:
+    r = readable
     pyramid, concentration, pipeline = pack["pyramid"], pack["concentration"], pack["pipeline"]
     at_risk, reviews = pack["at_risk"], pack["reviews_due"]
+    stages = pipeline["open_by_stage"]
+    total = pipeline["open_total"]
     lines = [
         f"# Key account analysis, {pack['month']}",
+        "",
         f"Period {pack['period_from']} to {pack['period_to']}; the portfolio as it stands today.",
         "",
         "## The pyramid",
         "",
-        "| Tier | Accounts | Share | Revenue | Share | Service share |",
-        "|---|---|---|---|---|---|",
-        *[
-            f"| {level['tier']} | {level['accounts']} | {_share(level['account_share'])} | {level['revenue']:.2f} "
-            f"| {_share(level['revenue_share'])} | {_share(level['service_share'])} |"
-            for level in pyramid["levels"]
-        ],
+        *table(
+            [
+                Column("Tier"),
+                Column("Accounts", True),
+                Column("Share of accounts", True),
+                Column("Revenue", True),
+                Column("Share of revenue", True),
+                Column("Service share", True),
+            ],
+            [
+                [
+                    tier(level["tier"]),
+                    r.number(level["accounts"]),
+                    r.share(level["account_share"]),
+                    r.money(level["revenue"]),
+                    r.share(level["revenue_share"]),
+                    r.share(level["service_share"]),
+                ]
+                for level in pyramid["levels"]
+            ],
+        ),
         "",
-        f"Key accounts bring {_share(pyramid['key_revenue_share'])} of {pyramid['total_revenue']:.2f}.",
+        *_block(mermaid.pyramid(pyramid["levels"])),
+        f"Key accounts bring {r.share(pyramid['key_revenue_share'])} of {r.money(pyramid['total_revenue'])}.",
         "",
         "## Concentration",
         "",
-        f"The top 20 % ({concentration['top_20_percent_accounts']} accounts) bring "
-        f"{_share(concentration['top_20_percent_share'])} of revenue; the top {concentration['top_n']} bring "
-        f"{_share(concentration['top_n_share'])}.",
+        f"The top 20% ({r.count(concentration['top_20_percent_accounts'], 'account')}) bring "
+        f"{r.share(concentration['top_20_percent_share'])} of revenue; the top {concentration['top_n']} bring "
+        f"{r.share(concentration['top_n_share'])}.",
         "",
-        *[
-            f"{rank}. {_cell(account['name'])} ({_cell(account['tier'])}): {account['revenue']:.2f}, "
-            f"{_share(account['revenue_share'])}"
-            for rank, account in enumerate(concentration["top_accounts"], start=1)
-        ],
+        *table(
+            [Column("Rank", True), Column("Account"), Column("Tier"), Column("Revenue", True), Column("Share", True)],
+            [
+                [
+                    str(rank),
+                    cell(account["name"]),
+                    tier(account["tier"]),
+                    r.money(account["revenue"]),
+                    r.share(account["revenue_share"]),
+                ]
+                for rank, account in enumerate(concentration["top_accounts"], start=1)
+            ],
+        ),
         "",
-        f"## Accounts at risk: {at_risk['red']} red, {at_risk['amber']} amber",
+        *_block(mermaid.pareto(concentration["top_accounts"])),
+        f"## Accounts at risk: {r.number(at_risk['red'])} red, {r.number(at_risk['amber'])} amber",
         "",
         *_or_none(
             [
-                f"- **{_cell(item['name'])}** ({_cell(item['tier'])}, {item['health']}): "
-                + "; ".join(signal["message"] for signal in item["signals"])
+                f"- **{cell(item['name'])}** ({tier(item['tier'])}, {r.label('HealthStatus', item['health'])}): "
+                + " ".join(_sentence(signal["message"]) for signal in item["signals"])
                 for item in at_risk["items"]
             ]
         ),
         "",
-        f"## Reviews: {reviews['overdue']} overdue, {reviews['due_soon']} due within {reviews['days']} days",
+        f"## Reviews: {r.number(reviews['overdue'])} overdue, {r.number(reviews['due_soon'])} due within "
+        f"{r.count(reviews['days'], 'day')}",
         "",
         *_or_none(
             [
-                f"- {_cell(item['name'])} ({_cell(item['tier'])}, {item['cadence']}): due {item['next_review_due']}"
-                + (" - **overdue**" if item["overdue"] else "")
+                f"- {cell(item['name'])} ({tier(item['tier'])}, {r.label('Cadence', item['cadence']).lower()}): "
+                f"due {item['next_review_due']}" + (" - **overdue**" if item["overdue"] else "")
                 for item in reviews["items"]
             ]
         ),
         "",
-        f"## Promotion candidates: {pack['promotion_candidates']['count']}",
+        f"## Promotion candidates: {r.number(pack['promotion_candidates']['count'])}",
         "",
         *_or_none(
             [
-                f"- {_cell(item['name'])}: {_cell(item['tier'])}, computed {_cell(item['computed_tier'])}, "
-                f"score {_cell(item['score'])} - {'; '.join(item['reasons'])}"
+                f"- {cell(item['name'])}: {tier(item['tier'])}, computed {tier(item['computed_tier'])}, "
+                f"score {r.number(item['score'], 1)} - {'; '.join(item['reasons'])}"
                 for item in pack["promotion_candidates"]["items"]
             ]
         ),
         "",
-        f"## Pending demotion reviews: {pack['pending_demotions']['count']}",
+        f"## Pending demotion reviews: {r.number(pack['pending_demotions']['count'])}",
         "",
         *_or_none(
             [
-                f"- {_cell(item['name'])}: {_cell(item['tier'])}, computed {_cell(item['computed_tier'])}, "
-                f"score {_cell(item['score'])}"
+                f"- {cell(item['name'])}: {tier(item['tier'])}, computed {tier(item['computed_tier'])}, "
+                f"score {r.number(item['score'], 1)}"
                 for item in pack["pending_demotions"]["items"]
             ]
         ),
         "",
-        team_markdown(pack["team"]).rstrip("\n"),
+        team_markdown(pack["team"], readable).rstrip("\n"),
         "",
         "## Pipeline",
         "",
-        "| Stage | Open | Amount | Weighted |",
-        "|---|---|---|---|",
-        *[
-            f"| {line['stage']} | {line['count']} | {line['amount']:.2f} | {line['weighted_amount']:.2f} |"
-            for line in [*pipeline["open_by_stage"], pipeline["open_total"]]
-        ],
+        *table(
+            [Column("Stage"), Column("Open deals", True), Column("Amount", True), Column("Weighted", True)],
+            [
+                *[
+                    [
+                        r.label("Stage", line["stage"]),
+                        r.number(line["count"]),
+                        r.money(line["amount"]),
+                        r.money(line["weighted_amount"]),
+                    ]
+                    for line in stages
+                ],
+                [
+                    "**All open stages**",
+                    f"**{r.number(total['count'])}**",
+                    f"**{r.money(total['amount'])}**",
+                    f"**{r.money(total['weighted_amount'])}**",
+                ],
+            ],
+        ),
         "",
-        f"Won in the month: {pipeline['won']['count']} ({pipeline['won']['amount']:.2f}); lost: "
-        f"{pipeline['lost']['count']} ({pipeline['lost']['amount']:.2f})"
+        *_block(mermaid.pipeline_by_stage(stages, readable)),
+        f"Won in the month: {r.count(pipeline['won']['count'], 'deal')} ({r.money(pipeline['won']['amount'])}); lost: "
+        f"{r.count(pipeline['lost']['count'], 'deal')} ({r.money(pipeline['lost']['amount'])})"
         + (
-            " - " + ", ".join(f"{_cell(r['reason'])} {r['count']}" for r in pipeline["loss_reasons"])
+            " - "
+            + ", ".join(
+                f"{cell(reason['reason'])} ({r.number(reason['count'])})" for reason in pipeline["loss_reasons"]
+            )
             if pipeline["loss_reasons"]
             else ""
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.accounts.service import AccountService
 from app.models import User
+from app.plumbing.readable import Column, Readable, cell, table
 from app.reports import mermaid
 from app.reports.repository import ReportRepository
 from app.rules.financials import service_share
@@ -171,12 +172,10 @@ def _project(plan: Any, objectives: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def _project_line(label: str, project: dict[str, Any]) -> str:
-    progress = "no figures yet" if project["progress"] is None else f"{project['progress']:.0%} of the way"
-    return (
-        f"- {label}: {project['name']} (to {project['period_end']:%Y-%m-%d}), {project['objectives_achieved']} of "
-        f"{project['objectives']} objectives achieved, {progress}"
-    )
+def _project_line(r: Readable, title: str, project: dict[str, Any]) -> str:
+    progress = "no figures yet" if project["progress"] is None else f"{r.share(project['progress'])} of the way"
+    achieved = f"{r.number(project['objectives_achieved'])} of {r.count(project['objectives'], 'objective')} achieved"
+    return f"- {title}: {cell(project['name'])} (to {project['period_end']:%Y-%m-%d}), {achieved}, {progress}"
 
 
 def _block(lines: list[str]) -> list[str]:
@@ -184,82 +183,124 @@ def _block(lines: list[str]) -> list[str]:
     return [*lines, ""] if lines else []
 
 
-def _cell(value: Any) -> str:
-    return "-" if value is None or value == "" else str(value).replace("|", "\\|").replace("\n", " ")
+def _figure(r: Readable, value: Any) -> str:
+    """An objective's figure: whole numbers as such, others with two decimals."""
+    if value is None:
+        return "-"
+    exact = Decimal(str(value))
+    return r.number(exact, 0 if exact == exact.to_integral_value() else 2)
 
 
-def to_markdown(report: dict[str, Any]) -> str:
+def to_markdown(report: dict[str, Any], readable: Readable) -> str:
     """The report as Markdown, ready to paste into a review meeting's notes."""
+    r = readable
     account, overall, upkeep = report["account"], report["overall"], report["maintenance"]
     churn, growth, team, steps = report["churn"], report["growth"], report["team"], report["next_steps"]
     period = report["period"]
-    stated_service = [t for t in overall["revenue_trend"] if t["service_share"] is not None]
+    trend = overall["revenue_trend"]
+    stated_service = [t for t in trend if t["service_share"] is not None]
+    health = overall["health"]
+    by_type = sorted(upkeep["interactions_by_type"].items())
+    pipeline = growth["open_pipeline"]
     lines = [
         f"# {account['name']}: operating report",
+        "",
         f"Period {period['from']} to {period['to']}.",
         "",
         "## 1. Overall situation",
-        f"- Tier: **{_cell(overall['tier'])}** (computed {_cell(overall['computed_tier'])}, "
-        f"score {_cell(overall['score'])})" + (" - demotion review pending" if overall["tier_pending_review"] else ""),
-        f"- Health: **{overall['health']['status']}**",
-        *[f"  - {s['severity']}: {s['message']}" for s in overall["health"]["signals"]],
-        "- Revenue: "
-        + (", ".join(f"{t['period']} {t['revenue']}" for t in overall["revenue_trend"]) or "none on record"),
-        "- Service share of revenue: "
-        + (", ".join(f"{t['period']} {t['service_share']:.1%}" for t in stated_service) or "not stated"),
         "",
-        *_block(mermaid.revenue_trend(overall["revenue_trend"])),
+        f"- Tier: **{r.label('TierOrNone', overall['tier'] or 'none')}** (computed "
+        f"{r.label('TierOrNone', overall['computed_tier'] or 'none')}, score {r.number(overall['score'], 1)})"
+        + (" - demotion review pending" if overall["tier_pending_review"] else ""),
+        f"- Health: **{r.label('HealthStatus', health['status'])}**",
+        *[f"  - {r.label('Severity', s['severity'])}: {s['message']}" for s in health["signals"]],
+        "- Revenue: " + ("; ".join(f"{t['period']} {r.money(t['revenue'])}" for t in trend) or "none on record"),
+        "- Service share of revenue: "
+        + ("; ".join(f"{t['period']} {r.share(t['service_share'])}" for t in stated_service) or "not stated"),
+        "",
+        *_block(mermaid.revenue_trend(trend, readable)),
         "### Decision chain",
         "",
         *(_block(mermaid.decision_chain(overall["decision_chain"])) or ["No active contact on record.", ""]),
         "## 2. Maintenance",
-        f"- {upkeep['interactions']} interactions"
+        "",
+        f"- {r.count(upkeep['interactions'], 'interaction')}"
         + (
-            " (" + ", ".join(f"{n} {k}" for k, n in sorted(upkeep["interactions_by_type"].items())) + ")"
+            " (" + ", ".join(f"{r.number(n)} {r.label('InteractionType', k).lower()}" for k, n in by_type) + ")"
             if upkeep["interactions"]
             else ""
         ),
-        *[f"  - {i['occurred_at']:%Y-%m-%d} {i['type']}: {_cell(i['summary'])}" for i in upkeep["latest_interactions"]],
-        f"- {len(upkeep['reviews'])} reviews; cadence {upkeep['cadence']}, next review due {upkeep['next_review_due']}"
-        + (" (**overdue**)" if upkeep["review_overdue"] else ""),
+        *[
+            f"  - {i['occurred_at']:%Y-%m-%d} {r.label('InteractionType', i['type']).lower()}: {cell(i['summary'])}"
+            for i in upkeep["latest_interactions"]
+        ],
+        f"- {r.count(len(upkeep['reviews']), 'review')}; cadence {r.label('Cadence', upkeep['cadence']).lower()}, "
+        f"next review due {upkeep['next_review_due']}" + (" (**overdue**)" if upkeep["review_overdue"] else ""),
         "",
         "## 3. Churn or shrinkage",
+        "",
         f"- Revenue: {churn['revenue_decline']['message'] if churn['revenue_decline'] else 'no decline'}",
-        *([_project_line("Recovery project", churn["recovery_project"])] if churn["recovery_project"] else []),
-        *[f"- Lost: {o['name']} ({o['amount']}): {_cell(o['loss_reason'])}" for o in churn["lost_opportunities"]],
-        *[f"- Left: {c['name']} ({_cell(c['title'])}) on {c['left_at']:%Y-%m-%d}" for c in churn["contacts_left"]],
+        *([_project_line(r, "Recovery project", churn["recovery_project"])] if churn["recovery_project"] else []),
+        *[
+            f"- Lost: {cell(o['name'])} ({r.money(o['amount'])}): {cell(o['loss_reason'])}"
+            for o in churn["lost_opportunities"]
+        ],
+        *[f"- Left: {cell(c['name'])} ({cell(c['title'])}) on {c['left_at']:%Y-%m-%d}" for c in churn["contacts_left"]],
         "",
         "## 4. Growth targets",
-        f"- Plan: {growth['plan']['name'] if growth['plan'] else 'no active plan'}",
-        *([_project_line("Growth project", growth["growth_project"])] if growth["growth_project"] else []),
         "",
-        "| objective | horizon | target | current | due | progress |",
-        "|---|---|---|---|---|---|",
-        *[
-            f"| {_cell(o['title'])} | {o['horizon']} | {_cell(o['target'])} | {_cell(o['current'])} "
-            f"| {_cell(o['due_date'])} | {_cell(o['progress'])} |"
-            for o in growth["objectives"]
-        ],
+        f"- Plan: {cell(growth['plan']['name']) if growth['plan'] else 'no active plan'}",
+        *([_project_line(r, "Growth project", growth["growth_project"])] if growth["growth_project"] else []),
         "",
-        f"- Open pipeline: {growth['open_pipeline']['count']} opportunities, {growth['open_pipeline']['amount']} "
-        f"(weighted {growth['open_pipeline']['weighted_amount']})",
+        *table(
+            [
+                Column("Objective"),
+                Column("Horizon"),
+                Column("Target", True),
+                Column("Current", True),
+                Column("Due"),
+                Column("Progress", True),
+            ],
+            [
+                [
+                    cell(o["title"]),
+                    r.label("Horizon", o["horizon"]),
+                    _figure(r, o["target"]),
+                    _figure(r, o["current"]),
+                    cell(o["due_date"]),
+                    r.share(o["progress"]),
+                ]
+                for o in growth["objectives"]
+            ],
+        ),
+        "",
+        f"- Open pipeline: {r.count(pipeline['count'], 'opportunity', 'opportunities')}, "
+        f"{r.money(pipeline['amount'])} (weighted {r.money(pipeline['weighted_amount'])})",
         "",
         "## 5. Competitors",
-        *[f"- {c['name']}: {_cell(c.get('position'))}" for c in report["competitors"]["in_plan"]],
+        "",
         *(
-            [f"- Met in opportunities: {', '.join(report['competitors']['in_opportunities'])}"]
-            if report["competitors"]["in_opportunities"]
-            else []
+            [
+                *[f"- {cell(c['name'])}: {cell(c.get('position'))}" for c in report["competitors"]["in_plan"]],
+                *(
+                    [f"- Met in opportunities: {', '.join(report['competitors']['in_opportunities'])}"]
+                    if report["competitors"]["in_opportunities"]
+                    else []
+                ),
+            ]
+            or ["- None on record."]
         ),
         "",
         "## 6. Team",
+        "",
         f"- Owner: {team['owner']['name'] if team['owner'] else '-'}; executive sponsor: "
         f"{team['executive_sponsor']['name'] if team['executive_sponsor'] else '-'}",
-        *[f"- {m['name']} ({m['team_role']})" for m in team["members"]],
+        *[f"- {cell(m['name'])} ({r.label('TeamRole', m['team_role']).lower()})" for m in team["members"]],
         "",
         "## 7. Next steps",
-        *[f"- [ ] {a['title']} (due {_cell(a['due_date'])})" for a in steps["open_actions"]],
-        *[f"- Follow up {f['next_contact_at']:%Y-%m-%d}: {_cell(f['next_steps'])}" for f in steps["follow_ups"]],
+        "",
+        *[f"- [ ] {cell(a['title'])} (due {cell(a['due_date'])})" for a in steps["open_actions"]],
+        *[f"- Follow up {f['next_contact_at']:%Y-%m-%d}: {cell(f['next_steps'])}" for f in steps["follow_ups"]],
         f"- Next review due {steps['next_review_due']}",
         "",
     ]

@@ -12,6 +12,7 @@ from pydantic import StringConstraints
 from app.account_records.dependencies import lagging_scoped_service
 from app.plumbing.dates import Day
 from app.plumbing.errors import problems
+from app.plumbing.readable import Readable, readable_for
 from app.reports.monthly import to_markdown as monthly_markdown
 from app.reports.operating import to_markdown
 from app.reports.schemas import (
@@ -40,10 +41,10 @@ def _first_day(month: str | None) -> date | None:
 AS_MARKDOWN: dict[int | str, dict[str, Any]] = {200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}}
 
 
-def _as_accepted(request: Request, report: dict[str, Any], markdown: Callable[[dict[str, Any]], str]) -> Any:
+def _as_accepted(request: Request, report: dict[str, Any], markdown: Callable[[dict[str, Any], Readable], str]) -> Any:
     """The report as JSON, or as Markdown when the client accepts it."""
     if "text/markdown" in request.headers.get("accept", ""):
-        return PlainTextResponse(markdown(report), media_type="text/markdown; charset=utf-8")
+        return PlainTextResponse(markdown(report, readable_for(request)), media_type="text/markdown; charset=utf-8")
     return report
 
 

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from app.account_facts.judgement import Judgement
+from app.plumbing.readable import Column, Readable, cell, table
 from app.reports.repository import ReportRepository
 from app.rules.document import RulesConfig
 from app.rules.opportunities import CLOSED_STAGES, effective_probability
@@ -200,40 +201,56 @@ def _row(tally: Tally, rules: RulesConfig, owner: dict[str, Any] | None) -> dict
     }
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}%"
-
-
 def _stars(stars: int | None) -> str:
     return "-" if stars is None else "★" * stars + "☆" * (5 - stars)
 
 
-def to_markdown(report: dict[str, Any]) -> str:
+def to_markdown(report: dict[str, Any], readable: Readable) -> str:
     """The scorecard as a Markdown table, one line per owner and the team's last."""
-    lines = [
-        f"## Team scorecard, {report['period_from']} to {report['period_to']}",
-        "",
-        "| Owner | Accounts (key/mid/small/untiered) | Revenue | Key share | Reviews on time | Follow-ups kept "
-        "| Decision makers engaged | Plans active | Visit frequency met | Amber / red | Weighted pipeline "
-        "| Won | Lost | Stars |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
+    r = readable
+
+    def of(part: int, whole: int, percent: float | None) -> str:
+        return f"{r.percent(percent)} ({r.number(part)} of {r.number(whole)})"
+
+    rows = []
     for row in [*report["rows"], report["team"]]:
         accounts = row["accounts"]
-        tiers = "/".join(str(accounts[tier]) for tier in ("key", "mid", "small", "none"))
-        name = row["owner"]["name"].replace("|", "\\|") if row["owner"] else "**Team**"
-        lines.append(
-            f"| {name} | {accounts['total']} ({tiers}) "
-            f"| {row['revenue']:.2f} | {row['key_revenue_share']:.1%} "
-            f"| {_percent(row['reviews']['on_time_percent'])} ({row['reviews']['held_on_time']} of "
-            f"{row['reviews']['fell_due']}) "
-            f"| {_percent(row['follow_ups']['kept_percent'])} ({row['follow_ups']['kept']} of "
-            f"{row['follow_ups']['promised']}) "
-            f"| {_percent(row['decision_makers']['engaged_percent'])} | {_percent(row['plans']['active_percent'])} "
-            f"| {_percent(row['interactions']['visit_frequency_met_percent'])} "
-            f"| {row['health']['amber']} / {row['health']['red']} | {row['pipeline']['open_weighted']:.2f} "
-            f"| {row['pipeline']['won']['count']} ({row['pipeline']['won']['amount']:.2f}) "
-            f"| {row['pipeline']['lost']['count']} ({row['pipeline']['lost']['amount']:.2f}) "
-            f"| {_stars(row['stars']['stars'])} |"
+        tiers = " / ".join(r.number(accounts[tier]) for tier in ("key", "mid", "small", "none"))
+        name = cell(row["owner"]["name"]) if row["owner"] else "**Team**"
+        pipeline = row["pipeline"]
+        rows.append(
+            [
+                name,
+                f"{r.number(accounts['total'])} ({tiers})",
+                r.money(row["revenue"]),
+                r.share(row["key_revenue_share"]),
+                of(row["reviews"]["held_on_time"], row["reviews"]["fell_due"], row["reviews"]["on_time_percent"]),
+                of(row["follow_ups"]["kept"], row["follow_ups"]["promised"], row["follow_ups"]["kept_percent"]),
+                r.percent(row["decision_makers"]["engaged_percent"]),
+                r.percent(row["plans"]["active_percent"]),
+                r.percent(row["interactions"]["visit_frequency_met_percent"]),
+                f"{r.number(row['health']['amber'])} / {r.number(row['health']['red'])}",
+                r.money(pipeline["open_weighted"]),
+                f"{r.number(pipeline['won']['count'])} ({r.money(pipeline['won']['amount'])})",
+                f"{r.number(pipeline['lost']['count'])} ({r.money(pipeline['lost']['amount'])})",
+                _stars(row["stars"]["stars"]),
+            ]
         )
-    return "\n".join(lines) + "\n"
+    columns = [
+        Column("Owner"),
+        Column("Accounts (key / mid / small / no tier)", True),
+        Column("Revenue", True),
+        Column("Key accounts' share", True),
+        Column("Reviews on time", True),
+        Column("Follow-ups kept", True),
+        Column("Decision makers engaged", True),
+        Column("Plans active", True),
+        Column("Visit frequency met", True),
+        Column("Amber / red", True),
+        Column("Weighted pipeline", True),
+        Column("Won", True),
+        Column("Lost", True),
+        Column("Stars"),
+    ]
+    heading = f"## Team scorecard, {report['period_from']} to {report['period_to']}"
+    return "\n".join([heading, "", *table(columns, rows)]) + "\n"

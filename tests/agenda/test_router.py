@@ -68,7 +68,7 @@ async def test_the_day_of_a_kam_most_urgent_first(client, client_for, users, con
     assert markdown.headers["content-type"].startswith("text/markdown")
     assert markdown.text.startswith("# Agenda of Test Kam, ")
     overdue_since = agenda["items"][0]["date"]
-    assert f"| {overdue_since} | **late** review overdue | Late review |" in markdown.text
+    assert f"| {overdue_since} | **late** Review overdue | Late review |" in markdown.text
 
 
 async def test_whose_agenda_and_the_managers_decisions(client, client_for, users):
@@ -87,3 +87,44 @@ async def test_whose_agenda_and_the_managers_decisions(client, client_for, users
 async def test_an_empty_day(client_for, users):
     response = await client_for(users["viewer"]).get("/v1/agenda", headers={"Accept": "text/markdown"})
     assert "Nothing due" in response.text
+
+
+async def test_the_agenda_comes_a_page_at_a_time_with_the_counts_of_the_whole(client, client_for, users, connection):
+    kam = str(users["kam"].id)
+    for n in range(7):
+        account = await create_account(client, name=f"Overdue {n}", scores=KEY_SCORES, owner_id=kam)
+        await backdate(connection, account, 40 + n)
+        await record_interaction(client, account["id"], occurred_at=days(-3), next_contact_at=days(-1))
+    as_kam = client_for(users["kam"])
+    whole = (await as_kam.get("/v1/agenda", params={"limit": 200})).json()
+    assert whole["next_cursor"] is None and whole["more"] == 0 and whole["total"] == len(whole["items"])
+
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = (await as_kam.get("/v1/agenda", params=params)).json()
+        assert len(page["items"]) <= 3 and page["counts"] == whole["counts"] and page["total"] == whole["total"]
+        seen += page["items"]
+        assert page["more"] == whole["total"] - len(seen)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == whole["items"]  # every item once, in the order of the whole agenda
+
+    reviews = (await as_kam.get("/v1/agenda", params={"kind": "review_overdue", "limit": 5})).json()
+    assert [item["kind"] for item in reviews["items"]] == ["review_overdue"] * 5
+    assert reviews["more"] == 2 and reviews["counts"] == whole["counts"]
+    both = (await as_kam.get("/v1/agenda", params=[("kind", "review_overdue"), ("kind", "follow_up_due")])).json()
+    assert {item["kind"] for item in both["items"]} == {"review_overdue", "follow_up_due"}
+    assert len(both["items"]) == 14
+
+    markdown = (await as_kam.get("/v1/agenda", params={"limit": 2}, headers={"Accept": "text/markdown"})).text
+    assert f"{whole['total'] - 2} more items after these" in markdown
+    assert markdown.count("| Overdue") == 2
+
+
+async def test_a_bad_agenda_cursor_or_kind_is_a_422_naming_it(client):
+    for params, field in (({"cursor": "not-a-cursor"}, "cursor"), ({"kind": "lunch"}, "kind"), ({"limit": 0}, "limit")):
+        response = await client.get("/v1/agenda", params=params)
+        assert_problem(response, 422)
+        assert field in response.text

@@ -143,9 +143,9 @@ async def test_the_markdown_draws_the_decision_chain_and_the_revenue_trend(clien
     assert chain.splitlines() == [
         "```mermaid",
         "flowchart TD",
-        '    p0["CHAMPION: Ada Alpha<br/>CEO<br/>decision maker<br/>champion, medium influence"]',
-        '    p1["OPPONENT: Bo Beta<br/>CFO, #quot;the wall#quot;<br/>economic buyer<br/>opponent, high influence"]',
-        '    p2["Cy Gamma<br/>no buying role<br/>neutral, medium influence"]',
+        '    p0["CHAMPION: Ada Alpha<br/>CEO<br/>Decision maker<br/>Champion, medium influence"]',
+        '    p1["OPPONENT: Bo Beta<br/>CFO, #quot;the wall#quot;<br/>Economic buyer<br/>Opponent, high influence"]',
+        '    p2["Cy Gamma<br/>No buying role<br/>Neutral, medium influence"]',
         "    p0 --> p1",
         "    p0 --> p2",
         "    classDef champion fill:#d9f2d9,stroke:#2e7d32,stroke-width:2px",
@@ -161,8 +161,8 @@ async def test_the_markdown_draws_the_decision_chain_and_the_revenue_trend(clien
                 "xychart-beta",
                 '    title "Revenue per period"',
                 '    x-axis ["2024", "2025"]',
-                '    y-axis "Revenue" 0 --> 1376',
-                "    bar [1000.00, 1250.50]",
+                '    y-axis "Revenue (USD)" 0 --> 2000',
+                "    bar [1000.0, 1250.5]",
                 "```",
             ]
         )

@@ -155,8 +155,8 @@ async def test_the_markdown_table(client, users, team):
     assert lines[0].startswith("## Team scorecard")
     name = row_of((await client.get("/v1/reports/team")).json(), users["kam"])["owner"]["name"]
     kam_line = next(line for line in lines if line.startswith(f"| {name} |"))
-    assert "| 50% (1 of 2) | 50% (1 of 2) |" in kam_line and kam_line.endswith("| ★★★☆☆ |")
-    assert "| 3 (1/1/0/1) |" in kam_line  # key/mid/small/untiered: every account shows where it is
+    assert "| 50.0% (1 of 2) | 50.0% (1 of 2) |" in kam_line and kam_line.endswith("| ★★★☆☆ |")
+    assert "| 3 (1 / 1 / 0 / 1) |" in kam_line  # key / mid / small / no tier: every account shows where it is
     assert lines[-1].startswith("| **Team** |")
 
 
