@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from app import __version__, unit_of_work
 from app.accounts.router import HOT_ROUTES
 from app.accounts.router import router as accounts_router
+from app.agenda.router import calendar_feed
 from app.agenda.router import router as agenda_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(interactions_router)
     app.include_router(follow_ups_router)
     app.include_router(agenda_router)
+    app.include_router(calendar_feed)
     app.include_router(reviews_router)
     app.include_router(financials_router)
     app.include_router(measurements_router)

@@ -3,13 +3,13 @@ demotion awaits a manager."""
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Account, Action
+from app.models import Account, Action, CalendarLink, FollowUp, Interaction, User
 
 # The most accounts an agenda looks at (an owner with more sees the first ones by name).
 MOST_ACCOUNTS = 2000
@@ -49,6 +49,25 @@ class AgendaRepository:
         statement = select(Account.id).where(*self._visible(pending)).order_by(Account.name).limit(MOST_ACCOUNTS)
         return list((await self.session.execute(statement)).scalars())
 
+    async def open_follow_ups(self, owner_id: uuid.UUID, until: datetime) -> Sequence[Any]:
+        """Open follow-ups of the owner's live accounts due before ``until``, however late, with the
+        account's name and the next steps promised."""
+        statement = (
+            select(
+                FollowUp.id,
+                FollowUp.due_at,
+                FollowUp.account_id,
+                Account.name.label("account_name"),
+                Interaction.next_steps,
+            )
+            .join(Account, Account.id == FollowUp.account_id)
+            .join(Interaction, Interaction.id == FollowUp.interaction_id)
+            .where(FollowUp.status == "open", FollowUp.due_at < until, *self._visible(Account.owner_id == owner_id))
+            .order_by(FollowUp.due_at, FollowUp.id)
+            .limit(MOST_ACTIONS)
+        )
+        return (await self.session.execute(statement)).all()
+
     async def due_actions(self, owner_id: uuid.UUID, day: date) -> Sequence[Any]:
         """Open plan actions the owner holds, due on ``day`` or before, with their account's name."""
         statement = (
@@ -64,3 +83,32 @@ class AgendaRepository:
             .limit(MOST_ACTIONS)
         )
         return (await self.session.execute(statement)).all()
+
+
+class CalendarLinkRepository:
+    """The calendar links: found by the hash of their key, one per user."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of_user(self, user_id: uuid.UUID) -> CalendarLink | None:
+        statement = select(CalendarLink).where(CalendarLink.user_id == user_id)
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def by_hash(self, secret_hash: str) -> tuple[CalendarLink, User] | None:
+        statement = (
+            select(CalendarLink, User)
+            .join(User, User.id == CalendarLink.user_id)
+            .where(CalendarLink.secret_hash == secret_hash, User.active.is_(True))
+        )
+        row = (await self.session.execute(statement)).one_or_none()
+        return None if row is None else (row[0], row[1])
+
+    async def save(self, link: CalendarLink) -> CalendarLink:
+        self.session.add(link)
+        await self.session.flush()
+        return link
+
+    async def delete(self, link: CalendarLink) -> None:
+        await self.session.delete(link)
+        await self.session.flush()

@@ -1,15 +1,19 @@
 """``/v1/agenda``: the caller's day (a manager or admin may read anyone's)."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from app.account_records.dependencies import scoped_service
 from app.agenda.markdown import to_markdown
-from app.agenda.schemas import Agenda
-from app.agenda.service import AgendaService
+from app.agenda.schemas import Agenda, CalendarLinkCreated
+from app.agenda.service import AgendaService, CalendarLinks
+from app.auth.dependencies import CurrentPrincipal
+from app.db import SessionDep
 from app.glossary import AgendaKind
 from app.plumbing.errors import problems
 from app.plumbing.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -51,3 +55,41 @@ async def get_agenda(
             to_markdown(agenda, owner_name, readable_for(request)), media_type="text/markdown; charset=utf-8"
         )
     return agenda
+
+
+@router.post("/calendar-link", name="calendar_link_create", status_code=201)
+async def create_calendar_link(
+    request: Request, principal: CurrentPrincipal, session: SessionDep
+) -> CalendarLinkCreated:
+    """A personal, read-only link to the caller's agenda as a calendar feed (iCalendar): the next
+    review of each account they own, their open follow-ups and plan actions for the next 180 days.
+    Asking again gives a new link and ends the old one."""
+    link, key = await CalendarLinks(session).renew(principal)
+    url = str(request.url_for("calendar_feed_get")) + "?" + urlencode({"key": key})
+    return CalendarLinkCreated(url=url, key=key, created_at=link.created_at)
+
+
+@router.delete("/calendar-link", name="calendar_link_delete", status_code=204, responses=problems(404))
+async def delete_calendar_link(principal: CurrentPrincipal, session: SessionDep) -> Response:
+    """Revoke the caller's calendar link: calendars subscribed to it get nothing more."""
+    await CalendarLinks(session).revoke(principal)
+    return Response(status_code=204)
+
+
+# The feed is fetched by calendar servers, which send no Authorization header: its key is the credential.
+calendar_feed = APIRouter(tags=["agenda"])
+
+
+@calendar_feed.get(
+    "/v1/agenda.ics",
+    name="calendar_feed_get",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}}, **problems(404, 422)},
+)
+async def get_calendar_feed(
+    session: SessionDep,
+    key: Annotated[str, Query(min_length=1, max_length=200, description="The key of a calendar link.")],
+) -> Response:
+    """The agenda of the link's owner as an iCalendar feed, for calendars to subscribe to."""
+    body = await CalendarLinks(session).feed(key, datetime.now(UTC))
+    return Response(body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, max-age=300"})

@@ -33,3 +33,12 @@ class Agenda(BaseModel):
     more: int = Field(description="How many items of the asked kinds come after this page.")
     counts: list[AgendaCount] = Field(description="How many of each kind in the whole agenda (every kind listed).")
     total: int = Field(description="How many items the whole agenda holds, of every kind.")
+
+
+class CalendarLinkCreated(BaseModel):
+    url: str = Field(
+        description="Subscribe to it in Outlook, Google Calendar or Apple Calendar. It is the only "
+        "credential the feed needs: keep it private, and renew or delete the link if it leaks."
+    )
+    key: str = Field(description="The link's key (`kamc_...`), shown once; only its hash is kept.")
+    created_at: datetime.datetime

@@ -4,6 +4,7 @@ pending demotions (for managers) and promotion candidates, most urgent first."""
 import base64
 import binascii
 import json
+import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
@@ -11,20 +12,28 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.service import AccountService, AccountView
-from app.agenda.repository import AgendaRepository
+from app.agenda.calendar import Entry, feed, uid
+from app.agenda.repository import AgendaRepository, CalendarLinkRepository
 from app.agenda.schemas import Agenda, AgendaCount, AgendaItem
 from app.auth import policy
+from app.auth.credentials import api_token_from
+from app.auth.principal import Principal
 from app.follow_ups.repository import FollowUpRepository
 from app.follow_ups.schemas import FollowUpListQuery
 from app.glossary import AGENDA_KINDS, label
-from app.plumbing.errors import InvalidFields
+from app.models import CalendarLink
+from app.plumbing.errors import InvalidFields, NotFound
 from app.plumbing.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.rules_versions.repository import RulesRepository
 
 # Most urgent first: what is late, accounts gone red, what is due today, decisions waiting, then
 # what comes due later and the chances to grow.
 _OVERDUE, _RED, _TODAY, _DECIDE, _LATER, _GROW = range(6)
 
 
+# How far ahead the calendar feed shows follow-ups and plan actions (reviews: the next one, whenever).
+CALENDAR_DAYS = 180
+CALENDAR_KEY_PREFIX = "kamc_"
 _KIND_ORDER = {kind: index for index, kind in enumerate(AGENDA_KINDS)}
 
 
@@ -199,3 +208,84 @@ class AgendaService:
             )
             for row in rows
         ]
+
+    async def calendar_entries(self, owner_id: uuid.UUID) -> list[Entry]:
+        """The owner's next reviews, open follow-ups and open plan actions, as calendar events.
+        A review already overdue is shown today, so it is not lost in the past."""
+        now = self.accounts.now
+        today = now.date()
+        until = today + timedelta(days=CALENDAR_DAYS)
+        owned = await self.accounts.views(
+            await self.accounts.repository.get_many(await self.repository.owned_ids(owner_id))
+        )
+        entries = []
+        for view in owned:
+            account, due = view.account, view.next_review_due
+            cadence = label("Cadence", view.cadence.name).lower()
+            if view.review_overdue:
+                summary, day = f"Review overdue: {account.name}", today
+                description = f"The review of {account.name} was due on {due.isoformat()} ({cadence} reviews)."
+            else:
+                summary, day = f"Review: {account.name}", due
+                description = f"The review of {account.name} is due ({cadence} reviews)."
+            entries.append(Entry(uid("review", account.id), summary, description, day=day))
+        end = datetime.combine(until, time(), tzinfo=now.tzinfo)
+        for row in await self.repository.open_follow_ups(owner_id, end):
+            promised = row.next_steps or "a next contact"
+            late = " (late)" if row.due_at < now else ""
+            entries.append(
+                Entry(
+                    uid("follow-up", row.id),
+                    f"Follow up{late}: {row.account_name}",
+                    f"Promised to {row.account_name}: {promised}",
+                    at=row.due_at,
+                )
+            )
+        for row in await self.repository.due_actions(owner_id, until):
+            entries.append(
+                Entry(
+                    uid("action", row.id),
+                    f"Plan action: {row.title}",
+                    f"Plan action for {row.account_name}, due {row.due_date.isoformat()}.",
+                    day=max(row.due_date, today),
+                )
+            )
+        return entries
+
+
+class CalendarLinks:
+    """The caller's calendar link, and the feed a link opens (no other credential: the key is one)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.links = CalendarLinkRepository(session)
+
+    async def renew(self, principal: Principal) -> tuple[CalendarLink, str]:
+        """A new key for the caller's link (the old one stops working); the key is shown once."""
+        minted = api_token_from(CALENDAR_KEY_PREFIX + secrets.token_urlsafe(32))
+        link = await self.links.of_user(principal.user_id)
+        if link is None:
+            link = CalendarLink(user_id=principal.user_id, secret_hash=minted.secret_hash)
+        else:
+            link.secret_hash, link.last_used_at = minted.secret_hash, None
+        return await self.links.save(link), minted.secret
+
+    async def revoke(self, principal: Principal) -> None:
+        link = await self.links.of_user(principal.user_id)
+        if link is None:
+            raise NotFound("You have no calendar link.")
+        await self.links.delete(link)
+
+    async def feed(self, key: str, now: datetime) -> bytes:
+        found = (
+            await self.links.by_hash(api_token_from(key).secret_hash) if key.startswith(CALENDAR_KEY_PREFIX) else None
+        )
+        if found is None:
+            raise NotFound("No calendar link has this key: it was revoked or replaced. Ask for a new one.")
+        link, user = found
+        if link.last_used_at is None or now - link.last_used_at > timedelta(minutes=1):
+            link.last_used_at = now
+        rules = await RulesRepository(self.session).current()
+        accounts = AccountService(self.session, rules, now, Principal(user_id=user.id, role=user.role))
+        entries = await AgendaService(self.session, accounts).calendar_entries(user.id)
+        return feed(user.name, entries, now)

@@ -13,7 +13,7 @@ from app.models.jobs import Job
 from app.models.opportunities import Opportunity
 from app.models.plans import Action, Objective, Plan
 from app.models.rules import RulesVersion
-from app.models.users import ApiToken, RefreshToken, SignInFailure, SigningKey, User
+from app.models.users import ApiToken, CalendarLink, RefreshToken, SignInFailure, SigningKey, User
 from app.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "CalendarLink",
     "Contact",
     "Event",
     "Financial",

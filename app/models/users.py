@@ -110,3 +110,23 @@ class SignInFailure(Base):
         Index("ix_sign_in_failures_email_occurred_at", "email", "occurred_at"),
         Index("ix_sign_in_failures_address_occurred_at", "address", "occurred_at"),
     )
+
+
+class CalendarLink(UUIDPrimaryKey, Base):
+    """A user's personal, read-only calendar feed of their agenda; only a hash of its key is kept.
+    One per user: making a new one replaces the old, deleting it revokes the link."""
+
+    __tablename__ = "calendar_links"
+    __mapper_args__ = {"eager_defaults": True}
+
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"), nullable=False)
+    secret_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
+    )
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("uq_calendar_links_user_id", "user_id", unique=True),
+        Index("uq_calendar_links_secret_hash", "secret_hash", unique=True),
+    )
