@@ -22,6 +22,7 @@ from app.plumbing import idempotency
 from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
 from app.plumbing.concurrency import IfMatch, etag, set_etag
 from app.plumbing.errors import problems
+from app.plumbing.exports import LIST_EXPORTS, export_list, export_media
 from app.plumbing.pagination import ListQuery, Page, PageRequest
 from app.plumbing.responses import created_headers
 from app.plumbing.routes import PlainRoute
@@ -33,10 +34,15 @@ router = APIRouter(prefix="/v1/accounts", tags=["accounts"], responses=problems(
 Service = AccountServiceDep
 
 
-@router.get("", name="accounts_list", responses=problems(422))
+@router.get("", name="accounts_list", response_model=Page[AccountRead], responses={**problems(422), **LIST_EXPORTS})
 async def list_accounts(
-    query: Annotated[AccountListQuery, Query()], service: LaggingAccountServiceDep
-) -> Page[AccountRead]:
+    request: Request, query: Annotated[AccountListQuery, Query()], service: LaggingAccountServiceDep
+) -> Any:
+    """Accounts with their computed view; the whole list as CSV or Excel when `Accept` asks for it."""
+    if media := export_media(request):
+        return export_list(
+            request, media, "accounts", AccountRead, query, lambda session, q: service.in_session(session).read_page(q)
+        )
     # A list tolerates lag: on the replica when there is one.
     items, next_cursor = await service.read_page(query)
     return Page(items=items, next_cursor=next_cursor)

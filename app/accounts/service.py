@@ -199,6 +199,10 @@ class AccountService:
         self.principal = principal
         self.visibility = policy.account_visibility(principal)
 
+    def in_session(self, session: AsyncSession) -> "AccountService":
+        """The same caller, rules and moment in another session (an export streams in its own)."""
+        return AccountService(session, self.rules, self.now, self.principal)
+
     # --- reading -------------------------------------------------------------------------------
 
     def _view(self, account: Account | Columns, facts: AccountFacts) -> AccountView:

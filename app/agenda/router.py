@@ -16,6 +16,7 @@ from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.glossary import AgendaKind
 from app.plumbing.errors import problems
+from app.plumbing.exports import CSV, XLSX, export_media, export_report
 from app.plumbing.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.plumbing.readable import readable_for
 
@@ -28,7 +29,12 @@ Service = Annotated[AgendaService, scoped_service(AgendaService)]
     "",
     name="agenda_get",
     response_model=Agenda,
-    responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
+    responses={
+        200: {
+            "content": {media: {"schema": {"type": "string"}} for media in ("text/markdown", CSV, XLSX)},
+            "description": "The page of the agenda; Markdown, CSV or Excel when `Accept` asks.",
+        }
+    },
 )
 async def get_agenda(
     request: Request,
@@ -48,12 +54,14 @@ async def get_agenda(
     plan actions due or overdue that the owner holds, accounts that are red, demotions awaiting a
     decision (on a manager's or admin's agenda) and promotion candidates; each with its account, why
     and its date. A page at a time (50 by default), with the counts of the whole agenda per kind.
-    JSON, or Markdown with `Accept: text/markdown`."""
+    JSON, or Markdown, CSV or Excel by `Accept`."""
     agenda, owner_name = await service.agenda_of(owner_id, kind or (), limit, cursor)
     if "text/markdown" in request.headers.get("accept", ""):
         return PlainTextResponse(
             to_markdown(agenda, owner_name, readable_for(request)), media_type="text/markdown; charset=utf-8"
         )
+    if media := export_media(request):
+        return export_report(media, "agenda", agenda)
     return agenda
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.account_records.dependencies import lagging_scoped_service, scoped_service
+from app.account_records.exports import export_records
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.contacts.schemas import (
@@ -25,6 +26,7 @@ from app.plumbing import idempotency
 from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
 from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
+from app.plumbing.exports import LIST_EXPORTS, export_media
 from app.plumbing.pagination import Page
 from app.plumbing.responses import created_headers
 from app.rules.relationship_map import Node
@@ -35,14 +37,25 @@ router = APIRouter(tags=["contacts"], responses=problems(401, 422))
 Service = Annotated[ContactService, scoped_service(ContactService)]
 
 
-@router.get("/v1/contacts", name="contacts_list")
+async def _contacts_page(service: ContactService, query: ContactListQuery) -> tuple[list[ContactRead], str | None]:
+    contacts, next_cursor = await service.list_page(query)
+    return [ContactRead.model_validate(c) for c in contacts], next_cursor
+
+
+@router.get("/v1/contacts", name="contacts_list", response_model=Page[ContactRead], responses=LIST_EXPORTS)
 async def list_contacts(
+    request: Request,
     query: Annotated[ContactListQuery, Query()],
     service: Annotated[ContactService, lagging_scoped_service(ContactService)],
-) -> Page[ContactRead]:
+) -> Any:
+    """Contacts; the whole list as CSV or Excel when `Accept` asks for it."""
+    if media := export_media(request):
+        return export_records(
+            request, media, "contacts", ContactRead, query, service.accounts, ContactService, _contacts_page
+        )
     # A list tolerates lag: on the replica when there is one.
-    contacts, next_cursor = await service.list_page(query)
-    return Page(items=[ContactRead.model_validate(c) for c in contacts], next_cursor=next_cursor)
+    items, next_cursor = await _contacts_page(service, query)
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.post(

@@ -2,17 +2,19 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.account_records.dependencies import scoped_service
+from app.account_records.exports import export_records
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.follow_ups.schemas import FollowUpListQuery, FollowUpRead, FollowUpUpdate
 from app.follow_ups.service import FollowUpService
 from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
+from app.plumbing.exports import LIST_EXPORTS, export_media
 from app.plumbing.pagination import Page
 
 router = APIRouter(prefix="/v1/follow-ups", tags=["follow-ups"], responses=problems(401, 422))
@@ -20,11 +22,20 @@ router = APIRouter(prefix="/v1/follow-ups", tags=["follow-ups"], responses=probl
 Service = Annotated[FollowUpService, scoped_service(FollowUpService)]
 
 
-@router.get("", name="follow_ups_list")
-async def list_follow_ups(query: Annotated[FollowUpListQuery, Query()], service: Service) -> Page[FollowUpRead]:
+async def _follow_ups_page(service: FollowUpService, query: FollowUpListQuery) -> tuple[list[FollowUpRead], str | None]:
+    return await service.page(query)
+
+
+@router.get("", name="follow_ups_list", response_model=Page[FollowUpRead], responses=LIST_EXPORTS)
+async def list_follow_ups(request: Request, query: Annotated[FollowUpListQuery, Query()], service: Service) -> Any:
     """Follow-ups, the earliest due first (open ones unless `status` says otherwise): an interaction's
     `next_contact_at` is a promise, open until it is marked done or dropped, or an interaction that
-    names it in `keeps_follow_up_ids` is recorded. Scoped like the accounts they belong to."""
+    names it in `keeps_follow_up_ids` is recorded. Scoped like the accounts they belong to. The whole
+    list as CSV or Excel when `Accept` asks for it."""
+    if media := export_media(request):
+        return export_records(
+            request, media, "follow-ups", FollowUpRead, query, service.accounts, FollowUpService, _follow_ups_page
+        )
     items, next_cursor = await service.page(query)
     return Page(items=items, next_cursor=next_cursor)
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.account_records.dependencies import scoped_service
+from app.account_records.exports import export_records
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
@@ -24,6 +25,7 @@ from app.plumbing import idempotency
 from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
 from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
+from app.plumbing.exports import LIST_EXPORTS, export_media
 from app.plumbing.pagination import Page
 from app.plumbing.responses import created_headers
 
@@ -33,12 +35,31 @@ router = APIRouter(prefix="/v1/opportunities", tags=["opportunities"], responses
 Service = Annotated[OpportunityService, scoped_service(OpportunityService)]
 
 
-@router.get("", name="opportunities_list")
-async def list_opportunities(
-    query: Annotated[OpportunityListQuery, Query()], service: Service
-) -> Page[OpportunityRead]:
+async def _opportunities_page(
+    service: OpportunityService, query: OpportunityListQuery
+) -> tuple[list[OpportunityRead], str | None]:
     rows, next_cursor = await service.list_page(query)
-    return Page(items=await service.reads(rows), next_cursor=next_cursor)
+    return await service.reads(rows), next_cursor
+
+
+@router.get("", name="opportunities_list", response_model=Page[OpportunityRead], responses=LIST_EXPORTS)
+async def list_opportunities(
+    request: Request, query: Annotated[OpportunityListQuery, Query()], service: Service
+) -> Any:
+    """Opportunities; the whole list as CSV or Excel when `Accept` asks for it."""
+    if media := export_media(request):
+        return export_records(
+            request,
+            media,
+            "opportunities",
+            OpportunityRead,
+            query,
+            service.accounts,
+            OpportunityService,
+            _opportunities_page,
+        )
+    items, next_cursor = await _opportunities_page(service, query)
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.post(

@@ -12,6 +12,7 @@ from pydantic import StringConstraints
 from app.account_records.dependencies import lagging_scoped_service
 from app.plumbing.dates import Day
 from app.plumbing.errors import problems
+from app.plumbing.exports import CSV, XLSX, export_media, export_report
 from app.plumbing.readable import Readable, readable_for
 from app.reports.monthly import to_markdown as monthly_markdown
 from app.reports.operating import to_markdown
@@ -37,14 +38,33 @@ def _first_day(month: str | None) -> date | None:
     return None if month is None else date(int(month[:4]), int(month[5:]), 1)
 
 
-# Reports a person reads also come as Markdown, ready to paste into a meeting's notes.
-AS_MARKDOWN: dict[int | str, dict[str, Any]] = {200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}}
+# Every report also comes as CSV and Excel; those a person reads as a document, as Markdown too,
+# ready to paste into a meeting's notes.
+AS_FILES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {media: {"schema": {"type": "string"}} for media in (CSV, XLSX)},
+        "description": "The report; CSV (its tables one after the other) or Excel (a sheet each) by `Accept`.",
+    }
+}
+AS_MARKDOWN: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {media: {"schema": {"type": "string"}} for media in ("text/markdown", CSV, XLSX)},
+        "description": "The report; Markdown, CSV or Excel when `Accept` asks.",
+    }
+}
 
 
-def _as_accepted(request: Request, report: dict[str, Any], markdown: Callable[[dict[str, Any], Readable], str]) -> Any:
-    """The report as JSON, or as Markdown when the client accepts it."""
-    if "text/markdown" in request.headers.get("accept", ""):
+def _as_accepted(
+    request: Request,
+    name: str,
+    report: Any,
+    markdown: Callable[[dict[str, Any], Readable], str] | None = None,
+) -> Any:
+    """The report as JSON, or as Markdown, CSV or Excel when the client accepts it."""
+    if markdown is not None and "text/markdown" in request.headers.get("accept", ""):
         return PlainTextResponse(markdown(report, readable_for(request)), media_type="text/markdown; charset=utf-8")
+    if media := export_media(request):
+        return export_report(media, name, report)
     return report
 
 
@@ -58,45 +78,54 @@ Limit = Annotated[int, Query(ge=1, le=1000, description="How many accounts to li
 Service = Annotated[ReportService, lagging_scoped_service(ReportService)]
 
 
-@router.get("/pyramid", name="reports_pyramid_get")
-async def pyramid(service: Service) -> PyramidReport:
+@router.get("/pyramid", name="reports_pyramid_get", response_model=PyramidReport, responses=AS_FILES)
+async def pyramid(request: Request, service: Service) -> Any:
     """Per tier: how many accounts and how much of their latest annual revenue, and both as shares."""
-    return PyramidReport.model_validate(await service.pyramid())
+    return _as_accepted(request, "pyramid", PyramidReport.model_validate(await service.pyramid()))
 
 
-@router.get("/concentration", name="reports_concentration_get")
+@router.get("/concentration", name="reports_concentration_get", response_model=ConcentrationReport, responses=AS_FILES)
 async def concentration(
-    service: Service, top: Annotated[int, Query(ge=1, le=1000, description="N of the top-N share.")] = 10
-) -> ConcentrationReport:
+    request: Request,
+    service: Service,
+    top: Annotated[int, Query(ge=1, le=1000, description="N of the top-N share.")] = 10,
+) -> Any:
     """How much revenue the top 20 % of accounts (and the top N) bring, with the top N accounts."""
-    return ConcentrationReport.model_validate(await service.concentration(top))
+    report = ConcentrationReport.model_validate(await service.concentration(top))
+    return _as_accepted(request, "concentration", report)
 
 
-@router.get("/reviews-due", name="reports_reviews_due_get")
+@router.get("/reviews-due", name="reports_reviews_due_get", response_model=ReviewsDueReport, responses=AS_FILES)
 async def reviews_due(
+    request: Request,
     service: Service,
     days: Annotated[int, Query(ge=0, le=366, description="Also list reviews due within this many days.")] = 14,
     limit: Limit = 200,
-) -> ReviewsDueReport:
+) -> Any:
     """Accounts whose next review is overdue or due soon: overdue first, then by due date."""
-    return ReviewsDueReport.model_validate(await service.reviews_due(days, limit))
+    return _as_accepted(request, "reviews-due", ReviewsDueReport.model_validate(await service.reviews_due(days, limit)))
 
 
-@router.get("/at-risk", name="reports_at_risk_get")
-async def at_risk(service: Service, limit: Limit = 200) -> AtRiskReport:
+@router.get("/at-risk", name="reports_at_risk_get", response_model=AtRiskReport, responses=AS_FILES)
+async def at_risk(request: Request, service: Service, limit: Limit = 200) -> Any:
     """Amber and red accounts with their signals: red first, then the most signals."""
-    return AtRiskReport.model_validate(await service.at_risk(limit))
+    return _as_accepted(request, "at-risk", AtRiskReport.model_validate(await service.at_risk(limit)))
 
 
-@router.get("/pipeline", name="reports_pipeline_get", responses=problems(422))
+@router.get(
+    "/pipeline", name="reports_pipeline_get", response_model=PipelineReport, responses={**problems(422), **AS_FILES}
+)
 async def pipeline(
+    request: Request,
     service: Service,
     closed_from: Annotated[Day | None, Query(description="Start of the won/lost window; default 90 days ago.")] = None,
     closed_to: Annotated[Day | None, Query(description="End of the window (inclusive); default today.")] = None,
-) -> PipelineReport:
+) -> Any:
     """Open opportunities by stage (count, amount, weighted amount); won and lost in the window, with
     the loss reasons."""
-    return PipelineReport.model_validate(await service.pipeline(closed_from, closed_to))
+    return _as_accepted(
+        request, "pipeline", PipelineReport.model_validate(await service.pipeline(closed_from, closed_to))
+    )
 
 
 @router.get(
@@ -114,9 +143,9 @@ async def team(
     """The team scorecard: per owner, accounts by tier, revenue and key share, reviews held on time,
     follow-ups kept, visit frequency, decision makers engaged, plans active, accounts at risk, the
     pipeline, and the stars of the rules' `kam_scorecard`; the team's totals last. Managers, admins
-    and viewers see every owner, a kam its own row. JSON, or Markdown with `Accept: text/markdown`."""
+    and viewers see every owner, a kam its own row. JSON, or Markdown, CSV or Excel by `Accept`."""
     report = await service.team(period_from, period_to)
-    return _as_accepted(request, report, team_markdown)
+    return _as_accepted(request, "team-scorecard", report, team_markdown)
 
 
 @router.get(
@@ -136,9 +165,9 @@ async def monthly(
 ) -> Any:
     """The monthly key account analysis pack: pyramid, concentration, accounts at risk, reviews due,
     promotion candidates and pending demotions, the month's team scorecard and pipeline. Markdown with
-    `Accept: text/markdown` (the document for the meeting), JSON otherwise."""
+    `Accept: text/markdown` (the document for the meeting), CSV or Excel by `Accept`, JSON otherwise."""
     pack = await service.monthly(_first_day(month), limit)
-    return _as_accepted(request, pack, monthly_markdown)
+    return _as_accepted(request, "monthly-pack", pack, monthly_markdown)
 
 
 account_router = APIRouter(tags=["reports"], responses=problems(401, 404, 422))
@@ -158,6 +187,6 @@ async def account_report(
     period_to: PeriodTo = None,
 ) -> Any:
     """The account's operating report: overall situation, maintenance, churn or shrinkage, growth
-    targets, competitors, team, next steps. JSON, or Markdown with `Accept: text/markdown`."""
+    targets, competitors, team, next steps. JSON, or Markdown, CSV or Excel by `Accept`."""
     report = await service.account_report(account_id, period_from, period_to)
-    return _as_accepted(request, report, to_markdown)
+    return _as_accepted(request, "account-report", report, to_markdown)
