@@ -25,6 +25,7 @@ from app.account_facts.repository import FactsRepository
 from app.auth.schemas import MIN_PASSWORD_LENGTH, Password
 from app.db import create_engine
 from app.demo.seed import seed_demo
+from app.demo.vocabulary import ADMIN_EMAIL as DEMO_ADMIN_EMAIL
 from app.demo.vocabulary import PASSWORD as DEMO_PASSWORD
 from app.embedded_pg import start_embedded_postgres
 from app.events.clock import judge_all
@@ -111,8 +112,11 @@ def _ask_password() -> str | None:
     return password
 
 
-def seed_demo_command(settings: Settings, accounts: int, seed: int) -> None:
+def seed_demo_command(settings: Settings, accounts: int, seed: int, reset: bool = False) -> None:
     url = database_url(settings)
+    if reset:
+        # Every table dropped and made again: nothing of the old data stays.
+        command.downgrade(alembic_config(url), "base")
     migrate(url)
 
     async def work(factory: async_sessionmaker[AsyncSession]) -> dict[str, int]:
@@ -126,7 +130,8 @@ def seed_demo_command(settings: Settings, accounts: int, seed: int) -> None:
     except ValueError as refused:
         sys.exit(f"kam seed-demo: {refused}")
     print(f"Seeded in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
-    print(f"Demo users sign in with their email (demo-kam-000@example.com, ...) and the password {DEMO_PASSWORD!r}.")
+    print(f"Sign in as the demo admin: {DEMO_ADMIN_EMAIL} with the password {DEMO_PASSWORD!r}.")
+    print("The demo managers and KAMs (demo-manager-..., demo-kam-000@example.com, ...) share that password.")
 
 
 def judge_command(settings: Settings) -> None:
@@ -235,6 +240,9 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("seed-demo", help="load a realistic demo portfolio into an empty database")
     demo.add_argument("--accounts", type=int, default=1000, help="how many accounts (default: %(default)s)")
     demo.add_argument("--seed", type=int, default=7, help="same seed, same portfolio (default: %(default)s)")
+    demo.add_argument(
+        "--reset", action="store_true", help="delete everything in the database first (every table made again)"
+    )
     commands.add_parser(
         "worker", help="run background jobs on their own, beside API processes run with KAM_RUN_JOBS=false"
     )
@@ -265,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "create-admin":
         create_admin_command(settings, args.email, args.name, args.password)
     elif args.command == "seed-demo":
-        seed_demo_command(settings, args.accounts, args.seed)
+        seed_demo_command(settings, args.accounts, args.seed, args.reset)
     elif args.command == "worker":
         worker_command(settings)
     elif args.command == "judge":

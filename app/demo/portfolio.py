@@ -9,24 +9,26 @@ import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from app.auth.credentials import hash_password
 from app.demo.records import (
+    Demo,
     add_contacts,
     add_financials,
+    add_history,
     add_interactions,
     add_measurements,
     add_opportunities,
     add_plan,
+    add_reviews,
 )
+from app.demo.shape import DEMOTION_SHARE, diligences, draw_shape
 from app.demo.tables import Tables
-from app.demo.vocabulary import FIRST, INDUSTRIES, LAST, PASSWORD, REGIONS, SUFFIXES, WORDS
-from app.models import (
-    Account,
-    AccountTeamMember,
-    Review,
-    User,
-)
+from app.demo.vocabulary import ADMIN_EMAIL, FIRST, INDUSTRIES, LAST, PASSWORD, REGIONS, SUFFIXES, WORDS
+from app.glossary import TierOrNone
+from app.models import Account, AccountTeamMember, User
+from app.rules.cadence import compute_cadence
 from app.rules.document import RulesConfig
 from app.rules.score import compute_score
 from app.rules.tiers import compute_tier
@@ -37,6 +39,7 @@ CHUNK = 2000
 # a few very large.
 _PARETO_SHAPE = 1.16
 _SMALLEST_REVENUE = 20_000
+_ABOVE = {"mid": "key", "small": "mid"}
 
 
 def _revenue(rank: int, accounts: int) -> Decimal:
@@ -51,21 +54,25 @@ def _scores(rng: random.Random, keys: Sequence[str], strength: float) -> dict[st
 
 
 def build_portfolio(accounts: int, rules: RulesConfig, now: datetime, seed: int = 7) -> Iterator[Tables]:
-    """The portfolio in chunks: first its users, then ``CHUNK`` accounts at a time with everything
-    under them."""
+    """The portfolio in chunks: first its users (the demo admin, managers and KAMs, each KAM as
+    diligent as the spread of a real team), then ``CHUNK`` accounts at a time with everything under them."""
     rng = random.Random(seed)
     users = Tables()
     kams = [uuid.uuid4() for _ in range(max(3, min(200, accounts // 300)))]
     managers = [uuid.uuid4() for _ in range(max(1, len(kams) // 8))]
+    diligence = dict(zip(kams, rng.sample(diligences(len(kams)), len(kams)), strict=True))
     password = hash_password(PASSWORD)
+    people = [(uuid.uuid4(), "admin", ADMIN_EMAIL, "Demo Admin")]
     for index, user_id in enumerate(kams + managers):
         role = "kam" if index < len(kams) else "manager"
+        people.append((user_id, role, f"demo-{role}-{index:03}@example.com", f"{rng.choice(FIRST)} {rng.choice(LAST)}"))
+    for user_id, role, email, name in people:
         users.add(
             User,
             {
                 "id": user_id,
-                "email": f"demo-{role}-{index:03}@example.com",
-                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                "email": email,
+                "name": name,
                 "role": role,
                 "active": True,
                 "password_hash": password,
@@ -83,7 +90,20 @@ def build_portfolio(accounts: int, rules: RulesConfig, now: datetime, seed: int 
             # About 6 % of accounts score key and 25 % mid: the pyramid a KAM programme aims for.
             strength = max(0.0, min(1.0, 1 - rank**0.5 + rng.uniform(-0.1, 0.1)))
             revenue = _revenue(index, accounts)
-            _account(chunk, rng, rules, now, index, revenue, _scores(rng, keys, strength), kams, managers)
+            owner = rng.choice(kams)
+            _account(
+                chunk,
+                rng,
+                rules,
+                now,
+                index,
+                revenue,
+                _scores(rng, keys, strength),
+                owner,
+                diligence[owner],
+                kams,
+                managers,
+            )
         yield chunk
 
 
@@ -95,19 +115,27 @@ def _account(
     index: int,
     revenue: Decimal,
     scores: dict[str, int],
+    owner: uuid.UUID,
+    diligence: float,
     kams: list[uuid.UUID],
     managers: list[uuid.UUID],
 ) -> None:
     account_id = uuid.uuid4()
-    created = now - timedelta(days=rng.randint(120, 1500))
     score = compute_score(scores, rules.criteria).score
-    tier = compute_tier(score, rules.tier_thresholds)
-    owner = rng.choice(kams)
+    computed = compute_tier(score, rules.tier_thresholds)
+    # A few accounts whose score fell below their tier wait for a manager's decision.
+    tier = _ABOVE[computed] if computed in _ABOVE and rng.random() < DEMOTION_SHARE else computed
+    shape = draw_shape(rng, tier, diligence, may_promote=tier == computed and tier in ("mid", "small"))
+    limits = rules.health.no_recent_interaction[cast(TierOrNone, tier or "none")]
+    oldest = max(1500, limits.red + 200) if "no_recent_interaction" in shape.causes else 1500
+    created = now - timedelta(days=rng.randint(max(150, limits.red + 100), oldest))
+    assigned = created + timedelta(days=rng.randint(0, 60))
+    name = f"{rng.choice(WORDS)} {rng.choice(SUFFIXES)} {index:06}"
     tables.add(
         Account,
         {
             "id": account_id,
-            "name": f"{rng.choice(WORDS)} {rng.choice(SUFFIXES)} {index:06}",
+            "name": name,
             "external_id": f"demo-{index:06}",
             "industry": rng.choice(INDUSTRIES),
             "region": rng.choice(REGIONS),
@@ -120,9 +148,9 @@ def _account(
             "scores": scores,
             "notes": None,
             "score": score,
-            "computed_tier": tier,
+            "computed_tier": computed,
             "tier": tier,
-            "tier_assigned_at": (assigned := created + timedelta(days=rng.randint(0, 90))),
+            "tier_assigned_at": assigned,
             "grace_started_at": assigned,  # the demo's tiers were all reached from below
             "tier_held_at_computed": None,
             "archived_at": None,
@@ -132,8 +160,9 @@ def _account(
             "updated_at": created,
         },
     )
+    demo = Demo(rng, rules, now, account_id, created, owner, tier, shape, diligence)
     size = {"key": 3, "mid": 2}.get(tier or "", 1)
-    team = rng.sample(kams, k=min(len(kams), size)) if size > 1 else []
+    team = rng.sample([kam for kam in kams if kam != owner], k=min(len(kams) - 1, size)) if size > 1 else []
     for user_id in team:
         tables.add(
             AccountTeamMember,
@@ -146,27 +175,23 @@ def _account(
                 "created_at": created,
             },
         )
-    contacts = add_contacts(tables, rng, now, account_id, created, 2 + size * 2)
-    add_interactions(tables, rng, now, account_id, created, contacts, {3: 24, 2: 8}.get(size, 3))
-    add_financials(tables, rng, now, account_id, created, revenue)
-    add_opportunities(tables, rng, now, account_id, created, owner, revenue, size)
+    contacts = add_contacts(tables, demo, 2 + size * 2)
+    add_interactions(tables, demo, contacts, {3: 14, 2: 5}.get(size, 2))
+    this_year = add_financials(tables, demo, revenue)
+    add_opportunities(tables, demo, revenue, size)
     if size > 1:
-        add_measurements(tables, rng, now, account_id, 4 if size == 3 else 2)
-        for _ in range(size - 1):
-            held = now - timedelta(days=rng.randint(5, 150))
-            tables.add(
-                Review,
-                {
-                    "id": uuid.uuid4(),
-                    "account_id": account_id,
-                    "held_at": held,
-                    "summary": "Quarterly review",
-                    "decisions": "Keep investing",
-                    "attendee_ids": [owner],
-                    "version": 1,
-                    "created_at": held,
-                    "updated_at": held,
-                },
-            )
-    if tier == "key":
-        add_plan(tables, rng, now, account_id, owner)
+        add_measurements(tables, demo, 4 if size == 3 else 3)
+    if "revenue_decline_red" in shape.causes:
+        add_plan(tables, demo, "recovery", "active")
+    elif tier == "key":
+        add_plan(
+            tables,
+            demo,
+            "growth" if rng.random() < 0.25 else "standard",
+            "draft" if "no_active_plan" in shape.causes else "active",
+        )
+    elif (shape.promotion and rng.random() < 0.5) or (tier == "mid" and rng.random() < 0.3):
+        add_plan(tables, demo, "growth" if shape.promotion else "standard", "active")
+    cadence = compute_cadence(tier, rules, health=shape.health, team_size=len(team), annual_revenue=this_year)  # type: ignore[arg-type]
+    add_reviews(tables, demo, assigned, cadence.days)
+    add_history(tables, demo, name, tier, computed, score, assigned)

@@ -42,7 +42,10 @@ async def indexes_set_aside(session: AsyncSession, tables: Sequence[str]) -> Asy
 async def seed_demo(session: AsyncSession, accounts: int, rules: RulesConfig, seed: int = 7) -> dict[str, int]:
     existing = await session.scalar(select(func.count()).select_from(Account)) or 0
     if existing:
-        raise ValueError(f"the database already holds {existing} accounts; seed an empty one")
+        raise ValueError(
+            f"the database already holds {existing:,} accounts. Seed a new one (another KAM_DATA_DIR, or "
+            "KAM_DATABASE_URL naming an empty database), or start again with --reset, which deletes everything"
+        )
     counts: dict[str, int] = dict.fromkeys(COPY_ORDER, 0)
     chunks = build_portfolio(accounts, rules, datetime.now(UTC), seed)
     # The names' trigrams are written by the accounts' trigger as the accounts are copied.

@@ -30,6 +30,7 @@ COPY_ORDER = [
     "account_team_members",
     "contacts",
     "interactions",
+    "follow_ups",
     "reviews",
     "financials",
     "opportunities",
@@ -37,6 +38,8 @@ COPY_ORDER = [
     "plans",
     "objectives",
     "actions",
+    "tier_changes",
+    "audit_entries",
 ]
 
 

@@ -61,3 +61,5 @@ TITLES = [
     "Head of Operations",
 ]
 PASSWORD = "demo password 1234"
+# The demo admin, printed by `kam seed-demo` to sign in with.
+ADMIN_EMAIL = "demo-admin@example.com"
