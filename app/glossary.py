@@ -186,7 +186,6 @@ JOB_STATUSES: tuple[str, ...] = get_args(JobStatus)
 # named set (a test keeps them whole). The API sends and accepts the values themselves.
 LABELS: dict[str, dict[str, str]] = {
     "Tier": {"key": "Key", "mid": "Mid", "small": "Small"},
-    "TierOrNone": {"key": "Key", "mid": "Mid", "small": "Small", "none": "No tier"},
     "AccountStatus": {"prospect": "Prospect", "active": "Active", "churned": "Churned"},
     "TierChangeKind": {
         "initial": "First tier",
@@ -245,13 +244,6 @@ LABELS: dict[str, dict[str, str]] = {
         "closed_won": "Won",
         "closed_lost": "Lost",
     },
-    "OpenStage": {
-        "prospecting": "Prospecting",
-        "qualification": "Qualification",
-        "needs_analysis": "Needs analysis",
-        "proposal": "Proposal",
-        "negotiation": "Negotiation",
-    },
     "InteractionType": {"visit": "Visit", "call": "Call", "meeting": "Meeting", "email": "Email", "event": "Event"},
     "VisitPurpose": {
         "close_deal": "Close a deal",
@@ -275,7 +267,6 @@ LABELS: dict[str, dict[str, str]] = {
         "weekly": "Weekly",
     },
     "HealthStatus": {"green": "Green", "amber": "Amber", "red": "Red"},
-    "Severity": {"amber": "Amber", "red": "Red"},
     "SignalCode": {
         "no_recent_interaction": "No recent interaction",
         "no_decision_maker_engaged": "No decision maker engaged",
@@ -327,6 +318,12 @@ LABELS: dict[str, dict[str, str]] = {
         "promotion_candidate": "Promotion candidate",
     },
 }
+
+
+# Sets drawn from others take their labels.
+LABELS["TierOrNone"] = {**LABELS["Tier"], "none": "No tier"}
+LABELS["OpenStage"] = {stage: LABELS["Stage"][stage] for stage in OPEN_STAGES}
+LABELS["Severity"] = {severity: LABELS["HealthStatus"][severity] for severity in get_args(Severity)}
 
 
 def label(kind: str, value: str | None) -> str:
