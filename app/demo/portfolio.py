@@ -176,11 +176,11 @@ def _account(
             },
         )
     contacts = add_contacts(tables, demo, 2 + size * 2)
-    add_interactions(tables, demo, contacts, {3: 14, 2: 5}.get(size, 2))
+    add_interactions(tables, demo, contacts, {3: 10, 2: 4}.get(size, 1))
     this_year = add_financials(tables, demo, revenue)
     add_opportunities(tables, demo, revenue, size)
     if size > 1:
-        add_measurements(tables, demo, 4 if size == 3 else 3)
+        add_measurements(tables, demo, 4 if size == 3 else 2)
     if "revenue_decline_red" in shape.causes:
         add_plan(tables, demo, "recovery", "active")
     elif tier == "key":

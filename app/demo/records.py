@@ -441,7 +441,7 @@ def add_reviews(tables: Tables, demo: Demo, assigned: datetime, cadence_days: in
     owner is diligent, else some days late; the last one may not be held yet. Only the latest are
     written: the scorecard's periods and the next review need no older ones."""
     rng = demo.rng
-    kept_since = max(200, 2 * cadence_days + 30)
+    kept_since = max(100, 2 * cadence_days + 30)
     today = demo.now.date()
     held = assigned.date()
     skip_last = rng.random() < 0.25 * (1 - demo.diligence)

@@ -27,7 +27,7 @@ _AMBER_ANY = (
     "no_decision_maker_engaged",
     "key_contact_left",
 )
-_AMBER_MEASURED = ("low_improvement_score", "engagement_declining", "below_visit_frequency")
+_AMBER_MEASURED = ("low_improvement_score", "below_visit_frequency")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,9 @@ def draw_shape(rng: random.Random, tier: str | None, diligence: float, may_promo
     amber = max(0.08, AMBER_SHARE + 0.45 * lag)
     draw = rng.random()
     measured = tier in ("key", "mid")
-    ambers = _AMBER_ANY + (_AMBER_MEASURED if measured else ()) + (("no_active_plan",) if tier == "key" else ())
+    # Key accounts have a year of measurements (a falling engagement shows) and must have a plan.
+    key_only = ("no_active_plan", "engagement_declining") if tier == "key" else ()
+    ambers = _AMBER_ANY + (_AMBER_MEASURED if measured else ()) + key_only
     if draw < red:
         kind = rng.random()
         if kind < 0.4:
