@@ -206,8 +206,9 @@ class FactsRepository:
         return stored | (await self.store_current(missing) if missing else {})
 
     async def ensure_facts(self, batch: int = FACTS_BATCH) -> None:
-        """Gather the facts of accounts that have none stored yet (created before facts were kept),
-        walking the accounts once in id order."""
+        """Gather the facts of accounts that have none stored yet (created before facts were kept, or
+        copied in by the demo), walking the accounts once in id order. Their views are left to the
+        clock to judge: judging them all before this commit would hold every account in memory."""
         last_id: uuid.UUID | None = None
         while True:
             has_facts = select(AccountFactsRow.account_id).where(AccountFactsRow.account_id == Account.id).exists()
@@ -217,14 +218,16 @@ class FactsRepository:
             missing = list((await self.session.execute(statement)).scalars())
             if not missing:
                 return
-            await self.refresh_facts(missing)
+            await self.refresh_facts(missing, judge=False)
             last_id = missing[-1]
 
-    async def refresh_facts(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
+    async def refresh_facts(
+        self, account_ids: Sequence[uuid.UUID], *, judge: bool = True
+    ) -> dict[uuid.UUID, AccountFacts]:
         """Gather the facts of these accounts from their records and store them (an id naming no
-        account is left out)."""
+        account is left out); ``judge``: their views are judged, and changes told, before the commit."""
         facts = await self.live_facts(account_ids)
-        await self._store(account_ids, facts)
+        await self._store(account_ids, facts, judge=judge)
         return facts
 
     async def store_current(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AccountFacts]:
@@ -241,11 +244,14 @@ class FactsRepository:
         await self._store(account_ids, facts)
         return facts
 
-    async def _store(self, account_ids: Sequence[uuid.UUID], facts: dict[uuid.UUID, AccountFacts]) -> None:
+    async def _store(
+        self, account_ids: Sequence[uuid.UUID], facts: dict[uuid.UUID, AccountFacts], *, judge: bool = True
+    ) -> None:
         session = self.session.sync_session
         for done in (stale_accounts(session), new_accounts(session)):
             done.difference_update(account_ids)
-        _accounts(session, _GATHERED).update(facts)
+        if judge:
+            _accounts(session, _GATHERED).update(facts)
         if facts:
             rows = [_to_row(account_id, fact) for account_id, fact in facts.items()]
             await self.session.execute(_STORE, _FACTS.row_parameters(rows))
