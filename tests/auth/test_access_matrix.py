@@ -172,6 +172,9 @@ GLOBAL_OPERATIONS = {
     "events_list": ("GET", "/v1/events", None, ALL_200),
     "follow_ups_list": ("GET", "/v1/follow-ups", None, ALL_200),
     "agenda_get": ("GET", "/v1/agenda", None, ALL_200),
+    # Everyone may have a calendar link of their own agenda; deleting one nobody has is a 404.
+    "calendar_link_create": ("POST", "/v1/agenda/calendar-link", None, dict.fromkeys(ROLES, 201)),
+    "calendar_link_delete": ("DELETE", "/v1/agenda/calendar-link", None, dict.fromkeys(ROLES, 404)),
     "webhooks_list": ("GET", "/v1/webhooks", None, ADMIN_ONLY),
     "webhooks_create": ("POST", "/v1/webhooks", {"url": "https://hooks.example.com/kam"}, {**ADMIN_ONLY, "admin": 201}),
     # Only admins learn whether a webhook exists: 404 for them, 403 for everyone else.
@@ -221,7 +224,15 @@ GLOBAL_OPERATIONS = {
         dict.fromkeys(ROLES, 422),
     ),
 }
-PUBLIC_OPERATIONS = {"system_liveness", "system_readiness", "meta_get", "auth_token_create", "auth_token_refresh"}
+# The calendar feed's credential is its key, not a token (calendar servers send none).
+PUBLIC_OPERATIONS = {
+    "system_liveness",
+    "system_readiness",
+    "meta_get",
+    "auth_token_create",
+    "auth_token_refresh",
+    "calendar_feed_get",
+}
 
 
 def expected(role, target, kind):

@@ -69,4 +69,4 @@ async def test_the_operating_report_shows_the_service_share_trend(client):
     trend = [(p["period"], p["service_share"]) for p in report["overall"]["revenue_trend"]]
     assert trend == [("2024", 0.1), ("2025", None), ("2026", 0.25)]
     markdown = (await client.get(f"/v1/accounts/{account['id']}/report", headers={"Accept": "text/markdown"})).text
-    assert "- Service share of revenue: 2024 10.0%, 2026 25.0%" in markdown
+    assert "- Service share of revenue: 2024 10.0%; 2026 25.0%" in markdown

@@ -85,7 +85,7 @@ async def test_the_operating_report_names_the_projects_and_their_progress(client
     assert project["progress"] == 0.75
     assert report["growth"]["growth_project"] is None and report["growth"]["plan"]["kind"] == "recovery"
     markdown = (await client.get(f"/v1/accounts/{account['id']}/report", headers={"Accept": "text/markdown"})).text
-    assert "- Recovery project: Win it back (to 2026-12-31), 1 of 2 objectives achieved, 75% of the way" in markdown
+    assert "- Recovery project: Win it back (to 2026-12-31), 1 of 2 objectives achieved, 75.0% of the way" in markdown
 
     growth = await create_plan(client, account["id"], name="Mine it", kind="growth")
     await activate(client, growth, users["kam"].id)
