@@ -27,6 +27,7 @@ from app.interactions.router import router as interactions_router
 from app.jobs.queue import BackgroundJobs
 from app.jobs.router import router as jobs_router
 from app.measurements.router import router as measurements_router
+from app.offerings.router import router as offerings_router
 from app.operations.api_docs import install_api_docs
 from app.operations.router import router as system_router
 from app.opportunities.router import router as opportunities_router
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reviews_router)
     app.include_router(financials_router)
     app.include_router(measurements_router)
+    app.include_router(offerings_router)
     app.include_router(reports_router)
     app.include_router(account_report_router)
     app.include_router(audit_router)

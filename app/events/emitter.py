@@ -24,7 +24,8 @@ from app.events.judge import Judge, ToJudge
 from app.events.notes import Noted
 from app.events.repository import EventRepository
 from app.interactions.schemas import InteractionRead
-from app.models import Account, Contact, Interaction, Opportunity, Plan, Review, RulesVersion, TierChange
+from app.models import Account, Contact, Interaction, Offering, Opportunity, Plan, Review, RulesVersion, TierChange
+from app.offerings.schemas import OfferingRead
 from app.opportunities.service import OpportunityService
 from app.plans.schemas import PlanRead
 from app.plans.service import PlanService
@@ -38,6 +39,7 @@ _ENTITY_TYPES: dict[type, str] = {
     Account: "account",
     TierChange: "tier_change",
     Contact: "contact",
+    Offering: "offering",
     Opportunity: "opportunity",
     Plan: "plan",
     Interaction: "interaction",
@@ -47,6 +49,7 @@ _ENTITY_TYPES: dict[type, str] = {
 _READ_MODELS: dict[type, Callable[[Any], BaseModel]] = {
     TierChange: TierChangeRead.model_validate,
     Contact: ContactRead.model_validate,
+    Offering: OfferingRead.model_validate,
     Plan: PlanRead.model_validate,
     Interaction: InteractionRead.model_validate,
     Review: ReviewRead.model_validate,
@@ -72,6 +75,8 @@ def event_types(noted: Noted) -> list[str]:
         return ["account.tier_changed"] if action == "create" and record.kind != "keep" else []
     if isinstance(record, Contact):
         return [f"contact.{action}d"]
+    if isinstance(record, Offering):
+        return [f"offering.{action}d"] if action != "delete" else []
     if isinstance(record, Opportunity):
         if action == "create":
             return ["opportunity.created"]

@@ -6,10 +6,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from app.models import Account, Contact, Interaction, Opportunity, Plan, Review, RulesVersion, TierChange
+from app.models import (
+    Account,
+    Contact,
+    Interaction,
+    Offering,
+    Opportunity,
+    Plan,
+    Review,
+    RulesVersion,
+    TierChange,
+)
 
 Action = Literal["create", "update", "delete"]
-TOLD = (Account, TierChange, Contact, Opportunity, Plan, Interaction, Review, RulesVersion)
+TOLD = (Account, TierChange, Contact, Offering, Opportunity, Plan, Interaction, Review, RulesVersion)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from app.models.financials import Financial, Measurement
 from app.models.idempotency import IdempotencyRecord
 from app.models.interactions import FollowUp, Interaction, Review
 from app.models.jobs import Job
+from app.models.offerings import Offering
 from app.models.opportunities import Opportunity
 from app.models.plans import Action, Objective, Plan
 from app.models.rules import RulesVersion
@@ -35,6 +36,7 @@ __all__ = [
     "Job",
     "Measurement",
     "Objective",
+    "Offering",
     "Opportunity",
     "Plan",
     "RefreshToken",

@@ -175,6 +175,27 @@ GLOBAL_OPERATIONS = {
     # Everyone may have a calendar link of their own agenda; deleting one nobody has is a 404.
     "calendar_link_create": ("POST", "/v1/agenda/calendar-link", None, dict.fromkeys(ROLES, 201)),
     "calendar_link_delete": ("DELETE", "/v1/agenda/calendar-link", None, dict.fromkeys(ROLES, 404)),
+    # The catalog: read by everyone, kept by managers and admins.
+    "offerings_list": ("GET", "/v1/offerings", None, ALL_200),
+    "offerings_get": ("GET", f"/v1/offerings/{NOWHERE}", None, dict.fromkeys(ROLES, 404)),
+    "offerings_create": (
+        "POST",
+        "/v1/offerings",
+        {"name": "Matrix", "code": "MATRIX"},
+        {"admin": 201, "manager": 201, "kam": 403, "viewer": 403},
+    ),
+    "offerings_update": (
+        "PATCH",
+        f"/v1/offerings/{NOWHERE}",
+        {"name": "Renamed"},
+        {"admin": 404, "manager": 404, "kam": 403, "viewer": 403},
+    ),
+    "offerings_batch_upsert": (
+        "POST",
+        "/v1/offerings/batch/upsert",
+        {"items": [{"external_id": "m-off", "name": "By batch", "code": "BATCH"}]},
+        {"admin": 200, "manager": 200, "kam": 403, "viewer": 403},
+    ),
     "webhooks_list": ("GET", "/v1/webhooks", None, ADMIN_ONLY),
     "webhooks_create": ("POST", "/v1/webhooks", {"url": "https://hooks.example.com/kam"}, {**ADMIN_ONLY, "admin": 201}),
     # Only admins learn whether a webhook exists: 404 for them, 403 for everyone else.

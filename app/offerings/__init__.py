@@ -1,0 +1,1 @@
+"""The catalog of what the company sells: offerings, grouped in families."""
