@@ -43,6 +43,9 @@ Horizon = Literal["short", "medium", "long"]
 ObjectiveStatus = Literal["open", "achieved", "missed", "cancelled"]
 ActionStatus = Literal["open", "in_progress", "done", "cancelled"]
 MeasurementKind = Literal["engagement", "loyalty", "improvement"]
+# A unit of an account that buys on its own. Its subsidiaries (child accounts) count as buying centers
+# too, without being recorded as such.
+BuyingCenterKind = Literal["division", "function", "region"]
 # A promise to follow up: open until it is done or dropped on purpose.
 FollowUpStatus = Literal["open", "done", "dropped"]
 # From least to most frequent: an adjustment moves a cadence one step to the right.
@@ -84,6 +87,9 @@ EventType = Literal[
     "contact.created",
     "contact.updated",
     "contact.deleted",
+    "buying_center.created",
+    "buying_center.updated",
+    "buying_center.deleted",
     "offering.created",
     "offering.updated",
     "opportunity.created",
@@ -132,6 +138,7 @@ OBJECTIVE_STATUSES = get_args(ObjectiveStatus)
 ACTION_STATUSES = get_args(ActionStatus)
 MEASUREMENT_KINDS = get_args(MeasurementKind)
 FOLLOW_UP_STATUSES = get_args(FollowUpStatus)
+BUYING_CENTER_KINDS = get_args(BuyingCenterKind)
 CADENCES: tuple[str, ...] = get_args(Cadence)
 OPEN_STAGES = get_args(OpenStage)
 BATCH_OUTCOMES = get_args(BatchOutcome)
@@ -167,6 +174,7 @@ NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
     "ActionStatus": ACTION_STATUSES,
     "MeasurementKind": MEASUREMENT_KINDS,
     "FollowUpStatus": FOLLOW_UP_STATUSES,
+    "BuyingCenterKind": BUYING_CENTER_KINDS,
     "Cadence": CADENCES,
     "HealthStatus": get_args(HealthStatus),
     "Severity": get_args(Severity),
@@ -261,6 +269,7 @@ LABELS: dict[str, dict[str, str]] = {
     "ActionStatus": {"open": "Open", "in_progress": "In progress", "done": "Done", "cancelled": "Cancelled"},
     "MeasurementKind": {"engagement": "Engagement", "loyalty": "Loyalty", "improvement": "Customer improvement"},
     "FollowUpStatus": {"open": "Open", "done": "Done", "dropped": "Dropped"},
+    "BuyingCenterKind": {"division": "Division", "function": "Function", "region": "Region"},
     "Cadence": {
         "semiannual": "Every six months",
         "quarterly": "Quarterly",
@@ -298,6 +307,9 @@ LABELS: dict[str, dict[str, str]] = {
         "contact.created": "Contact created",
         "contact.updated": "Contact updated",
         "contact.deleted": "Contact deleted",
+        "buying_center.created": "Buying center created",
+        "buying_center.updated": "Buying center updated",
+        "buying_center.deleted": "Buying center deleted",
         "offering.created": "Offering created",
         "offering.updated": "Offering updated",
         "opportunity.created": "Opportunity created",

@@ -17,6 +17,7 @@ from app.agenda.router import calendar_feed
 from app.agenda.router import router as agenda_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.buying_centers.router import router as buying_centers_router
 from app.contacts.router import router as contacts_router
 from app.db import create_engine
 from app.embedded_pg import start_embedded_postgres
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(financials_router)
     app.include_router(measurements_router)
     app.include_router(offerings_router)
+    app.include_router(buying_centers_router)
     app.include_router(reports_router)
     app.include_router(account_report_router)
     app.include_router(audit_router)

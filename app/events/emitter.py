@@ -19,12 +19,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.schemas import TierChangeRead
 from app.accounts.service import AccountService
 from app.auth.policy import SYSTEM
+from app.buying_centers.schemas import BuyingCenterRead
 from app.contacts.schemas import ContactRead
 from app.events.judge import Judge, ToJudge
 from app.events.notes import Noted
 from app.events.repository import EventRepository
 from app.interactions.schemas import InteractionRead
-from app.models import Account, Contact, Interaction, Offering, Opportunity, Plan, Review, RulesVersion, TierChange
+from app.models import (
+    Account,
+    BuyingCenter,
+    Contact,
+    Interaction,
+    Offering,
+    Opportunity,
+    Plan,
+    Review,
+    RulesVersion,
+    TierChange,
+)
 from app.offerings.schemas import OfferingRead
 from app.opportunities.service import OpportunityService
 from app.plans.schemas import PlanRead
@@ -38,6 +50,7 @@ from app.rules_versions.repository import RulesRepository
 _ENTITY_TYPES: dict[type, str] = {
     Account: "account",
     TierChange: "tier_change",
+    BuyingCenter: "buying_center",
     Contact: "contact",
     Offering: "offering",
     Opportunity: "opportunity",
@@ -48,6 +61,7 @@ _ENTITY_TYPES: dict[type, str] = {
 }
 _READ_MODELS: dict[type, Callable[[Any], BaseModel]] = {
     TierChange: TierChangeRead.model_validate,
+    BuyingCenter: BuyingCenterRead.model_validate,
     Contact: ContactRead.model_validate,
     Offering: OfferingRead.model_validate,
     Plan: PlanRead.model_validate,
@@ -75,6 +89,8 @@ def event_types(noted: Noted) -> list[str]:
         return ["account.tier_changed"] if action == "create" and record.kind != "keep" else []
     if isinstance(record, Contact):
         return [f"contact.{action}d"]
+    if isinstance(record, BuyingCenter):
+        return [f"buying_center.{action}d"]
     if isinstance(record, Offering):
         return [f"offering.{action}d"] if action != "delete" else []
     if isinstance(record, Opportunity):

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from app.models import (
     Account,
+    BuyingCenter,
     Contact,
     Interaction,
     Offering,
@@ -19,7 +20,7 @@ from app.models import (
 )
 
 Action = Literal["create", "update", "delete"]
-TOLD = (Account, TierChange, Contact, Offering, Opportunity, Plan, Interaction, Review, RulesVersion)
+TOLD = (Account, TierChange, BuyingCenter, Contact, Offering, Opportunity, Plan, Interaction, Review, RulesVersion)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from app.models.accounts import Account, AccountName, AccountTeamMember, TierChange
 from app.models.audit import AuditEntry
 from app.models.base import Base
+from app.models.buying_centers import BuyingCenter
 from app.models.contacts import Contact
 from app.models.events import Event
 from app.models.facts import AccountFactsRow
@@ -26,6 +27,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "BuyingCenter",
     "CalendarLink",
     "Contact",
     "Event",

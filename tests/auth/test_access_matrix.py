@@ -30,6 +30,8 @@ ACCOUNT_OPERATIONS = {
     "account_report_get": ("GET", "/v1/accounts/{account}/report", None, "read"),
     "financials_list": ("GET", "/v1/accounts/{account}/financials", None, "read"),
     "measurements_list": ("GET", "/v1/accounts/{account}/measurements", None, "read"),
+    "buying_centers_list": ("GET", "/v1/accounts/{account}/buying-centers", None, "read"),
+    "buying_centers_get": ("GET", "/v1/accounts/{account}/buying-centers/{buying_center}", None, "read"),
     "contacts_get": ("GET", "/v1/contacts/{contact}", None, "read"),
     "opportunities_get": ("GET", "/v1/opportunities/{opportunity}", None, "read"),
     "plans_get": ("GET", "/v1/plans/{plan}", None, "read"),
@@ -64,6 +66,19 @@ ACCOUNT_OPERATIONS = {
         "write",
     ),
     "measurements_delete": ("DELETE", "/v1/accounts/{account}/measurements/{measurement}", None, "write"),
+    "buying_centers_create": (
+        "POST",
+        "/v1/accounts/{account}/buying-centers",
+        {"name": "Finance", "kind": "function"},
+        "write",
+    ),
+    "buying_centers_update": (
+        "PATCH",
+        "/v1/accounts/{account}/buying-centers/{buying_center}",
+        {"kind": "region"},
+        "write",
+    ),
+    "buying_centers_delete": ("DELETE", "/v1/accounts/{account}/buying-centers/{buying_center}", None, "write"),
     "contacts_create": (
         "POST",
         "/v1/contacts",
@@ -341,6 +356,9 @@ async def build_account(admin, users, target, owner):
     await admin.put(f"/v1/accounts/{account['id']}/financials/2025", json={"revenue": "1000.00"})
     ids["measurement"] = await post(
         f"/v1/accounts/{account['id']}/measurements", {"kind": "engagement", "value": 6, "measured_at": "2026-01-01"}
+    )
+    ids["buying_center"] = await post(
+        f"/v1/accounts/{account['id']}/buying-centers", {"name": f"{target} plant", "kind": "division"}
     )
     return ids
 

@@ -1,0 +1,1 @@
+"""Buying centers: the units of an account that buy on their own."""
