@@ -2,11 +2,11 @@
 
 import uuid
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, func, select
 
 from app.account_records.repository import ScopedRepository
 from app.buying_centers.schemas import BuyingCenterListQuery
-from app.models import BuyingCenter
+from app.models import BuyingCenter, RevenueLine
 from app.plumbing.pagination import PageRequest, SortKey
 
 SORT_KEYS = {
@@ -29,6 +29,11 @@ class BuyingCenterRepository(ScopedRepository[BuyingCenter]):
         if query.updated_since is not None:
             conditions.append(BuyingCenter.updated_at >= query.updated_since)
         return conditions
+
+    async def lines_of(self, center_id: uuid.UUID) -> int:
+        """How many revenue lines name the buying center."""
+        statement = select(func.count()).where(RevenueLine.buying_center_id == center_id)
+        return await self.session.scalar(statement) or 0
 
     async def account_page(
         self, account_id: uuid.UUID, query: BuyingCenterListQuery

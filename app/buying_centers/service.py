@@ -7,7 +7,7 @@ from app.buying_centers.repository import BuyingCenterRepository
 from app.buying_centers.schemas import BuyingCenterCreate, BuyingCenterListQuery, BuyingCenterUpdate
 from app.models import BuyingCenter
 from app.plumbing.concurrency import ExpectedVersion
-from app.plumbing.errors import NotFound
+from app.plumbing.errors import Conflict, NotFound
 
 
 class BuyingCenterService(AccountScopedService[BuyingCenter]):
@@ -40,5 +40,9 @@ class BuyingCenterService(AccountScopedService[BuyingCenter]):
         return await self.records.save(center)
 
     async def delete(self, account_id: uuid.UUID, center_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
+        """Refused while revenue lines name it: what it bought stays on record."""
         await self.of_account(account_id, center_id)
-        await self.records.delete(await self.get_for_write(center_id, expected))
+        center = await self.get_for_write(center_id, expected)
+        if lines := await self.records.lines_of(center_id):
+            raise Conflict(f"{lines} revenue line(s) name this buying center; move them to another first.")
+        await self.records.delete(center)

@@ -28,7 +28,8 @@ async def list_financials(
 ) -> Page[FinancialRead]:
     """The account's periods in order: years and quarters (`2025`, `2025-Q1`, ... `2026`)."""
     rows, next_cursor = await service.account_page(account_id, query)
-    return Page(items=[service.read(row) for row in rows], next_cursor=next_cursor)
+    lines = await service.lines_of(rows)
+    return Page(items=[service.read(row, lines.get(row.id, [])) for row in rows], next_cursor=next_cursor)
 
 
 @router.put(
@@ -45,12 +46,13 @@ async def put_financials(
     service: Service,
     expected: IfMatch = None,
 ) -> FinancialRead:
-    """Set the revenue and cost to serve of a year or a quarter: 201 when new, 200 when replaced."""
+    """Set the revenue and cost to serve of a year or a quarter, and what it came from (`lines`, per
+    offering and buying center): 201 when new, 200 when replaced."""
     policy.require_writer(principal)
     record, created = await service.put(account_id, period, payload, expected)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     set_etag(response, record.version)
-    return service.read(record)
+    return service.read(record, (await service.lines_of([record])).get(record.id, []))
 
 
 @router.delete(

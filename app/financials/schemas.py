@@ -26,11 +26,43 @@ class FinancialListQuery(ListQuery):
     )
 
 
+class RevenueLineWrite(WriteModel):
+    offering_id: uuid.UUID = Field(description="What was sold: an offering of the catalog.")
+    buying_center_id: uuid.UUID | None = Field(
+        default=None, description="Which of the account's buying centers bought it, when known."
+    )
+    revenue: Money
+    service_revenue: Money | None = Field(default=None, description="The part of this line from services.")
+
+    @field_validator("service_revenue")
+    @classmethod
+    def _within_line(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        revenue = info.data.get("revenue")
+        if value is not None and revenue is not None and value > revenue:
+            raise ValueError(
+                f"service_revenue ({value}) is part of the line's revenue ({revenue}) and cannot exceed it"
+            )
+        return value
+
+
+class RevenueLineRead(ReadModel):
+    offering_id: uuid.UUID
+    buying_center_id: uuid.UUID | None
+    revenue: Money
+    service_revenue: Money | None
+
+
 class FinancialWrite(WriteModel):
     revenue: Money
     cost_to_serve: Money | None = None
     service_revenue: Money | None = Field(
         default=None, description="The part of `revenue` that came from services: 0 up to `revenue`."
+    )
+    lines: list[RevenueLineWrite] | None = Field(
+        default=None,
+        max_length=1000,
+        description="What the revenue came from, per offering and buying center: replaces the period's lines "
+        "when given, keeps them when left out. They never sum above `revenue`; the rest is unassigned.",
     )
 
     @field_validator("service_revenue")
@@ -52,6 +84,8 @@ class FinancialRead(ReadModel):
     margin: float | None = Field(description="(revenue - cost_to_serve) / revenue, 4 places; null without both.")
     service_revenue: Money | None
     service_share: float | None = Field(description="service_revenue / revenue, 4 places; null without both.")
+    lines: list[RevenueLineRead] = Field(description="What the revenue came from, by offering and buying center.")
+    unassigned_revenue: Money = Field(description="The revenue no line accounts for.")
     version: int
     created_at: datetime
     updated_at: datetime

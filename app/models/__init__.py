@@ -7,7 +7,7 @@ from app.models.buying_centers import BuyingCenter
 from app.models.contacts import Contact
 from app.models.events import Event
 from app.models.facts import AccountFactsRow
-from app.models.financials import Financial, Measurement
+from app.models.financials import Financial, Measurement, RevenueLine
 from app.models.idempotency import IdempotencyRecord
 from app.models.interactions import FollowUp, Interaction, Review
 from app.models.jobs import Job
@@ -42,6 +42,7 @@ __all__ = [
     "Opportunity",
     "Plan",
     "RefreshToken",
+    "RevenueLine",
     "Review",
     "RulesVersion",
     "SignInFailure",

@@ -36,6 +36,34 @@ class Financial(UUIDPrimaryKey, Timestamps, Versioned, Base):
     )
 
 
+class RevenueLine(UUIDPrimaryKey, Base):
+    """What a period's revenue came from: an offering, and the buying center that bought it when known.
+    Written whole with its period; the lines never sum above the period's revenue (the rest is
+    unassigned)."""
+
+    __tablename__ = "revenue_lines"
+    __mapper_args__ = {"eager_defaults": True}
+
+    financial_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("financials.id", ondelete="CASCADE"), nullable=False
+    )
+    # The period's account, kept on the line so the whitespace reads an account's lines by index.
+    account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("accounts.id"), nullable=False)
+    offering_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("offerings.id"), nullable=False)
+    buying_center_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("buying_centers.id"))
+    revenue: Mapped[Decimal] = mapped_column(Numeric(18, 2), nullable=False)
+    service_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+
+    __table_args__ = (
+        CheckConstraint("revenue >= 0", name="not_negative"),
+        CheckConstraint("service_revenue BETWEEN 0 AND revenue", name="service_within_revenue"),
+        Index("ix_revenue_lines_financial_id", "financial_id"),
+        Index("ix_revenue_lines_account_id_offering_id", "account_id", "offering_id"),
+        Index("ix_revenue_lines_offering_id_account_id", "offering_id", "account_id"),
+        Index("ix_revenue_lines_buying_center_id", "buying_center_id"),
+    )
+
+
 class Measurement(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "measurements"
     __mapper_args__ = {"eager_defaults": True}
