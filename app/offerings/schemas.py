@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
 from app.account_records.schemas import ExternalId
@@ -25,7 +25,7 @@ class OfferingFields(WriteModel):
     name: OfferingName
     code: OfferingCode = Field(description="Unique: letters, digits and . _ - (e.g. ANALYTICS).")
     family: Family | None = Field(default=None, description="The product family it belongs to.")
-    active: bool = Field(default=True, description="Still sold: inactive offerings leave the whitespace map.")
+    active: StrictBool = Field(default=True, description="Still sold: inactive offerings leave the whitespace map.")
     external_id: ExternalId | None = None
 
 
@@ -51,7 +51,7 @@ class OfferingUpdate(WriteModel):
     name: OfferingName = omittable()
     code: OfferingCode = omittable()
     family: Family | None = None
-    active: bool = omittable()
+    active: StrictBool = omittable()
     external_id: ExternalId | None = None
 
 
