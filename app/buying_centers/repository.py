@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, func, select
 
 from app.account_records.repository import ScopedRepository
 from app.buying_centers.schemas import BuyingCenterListQuery
-from app.models import BuyingCenter, RevenueLine
+from app.models import BuyingCenter, Opportunity, RevenueLine
 from app.plumbing.pagination import PageRequest, SortKey
 
 SORT_KEYS = {
@@ -30,10 +30,11 @@ class BuyingCenterRepository(ScopedRepository[BuyingCenter]):
             conditions.append(BuyingCenter.updated_at >= query.updated_since)
         return conditions
 
-    async def lines_of(self, center_id: uuid.UUID) -> int:
-        """How many revenue lines name the buying center."""
-        statement = select(func.count()).where(RevenueLine.buying_center_id == center_id)
-        return await self.session.scalar(statement) or 0
+    async def named_by(self, center_id: uuid.UUID) -> int:
+        """How many revenue lines and opportunities name the buying center."""
+        lines = select(func.count()).where(RevenueLine.buying_center_id == center_id).scalar_subquery()
+        deals = select(func.count()).where(Opportunity.buying_center_id == center_id).scalar_subquery()
+        return await self.session.scalar(select(lines + deals)) or 0
 
     async def account_page(
         self, account_id: uuid.UUID, query: BuyingCenterListQuery

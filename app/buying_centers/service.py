@@ -40,9 +40,11 @@ class BuyingCenterService(AccountScopedService[BuyingCenter]):
         return await self.records.save(center)
 
     async def delete(self, account_id: uuid.UUID, center_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
-        """Refused while revenue lines name it: what it bought stays on record."""
+        """Refused while revenue lines or opportunities name it: what it bought stays on record."""
         await self.of_account(account_id, center_id)
         center = await self.get_for_write(center_id, expected)
-        if lines := await self.records.lines_of(center_id):
-            raise Conflict(f"{lines} revenue line(s) name this buying center; move them to another first.")
+        if named := await self.records.named_by(center_id):
+            raise Conflict(
+                f"{named} revenue line(s) or opportunities name this buying center; move them to another first."
+            )
         await self.records.delete(center)

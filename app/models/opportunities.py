@@ -31,6 +31,9 @@ class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, Base):
     loss_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     external_id: Mapped[str | None] = mapped_column(String(200))
+    # What it would sell, and to which of the account's buying centers (the whitespace map's cells).
+    offering_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("offerings.id"))
+    buying_center_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("buying_centers.id"))
     # Terms agreed, checked against the account's tier policy.
     discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     payment_terms_days: Mapped[int | None] = mapped_column(Integer)
@@ -57,6 +60,8 @@ class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, Base):
         Index("ix_opportunities_stage", "stage"),
         Index("ix_opportunities_type", "type"),
         Index("ix_opportunities_owner_id", "owner_id"),
+        Index("ix_opportunities_offering_id_account_id", "offering_id", "account_id"),
+        Index("ix_opportunities_buying_center_id", "buying_center_id"),
         Index("ix_opportunities_expected_close_date_id", func.coalesce(text("expected_close_date"), UNDATED), "id"),
         Index("ix_opportunities_name_id", "name", "id"),
         Index("ix_opportunities_amount_id", "amount", "id"),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, func, select
 
 from app.account_records.repository import ScopedRepository
-from app.models import Account, Opportunity
+from app.models import Account, BuyingCenter, Offering, Opportunity
 from app.models.base import UNDATED, UNDATED_VALUE
 from app.opportunities.schemas import OpportunityListQuery
 from app.plumbing.pagination import SortKey
@@ -39,6 +39,8 @@ class OpportunityRepository(ScopedRepository[Opportunity]):
             Opportunity.stage: query.stage,
             Opportunity.type: query.type,
             Opportunity.owner_id: query.owner_id,
+            Opportunity.offering_id: query.offering_id,
+            Opportunity.buying_center_id: query.buying_center_id,
         }
         conditions = [column == value for column, value in equal_to.items() if value is not None]
         if query.open is not None:
@@ -51,6 +53,30 @@ class OpportunityRepository(ScopedRepository[Opportunity]):
         if query.updated_since is not None:
             conditions.append(Opportunity.updated_at >= query.updated_since)
         return conditions
+
+    async def targets(
+        self, offering_ids: set[uuid.UUID], center_ids: set[uuid.UUID]
+    ) -> tuple[set[uuid.UUID], dict[uuid.UUID, uuid.UUID]]:
+        """Which of these offerings exist, and the account of each of these buying centers."""
+        offerings = (
+            set((await self.session.execute(select(Offering.id).where(one_of(Offering.id, offering_ids)))).scalars())
+            if offering_ids
+            else set()
+        )
+        centers = (
+            dict(
+                (
+                    await self.session.execute(
+                        select(BuyingCenter.id, BuyingCenter.account_id).where(one_of(BuyingCenter.id, center_ids))
+                    )
+                )
+                .tuples()
+                .all()
+            )
+            if center_ids
+            else {}
+        )
+        return offerings, centers
 
     async def tiers_of(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str | None]:
         """The tier of each of these accounts (whose sales policy their opportunities follow)."""

@@ -21,6 +21,8 @@ Discount = Annotated[Number, Field(ge=0, le=100, max_digits=5, decimal_places=2,
 PaymentTerms = Annotated[int, Field(ge=0, le=365)]
 DISCOUNT = "Percent off the list price, checked against the account tier's max_discount_percent."
 TERMS = "Days to pay, checked against the account tier's payment_terms_days."
+OFFERING = "What it would sell: an offering of the catalog (its cell of the whitespace map)."
+CENTER = "Which of the account's buying centers would buy it; null for the account as a whole."
 Text = Annotated[str, text(5000)]
 Competitor = Annotated[str, text(200, min_length=1)]
 
@@ -39,6 +41,8 @@ class OpportunityFields(WriteModel):
     external_id: Annotated[str, text(200, min_length=1)] | None = None
     discount_percent: Discount | None = Field(default=None, description=DISCOUNT)
     payment_terms_days: PaymentTerms | None = Field(default=None, description=TERMS)
+    offering_id: uuid.UUID | None = Field(default=None, description=OFFERING)
+    buying_center_id: uuid.UUID | None = Field(default=None, description=CENTER)
 
 
 class OpportunityCreate(OpportunityFields):
@@ -47,7 +51,8 @@ class OpportunityCreate(OpportunityFields):
 
 class OpportunityUpsert(AccountReference, OpportunityFields):
     """One opportunity of a batch upsert: created under the account it names, or replaced (every
-    field takes the item's value, absent ones their default; the owner changes only when named).
+    field takes the item's value, absent ones their default; the owner, offering and buying center
+    change only when named).
     Stage moves follow the pipeline rules: a closed opportunity is reopened only through reopen."""
 
     external_id: ExternalId
@@ -74,6 +79,8 @@ class OpportunityUpdate(WriteModel):
     external_id: Annotated[str, text(200, min_length=1)] | None = None
     discount_percent: Discount | None = Field(default=None, description=DISCOUNT)
     payment_terms_days: PaymentTerms | None = Field(default=None, description=TERMS)
+    offering_id: uuid.UUID | None = Field(default=None, description=OFFERING)
+    buying_center_id: uuid.UUID | None = Field(default=None, description=CENTER)
 
 
 class ExceptionApprovalCreate(WriteModel):
@@ -118,6 +125,8 @@ class OpportunityRead(ReadModel):
     external_id: str | None
     discount_percent: Number | None
     payment_terms_days: int | None
+    offering_id: uuid.UUID | None
+    buying_center_id: uuid.UUID | None
     policy_exceptions: list[PolicyExceptionRead] = Field(
         description="Terms beyond the account tier's sales policy (none for an untiered account)."
     )
@@ -153,6 +162,8 @@ class OpportunityListQuery(ListQuery):
     stage: Stage | None = None
     type: OpportunityType | None = None
     owner_id: uuid.UUID | None = None
+    offering_id: uuid.UUID | None = Field(default=None, description="Opportunities selling this offering.")
+    buying_center_id: uuid.UUID | None = Field(default=None, description="Opportunities of this buying center.")
     open: bool | None = Field(default=None, description="true: open stages only; false: closed only.")
     expected_close_from: Day | None = None
     expected_close_to: Day | None = None

@@ -1,7 +1,7 @@
 """Opportunity use cases: the stage rules of the pipeline, applied on every change."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +43,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         fields.setdefault("owner_id", caller_id)
         await self.check_owner(fields.get("owner_id"))
         opportunity = Opportunity(**{**data.model_dump(), **fields})
+        self._check_targets(opportunity, *(await self._targets([opportunity])))
         if self._stage_move("prospecting", opportunity.stage, opportunity.loss_reason, fresh=True):
             opportunity.closed_at = now
         self._check_terms(opportunity, account.tier, won_now=opportunity.stage == "closed_won", fresh=True)
@@ -58,6 +59,8 @@ class OpportunityService(AccountScopedService[Opportunity]):
         before = opportunity.stage
         for field, value in changes.items():
             setattr(opportunity, field, value)
+        if {"offering_id", "buying_center_id"} & set(changes):
+            self._check_targets(opportunity, *(await self._targets([opportunity])))
         if self._stage_move(before, opportunity.stage, opportunity.loss_reason):
             opportunity.closed_at = now
         tier = (await self.records.tiers_of([opportunity.account_id])).get(opportunity.account_id)
@@ -73,6 +76,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         holders = await self.records.holding_external_ids([item.external_id for item in items])
         owners = {item.owner_id for item in items if item.owner_id is not None}
         active = await self.accounts.users.active_user_ids(owners | {caller_id})
+        offerings, centers = await self._targets(items)
 
         def plan(item: OpportunityUpsert) -> Written:
             account = self.account_of(item, named)
@@ -83,6 +87,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
                 self.check_owner_in(fields["owner_id"], active)
                 closes = self._stage_move("prospecting", item.stage, item.loss_reason, fresh=True)
                 opportunity = Opportunity(**fields, account_id=account.id, external_id=item.external_id)
+                self._check_targets(opportunity, offerings, centers)
                 opportunity.closed_at = now if closes else None
                 self._check_terms(opportunity, account.tier, won_now=item.stage == "closed_won", fresh=True)
                 return writer.created(opportunity)
@@ -92,6 +97,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
             closes = self._stage_move(before, item.stage, item.loss_reason)
             for field, value in fields.items():
                 setattr(opportunity, field, value)
+            self._check_targets(opportunity, offerings, centers, named=item.model_fields_set)
             if closes:
                 opportunity.closed_at = now
             self._check_terms(opportunity, account.tier, won_now=before != "closed_won" and item.stage == "closed_won")
@@ -113,12 +119,36 @@ class OpportunityService(AccountScopedService[Opportunity]):
         opportunity = await self.update(opportunity.id, OpportunityUpdate(**fields), None, now)
         return Written(opportunity, "unchanged" if opportunity.version == version else "updated")
 
+    async def _targets(
+        self, opportunities: Sequence[OpportunityUpsert | Opportunity]
+    ) -> tuple[set[uuid.UUID], dict[uuid.UUID, uuid.UUID]]:
+        return await self.records.targets(
+            {o.offering_id for o in opportunities if o.offering_id is not None},
+            {o.buying_center_id for o in opportunities if o.buying_center_id is not None},
+        )
+
+    @staticmethod
+    def _check_targets(
+        opportunity: Opportunity,
+        offerings: set[uuid.UUID],
+        centers: dict[uuid.UUID, uuid.UUID],
+        named: Set[str] = frozenset({"offering_id", "buying_center_id"}),
+    ) -> None:
+        """The offering it sells is one of the catalog; the buying center one of its account's (those
+        ``named`` by the write: what it keeps was checked when it was set)."""
+        offering = opportunity.offering_id
+        if "offering_id" in named and offering is not None and offering not in offerings:
+            raise InvalidFields.one(["body", "offering_id"], f"no offering with id {offering}")
+        center = opportunity.buying_center_id
+        if "buying_center_id" in named and center is not None and centers.get(center) != opportunity.account_id:
+            raise InvalidFields.one(["body", "buying_center_id"], f"no buying center with id {center} on its account")
+
     @staticmethod
     def _replacement(item: OpportunityUpsert) -> dict[str, Any]:
-        """The fields a batch item sets: all but the keys; the owner only when named."""
+        """The fields a batch item sets: all but the keys; the owner, offering and buying center only
+        when named (a CRM that knows none of them leaves what a KAM set)."""
         exclude = {"account_id", "account_external_id", "external_id"}
-        if "owner_id" not in item.model_fields_set:
-            exclude.add("owner_id")
+        exclude |= {"owner_id", "offering_id", "buying_center_id"} - item.model_fields_set
         return item.model_dump(exclude=exclude)
 
     async def approve_exceptions(
