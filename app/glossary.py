@@ -46,6 +46,9 @@ MeasurementKind = Literal["engagement", "loyalty", "improvement"]
 # A unit of an account that buys on its own. Its subsidiaries (child accounts) count as buying centers
 # too, without being recorded as such.
 BuyingCenterKind = Literal["division", "function", "region"]
+# What a cell of the whitespace map (a buying center x an offering) is, and what its row is.
+WhitespaceStatus = Literal["owned", "pipeline", "gap", "not_eligible"]
+WhitespaceRowKind = Literal["account", "division", "function", "region", "subsidiary"]
 # A promise to follow up: open until it is done or dropped on purpose.
 FollowUpStatus = Literal["open", "done", "dropped"]
 # From least to most frequent: an adjustment moves a cadence one step to the right.
@@ -139,6 +142,8 @@ ACTION_STATUSES = get_args(ActionStatus)
 MEASUREMENT_KINDS = get_args(MeasurementKind)
 FOLLOW_UP_STATUSES = get_args(FollowUpStatus)
 BUYING_CENTER_KINDS = get_args(BuyingCenterKind)
+WHITESPACE_STATUSES = get_args(WhitespaceStatus)
+WHITESPACE_ROW_KINDS = get_args(WhitespaceRowKind)
 CADENCES: tuple[str, ...] = get_args(Cadence)
 OPEN_STAGES = get_args(OpenStage)
 BATCH_OUTCOMES = get_args(BatchOutcome)
@@ -175,6 +180,8 @@ NAMED_VALUE_SETS: dict[str, tuple[str, ...]] = {
     "MeasurementKind": MEASUREMENT_KINDS,
     "FollowUpStatus": FOLLOW_UP_STATUSES,
     "BuyingCenterKind": BUYING_CENTER_KINDS,
+    "WhitespaceStatus": WHITESPACE_STATUSES,
+    "WhitespaceRowKind": WHITESPACE_ROW_KINDS,
     "Cadence": CADENCES,
     "HealthStatus": get_args(HealthStatus),
     "Severity": get_args(Severity),
@@ -270,6 +277,14 @@ LABELS: dict[str, dict[str, str]] = {
     "MeasurementKind": {"engagement": "Engagement", "loyalty": "Loyalty", "improvement": "Customer improvement"},
     "FollowUpStatus": {"open": "Open", "done": "Done", "dropped": "Dropped"},
     "BuyingCenterKind": {"division": "Division", "function": "Function", "region": "Region"},
+    "WhitespaceStatus": {"owned": "Owned", "pipeline": "In the pipeline", "gap": "Gap", "not_eligible": "Not eligible"},
+    "WhitespaceRowKind": {
+        "account": "The account as a whole",
+        "division": "Division",
+        "function": "Function",
+        "region": "Region",
+        "subsidiary": "Subsidiary",
+    },
     "Cadence": {
         "semiannual": "Every six months",
         "quarterly": "Quarterly",

@@ -39,6 +39,7 @@ from app.models import (
     TierChange,
     User,
     WebhookSubscription,
+    WhitespaceExclusion,
 )
 from app.plumbing.sql import SetWise
 
@@ -64,6 +65,7 @@ AUDITED: dict[type, str] = {
     TierChange: "tier_change",
     User: "user",
     WebhookSubscription: "webhook",
+    WhitespaceExclusion: "whitespace_exclusion",
 }
 # Bookkeeping that changes on every write or use and says nothing about what was decided.
 _IGNORED = {"version", "created_at", "updated_at", "last_used_at", "position_transaction_id", "position_seq"}

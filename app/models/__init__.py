@@ -17,6 +17,7 @@ from app.models.plans import Action, Objective, Plan
 from app.models.rules import RulesVersion
 from app.models.users import ApiToken, CalendarLink, RefreshToken, SignInFailure, SigningKey, User
 from app.models.webhooks import WebhookDelivery, WebhookSubscription
+from app.models.whitespace import WhitespaceExclusion
 
 __all__ = [
     "Account",
@@ -51,4 +52,5 @@ __all__ = [
     "User",
     "WebhookDelivery",
     "WebhookSubscription",
+    "WhitespaceExclusion",
 ]

@@ -206,6 +206,16 @@ class PromotionRules(_Strict):
     revenue_growth_percent: Annotated[Number, Field(gt=0, le=1000)] = Decimal(30)
 
 
+class WhitespaceRules(_Strict):
+    """When peers say what an account could buy of an offering it does not buy yet."""
+
+    # Fewer peers than this in the account's industry and tier: widen to its tier alone; still fewer,
+    # no estimate.
+    min_peers: Annotated[int, Field(ge=1, le=10000)] = 5
+    # The share of peers that must buy the offering for an estimate to be shown.
+    min_adoption_percent: Annotated[Number, Field(gt=0, le=100)] = Decimal(40)
+
+
 class ScorecardIndicator(_Strict):
     """One process indicator of a KAM's scorecard: its weight, and the percentage that scores full."""
 
@@ -271,6 +281,7 @@ class RulesDocument(_Strict):
     tier_policies: TierPolicies = TierPolicies()
     agenda: AgendaRules = AgendaRules()
     kam_scorecard: KamScorecard = KamScorecard()
+    whitespace: WhitespaceRules = WhitespaceRules()
 
     @field_validator("criteria")
     @classmethod

@@ -31,6 +31,7 @@ ACCOUNT_OPERATIONS = {
     "financials_list": ("GET", "/v1/accounts/{account}/financials", None, "read"),
     "measurements_list": ("GET", "/v1/accounts/{account}/measurements", None, "read"),
     "buying_centers_list": ("GET", "/v1/accounts/{account}/buying-centers", None, "read"),
+    "whitespace_get": ("GET", "/v1/accounts/{account}/whitespace", None, "read"),
     "buying_centers_get": ("GET", "/v1/accounts/{account}/buying-centers/{buying_center}", None, "read"),
     "contacts_get": ("GET", "/v1/contacts/{contact}", None, "read"),
     "opportunities_get": ("GET", "/v1/opportunities/{opportunity}", None, "read"),
@@ -79,6 +80,12 @@ ACCOUNT_OPERATIONS = {
         "write",
     ),
     "buying_centers_delete": ("DELETE", "/v1/accounts/{account}/buying-centers/{buying_center}", None, "write"),
+    "whitespace_cell_replace": (
+        "PUT",
+        "/v1/accounts/{account}/whitespace/account/{offering}",
+        {"not_eligible": True, "reason": "matrix"},
+        "write",
+    ),
     "contacts_create": (
         "POST",
         "/v1/contacts",
@@ -357,6 +364,7 @@ async def build_account(admin, users, target, owner):
     ids["measurement"] = await post(
         f"/v1/accounts/{account['id']}/measurements", {"kind": "engagement", "value": 6, "measured_at": "2026-01-01"}
     )
+    ids["offering"] = await post("/v1/offerings", {"name": f"{target} offering", "code": f"{target}-OFF"})
     ids["buying_center"] = await post(
         f"/v1/accounts/{account['id']}/buying-centers", {"name": f"{target} plant", "kind": "division"}
     )

@@ -1,0 +1,63 @@
+"""``/v1/accounts/{id}/whitespace``: the account's buying centers against the catalog."""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import PlainTextResponse
+
+from app.account_records.dependencies import lagging_scoped_service, scoped_service
+from app.auth import policy
+from app.auth.dependencies import CurrentPrincipal
+from app.plumbing.errors import problems
+from app.plumbing.readable import readable_for
+from app.whitespace.markdown import to_markdown
+from app.whitespace.schemas import CellDecision, CellDecisionRead, WhitespaceMap
+from app.whitespace.service import WhitespaceService
+
+router = APIRouter(
+    prefix="/v1/accounts/{account_id}/whitespace", tags=["whitespace"], responses=problems(401, 404, 422)
+)
+
+
+@router.get(
+    "",
+    name="whitespace_get",
+    response_model=WhitespaceMap,
+    responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
+)
+async def get_whitespace(
+    account_id: uuid.UUID,
+    request: Request,
+    service: Annotated[WhitespaceService, lagging_scoped_service(WhitespaceService)],
+) -> Any:
+    """The whitespace map: rows are the account as a whole, its buying centers and its subsidiaries;
+    columns the active offerings. Each cell is `owned` (bought in the latest complete year),
+    `pipeline` (open opportunities), `not_eligible` (set aside by the KAM) or a `gap`, with what peers
+    say a gap could bring. JSON, or Markdown with `Accept: text/markdown`."""
+    whitespace = await service.map(account_id)
+    if "text/markdown" in request.headers.get("accept", ""):
+        name = next(row.name for row in whitespace.rows if row.kind == "account")
+        document = to_markdown(whitespace, name, readable_for(request))
+        return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
+    return whitespace
+
+
+@router.put("/{row}/{offering_id}", name="whitespace_cell_replace", responses=problems(403))
+async def decide_cell(
+    account_id: uuid.UUID,
+    row: Annotated[
+        str,
+        Path(
+            max_length=36, description="`account` for the account as a whole, or a buying center's or subsidiary's id."
+        ),
+    ],
+    offering_id: uuid.UUID,
+    payload: CellDecision,
+    principal: CurrentPrincipal,
+    service: Annotated[WhitespaceService, scoped_service(WhitespaceService)],
+) -> CellDecisionRead:
+    """Set a cell aside as not eligible, with why (the row cannot buy the offering), or make it count
+    again (`not_eligible: false`). Cells owned or in the pipeline stay so whatever is set."""
+    policy.require_writer(principal)
+    return await service.decide(account_id, row, offering_id, payload)

@@ -1,0 +1,244 @@
+"""The whitespace map of an account: rows (the account, its buying centers, its subsidiaries) against
+the active offerings, each cell owned, in the pipeline, a gap or not eligible (app/rules/whitespace.py),
+with the peers' estimate of each gap and the account's coverage and whitespace value."""
+
+import uuid
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.service import AccountService
+from app.glossary import label
+from app.models import Account, Offering, WhitespaceExclusion
+from app.plumbing.errors import InvalidFields, NotFound
+from app.rules.opportunities import effective_probability, weighted_amount
+from app.rules.whitespace import CellStatus, Estimate, cell_status, coverage, estimate, peer_group
+from app.whitespace.repository import Subsidiary, WhitespaceRepository
+from app.whitespace.schemas import (
+    CellDecision,
+    CellDecisionRead,
+    CellRead,
+    EstimateRead,
+    PipelineRead,
+    RowRead,
+    WhitespaceMap,
+    WhitespaceOffering,
+)
+
+_SHARE = Decimal("0.0001")
+# The path segment that names the account as a whole among a map's rows.
+WHOLE_ACCOUNT = "account"
+
+
+class WhitespaceService:
+    def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
+        self.accounts = accounts
+        self.records = WhitespaceRepository(session, accounts.visibility)
+
+    @property
+    def year(self) -> int:
+        """The latest complete year: the one before the request's."""
+        return self.accounts.now.year - 1
+
+    async def map(self, account_id: uuid.UUID) -> WhitespaceMap:
+        account = await self.accounts.get(account_id)
+        offerings = list(await self.records.offerings())
+        centers = await self.records.centers(account_id)
+        subsidiaries = await self.records.subsidiaries(account_id)
+        subjects = [account_id, *(s.id for s in subsidiaries)]
+        bought = await self.records.bought(subjects, self.year)
+        pipeline = self._pipeline(await self.records.open_opportunities(subjects))
+        excluded = await self.records.exclusions(account_id)
+
+        owned = _owned(bought)
+        size = await self.records.size(account_id)
+        estimates = await self._estimates(account, size, offerings)
+        rows = [
+            self._row(
+                account_id,
+                "account",
+                account.name,
+                offerings,
+                owned[(account_id, None)],
+                pipeline[(account_id, None)],
+                excluded,
+                account_id,
+                estimates,
+            ),
+            *[
+                self._row(
+                    center.id,
+                    center.kind,
+                    center.name,
+                    offerings,
+                    owned[(account_id, center.id)],
+                    pipeline[(account_id, center.id)],
+                    excluded,
+                    center.id,
+                    {},
+                )
+                for center in centers
+            ],
+        ]
+        for subsidiary in subsidiaries:
+            estimates_of = await self._estimates(subsidiary, subsidiary.size, offerings)
+            rows.append(
+                self._row(
+                    subsidiary.id,
+                    "subsidiary",
+                    subsidiary.name,
+                    offerings,
+                    owned[(subsidiary.id, None)],
+                    pipeline[(subsidiary.id, None)],
+                    excluded,
+                    subsidiary.id,
+                    estimates_of,
+                )
+            )
+        statuses: list[CellStatus] = [cell.status for row in rows for cell in row.cells]
+        share = coverage(statuses)
+        value = sum((cell.estimate.amount for row in rows for cell in row.cells if cell.estimate), Decimal(0))
+        return WhitespaceMap(
+            account_id=account_id,
+            year=self.year,
+            offerings=[WhitespaceOffering.model_validate(offering) for offering in offerings],
+            rows=rows,
+            coverage=None
+            if share is None
+            else float((Decimal(share.numerator) / share.denominator).quantize(_SHARE, ROUND_HALF_UP)),
+            whitespace_value=value,
+        )
+
+    def _pipeline(self, rows: Any) -> dict[tuple[uuid.UUID, uuid.UUID | None], dict[uuid.UUID, PipelineRead]]:
+        """Per subject (the account as a whole, a buying center), per offering: open count and weighted amount."""
+        counts: dict[tuple[uuid.UUID, uuid.UUID | None, uuid.UUID], list[Decimal]] = defaultdict(list)
+        for account_id, center_id, offering_id, stage, probability, amount in rows:
+            weighted = weighted_amount(amount, effective_probability(stage, probability, self.accounts.rules))
+            counts[(account_id, None, offering_id)].append(weighted)
+            if center_id is not None:
+                counts[(account_id, center_id, offering_id)].append(weighted)
+        pipeline: dict[tuple[uuid.UUID, uuid.UUID | None], dict[uuid.UUID, PipelineRead]] = defaultdict(dict)
+        for (account_id, center_id, offering_id), weights in counts.items():
+            pipeline[(account_id, center_id)][offering_id] = PipelineRead(
+                count=len(weights), weighted_amount=sum(weights, Decimal(0))
+            )
+        return pipeline
+
+    async def _estimates(
+        self, subject: Account | Subsidiary, size: Decimal | None, offerings: list[Offering]
+    ) -> dict[uuid.UUID, tuple[Estimate, str]]:
+        """Each offering's estimate for the subject, with the sentence that explains it."""
+        rules = self.accounts.rules.whitespace
+        same_industry, same_tier = await self.records.peers(
+            subject.id, subject.tier, subject.industry, self.year, [o.id for o in offerings]
+        )
+        found = {}
+        for offering in offerings:
+            peers, widened = peer_group(same_industry.get(offering.id, []), same_tier.get(offering.id, []), rules)
+            result = estimate(size, peers, widened, rules)
+            if result is None:
+                continue
+            tier = label("TierOrNone", subject.tier or "none").lower()
+            group = f"{tier} accounts" if widened else f"{tier} {(subject.industry or '').lower()} accounts"
+            why = (
+                f"{result.buyers} of {result.peers} {group} buy {offering.name}; their median is "
+                f"{result.median_spent} a year, scaled by this account's size against theirs"
+            )
+            found[offering.id] = (result, why)
+        return found
+
+    def _row(
+        self,
+        row_id: uuid.UUID,
+        kind: str,
+        name: str,
+        offerings: list[Offering],
+        owned: dict[uuid.UUID, Decimal],
+        pipeline: dict[uuid.UUID, PipelineRead],
+        excluded: dict[tuple[uuid.UUID, uuid.UUID], WhitespaceExclusion],
+        key: uuid.UUID,
+        estimates: dict[uuid.UUID, tuple[Estimate, str]],
+    ) -> RowRead:
+        cells = []
+        for offering in offerings:
+            spent = owned.get(offering.id, Decimal(0))
+            open_deals = pipeline.get(offering.id)
+            exclusion = excluded.get((key, offering.id))
+            status = cell_status(spent, open_deals.count if open_deals else 0, exclusion is not None)
+            found = estimates.get(offering.id) if status == "gap" else None
+            cells.append(
+                CellRead(
+                    offering_id=offering.id,
+                    status=status,
+                    owned_amount=spent if status == "owned" else None,
+                    pipeline=open_deals,
+                    not_eligible_reason=exclusion.reason if status == "not_eligible" and exclusion else None,
+                    estimate=None
+                    if found is None
+                    else EstimateRead(
+                        amount=found[0].amount,
+                        peers=found[0].peers,
+                        buyers=found[0].buyers,
+                        median_spent=found[0].median_spent,
+                        basis="tier" if found[0].widened else "industry_and_tier",
+                        why=found[1],
+                    ),
+                )
+            )
+        return RowRead.model_validate({"id": row_id, "kind": kind, "name": name, "cells": cells})
+
+    async def decide(
+        self, account_id: uuid.UUID, row: str, offering_id: uuid.UUID, decision: CellDecision
+    ) -> CellDecisionRead:
+        """Set a cell aside as not eligible (with why), or make it count again."""
+        account = await self.accounts.get(account_id)
+        if account.archived_at is not None:
+            raise InvalidFields.one(["path", "account_id"], "the account is archived")
+        row_id = await self._row_id(account_id, row)
+        if await self.records.offering(offering_id) is None:
+            raise NotFound(f"No offering with id {offering_id}.")
+        held = await self.records.exclusion(account_id, row_id, offering_id)
+        if decision.not_eligible:
+            if held is None:
+                held = WhitespaceExclusion(account_id=account_id, row_id=row_id, offering_id=offering_id, reason="")
+            held.reason = decision.reason or ""
+            held.decided_by = self.accounts.principal.user_id
+            await self.records.save(held)
+        elif held is not None:
+            await self.records.delete(held)
+        return CellDecisionRead(
+            row_id=row_id, offering_id=offering_id, not_eligible=decision.not_eligible, reason=decision.reason
+        )
+
+    async def _row_id(self, account_id: uuid.UUID, row: str) -> uuid.UUID:
+        """The row a path names: `account` for the account as a whole, or a buying center's or subsidiary's id."""
+        if row == WHOLE_ACCOUNT:
+            return account_id
+        try:
+            row_id = uuid.UUID(row)
+        except ValueError:
+            raise InvalidFields.one(["path", "row"], "`account`, or the id of a buying center or subsidiary") from None
+        if row_id == account_id:
+            return account_id
+        known = {c.id for c in await self.records.centers(account_id)} | {
+            s.id for s in await self.records.subsidiaries(account_id)
+        }
+        if row_id not in known:
+            raise NotFound(f"No buying center or subsidiary with id {row_id} on account {account_id}.")
+        return row_id
+
+
+def _owned(
+    bought: dict[tuple[uuid.UUID, uuid.UUID | None, uuid.UUID], Decimal],
+) -> dict[tuple[uuid.UUID, uuid.UUID | None], dict[uuid.UUID, Decimal]]:
+    """Per subject: the account as a whole (every line of it) and each buying center, per offering."""
+    owned: dict[tuple[uuid.UUID, uuid.UUID | None], dict[uuid.UUID, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
+    )
+    for (account_id, center_id, offering_id), amount in bought.items():
+        owned[(account_id, None)][offering_id] += amount
+        if center_id is not None:
+            owned[(account_id, center_id)][offering_id] += amount
+    return owned
