@@ -58,24 +58,14 @@ class OpportunityRepository(ScopedRepository[Opportunity]):
         self, offering_ids: set[uuid.UUID], center_ids: set[uuid.UUID]
     ) -> tuple[set[uuid.UUID], dict[uuid.UUID, uuid.UUID]]:
         """Which of these offerings exist, and the account of each of these buying centers."""
-        offerings = (
-            set((await self.session.execute(select(Offering.id).where(one_of(Offering.id, offering_ids)))).scalars())
-            if offering_ids
-            else set()
-        )
-        centers = (
-            dict(
-                (
-                    await self.session.execute(
-                        select(BuyingCenter.id, BuyingCenter.account_id).where(one_of(BuyingCenter.id, center_ids))
-                    )
-                )
-                .tuples()
-                .all()
-            )
-            if center_ids
-            else {}
-        )
+        offerings: set[uuid.UUID] = set()
+        centers: dict[uuid.UUID, uuid.UUID] = {}
+        if offering_ids:
+            found = await self.session.execute(select(Offering.id).where(one_of(Offering.id, offering_ids)))
+            offerings = set(found.scalars())
+        if center_ids:
+            statement = select(BuyingCenter.id, BuyingCenter.account_id).where(one_of(BuyingCenter.id, center_ids))
+            centers = {center_id: account_id for center_id, account_id in await self.session.execute(statement)}
         return offerings, centers
 
     async def tiers_of(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str | None]:

@@ -10,6 +10,7 @@ from app.account_records.dependencies import lagging_scoped_service, scoped_serv
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.plumbing.errors import problems
+from app.plumbing.exports import CSV, XLSX, export_media, export_report
 from app.plumbing.readable import readable_for
 from app.whitespace.markdown import to_markdown
 from app.whitespace.schemas import CellDecision, CellDecisionRead, WhitespaceMap
@@ -24,7 +25,12 @@ router = APIRouter(
     "",
     name="whitespace_get",
     response_model=WhitespaceMap,
-    responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
+    responses={
+        200: {
+            "content": {media: {"schema": {"type": "string"}} for media in ("text/markdown", CSV, XLSX)},
+            "description": "The map; Markdown, CSV or Excel when `Accept` asks.",
+        }
+    },
 )
 async def get_whitespace(
     account_id: uuid.UUID,
@@ -34,12 +40,14 @@ async def get_whitespace(
     """The whitespace map: rows are the account as a whole, its buying centers and its subsidiaries;
     columns the active offerings. Each cell is `owned` (bought in the latest complete year),
     `pipeline` (open opportunities), `not_eligible` (set aside by the KAM) or a `gap`, with what peers
-    say a gap could bring. JSON, or Markdown with `Accept: text/markdown`."""
+    say a gap could bring. JSON, or Markdown, CSV or Excel by `Accept`."""
     whitespace = await service.map(account_id)
     if "text/markdown" in request.headers.get("accept", ""):
         name = next(row.name for row in whitespace.rows if row.kind == "account")
         document = to_markdown(whitespace, name, readable_for(request))
         return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
+    if media := export_media(request):
+        return export_report(media, "whitespace", whitespace)
     return whitespace
 
 

@@ -162,3 +162,10 @@ async def test_the_map_reads_as_markdown(client):
         in markdown
     )
     assert "2 of 5 key manufacturing accounts buy Training" in markdown
+
+
+async def test_the_map_exports_as_csv(client):
+    acme, _, _ = await portfolio(client)
+    answer = await client.get(f"/v1/accounts/{acme['id']}/whitespace", headers={"Accept": "text/csv"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert "rows" in answer.text and "Acme Sub" in answer.text
