@@ -114,6 +114,7 @@ AgendaKind = Literal[
     "demotion_pending",
     "review_due",
     "promotion_candidate",
+    "growth",
 ]
 # The terms of a deal a tier's sales policy limits.
 LimitedTerm = Literal["max_discount_percent", "payment_terms_days"]
@@ -347,6 +348,7 @@ LABELS: dict[str, dict[str, str]] = {
         "demotion_pending": "Tier decision",
         "review_due": "Review due",
         "promotion_candidate": "Promotion candidate",
+        "growth": "Room to grow",
     },
 }
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Account, Action, CalendarLink, FollowUp, Interaction, User
+from app.models import Account, Action, CalendarLink, FollowUp, Interaction, Plan, User
 
 # The most accounts an agenda looks at (an owner with more sees the first ones by name).
 MOST_ACCOUNTS = 2000
@@ -48,6 +48,15 @@ class AgendaRepository:
         )
         statement = select(Account.id).where(*self._visible(pending)).order_by(Account.name).limit(MOST_ACCOUNTS)
         return list((await self.session.execute(statement)).scalars())
+
+    async def growth_planned(self, account_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these accounts have an active growth plan."""
+        if not account_ids:
+            return set()
+        statement = select(Plan.account_id).where(
+            Plan.account_id.in_(account_ids), Plan.status == "active", Plan.kind == "growth"
+        )
+        return set((await self.session.execute(statement)).scalars())
 
     async def open_follow_ups(self, owner_id: uuid.UUID, until: datetime) -> Sequence[Any]:
         """Open follow-ups of the owner's live accounts due before ``until``, however late, with the

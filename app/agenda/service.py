@@ -25,6 +25,7 @@ from app.models import CalendarLink
 from app.plumbing.errors import InvalidFields, NotFound
 from app.plumbing.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.rules_versions.repository import RulesRepository
+from app.whitespace.service import WhitespaceService
 
 # Most urgent first: what is late, accounts gone red, what is due today, decisions waiting, then
 # what comes due later and the chances to grow.
@@ -69,7 +70,7 @@ def _order(item: AgendaItem, today: date) -> tuple[int, date, str]:
         bucket = _RED
     elif item.kind == "demotion_pending":
         bucket = _DECIDE
-    elif item.kind == "promotion_candidate":
+    elif item.kind in ("promotion_candidate", "growth"):
         bucket = _GROW
     elif item.date is not None and item.date < today:
         bucket = _OVERDUE
@@ -85,6 +86,7 @@ class AgendaService:
         self.accounts = accounts
         self.repository = AgendaRepository(session, accounts.visibility)
         self.follow_ups = FollowUpRepository(session, accounts.visibility)
+        self.whitespace = WhitespaceService(session, accounts)
 
     async def agenda_of(
         self,
@@ -107,6 +109,7 @@ class AgendaService:
             await self.accounts.repository.get_many(await self.repository.owned_ids(owner_id))
         )
         items = [item for view in owned for item in self._account_items(view, today)]
+        items += await self._growth(owned)
         items += await self._follow_ups(owner_id, today)
         items += [
             AgendaItem(
@@ -152,6 +155,28 @@ class AgendaService:
             total=len(items),
         )
         return agenda, owner.name
+
+    async def _growth(self, owned: Sequence[AccountView]) -> list[AgendaItem]:
+        """A healthy key account whose largest gap has no opportunity and that has no growth plan: room
+        to grow, with what peers say that gap could bring."""
+        healthy = [view.account for view in owned if view.account.tier == "key" and view.health.status == "green"]
+        planned = await self.repository.growth_planned([account.id for account in healthy])
+        candidates = [account for account in healthy if account.id not in planned]
+        gaps = await self.whitespace.largest_gaps(candidates)
+        return [
+            AgendaItem(
+                kind="growth",
+                account_id=account.id,
+                account_name=account.name,
+                why=f"room to grow: {offering.name} could bring {found.amount} a year ({why})",
+                date=None,
+                overdue=False,
+                record_id=None,
+            )
+            for account in candidates
+            if account.id in gaps
+            for offering, found, why in [gaps[account.id]]
+        ]
 
     def _account_items(self, view: AccountView, today: date) -> list[AgendaItem]:
         account = view.account

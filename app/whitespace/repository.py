@@ -108,6 +108,20 @@ class WhitespaceRepository:
         )
         return (await self.session.execute(statement)).all()
 
+    async def set_aside_of_accounts(self, account_ids: Sequence[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+        """The (account, offering) cells of these accounts as a whole that a KAM set aside."""
+        statement = select(WhitespaceExclusion.account_id, WhitespaceExclusion.offering_id).where(
+            in_set(WhitespaceExclusion.account_id, account_ids),
+            WhitespaceExclusion.row_id == WhitespaceExclusion.account_id,
+        )
+        return {(a, o) for a, o in await self.session.execute(statement)}
+
+    async def sizes(self, account_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Decimal | None]:
+        statement = select(AccountFactsRow.account_id, AccountFactsRow.latest_annual_revenue).where(
+            in_set(AccountFactsRow.account_id, account_ids)
+        )
+        return {account_id: size for account_id, size in await self.session.execute(statement)}
+
     async def exclusions(self, account_id: uuid.UUID) -> dict[tuple[uuid.UUID, uuid.UUID], WhitespaceExclusion]:
         statement = select(WhitespaceExclusion).where(WhitespaceExclusion.account_id == account_id)
         return {(e.row_id, e.offering_id): e for e in (await self.session.execute(statement)).scalars()}
@@ -134,7 +148,12 @@ class WhitespaceRepository:
         return await self.session.get(Offering, offering_id)
 
     async def peers(
-        self, exclude: uuid.UUID, tier: str | None, industry: str | None, year: int, offering_ids: Sequence[uuid.UUID]
+        self,
+        exclude: uuid.UUID | None,
+        tier: str | None,
+        industry: str | None,
+        year: int,
+        offering_ids: Sequence[uuid.UUID],
     ) -> tuple[dict[uuid.UUID, list[Peer]], dict[uuid.UUID, list[Peer]]]:
         """Per offering, the peers of an account: the live accounts of its tier (all of them, and
         those of its industry too), each with its size and what it spent on the offering in ``year``."""
@@ -143,16 +162,20 @@ class WhitespaceRepository:
         accounts = (
             select(Account.id, Account.industry, AccountFactsRow.latest_annual_revenue.label("size"))
             .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-            .where(Account.tier == tier, Account.archived_at.is_(None), Account.id != exclude)
+            .where(Account.tier == tier, Account.archived_at.is_(None))
         )
+        if exclude is not None:
+            accounts = accounts.where(Account.id != exclude)
         rows = (await self.session.execute(accounts)).all()
         lines = self._year_lines(year)
         spent_statement = (
             select(lines.c.account_id, lines.c.offering_id, func.sum(lines.c.revenue))
             .join(Account, and_(Account.id == lines.c.account_id, Account.tier == tier, Account.archived_at.is_(None)))
-            .where(in_set(lines.c.offering_id, offering_ids), lines.c.account_id != exclude)
+            .where(in_set(lines.c.offering_id, offering_ids))
             .group_by(lines.c.account_id, lines.c.offering_id)
         )
+        if exclude is not None:
+            spent_statement = spent_statement.where(lines.c.account_id != exclude)
         spent: dict[tuple[uuid.UUID, uuid.UUID], Decimal] = {
             (a, o): total for a, o, total in (await self.session.execute(spent_statement)).all()
         }

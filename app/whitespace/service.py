@@ -4,18 +4,19 @@ with the peers' estimate of each gap and the account's coverage and whitespace v
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.service import AccountService
 from app.glossary import label
-from app.models import Account, Offering, WhitespaceExclusion
+from app.models import Offering, WhitespaceExclusion
 from app.plumbing.errors import InvalidFields, NotFound
 from app.rules.opportunities import effective_probability, weighted_amount
-from app.rules.whitespace import CellStatus, Estimate, cell_status, coverage, estimate, peer_group
-from app.whitespace.repository import Subsidiary, WhitespaceRepository
+from app.rules.whitespace import CellStatus, Estimate, Peer, cell_status, coverage, estimate, peer_group
+from app.whitespace.repository import WhitespaceRepository
 from app.whitespace.schemas import (
     CellDecision,
     CellDecisionRead,
@@ -28,6 +29,19 @@ from app.whitespace.schemas import (
 )
 
 _SHARE = Decimal("0.0001")
+
+
+class Subject(Protocol):
+    """An account as the map's estimates see it."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def tier(self) -> str | None: ...
+    @property
+    def industry(self) -> str | None: ...
+
+
 # The path segment that names the account as a whole among a map's rows.
 WHOLE_ACCOUNT = "account"
 
@@ -111,6 +125,61 @@ class WhitespaceService:
             whitespace_value=value,
         )
 
+    async def largest_gaps(self, accounts: Sequence[Subject]) -> dict[uuid.UUID, tuple[Offering, Estimate, str]]:
+        """For each of these accounts as a whole, the gap peers say could bring the most (if any), set-wise:
+        the peers of each tier and industry are read once and each account is left out of its own."""
+        if not accounts:
+            return {}
+        offerings = list(await self.records.offerings())
+        ids = [account.id for account in accounts]
+        owned = _owned(await self.records.bought(ids, self.year))
+        pipeline = self._pipeline(await self.records.open_opportunities(ids))
+        set_aside = await self.records.set_aside_of_accounts(ids)
+        sizes = await self.records.sizes(ids)
+        groups: dict[
+            tuple[str | None, str | None], tuple[dict[uuid.UUID, list[Peer]], dict[uuid.UUID, list[Peer]]]
+        ] = {}
+        rules = self.accounts.rules.whitespace
+        found: dict[uuid.UUID, tuple[Offering, Estimate, str]] = {}
+        for account in accounts:
+            group = (account.tier, account.industry)
+            if group not in groups:
+                groups[group] = await self.records.peers(
+                    None, account.tier, account.industry, self.year, [o.id for o in offerings]
+                )
+            same_industry, same_tier = groups[group]
+            size = sizes.get(account.id)
+            best: tuple[Offering, Estimate, str] | None = None
+            for offering in offerings:
+                spent = owned[(account.id, None)].get(offering.id, Decimal(0))
+                open_deals = pipeline[(account.id, None)].get(offering.id)
+                status = cell_status(
+                    spent, open_deals.count if open_deals else 0, (account.id, offering.id) in set_aside
+                )
+                if status != "gap":
+                    continue
+                itself = Peer(size or Decimal(0), spent)
+                peers, widened = peer_group(
+                    _without(same_industry.get(offering.id, []), itself),
+                    _without(same_tier.get(offering.id, []), itself),
+                    rules,
+                )
+                result = estimate(size, peers, widened, rules)
+                if result is not None and (best is None or result.amount > best[1].amount):
+                    best = (offering, result, self._why(account, offering, result))
+            if best is not None:
+                found[account.id] = best
+        return found
+
+    @staticmethod
+    def _why(subject: Subject, offering: Offering, result: Estimate) -> str:
+        tier = label("TierOrNone", subject.tier or "none").lower()
+        group = f"{tier} accounts" if result.widened else f"{tier} {(subject.industry or '').lower()} accounts"
+        return (
+            f"{result.buyers} of {result.peers} {group} buy {offering.name}; their median is "
+            f"{result.median_spent} a year, scaled by this account's size against theirs"
+        )
+
     def _pipeline(self, rows: Any) -> dict[tuple[uuid.UUID, uuid.UUID | None], dict[uuid.UUID, PipelineRead]]:
         """Per subject (the account as a whole, a buying center), per offering: open count and weighted amount."""
         counts: dict[tuple[uuid.UUID, uuid.UUID | None, uuid.UUID], list[Decimal]] = defaultdict(list)
@@ -127,7 +196,7 @@ class WhitespaceService:
         return pipeline
 
     async def _estimates(
-        self, subject: Account | Subsidiary, size: Decimal | None, offerings: list[Offering]
+        self, subject: Subject, size: Decimal | None, offerings: list[Offering]
     ) -> dict[uuid.UUID, tuple[Estimate, str]]:
         """Each offering's estimate for the subject, with the sentence that explains it."""
         rules = self.accounts.rules.whitespace
@@ -138,15 +207,8 @@ class WhitespaceService:
         for offering in offerings:
             peers, widened = peer_group(same_industry.get(offering.id, []), same_tier.get(offering.id, []), rules)
             result = estimate(size, peers, widened, rules)
-            if result is None:
-                continue
-            tier = label("TierOrNone", subject.tier or "none").lower()
-            group = f"{tier} accounts" if widened else f"{tier} {(subject.industry or '').lower()} accounts"
-            why = (
-                f"{result.buyers} of {result.peers} {group} buy {offering.name}; their median is "
-                f"{result.median_spent} a year, scaled by this account's size against theirs"
-            )
-            found[offering.id] = (result, why)
+            if result is not None:
+                found[offering.id] = (result, self._why(subject, offering, result))
         return found
 
     def _row(
@@ -242,3 +304,11 @@ def _owned(
         if center_id is not None:
             owned[(account_id, center_id)][offering_id] += amount
     return owned
+
+
+def _without(peers: list[Peer], itself: Peer) -> list[Peer]:
+    """The peers but the account itself (read with them when its whole tier was read at once)."""
+    others = list(peers)
+    if itself in others:
+        others.remove(itself)
+    return others

@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from tests.factories import KEY_SCORES, assert_problem, create_account
+from tests.factories import KEY_SCORES, assert_problem, create_account, make_healthy
 from tests.opportunities.factories import create_opportunity
+from tests.plans.factories import add_objective, create_plan
 
 YEAR = date.today().year - 1
 
@@ -169,3 +170,21 @@ async def test_the_map_exports_as_csv(client):
     answer = await client.get(f"/v1/accounts/{acme['id']}/whitespace", headers={"Accept": "text/csv"})
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     assert "rows" in answer.text and "Acme Sub" in answer.text
+
+
+async def test_a_healthy_key_account_with_room_to_grow_is_on_its_owner_s_agenda(client, client_for, users):
+    acme, _, _ = await portfolio(client, owner_id=str(users["kam"].id))
+    await make_healthy(client, acme["id"], str(users["kam"].id))
+    as_kam = client_for(users["kam"])
+    account = (await as_kam.get(f"/v1/accounts/{acme['id']}")).json()
+    assert account["health"]["status"] == "green", account["health"]
+    agenda = (await as_kam.get("/v1/agenda", params={"kind": "growth"})).json()
+    [item] = agenda["items"]
+    assert item["account_id"] == acme["id"]
+    assert item["why"].startswith("room to grow: Training could bring 100.00 a year (2 of 5 key manufacturing")
+    # A growth plan under way takes it off the agenda.
+    plan = await create_plan(client, acme["id"], name="Grow", kind="growth")
+    await add_objective(client, plan["id"], str(users["kam"].id))
+    activated = await client.post(f"/v1/plans/{plan['id']}/activate")
+    assert activated.status_code == 200, activated.text
+    assert (await as_kam.get("/v1/agenda", params={"kind": "growth"})).json()["items"] == []
