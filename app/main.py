@@ -55,6 +55,7 @@ from app.users.bootstrap import bootstrap_admin
 from app.users.router import router as users_router
 from app.webhooks.router import deliveries as webhook_deliveries
 from app.webhooks.router import router as webhooks_router
+from app.whitespace.router import portfolio_router as portfolio_whitespace_router
 from app.whitespace.router import router as whitespace_router
 
 
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(offerings_router)
     app.include_router(buying_centers_router)
     app.include_router(whitespace_router)
+    app.include_router(portfolio_whitespace_router)
     app.include_router(reports_router)
     app.include_router(account_report_router)
     app.include_router(audit_router)

@@ -168,14 +168,13 @@ class AgendaService:
                 kind="growth",
                 account_id=account.id,
                 account_name=account.name,
-                why=f"room to grow: {offering.name} could bring {found.amount} a year ({why})",
+                why=f"room to grow: {growth.offering.name} could bring {growth.estimate.amount} a year ({growth.why})",
                 date=None,
                 overdue=False,
                 record_id=None,
             )
             for account in candidates
-            if account.id in gaps
-            for offering, found, why in [gaps[account.id]]
+            if (growth := gaps.get(account.id)) is not None
         ]
 
     def _account_items(self, view: AccountView, today: date) -> list[AgendaItem]:

@@ -108,6 +108,17 @@ class WhitespaceRepository:
         )
         return (await self.session.execute(statement)).all()
 
+    async def in_scope(self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None) -> Sequence[Any]:
+        """The live accounts the caller sees, filtered: id, name, tier, industry."""
+        conditions: list[ColumnElement[bool]] = [Account.archived_at.is_(None)]
+        if self.visibility is not None:
+            conditions.append(self.visibility)
+        for column, value in ((Account.owner_id, owner_id), (Account.tier, tier), (Account.industry, industry)):
+            if value is not None:
+                conditions.append(column == value)
+        statement = select(Account.id, Account.name, Account.tier, Account.industry).where(*conditions)
+        return (await self.session.execute(statement.order_by(Account.name, Account.id))).all()
+
     async def set_aside_of_accounts(self, account_ids: Sequence[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
         """The (account, offering) cells of these accounts as a whole that a KAM set aside."""
         statement = select(WhitespaceExclusion.account_id, WhitespaceExclusion.offering_id).where(

@@ -3,17 +3,18 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from app.account_records.dependencies import lagging_scoped_service, scoped_service
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
+from app.glossary import Tier
 from app.plumbing.errors import problems
 from app.plumbing.exports import CSV, XLSX, export_media, export_report
 from app.plumbing.readable import readable_for
 from app.whitespace.markdown import to_markdown
-from app.whitespace.schemas import CellDecision, CellDecisionRead, WhitespaceMap
+from app.whitespace.schemas import CellDecision, CellDecisionRead, PortfolioWhitespace, WhitespaceMap
 from app.whitespace.service import WhitespaceService
 
 router = APIRouter(
@@ -69,3 +70,34 @@ async def decide_cell(
     again (`not_eligible: false`). Cells owned or in the pipeline stay so whatever is set."""
     policy.require_writer(principal)
     return await service.decide(account_id, row, offering_id, payload)
+
+
+portfolio_router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=problems(401, 422))
+
+
+@portfolio_router.get(
+    "/whitespace",
+    name="reports_whitespace_get",
+    response_model=PortfolioWhitespace,
+    responses={
+        200: {
+            "content": {media: {"schema": {"type": "string"}} for media in (CSV, XLSX)},
+            "description": "The report; CSV or Excel when `Accept` asks.",
+        }
+    },
+)
+async def portfolio_whitespace(
+    request: Request,
+    service: Annotated[WhitespaceService, lagging_scoped_service(WhitespaceService)],
+    owner_id: Annotated[uuid.UUID | None, Query(description="Only this owner's accounts.")] = None,
+    tier: Annotated[Tier | None, Query(description="Only accounts of this tier.")] = None,
+    industry: Annotated[str | None, Query(max_length=200, description="Only accounts of this industry.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Accounts listed at most.")] = 20,
+) -> Any:
+    """The portfolio's whitespace: per active offering, the accounts that own it, have it in the
+    pipeline, set it aside or leave a gap, with the key accounts' penetration; and the accounts with
+    the largest whitespace value (their gaps have no open opportunity), each with its largest gap."""
+    report = await service.portfolio(owner_id, tier, industry, limit)
+    if media := export_media(request):
+        return export_report(media, "whitespace", report)
+    return report

@@ -59,6 +59,38 @@ class WhitespaceMap(ReadModel):
     whitespace_value: Money = Field(description="The sum of the estimates of the gaps.")
 
 
+class OfferingPenetration(ReadModel):
+    offering: WhitespaceOffering
+    owning: int = Field(description="Accounts that bought it in the year.")
+    pipeline: int = Field(description="Accounts that did not, with an open opportunity for it.")
+    not_eligible: int = Field(description="Accounts whose KAM set it aside.")
+    gaps: int = Field(description="The other accounts.")
+    revenue: Money = Field(description="What the owning accounts spent on it in the year.")
+    key_penetration: float | None = Field(
+        description="Key accounts owning it over key accounts, 4 places; null without key accounts."
+    )
+
+
+class GrowthRead(ReadModel):
+    account_id: uuid.UUID
+    account_name: str
+    tier: str | None
+    whitespace_value: Money = Field(description="The sum of the account's estimated gaps.")
+    largest_gap: WhitespaceOffering
+    largest_gap_estimate: Money
+    why: str
+
+
+class PortfolioWhitespace(ReadModel):
+    year: int = Field(description="The latest complete year.")
+    accounts: int = Field(description="Accounts in the report (the caller's, filtered).")
+    key_accounts: int
+    offerings: list[OfferingPenetration]
+    largest_whitespace: list[GrowthRead] = Field(
+        description="The accounts with the largest whitespace value; each gap has no open opportunity."
+    )
+
+
 class CellDecision(WriteModel):
     not_eligible: StrictBool = Field(description="true sets the cell aside; false makes it count again.")
     reason: Annotated[str, text(2000, min_length=1)] | None = Field(

@@ -5,6 +5,7 @@ with the peers' estimate of each gap and the account's coverage and whitespace v
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
@@ -22,13 +23,30 @@ from app.whitespace.schemas import (
     CellDecisionRead,
     CellRead,
     EstimateRead,
+    GrowthRead,
+    OfferingPenetration,
     PipelineRead,
+    PortfolioWhitespace,
     RowRead,
     WhitespaceMap,
     WhitespaceOffering,
 )
 
 _SHARE = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Growth:
+    """An account's largest estimated gap, and the sum of all its gaps' estimates."""
+
+    offering: Offering
+    estimate: Estimate
+    why: str
+    value: Decimal
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if not whole else float((Decimal(part) / whole).quantize(_SHARE, ROUND_HALF_UP))
 
 
 class Subject(Protocol):
@@ -125,7 +143,63 @@ class WhitespaceService:
             whitespace_value=value,
         )
 
-    async def largest_gaps(self, accounts: Sequence[Subject]) -> dict[uuid.UUID, tuple[Offering, Estimate, str]]:
+    async def portfolio(
+        self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None, limit: int
+    ) -> PortfolioWhitespace:
+        """Per active offering, how the accounts in scope stand; the accounts with the most whitespace."""
+        accounts = await self.records.in_scope(owner_id, tier, industry)
+        ids = [row.id for row in accounts]
+        offerings = list(await self.records.offerings())
+        owned = _owned(await self.records.bought(ids, self.year))
+        pipeline = self._pipeline(await self.records.open_opportunities(ids))
+        set_aside = await self.records.set_aside_of_accounts(ids)
+        keys = [row.id for row in accounts if row.tier == "key"]
+        lines = []
+        for offering in offerings:
+            counts: dict[CellStatus, int] = defaultdict(int)
+            revenue = Decimal(0)
+            key_owning = 0
+            for row in accounts:
+                spent = owned[(row.id, None)].get(offering.id, Decimal(0))
+                open_deals = pipeline[(row.id, None)].get(offering.id)
+                status = cell_status(spent, open_deals.count if open_deals else 0, (row.id, offering.id) in set_aside)
+                counts[status] += 1
+                revenue += spent
+                key_owning += status == "owned" and row.tier == "key"
+            lines.append(
+                OfferingPenetration(
+                    offering=WhitespaceOffering.model_validate(offering),
+                    owning=counts["owned"],
+                    pipeline=counts["pipeline"],
+                    not_eligible=counts["not_eligible"],
+                    gaps=counts["gap"],
+                    revenue=revenue,
+                    key_penetration=_share(key_owning, len(keys)),
+                )
+            )
+        growth = await self.largest_gaps(accounts)
+        names = {row.id: row for row in accounts}
+        ranked = sorted(growth.items(), key=lambda pair: (-pair[1].value, names[pair[0]].name))[:limit]
+        return PortfolioWhitespace(
+            year=self.year,
+            accounts=len(accounts),
+            key_accounts=len(keys),
+            offerings=lines,
+            largest_whitespace=[
+                GrowthRead(
+                    account_id=account_id,
+                    account_name=names[account_id].name,
+                    tier=names[account_id].tier,
+                    whitespace_value=found.value,
+                    largest_gap=WhitespaceOffering.model_validate(found.offering),
+                    largest_gap_estimate=found.estimate.amount,
+                    why=found.why,
+                )
+                for account_id, found in ranked
+            ],
+        )
+
+    async def largest_gaps(self, accounts: Sequence[Subject]) -> dict[uuid.UUID, Growth]:
         """For each of these accounts as a whole, the gap peers say could bring the most (if any), set-wise:
         the peers of each tier and industry are read once and each account is left out of its own."""
         if not accounts:
@@ -140,7 +214,7 @@ class WhitespaceService:
             tuple[str | None, str | None], tuple[dict[uuid.UUID, list[Peer]], dict[uuid.UUID, list[Peer]]]
         ] = {}
         rules = self.accounts.rules.whitespace
-        found: dict[uuid.UUID, tuple[Offering, Estimate, str]] = {}
+        found: dict[uuid.UUID, Growth] = {}
         for account in accounts:
             group = (account.tier, account.industry)
             if group not in groups:
@@ -149,7 +223,8 @@ class WhitespaceService:
                 )
             same_industry, same_tier = groups[group]
             size = sizes.get(account.id)
-            best: tuple[Offering, Estimate, str] | None = None
+            best: tuple[Offering, Estimate] | None = None
+            value = Decimal(0)
             for offering in offerings:
                 spent = owned[(account.id, None)].get(offering.id, Decimal(0))
                 open_deals = pipeline[(account.id, None)].get(offering.id)
@@ -165,10 +240,13 @@ class WhitespaceService:
                     rules,
                 )
                 result = estimate(size, peers, widened, rules)
-                if result is not None and (best is None or result.amount > best[1].amount):
-                    best = (offering, result, self._why(account, offering, result))
+                if result is None:
+                    continue
+                value += result.amount
+                if best is None or result.amount > best[1].amount:
+                    best = (offering, result)
             if best is not None:
-                found[account.id] = best
+                found[account.id] = Growth(best[0], best[1], self._why(account, *best), value)
         return found
 
     @staticmethod

@@ -199,6 +199,7 @@ GLOBAL_OPERATIONS = {
     "calendar_link_delete": ("DELETE", "/v1/agenda/calendar-link", None, dict.fromkeys(ROLES, 404)),
     # The catalog: read by everyone, kept by managers and admins.
     "offerings_list": ("GET", "/v1/offerings", None, ALL_200),
+    "reports_whitespace_get": ("GET", "/v1/reports/whitespace", None, ALL_200),
     "offerings_get": ("GET", f"/v1/offerings/{NOWHERE}", None, dict.fromkeys(ROLES, 404)),
     "offerings_create": (
         "POST",

@@ -188,3 +188,30 @@ async def test_a_healthy_key_account_with_room_to_grow_is_on_its_owner_s_agenda(
     activated = await client.post(f"/v1/plans/{plan['id']}/activate")
     assert activated.status_code == 200, activated.text
     assert (await as_kam.get("/v1/agenda", params={"kind": "growth"})).json()["items"] == []
+
+
+async def test_the_portfolio_s_whitespace_per_offering_and_the_accounts_with_the_most(client, client_for, users):
+    await portfolio(client, peers=5, buyers=2, owner_id=str(users["kam"].id))
+    report = (await client.get("/v1/reports/whitespace")).json()
+    # Acme, Acme Sub and the 5 peers; the key ones are Acme and the peers.
+    assert (report["accounts"], report["key_accounts"], report["year"]) == (7, 6, YEAR)
+    lines = {line["offering"]["code"]: line for line in report["offerings"]}
+    assert (lines["A"]["owning"], lines["A"]["gaps"], lines["A"]["revenue"]) == (1, 6, "600.00")
+    assert (lines["C"]["pipeline"], lines["C"]["owning"]) == (1, 0)
+    assert (lines["T"]["owning"], lines["T"]["revenue"], lines["T"]["key_penetration"]) == (2, "400.00", 0.3333)
+    # The three peers that do not buy Training could spend 200.00 on it (their size is the buyers');
+    # Acme, half their size, 100.00.
+    top = [(g["account_name"], g["largest_gap"]["code"], g["whitespace_value"]) for g in report["largest_whitespace"]]
+    assert top == [
+        ("Peer 2", "T", "200.00"),
+        ("Peer 3", "T", "200.00"),
+        ("Peer 4", "T", "200.00"),
+        ("Acme", "T", "100.00"),
+    ]
+    mine = (await client_for(users["kam"]).get("/v1/reports/whitespace")).json()
+    assert mine["accounts"] == 2  # Acme and its subsidiary
+    assert (await client.get("/v1/reports/whitespace", params={"tier": "key", "industry": "Manufacturing"})).json()[
+        "accounts"
+    ] == 6
+    csv = await client.get("/v1/reports/whitespace", headers={"Accept": "text/csv"})
+    assert csv.status_code == 200 and "Training" in csv.text
