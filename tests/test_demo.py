@@ -99,6 +99,14 @@ async def test_a_demo_of_two_thousand_accounts_looks_like_a_real_team(session_fa
     assert kinds == {"standard", "growth", "recovery"}
     assert (await client.get("/v1/audit", params={"entity_type": "account", "limit": 1})).json()["items"]
 
+    assert counts["offerings"] == 8 and counts["buying_centers"] > 0 and counts["revenue_lines"] > 0
+    key = next(a for a in accounts if a["tier"] == "key")
+    whitespace = (await client.get(f"/v1/accounts/{key['id']}/whitespace")).json()
+    statuses = {cell["status"] for row in whitespace["rows"] for cell in row["cells"]}
+    assert {"owned", "gap"} <= statuses and len(whitespace["rows"]) > 1
+    report = (await client.get("/v1/reports/whitespace")).json()
+    assert all(line["owning"] > 0 for line in report["offerings"]) and report["largest_whitespace"]
+
     signed_in = await anonymous.post(
         "/v1/auth/token", data={"username": "demo-admin@example.com", "password": "demo password 1234"}
     )

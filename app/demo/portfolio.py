@@ -13,7 +13,9 @@ from typing import cast
 
 from app.auth.credentials import hash_password
 from app.demo.records import (
+    Catalog,
     Demo,
+    add_buying_centers,
     add_contacts,
     add_financials,
     add_history,
@@ -25,9 +27,9 @@ from app.demo.records import (
 )
 from app.demo.shape import DEMOTION_SHARE, diligences, draw_shape
 from app.demo.tables import Tables
-from app.demo.vocabulary import ADMIN_EMAIL, FIRST, INDUSTRIES, LAST, PASSWORD, REGIONS, SUFFIXES, WORDS
+from app.demo.vocabulary import ADMIN_EMAIL, FIRST, INDUSTRIES, LAST, OFFERINGS, PASSWORD, REGIONS, SUFFIXES, WORDS
 from app.glossary import TierOrNone
-from app.models import Account, AccountTeamMember, User
+from app.models import Account, AccountTeamMember, Offering, User
 from app.rules.cadence import compute_cadence
 from app.rules.document import RulesConfig
 from app.rules.score import compute_score
@@ -81,6 +83,24 @@ def build_portfolio(accounts: int, rules: RulesConfig, now: datetime, seed: int 
                 "updated_at": now,
             },
         )
+    catalog: list[tuple[uuid.UUID, float]] = []
+    for code, name, family, popularity in OFFERINGS:
+        offering_id = uuid.uuid4()
+        users.add(
+            Offering,
+            {
+                "id": offering_id,
+                "name": name,
+                "code": code,
+                "family": family,
+                "external_id": None,
+                "active": True,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        catalog.append((offering_id, popularity))
     yield users
     keys = [criterion.key for criterion in rules.criteria]
     for start in range(0, accounts, CHUNK):
@@ -103,6 +123,7 @@ def build_portfolio(accounts: int, rules: RulesConfig, now: datetime, seed: int 
                 diligence[owner],
                 kams,
                 managers,
+                catalog,
             )
         yield chunk
 
@@ -119,6 +140,7 @@ def _account(
     diligence: float,
     kams: list[uuid.UUID],
     managers: list[uuid.UUID],
+    offerings: list[tuple[uuid.UUID, float]],
 ) -> None:
     account_id = uuid.uuid4()
     score = compute_score(scores, rules.criteria).score
@@ -177,8 +199,9 @@ def _account(
         )
     contacts = add_contacts(tables, demo, 2 + size * 2)
     add_interactions(tables, demo, contacts, {3: 10, 2: 4}.get(size, 1))
-    this_year = add_financials(tables, demo, revenue)
-    add_opportunities(tables, demo, revenue, size)
+    catalog = Catalog(offerings, add_buying_centers(tables, demo, {3: 3, 2: 1}.get(size, 0)))
+    this_year, bought = add_financials(tables, demo, revenue, catalog)
+    add_opportunities(tables, demo, revenue, size, catalog, bought)
     if size > 1:
         add_measurements(tables, demo, 4 if size == 3 else 2)
     if "revenue_decline_red" in shape.causes:

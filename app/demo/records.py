@@ -6,16 +6,17 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import cast
 
 from app.demo.shape import Shape
 from app.demo.tables import Tables
-from app.demo.vocabulary import FIRST, LAST, TITLES, WORDS
+from app.demo.vocabulary import CENTERS, FIRST, LAST, TITLES, WORDS
 from app.glossary import STAGES, TierOrNone
 from app.models import (
     Action,
     AuditEntry,
+    BuyingCenter,
     Contact,
     Financial,
     FollowUp,
@@ -24,6 +25,7 @@ from app.models import (
     Objective,
     Opportunity,
     Plan,
+    RevenueLine,
     Review,
     TierChange,
 )
@@ -260,9 +262,68 @@ def add_interactions(tables: Tables, demo: Demo, contacts: list[uuid.UUID], hist
             _interaction(tables, demo, demo.days_ago(rng.uniform(older_than + 1, age)), [rng.choice(contacts)])
 
 
-def add_financials(tables: Tables, demo: Demo, revenue: Decimal) -> Decimal:
-    """Three years, this one last, moving as the shape says; a service part of each. Returns this
-    year's revenue."""
+@dataclass(frozen=True)
+class Catalog:
+    """The demo's offerings (id and popularity) and the account's buying centers, to draw what it buys."""
+
+    offerings: list[tuple[uuid.UUID, float]]
+    centers: list[uuid.UUID]
+
+    def bought_by(self, rng: random.Random) -> list[uuid.UUID]:
+        return [offering for offering, popularity in self.offerings if rng.random() < popularity]
+
+
+def add_buying_centers(tables: Tables, demo: Demo, count: int) -> list[uuid.UUID]:
+    made = []
+    for name, kind in demo.rng.sample(CENTERS, k=min(count, len(CENTERS))):
+        center_id = uuid.uuid4()
+        tables.add(
+            BuyingCenter,
+            {
+                "id": center_id,
+                "account_id": demo.account_id,
+                "name": name,
+                "kind": kind,
+                "external_id": None,
+                "version": 1,
+                "created_at": demo.created,
+                "updated_at": demo.created,
+            },
+        )
+        made.append(center_id)
+    return made
+
+
+def _lines(
+    tables: Tables, demo: Demo, financial_id: uuid.UUID, amount: Decimal, catalog: Catalog, bought: list[uuid.UUID]
+) -> None:
+    """The period's revenue over what the account buys, most of it assigned, some to its buying centers."""
+    if not bought:
+        return
+    rng = demo.rng
+    assigned = amount * Decimal(str(round(rng.uniform(0.8, 0.95), 2)))
+    weights = [rng.uniform(0.5, 2) for _ in bought]
+    for offering_id, weight in zip(bought, weights, strict=True):
+        line = (assigned * Decimal(str(round(weight / sum(weights), 4)))).quantize(Decimal("0.01"), ROUND_DOWN)
+        center = rng.choice(catalog.centers) if catalog.centers and rng.random() < 0.5 else None
+        tables.add(
+            RevenueLine,
+            {
+                "id": uuid.uuid4(),
+                "financial_id": financial_id,
+                "account_id": demo.account_id,
+                "offering_id": offering_id,
+                "buying_center_id": center,
+                "revenue": line,
+                "service_revenue": None,
+            },
+        )
+
+
+def add_financials(tables: Tables, demo: Demo, revenue: Decimal, catalog: Catalog) -> tuple[Decimal, list[uuid.UUID]]:
+    """Three years, this one last, moving as the shape says; a service part of each, and what the
+    latest complete year's revenue came from. Returns this year's revenue and the offerings it buys."""
+    bought = catalog.bought_by(demo.rng)
     rng = demo.rng
     this_year = demo.now.year
     previous = revenue / Decimal(str(round(demo.shape.growth, 4)))
@@ -270,10 +331,11 @@ def add_financials(tables: Tables, demo: Demo, revenue: Decimal) -> Decimal:
     service_share = rng.uniform(0.15, 0.35) if demo.tier == "key" else rng.uniform(0.03, 0.2)
     for year, amount in zip(range(this_year - 2, this_year + 1), amounts, strict=True):
         amount = amount.quantize(Decimal("1.00"))
+        financial_id = uuid.uuid4()
         tables.add(
             Financial,
             {
-                "id": uuid.uuid4(),
+                "id": financial_id,
                 "account_id": demo.account_id,
                 "period": str(year),
                 "year": year,
@@ -288,14 +350,21 @@ def add_financials(tables: Tables, demo: Demo, revenue: Decimal) -> Decimal:
                 "updated_at": demo.created,
             },
         )
-    return revenue
+        if year == this_year - 1:  # the latest complete year: the one the whitespace map reads
+            _lines(tables, demo, financial_id, amount, catalog, bought)
+    return revenue, bought
 
 
-def add_opportunities(tables: Tables, demo: Demo, revenue: Decimal, size: int) -> None:
+def add_opportunities(
+    tables: Tables, demo: Demo, revenue: Decimal, size: int, catalog: Catalog, bought: list[uuid.UUID]
+) -> None:
+    """Deals of every stage; the open ones mostly sell what the account does not buy yet."""
     rng, now = demo.rng, demo.now
+    not_bought = [offering for offering, _ in catalog.offerings if offering not in bought]
     for _ in range(rng.randint(0, size + 1)):
         stage = rng.choice(list(STAGES))
         closed = stage.startswith("closed")
+        offering = rng.choice(not_bought) if not_bought and rng.random() < 0.8 else None
         tables.add(
             Opportunity,
             {
@@ -315,6 +384,10 @@ def add_opportunities(tables: Tables, demo: Demo, revenue: Decimal, size: int) -
                 else None,
                 "closed_at": now - timedelta(days=rng.randint(1, 400)) if closed else None,
                 "external_id": None,
+                "offering_id": offering,
+                "buying_center_id": rng.choice(catalog.centers)
+                if offering and catalog.centers and rng.random() < 0.4
+                else None,
                 "version": 1,
                 "created_at": demo.created,
                 "updated_at": demo.created,

@@ -33,13 +33,16 @@ class Tables:
 
 COPY_ORDER = [
     "users",
+    "offerings",
     "accounts",
+    "buying_centers",
     "account_team_members",
     "contacts",
     "interactions",
     "follow_ups",
     "reviews",
     "financials",
+    "revenue_lines",
     "opportunities",
     "measurements",
     "plans",
