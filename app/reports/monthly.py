@@ -160,5 +160,45 @@ def to_markdown(pack: dict[str, Any], readable: Readable) -> str:
             else ""
         )
         + ".",
+        "",
+        *_whitespace(pack["whitespace"], readable),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _whitespace(report: dict[str, Any], r: Readable) -> list[str]:
+    """Per offering, how the portfolio stands, and the accounts with the most room to grow."""
+    rows = [
+        [
+            cell(line["offering"]["name"]),
+            r.number(line["owning"]),
+            r.number(line["pipeline"]),
+            r.number(line["gaps"]),
+            r.share(line["key_penetration"]),
+            r.money(line["revenue"]),
+        ]
+        for line in report["offerings"]
+    ]
+    columns = [
+        Column("Offering"),
+        Column("Accounts owning", True),
+        Column("In the pipeline", True),
+        Column("Gaps", True),
+        Column("Key accounts owning", True),
+        Column(f"Revenue {report['year']}", True),
+    ]
+    return [
+        f"## Whitespace: what the {r.count(report['accounts'], 'account')} buy, {report['year']}",
+        "",
+        *(table(columns, rows) if rows else ["No active offering in the catalog yet."]),
+        "",
+        "Most room to grow:",
+        "",
+        *_or_none(
+            [
+                f"- {cell(g['account_name'])}: {r.money(g['whitespace_value'])} a year, most in "
+                f"{cell(g['largest_gap']['name'])} ({r.money(g['largest_gap_estimate'])})"
+                for g in report["largest_whitespace"]
+            ]
+        ),
+    ]

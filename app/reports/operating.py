@@ -191,6 +191,18 @@ def _figure(r: Readable, value: Any) -> str:
     return r.number(exact, 0 if exact == exact.to_integral_value() else 2)
 
 
+def _whitespace_lines(r: Readable, whitespace: dict[str, Any]) -> list[str]:
+    coverage = "-" if whitespace["coverage"] is None else r.share(whitespace["coverage"])
+    return [
+        f"- Whitespace: {coverage} of the eligible cells owned; its gaps could bring "
+        f"{r.money(whitespace['whitespace_value'])} a year",
+        *[
+            f"  - {cell(gap['offering']['name'])}: {r.money(gap['estimate'])} ({gap['why']})"
+            for gap in whitespace["largest_gaps"]
+        ],
+    ]
+
+
 def to_markdown(report: dict[str, Any], readable: Readable) -> str:
     """The report as Markdown, ready to paste into a review meeting's notes."""
     r = readable
@@ -276,6 +288,7 @@ def to_markdown(report: dict[str, Any], readable: Readable) -> str:
         "",
         f"- Open pipeline: {r.count(pipeline['count'], 'opportunity', 'opportunities')}, "
         f"{r.money(pipeline['amount'])} (weighted {r.money(pipeline['weighted_amount'])})",
+        *_whitespace_lines(r, growth["whitespace"]),
         "",
         "## 5. Competitors",
         "",

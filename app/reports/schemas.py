@@ -25,6 +25,7 @@ from app.glossary import (
 from app.plans.schemas import Competitor, Figure
 from app.plumbing.schemas import Money, MoneyTotal
 from app.users.schemas import UserSummary
+from app.whitespace.schemas import AccountWhitespace, PortfolioWhitespace
 
 Share = float
 
@@ -253,6 +254,7 @@ class GrowthSection(BaseModel):
     growth_project: Project | None = Field(description="The active plan, when it is a growth plan.")
     objectives: list[ObjectiveSummary]
     open_pipeline: OpenPipeline
+    whitespace: AccountWhitespace = Field(description="Where the account could buy more: its whitespace in brief.")
 
 
 class CompetitorsSection(BaseModel):
@@ -424,3 +426,4 @@ class MonthlyPack(BaseModel):
     pending_demotions: AccountList
     team: TeamReport
     pipeline: PipelineReport
+    whitespace: PortfolioWhitespace = Field(description="The portfolio's whitespace, the five accounts with most.")

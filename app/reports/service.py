@@ -17,6 +17,7 @@ from app.reports.operating import operating_report
 from app.reports.repository import ReportRepository
 from app.reports.team import period_bounds, team_scorecard
 from app.rules.opportunities import effective_probability
+from app.whitespace.service import WhitespaceService
 
 _SHARE = Decimal("0.0001")
 _CENTS = Decimal("0.01")
@@ -32,6 +33,7 @@ class ReportService:
     def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
         self.accounts = accounts
         self.repository = ReportRepository(session, accounts.visibility)
+        self.whitespace = WhitespaceService(session, accounts)
 
     async def pyramid(self) -> dict[str, Any]:
         counts: dict[str, int] = {}
@@ -226,6 +228,7 @@ class ReportService:
             "pending_demotions": {"count": demotions, "items": [_brief(views[i]) for i in pending]},
             "team": await self.team(first, last),
             "pipeline": await self.pipeline(first, last),
+            "whitespace": (await self.whitespace.portfolio(None, None, None, 5)).model_dump(),
         }
 
     async def account_report(
@@ -236,7 +239,9 @@ class ReportService:
         start, end = period_bounds(period_from, period_to, self.accounts.now.date(), DEFAULT_WINDOW_DAYS)
         if start > end:
             raise InvalidFields.one(["query", "from"], "from is after to")
-        return await operating_report(self.repository, self.accounts, account_id, start, end)
+        report = await operating_report(self.repository, self.accounts, account_id, start, end)
+        report["growth"]["whitespace"] = (await self.whitespace.brief(account_id)).model_dump()
+        return report
 
 
 def _brief(view: AccountView) -> dict[str, Any]:

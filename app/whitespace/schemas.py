@@ -91,6 +91,20 @@ class PortfolioWhitespace(ReadModel):
     )
 
 
+class GapSummary(ReadModel):
+    offering: WhitespaceOffering
+    estimate: Money
+    why: str
+
+
+class AccountWhitespace(ReadModel):
+    """The account's whitespace in brief, for its operating report."""
+
+    coverage: float | None = Field(description="Owned cells over eligible cells, 4 places; null without any.")
+    whitespace_value: Money
+    largest_gaps: list[GapSummary] = Field(description="The account's three largest estimated gaps.")
+
+
 class CellDecision(WriteModel):
     not_eligible: StrictBool = Field(description="true sets the cell aside; false makes it count again.")
     reason: Annotated[str, text(2000, min_length=1)] | None = Field(

@@ -19,10 +19,12 @@ from app.rules.opportunities import effective_probability, weighted_amount
 from app.rules.whitespace import CellStatus, Estimate, Peer, cell_status, coverage, estimate, peer_group
 from app.whitespace.repository import WhitespaceRepository
 from app.whitespace.schemas import (
+    AccountWhitespace,
     CellDecision,
     CellDecisionRead,
     CellRead,
     EstimateRead,
+    GapSummary,
     GrowthRead,
     OfferingPenetration,
     PipelineRead,
@@ -141,6 +143,24 @@ class WhitespaceService:
             if share is None
             else float((Decimal(share.numerator) / share.denominator).quantize(_SHARE, ROUND_HALF_UP)),
             whitespace_value=value,
+        )
+
+    async def brief(self, account_id: uuid.UUID, gaps: int = 3) -> AccountWhitespace:
+        """The account's coverage, whitespace value and largest estimated gaps."""
+        whitespace = await self.map(account_id)
+        offerings = {offering.id: offering for offering in whitespace.offerings}
+        estimated = sorted(
+            (cell for row in whitespace.rows if row.kind == "account" for cell in row.cells if cell.estimate),
+            key=lambda cell: -cell.estimate.amount if cell.estimate else 0,
+        )
+        return AccountWhitespace(
+            coverage=whitespace.coverage,
+            whitespace_value=whitespace.whitespace_value,
+            largest_gaps=[
+                GapSummary(offering=offerings[cell.offering_id], estimate=cell.estimate.amount, why=cell.estimate.why)
+                for cell in estimated[:gaps]
+                if cell.estimate
+            ],
         )
 
     async def portfolio(

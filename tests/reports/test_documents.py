@@ -175,6 +175,39 @@ PACK = {
         "lost": {"count": 2, "amount": Decimal("91000.00")},
         "loss_reasons": [{"reason": "price", "count": 2}],
     },
+    "whitespace": {
+        "year": 2025,
+        "accounts": 200,
+        "key_accounts": 12,
+        "offerings": [
+            {
+                "offering": {"name": "Analytics"},
+                "owning": 80,
+                "pipeline": 12,
+                "gaps": 100,
+                "not_eligible": 8,
+                "revenue": Decimal("21400000.00"),
+                "key_penetration": 0.75,
+            },
+            {
+                "offering": {"name": "Training"},
+                "owning": 30,
+                "pipeline": 4,
+                "gaps": 166,
+                "not_eligible": 0,
+                "revenue": Decimal("1250000.00"),
+                "key_penetration": 0.3333,
+            },
+        ],
+        "largest_whitespace": [
+            {
+                "account_name": "Umbrella Health",
+                "whitespace_value": Decimal("480000.00"),
+                "largest_gap": {"name": "Analytics"},
+                "largest_gap_estimate": Decimal("350000.00"),
+            },
+        ],
+    },
 }
 
 REPORT = {
@@ -230,6 +263,18 @@ REPORT = {
             },
         ],
         "open_pipeline": {"count": 1, "amount": "950000.00", "weighted_amount": "760000.00"},
+        "whitespace": {
+            "coverage": 0.4,
+            "whitespace_value": Decimal("420000.00"),
+            "largest_gaps": [
+                {
+                    "offering": {"name": "Training"},
+                    "estimate": Decimal("300000.00"),
+                    "why": "9 of 14 key manufacturing accounts buy Training; their median is 250000.00 a year, "
+                    "scaled by this account's size against theirs",
+                },
+            ],
+        },
     },
     "competitors": {"in_plan": [], "in_opportunities": []},
     "team": {

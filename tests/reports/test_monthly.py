@@ -61,6 +61,7 @@ async def test_the_pack_as_one_markdown_document(client, users):
         "## Pending demotion reviews",
         "## Team scorecard",
         "## Pipeline",
+        "## Whitespace",
     ]
 
 

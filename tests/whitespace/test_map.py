@@ -215,3 +215,15 @@ async def test_the_portfolio_s_whitespace_per_offering_and_the_accounts_with_the
     ] == 6
     csv = await client.get("/v1/reports/whitespace", headers={"Accept": "text/csv"})
     assert csv.status_code == 200 and "Training" in csv.text
+
+
+async def test_the_operating_report_and_the_monthly_pack_show_the_whitespace(client):
+    acme, _, _ = await portfolio(client)
+    growth = (await client.get(f"/v1/accounts/{acme['id']}/report")).json()["growth"]["whitespace"]
+    assert (growth["coverage"], growth["whitespace_value"]) == (0.2, "100.00")
+    assert [(gap["offering"]["code"], gap["estimate"]) for gap in growth["largest_gaps"]] == [("T", "100.00")]
+    markdown = (await client.get(f"/v1/accounts/{acme['id']}/report", headers={"Accept": "text/markdown"})).text
+    assert "- Whitespace: 20.0% of the eligible cells owned; its gaps could bring $100 a year" in markdown
+    pack = (await client.get("/v1/reports/monthly")).json()["whitespace"]
+    assert {line["offering"]["code"] for line in pack["offerings"]} == {"A", "C", "S", "T"}
+    assert len(pack["largest_whitespace"]) <= 5
