@@ -66,9 +66,15 @@ _JOB_QUEUE_LOGGERS = ("procrastinate", "psycopg")
 
 
 class DatabaseAwayNoise(logging.Filter):
-    """Drops the job queue's own reports of the database being away."""
+    """Drops the job queue's own reports of the database being away, and asyncio's report of a job
+    that lost it while finishing (the library leaves that task's error unread; the job stays in
+    progress and is taken up again as stalled once the database is back)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "asyncio":
+            error = record.exc_info[1] if record.exc_info else None
+            lost_job = "process job" in record.getMessage()
+            return not (lost_job and error is not None and database_unavailable(error))
         if not record.name.startswith(_JOB_QUEUE_LOGGERS):
             return True
         if record.name.startswith("psycopg.pool") and record.levelno < logging.ERROR:

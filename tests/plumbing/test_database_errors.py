@@ -2,11 +2,15 @@
 (503, sent again it gets through) and a value it refuses (422); everything else stays an unexpected
 error."""
 
+import logging
+
 import asyncpg
+import psycopg
 import pytest
+from procrastinate.exceptions import ConnectorException
 from sqlalchemy import exc as sa_exc
 
-from app.plumbing.database_errors import contended, database_unavailable, value_refused
+from app.plumbing.database_errors import DatabaseAwayNoise, contended, database_unavailable, value_refused
 
 
 def wrapped(cause: BaseException) -> sa_exc.DBAPIError:
@@ -77,3 +81,19 @@ def test_tasks_that_all_lost_the_database_lost_the_database():
     lost = OSError("connection refused")
     assert database_unavailable(ExceptionGroup("lanes", [lost, ConnectionResetError()]))
     assert not database_unavailable(ExceptionGroup("lanes", [lost, ValueError("a bug")]))
+
+
+def _asyncio_record(message: str, error: BaseException) -> logging.LogRecord:
+    return logging.LogRecord("asyncio", logging.ERROR, __file__, 1, message, (), (type(error), error, None))
+
+
+def test_a_job_that_lost_the_database_while_finishing_is_not_a_traceback_in_the_log():
+    """The job queue's library leaves such a task's error unread, and asyncio logged it with its
+    traceback when the database went away under a running job (seen in the outage test)."""
+    lost = ConnectorException("Database error.")
+    lost.__cause__ = psycopg.OperationalError("server closed the connection unexpectedly")
+    noise = DatabaseAwayNoise()
+    message = "Task exception was never retrieved\nfuture: <Task finished name='process job dispatch_webhooks[4]'>"
+    assert noise.filter(_asyncio_record(message, lost)) is False
+    assert noise.filter(_asyncio_record(message, ValueError("a bug"))) is True
+    assert noise.filter(_asyncio_record("Task exception was never retrieved: other", lost)) is True
