@@ -160,14 +160,13 @@ class WhitespaceRepository:
 
     async def peers(
         self,
-        exclude: uuid.UUID | None,
         tier: str | None,
         industry: str | None,
         year: int,
         offering_ids: Sequence[uuid.UUID],
     ) -> tuple[dict[uuid.UUID, list[Peer]], dict[uuid.UUID, list[Peer]]]:
-        """Per offering, the peers of an account: the live accounts of its tier (all of them, and
-        those of its industry too), each with its size and what it spent on the offering in ``year``."""
+        """Per offering, the live accounts of a tier (all of them, and those of an industry too), each
+        with its size and what it spent on the offering in ``year``."""
         if tier is None or not offering_ids:
             return {}, {}
         accounts = (
@@ -175,8 +174,6 @@ class WhitespaceRepository:
             .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
             .where(Account.tier == tier, Account.archived_at.is_(None))
         )
-        if exclude is not None:
-            accounts = accounts.where(Account.id != exclude)
         rows = (await self.session.execute(accounts)).all()
         lines = self._year_lines(year)
         spent_statement = (
@@ -185,8 +182,6 @@ class WhitespaceRepository:
             .where(in_set(lines.c.offering_id, offering_ids))
             .group_by(lines.c.account_id, lines.c.offering_id)
         )
-        if exclude is not None:
-            spent_statement = spent_statement.where(lines.c.account_id != exclude)
         spent: dict[tuple[uuid.UUID, uuid.UUID], Decimal] = {
             (a, o): total for a, o, total in (await self.session.execute(spent_statement)).all()
         }

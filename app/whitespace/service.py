@@ -15,6 +15,7 @@ from app.accounts.service import AccountService
 from app.glossary import label
 from app.models import Offering, WhitespaceExclusion
 from app.plumbing.errors import InvalidFields, NotFound
+from app.rules.document import WhitespaceRules
 from app.rules.opportunities import effective_probability, weighted_amount
 from app.rules.whitespace import CellStatus, Estimate, Peer, cell_status, coverage, estimate, peer_group
 from app.whitespace.repository import WhitespaceRepository
@@ -87,8 +88,8 @@ class WhitespaceService:
         excluded = await self.records.exclusions(account_id)
 
         owned = _owned(bought)
-        size = await self.records.size(account_id)
-        estimates = await self._estimates(account, size, offerings)
+        peers = _Peers(self.records, self.year, offerings)
+        estimates = await self._estimates(peers, account, await self.records.size(account_id), offerings)
         rows = [
             self._row(
                 account_id,
@@ -98,7 +99,6 @@ class WhitespaceService:
                 owned[(account_id, None)],
                 pipeline[(account_id, None)],
                 excluded,
-                account_id,
                 estimates,
             ),
             *[
@@ -110,14 +110,13 @@ class WhitespaceService:
                     owned[(account_id, center.id)],
                     pipeline[(account_id, center.id)],
                     excluded,
-                    center.id,
                     {},
                 )
                 for center in centers
             ],
         ]
         for subsidiary in subsidiaries:
-            estimates_of = await self._estimates(subsidiary, subsidiary.size, offerings)
+            estimates_of = await self._estimates(peers, subsidiary, subsidiary.size, offerings)
             rows.append(
                 self._row(
                     subsidiary.id,
@@ -127,7 +126,6 @@ class WhitespaceService:
                     owned[(subsidiary.id, None)],
                     pipeline[(subsidiary.id, None)],
                     excluded,
-                    subsidiary.id,
                     estimates_of,
                 )
             )
@@ -230,18 +228,10 @@ class WhitespaceService:
         pipeline = self._pipeline(await self.records.open_opportunities(ids))
         set_aside = await self.records.set_aside_of_accounts(ids)
         sizes = await self.records.sizes(ids)
-        groups: dict[
-            tuple[str | None, str | None], tuple[dict[uuid.UUID, list[Peer]], dict[uuid.UUID, list[Peer]]]
-        ] = {}
+        peers = _Peers(self.records, self.year, offerings)
         rules = self.accounts.rules.whitespace
         found: dict[uuid.UUID, Growth] = {}
         for account in accounts:
-            group = (account.tier, account.industry)
-            if group not in groups:
-                groups[group] = await self.records.peers(
-                    None, account.tier, account.industry, self.year, [o.id for o in offerings]
-                )
-            same_industry, same_tier = groups[group]
             size = sizes.get(account.id)
             best: tuple[Offering, Estimate] | None = None
             value = Decimal(0)
@@ -253,13 +243,7 @@ class WhitespaceService:
                 )
                 if status != "gap":
                     continue
-                itself = Peer(size or Decimal(0), spent)
-                peers, widened = peer_group(
-                    _without(same_industry.get(offering.id, []), itself),
-                    _without(same_tier.get(offering.id, []), itself),
-                    rules,
-                )
-                result = estimate(size, peers, widened, rules)
+                result = await peers.estimate(account, size, offering, rules)
                 if result is None:
                     continue
                 value += result.amount
@@ -294,17 +278,12 @@ class WhitespaceService:
         return pipeline
 
     async def _estimates(
-        self, subject: Subject, size: Decimal | None, offerings: list[Offering]
+        self, peers: "_Peers", subject: Subject, size: Decimal | None, offerings: list[Offering]
     ) -> dict[uuid.UUID, tuple[Estimate, str]]:
-        """Each offering's estimate for the subject, with the sentence that explains it."""
-        rules = self.accounts.rules.whitespace
-        same_industry, same_tier = await self.records.peers(
-            subject.id, subject.tier, subject.industry, self.year, [o.id for o in offerings]
-        )
+        """Each offering's estimate for the subject as a gap, with the sentence that explains it."""
         found = {}
         for offering in offerings:
-            peers, widened = peer_group(same_industry.get(offering.id, []), same_tier.get(offering.id, []), rules)
-            result = estimate(size, peers, widened, rules)
+            result = await peers.estimate(subject, size, offering, self.accounts.rules.whitespace)
             if result is not None:
                 found[offering.id] = (result, self._why(subject, offering, result))
         return found
@@ -318,14 +297,13 @@ class WhitespaceService:
         owned: dict[uuid.UUID, Decimal],
         pipeline: dict[uuid.UUID, PipelineRead],
         excluded: dict[tuple[uuid.UUID, uuid.UUID], WhitespaceExclusion],
-        key: uuid.UUID,
         estimates: dict[uuid.UUID, tuple[Estimate, str]],
     ) -> RowRead:
         cells = []
         for offering in offerings:
             spent = owned.get(offering.id, Decimal(0))
             open_deals = pipeline.get(offering.id)
-            exclusion = excluded.get((key, offering.id))
+            exclusion = excluded.get((row_id, offering.id))
             status = cell_status(spent, open_deals.count if open_deals else 0, exclusion is not None)
             found = estimates.get(offering.id) if status == "gap" else None
             cells.append(
@@ -404,8 +382,35 @@ def _owned(
     return owned
 
 
+class _Peers:
+    """The peers of a request's accounts: each tier and industry read once (app/whitespace/repository.py
+    ``peers``), and each account left out of its own peers when it is estimated."""
+
+    def __init__(self, records: WhitespaceRepository, year: int, offerings: Sequence[Offering]) -> None:
+        self.records, self.year, self.offering_ids = records, year, [offering.id for offering in offerings]
+        self.groups: dict[
+            tuple[str | None, str | None], tuple[dict[uuid.UUID, list[Peer]], dict[uuid.UUID, list[Peer]]]
+        ] = {}
+
+    async def estimate(
+        self, subject: Subject, size: Decimal | None, offering: Offering, rules: WhitespaceRules
+    ) -> Estimate | None:
+        """What the subject could buy of an offering it does not buy (a gap: it spent nothing on it)."""
+        group = (subject.tier, subject.industry)
+        if group not in self.groups:
+            self.groups[group] = await self.records.peers(subject.tier, subject.industry, self.year, self.offering_ids)
+        same_industry, same_tier = self.groups[group]
+        itself = Peer(size or Decimal(0), Decimal(0))
+        peers, widened = peer_group(
+            _without(same_industry.get(offering.id, []), itself),
+            _without(same_tier.get(offering.id, []), itself),
+            rules,
+        )
+        return estimate(size, peers, widened, rules)
+
+
 def _without(peers: list[Peer], itself: Peer) -> list[Peer]:
-    """The peers but the account itself (read with them when its whole tier was read at once)."""
+    """The peers but the subject itself: its tier's accounts were read with it among them."""
     others = list(peers)
     if itself in others:
         others.remove(itself)
