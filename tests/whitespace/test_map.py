@@ -141,6 +141,9 @@ async def test_a_cell_is_set_aside_with_why_and_counts_again_when_cleared(client
     other = await create_account(client, name="Elsewhere")
     assert_problem(await client.put(f"{url}/{other['id']}/{ids['T']}", json={"not_eligible": False}), 404)
     assert_problem(await client.put(f"{url}/account/{other['id']}", json={"not_eligible": False}), 404)
+    assert (await client.delete(f"/v1/accounts/{acme['id']}")).status_code == 204
+    archived = await client.put(f"{url}/account/{ids['T']}", json={"not_eligible": True, "reason": "gone"})
+    assert_problem(archived, 409)
 
 
 async def test_a_kam_sees_only_its_accounts_maps_and_a_viewer_sets_nothing_aside(client, client_for, users):
