@@ -101,9 +101,11 @@ async def test_a_report_exports_its_tables(client):
 
 async def test_the_agenda_and_the_account_report_export_too(client):
     account = await create_account(client, name="Acme", scores=KEY_SCORES)
-    assert rows_of(await client.get("/v1/agenda", headers=CSV)) is not None
+    agenda = (await client.get("/v1/agenda", headers=CSV)).text.replace("\r", "")
+    assert agenda.startswith("agenda\nfield,value\n") and "counts" in agenda
     sheets = sheets_of(await client.get(f"/v1/accounts/{account['id']}/report", headers=XLSX))
-    assert sheets
+    assert any("overall" in title for title in sheets)
+    assert any("Acme" in str(row) for rows in sheets.values() for row in rows)
 
 
 async def test_json_stays_the_default_and_markdown_wins_where_offered(client):

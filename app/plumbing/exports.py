@@ -63,9 +63,8 @@ def export_media(request: Request) -> str | None:
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
     """The model a field holds (``X``, ``X | None``), if any."""
-    candidates = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)
-    if typing.get_origin(annotation) is typing.Union:
-        candidates = typing.get_args(annotation)
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    candidates = typing.get_args(annotation) if union else (annotation,)
     models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
     return models[0] if len(models) == 1 else None
 
