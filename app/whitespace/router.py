@@ -52,7 +52,7 @@ async def get_whitespace(
     return whitespace
 
 
-@router.put("/{row}/{offering_id}", name="whitespace_cell_replace", responses=problems(403))
+@router.put("/{row}/{offering_id}", name="whitespace_cell_replace", responses=problems(403, 409))
 async def decide_cell(
     account_id: uuid.UUID,
     row: Annotated[
