@@ -148,11 +148,14 @@ async def main() -> None:
             ("interactions, first page", "/v1/interactions", {}),
             ("relationship map", f"/v1/accounts/{top}/relationship-map", {}),
             ("operating report (JSON)", f"/v1/accounts/{top}/report", {}),
+            ("whitespace map", f"/v1/accounts/{top}/whitespace", {}),
             ("report: pyramid", "/v1/reports/pyramid", {}),
             ("report: concentration", "/v1/reports/concentration", {}),
             ("report: pipeline", "/v1/reports/pipeline", {}),
             ("report: reviews due", "/v1/reports/reviews-due", {}),
             ("report: at risk", "/v1/reports/at-risk", {}),
+            ("report: whitespace", "/v1/reports/whitespace", {}),
+            ("report: whitespace, tier=key", "/v1/reports/whitespace", {"tier": "key"}),
         ]
         if args.only:
             cases = [case for case in cases if any(part in case[0] for part in args.only)]
@@ -211,6 +214,11 @@ HAND_WRITTEN = {
         FROM accounts a JOIN account_facts f ON f.account_id = a.id
         WHERE a.archived_at IS NULL AND f.judged_health IN ('red', 'amber')
         ORDER BY f.judged_health = 'red' DESC, cardinality(f.judged_signals) DESC, a.name LIMIT 200""",
+    "report: whitespace": """
+        SELECT l.offering_id, count(DISTINCT l.account_id), sum(l.revenue)
+        FROM revenue_lines l JOIN financials f ON f.id = l.financial_id JOIN accounts a ON a.id = l.account_id
+        WHERE f.year = extract(year FROM now())::int - 1 AND f.quarter IS NULL AND a.archived_at IS NULL
+        GROUP BY l.offering_id""",
 }
 
 

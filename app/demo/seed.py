@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.account_facts.repository import FactsRepository
 from app.demo.portfolio import build_portfolio
 from app.demo.tables import COPY_ORDER, copy_tables
+from app.glossary import TIERS
 from app.models import Account
 from app.rules.document import RulesConfig
+from app.whitespace.benchmarks import refresh as refresh_benchmarks
 
 # The indexes of these tables that back no constraint (the keys foreign keys check stay).
 _PLAIN_INDEXES = text(
@@ -47,7 +49,8 @@ async def seed_demo(session: AsyncSession, accounts: int, rules: RulesConfig, se
             "KAM_DATABASE_URL naming an empty database), or start again with --reset, which deletes everything"
         )
     counts: dict[str, int] = dict.fromkeys(COPY_ORDER, 0)
-    chunks = build_portfolio(accounts, rules, datetime.now(UTC), seed)
+    now = datetime.now(UTC)
+    chunks = build_portfolio(accounts, rules, now, seed)
     # The names' trigrams are written by the accounts' trigger as the accounts are copied.
     async with indexes_set_aside(session, [*COPY_ORDER, "account_names"]):
         # The next chunk is built in a thread while the database takes this one: the two overlap.
@@ -59,4 +62,6 @@ async def seed_demo(session: AsyncSession, accounts: int, rules: RulesConfig, se
     # Statistics for the freshly filled tables, so gathering the facts gets sensible query plans.
     await session.execute(text(f"ANALYZE {', '.join(COPY_ORDER)}"))
     await FactsRepository(session).ensure_facts()
+    # What peers buy, kept as the clock would keep it: the first maps of a large demo need not compute it.
+    await refresh_benchmarks(session, now.year - 1, TIERS)
     return counts

@@ -27,7 +27,12 @@ from app.plumbing.database_errors import database_unavailable
 # domain's own tasks are declared in its package, imported by the worker from ``import_paths``.
 tasks = App(
     connector=PsycopgConnector(),
-    import_paths=["app.events.clock", "app.rules_versions.reevaluation", "app.webhooks.jobs"],
+    import_paths=[
+        "app.events.clock",
+        "app.rules_versions.reevaluation",
+        "app.webhooks.jobs",
+        "app.whitespace.benchmarks",
+    ],
 )
 # The webhook fan-out's task (app/webhooks/jobs.py), woken after a commit that wrote events.
 DISPATCH_TASK = DISPATCH_LOCK = "dispatch_webhooks"

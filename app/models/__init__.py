@@ -17,7 +17,7 @@ from app.models.plans import Action, Objective, Plan
 from app.models.rules import RulesVersion
 from app.models.users import ApiToken, CalendarLink, RefreshToken, SignInFailure, SigningKey, User
 from app.models.webhooks import WebhookDelivery, WebhookSubscription
-from app.models.whitespace import WhitespaceExclusion
+from app.models.whitespace import PeerBenchmark, WhitespaceExclusion
 
 __all__ = [
     "Account",
@@ -41,6 +41,7 @@ __all__ = [
     "Objective",
     "Offering",
     "Opportunity",
+    "PeerBenchmark",
     "Plan",
     "RefreshToken",
     "RevenueLine",

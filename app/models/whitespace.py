@@ -1,8 +1,11 @@
-"""The cells of an account's whitespace map a KAM set aside: not eligible, with the reason."""
+"""The cells of an account's whitespace map a KAM set aside (not eligible, with the reason), and the
+peers' figures kept for large tiers (app/whitespace/benchmarks.py)."""
 
 import uuid
+from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, Text, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,3 +25,27 @@ class WhitespaceExclusion(UUIDPrimaryKey, Timestamps, Versioned, Base):
     decided_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
 
     __table_args__ = (Index("uq_whitespace_exclusions_cell", "account_id", "row_id", "offering_id", unique=True),)
+
+
+class PeerBenchmark(UUIDPrimaryKey, Base):
+    """One group of peers in a year (a tier, or an industry within it) and what its buyers of an
+    offering spend. A group none of whose accounts bought anything has one row without an offering."""
+
+    __tablename__ = "peer_benchmarks"
+
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    tier: Mapped[str] = mapped_column(Text, nullable=False)
+    whole_tier: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    industry: Mapped[str | None] = mapped_column(Text)
+    peers: Mapped[int] = mapped_column(Integer, nullable=False)
+    offering_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("offerings.id", ondelete="CASCADE")
+    )
+    buyers: Mapped[int | None] = mapped_column(Integer)
+    median_spent: Mapped[Decimal | None] = mapped_column(Numeric)
+    median_size: Mapped[Decimal | None] = mapped_column(Numeric)
+    computed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
+    )
+
+    __table_args__ = (Index("ix_peer_benchmarks_year_tier", "year", "tier"),)

@@ -50,6 +50,34 @@ class Peer:
 
 
 @dataclass(frozen=True)
+class PeerFigures:
+    """What a group of peers says of an offering: how many they are, how many buy it, and the medians
+    of what those buyers spend on it and of their sizes (the sizes known, above 0); none without buyers.
+    The database computes the same figures set-wise (app/whitespace/benchmarks.py)."""
+
+    peers: int
+    buyers: int
+    median_spent: Decimal | None
+    median_size: Decimal | None
+
+    def without_a_non_buyer(self) -> "PeerFigures":
+        """The figures with one peer that does not buy the offering left out: an account asking about
+        its own gap is among its tier's peers, and spends nothing on the offering."""
+        return PeerFigures(self.peers - 1, self.buyers, self.median_spent, self.median_size)
+
+
+def figures(peers: Sequence[Peer]) -> PeerFigures:
+    buyers = [peer for peer in peers if peer.spent > 0]
+    sizes = [buyer.size for buyer in buyers if buyer.size > 0]
+    return PeerFigures(
+        len(peers),
+        len(buyers),
+        median([buyer.spent for buyer in buyers]) if buyers else None,
+        median(sizes) if sizes else None,
+    )
+
+
+@dataclass(frozen=True)
 class Estimate:
     amount: Decimal
     peers: int
@@ -59,25 +87,22 @@ class Estimate:
 
 
 def peer_group(
-    same_industry: Sequence[Peer], same_tier: Sequence[Peer], rules: WhitespaceRules
-) -> tuple[Sequence[Peer], bool]:
+    same_industry: PeerFigures | None, same_tier: PeerFigures, rules: WhitespaceRules
+) -> tuple[PeerFigures, bool]:
     """The peers to ask: the industry's and tier's, or the tier's when they are too few; whether widened."""
-    if len(same_industry) >= rules.min_peers:
+    if same_industry is not None and same_industry.peers >= rules.min_peers:
         return same_industry, False
     return same_tier, True
 
 
-def estimate(size: Decimal | None, peers: Sequence[Peer], widened: bool, rules: WhitespaceRules) -> Estimate | None:
+def estimate(size: Decimal | None, peers: PeerFigures, widened: bool, rules: WhitespaceRules) -> Estimate | None:
     """What an account of ``size`` could spend on the offering, by what its peers spend; none when
     the peers are too few, too few of them buy it, or the account's size is not known."""
-    if size is None or size <= 0 or len(peers) < rules.min_peers:
+    if size is None or size <= 0 or peers.peers < rules.min_peers:
         return None
-    buyers = [peer for peer in peers if peer.spent > 0]
-    if Fraction(len(buyers), len(peers)) * 100 < Fraction(rules.min_adoption_percent):
+    if Fraction(peers.buyers, peers.peers) * 100 < Fraction(rules.min_adoption_percent):
         return None
-    spent = median([buyer.spent for buyer in buyers])
-    sizes = [buyer.size for buyer in buyers if buyer.size > 0]
-    if not sizes:
+    if peers.median_spent is None or peers.median_size is None:
         return None
-    amount = (spent * size / median(sizes)).quantize(_CENTS, ROUND_HALF_UP)
-    return Estimate(amount, len(peers), len(buyers), spent.quantize(_CENTS, ROUND_HALF_UP), widened)
+    amount = (peers.median_spent * size / peers.median_size).quantize(_CENTS, ROUND_HALF_UP)
+    return Estimate(amount, peers.peers, peers.buyers, peers.median_spent.quantize(_CENTS, ROUND_HALF_UP), widened)

@@ -1,14 +1,13 @@
-"""All SQL of the whitespace map: the rows (buying centers, subsidiaries), what each bought in a year,
-its open opportunities, the cells set aside, and what peers buy."""
+"""The SQL of the whitespace map: the rows (buying centers, subsidiaries), what each bought in a year,
+its open opportunities and the cells set aside (what peers buy: app/whitespace/benchmarks.py)."""
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, literal, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -24,7 +23,32 @@ from app.models import (
 )
 from app.plumbing.sql import in_set
 from app.rules.opportunities import CLOSED_STAGES
-from app.rules.whitespace import Peer
+
+
+def year_lines(year: int) -> Any:
+    """The revenue lines of ``year``: of its annual period where the account has one, else of its quarters."""
+    annual = aliased(Financial)
+    has_annual = exists().where(
+        annual.account_id == Financial.account_id, annual.year == year, annual.quarter.is_(None)
+    )
+    return (
+        select(RevenueLine)
+        .join(Financial, Financial.id == RevenueLine.financial_id)
+        .where(Financial.year == year, (Financial.quarter.is_(None)) | ~has_annual)
+        .subquery()
+    )
+
+
+def owners(year: int, accounts: Any) -> Any:
+    """What each of these accounts (a CTE with their ``id``) spent on each offering it bought in ``year``:
+    account_id, offering_id, spent (above 0)."""
+    lines = year_lines(year)
+    return (
+        select(lines.c.account_id, lines.c.offering_id, func.sum(lines.c.revenue).label("spent"))
+        .join(accounts, accounts.c.id == lines.c.account_id)
+        .group_by(lines.c.account_id, lines.c.offering_id)
+        .having(func.sum(lines.c.revenue) > 0)
+    )
 
 
 @dataclass(frozen=True)
@@ -66,25 +90,11 @@ class WhitespaceRepository:
         )
         return [Subsidiary(*row) for row in (await self.session.execute(statement)).all()]
 
-    @staticmethod
-    def _year_lines(year: int) -> Any:
-        """The revenue lines of ``year``: of its annual period where the account has one, else of its quarters."""
-        annual = aliased(Financial)
-        has_annual = exists().where(
-            annual.account_id == Financial.account_id, annual.year == year, annual.quarter.is_(None)
-        )
-        return (
-            select(RevenueLine)
-            .join(Financial, Financial.id == RevenueLine.financial_id)
-            .where(Financial.year == year, (Financial.quarter.is_(None)) | ~has_annual)
-            .subquery()
-        )
-
     async def bought(
         self, account_ids: Sequence[uuid.UUID], year: int
     ) -> dict[tuple[uuid.UUID, uuid.UUID | None, uuid.UUID], Decimal]:
         """What each account (and each of its buying centers) spent on each offering in ``year``."""
-        lines = self._year_lines(year)
+        lines = year_lines(year)
         statement = (
             select(lines.c.account_id, lines.c.buying_center_id, lines.c.offering_id, func.sum(lines.c.revenue))
             .where(in_set(lines.c.account_id, account_ids))
@@ -108,16 +118,91 @@ class WhitespaceRepository:
         )
         return (await self.session.execute(statement)).all()
 
-    async def in_scope(self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None) -> Sequence[Any]:
-        """The live accounts the caller sees, filtered: id, name, tier, industry."""
+    def _scope(self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = [Account.archived_at.is_(None)]
         if self.visibility is not None:
             conditions.append(self.visibility)
         for column, value in ((Account.owner_id, owner_id), (Account.tier, tier), (Account.industry, industry)):
             if value is not None:
                 conditions.append(column == value)
-        statement = select(Account.id, Account.name, Account.tier, Account.industry).where(*conditions)
-        return (await self.session.execute(statement.order_by(Account.name, Account.id))).all()
+        return conditions
+
+    async def counted(self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None) -> tuple[int, int]:
+        """How many live accounts the caller sees in scope, and how many of them are key accounts."""
+        statement = select(func.count(), func.count().filter(Account.tier == "key")).where(
+            *self._scope(owner_id, tier, industry)
+        )
+        accounts, keys = (await self.session.execute(statement)).one()
+        return accounts, keys
+
+    async def penetration(
+        self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None, year: int
+    ) -> Sequence[Any]:
+        """Per offering and cell status but gap (app/rules/whitespace.py, the account as a whole), the
+        accounts in scope, what they spent on it in ``year``, and how many of them are key accounts."""
+        scope = select(Account.id, Account.tier).where(*self._scope(owner_id, tier, industry)).cte("scope")
+        owned = owners(year, scope).cte("owned")
+        piped = (
+            select(Opportunity.account_id, Opportunity.offering_id)
+            .join(scope, scope.c.id == Opportunity.account_id)
+            .where(Opportunity.offering_id.is_not(None), Opportunity.stage.not_in(CLOSED_STAGES))
+            .distinct()
+            .cte("piped")
+        )
+        aside = (
+            select(WhitespaceExclusion.account_id, WhitespaceExclusion.offering_id)
+            .join(scope, scope.c.id == WhitespaceExclusion.account_id)
+            .where(WhitespaceExclusion.row_id == WhitespaceExclusion.account_id)
+            .cte("aside")
+        )
+
+        def among(cell: Any, source: Any) -> ColumnElement[bool]:
+            return exists().where(source.c.account_id == cell.c.account_id, source.c.offering_id == cell.c.offering_id)
+
+        cells = union_all(
+            select(owned.c.account_id, owned.c.offering_id, owned.c.spent, literal("owned").label("status")),
+            select(piped.c.account_id, piped.c.offering_id, literal(0), literal("pipeline")).where(
+                ~among(piped, owned)
+            ),
+            select(aside.c.account_id, aside.c.offering_id, literal(0), literal("not_eligible")).where(
+                ~among(aside, owned), ~among(aside, piped)
+            ),
+        ).subquery("cells")
+        statement = (
+            select(
+                cells.c.offering_id,
+                cells.c.status,
+                func.count(),
+                func.sum(cells.c.spent),
+                func.count().filter(scope.c.tier == "key"),
+            )
+            .join(scope, scope.c.id == cells.c.account_id)
+            .group_by(cells.c.offering_id, cells.c.status)
+        )
+        return (await self.session.execute(statement)).all()
+
+    async def by_size(
+        self,
+        owner_id: uuid.UUID | None,
+        tier: str | None,
+        industry: str | None,
+        after: tuple[Decimal, uuid.UUID] | None,
+        limit: int,
+    ) -> Sequence[Any]:
+        """The next accounts in scope of a known size, the largest first (then by id): id, name, tier,
+        industry, size."""
+        size = AccountFactsRow.latest_annual_revenue
+        conditions = [*self._scope(owner_id, tier, industry), size > 0]
+        if after is not None:
+            conditions.append(tuple_(size, Account.id) < tuple_(*after))
+        statement = (
+            select(Account.id, Account.name, Account.tier, Account.industry, size.label("size"))
+            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
+            .where(*conditions)
+            .order_by(size.desc(), Account.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.execute(statement)).all()
 
     async def set_aside_of_accounts(self, account_ids: Sequence[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
         """The (account, offering) cells of these accounts as a whole that a KAM set aside."""
@@ -157,40 +242,3 @@ class WhitespaceRepository:
 
     async def offering(self, offering_id: uuid.UUID) -> Offering | None:
         return await self.session.get(Offering, offering_id)
-
-    async def peers(
-        self,
-        tier: str | None,
-        industry: str | None,
-        year: int,
-        offering_ids: Sequence[uuid.UUID],
-    ) -> tuple[dict[uuid.UUID, list[Peer]], dict[uuid.UUID, list[Peer]]]:
-        """Per offering, the live accounts of a tier (all of them, and those of an industry too), each
-        with its size and what it spent on the offering in ``year``."""
-        if tier is None or not offering_ids:
-            return {}, {}
-        accounts = (
-            select(Account.id, Account.industry, AccountFactsRow.latest_annual_revenue.label("size"))
-            .join(AccountFactsRow, AccountFactsRow.account_id == Account.id)
-            .where(Account.tier == tier, Account.archived_at.is_(None))
-        )
-        rows = (await self.session.execute(accounts)).all()
-        lines = self._year_lines(year)
-        spent_statement = (
-            select(lines.c.account_id, lines.c.offering_id, func.sum(lines.c.revenue))
-            .join(Account, and_(Account.id == lines.c.account_id, Account.tier == tier, Account.archived_at.is_(None)))
-            .where(in_set(lines.c.offering_id, offering_ids))
-            .group_by(lines.c.account_id, lines.c.offering_id)
-        )
-        spent: dict[tuple[uuid.UUID, uuid.UUID], Decimal] = {
-            (a, o): total for a, o, total in (await self.session.execute(spent_statement)).all()
-        }
-        same_tier: dict[uuid.UUID, list[Peer]] = defaultdict(list)
-        same_industry: dict[uuid.UUID, list[Peer]] = defaultdict(list)
-        for offering_id in offering_ids:
-            for account_id, peer_industry, size in rows:
-                peer = Peer(size or Decimal(0), spent.get((account_id, offering_id), Decimal(0)))
-                same_tier[offering_id].append(peer)
-                if industry is not None and peer_industry == industry:
-                    same_industry[offering_id].append(peer)
-        return same_industry, same_tier

@@ -12,12 +12,13 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.service import AccountService
-from app.glossary import label
+from app.glossary import TIERS, label
 from app.models import Offering, WhitespaceExclusion
 from app.plumbing.errors import Conflict, InvalidFields, NotFound
 from app.rules.document import WhitespaceRules
 from app.rules.opportunities import effective_probability, weighted_amount
-from app.rules.whitespace import CellStatus, Estimate, Peer, cell_status, coverage, estimate, peer_group
+from app.rules.whitespace import CellStatus, Estimate, PeerFigures, cell_status, coverage, estimate, peer_group
+from app.whitespace.benchmarks import NO_PEERS, PeerBook, peer_book
 from app.whitespace.repository import WhitespaceRepository
 from app.whitespace.schemas import (
     AccountWhitespace,
@@ -36,6 +37,9 @@ from app.whitespace.schemas import (
 )
 
 _SHARE = Decimal("0.0001")
+# The largest whitespace is searched among the largest accounts, this many at first, twice as many
+# each time after up to the last figure.
+_FIRST_BATCH, _LAST_BATCH = 200, 5_000
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ def _share(part: int, whole: int) -> float | None:
 
 
 class Subject(Protocol):
-    """An account as the map's estimates see it."""
+    """An account as the map's estimates see it (a live one is among its tier's peers)."""
 
     @property
     def id(self) -> uuid.UUID: ...
@@ -70,6 +74,7 @@ WHOLE_ACCOUNT = "account"
 class WhitespaceService:
     def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
         self.accounts = accounts
+        self.session = session
         self.records = WhitespaceRepository(session, accounts.visibility)
 
     @property
@@ -88,8 +93,9 @@ class WhitespaceService:
         excluded = await self.records.exclusions(account_id)
 
         owned = _owned(bought)
-        peers = _Peers(self.records, self.year, offerings)
-        estimates = await self._estimates(peers, account, await self.records.size(account_id), offerings)
+        book = await peer_book(self.session, self.year, [account.tier, *(s.tier for s in subsidiaries)])
+        size = await self.records.size(account_id)
+        estimates = self._estimates(book, account, size, account.archived_at is None, offerings)
         rows = [
             self._row(
                 account_id,
@@ -116,7 +122,7 @@ class WhitespaceService:
             ],
         ]
         for subsidiary in subsidiaries:
-            estimates_of = await self._estimates(peers, subsidiary, subsidiary.size, offerings)
+            estimates_of = self._estimates(book, subsidiary, subsidiary.size, True, offerings)
             rows.append(
                 self._row(
                     subsidiary.id,
@@ -165,71 +171,96 @@ class WhitespaceService:
         self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None, limit: int
     ) -> PortfolioWhitespace:
         """Per active offering, how the accounts in scope stand; the accounts with the most whitespace."""
-        accounts = await self.records.in_scope(owner_id, tier, industry)
-        ids = [row.id for row in accounts]
+        accounts, keys = await self.records.counted(owner_id, tier, industry)
         offerings = list(await self.records.offerings())
-        owned = _owned(await self.records.bought(ids, self.year))
-        pipeline = self._pipeline(await self.records.open_opportunities(ids))
-        set_aside = await self.records.set_aside_of_accounts(ids)
-        keys = [row.id for row in accounts if row.tier == "key"]
+        cells: dict[tuple[uuid.UUID, str], tuple[int, Decimal, int]] = {
+            (offering_id, status): (count, spent or Decimal(0), key_count)
+            for offering_id, status, count, spent, key_count in await self.records.penetration(
+                owner_id, tier, industry, self.year
+            )
+        }
         lines = []
         for offering in offerings:
-            counts: dict[CellStatus, int] = defaultdict(int)
-            revenue = Decimal(0)
-            key_owning = 0
-            for row in accounts:
-                spent = owned[(row.id, None)].get(offering.id, Decimal(0))
-                open_deals = pipeline[(row.id, None)].get(offering.id)
-                status = cell_status(spent, open_deals.count if open_deals else 0, (row.id, offering.id) in set_aside)
-                counts[status] += 1
-                revenue += spent
-                key_owning += status == "owned" and row.tier == "key"
+            owning, revenue, key_owning = cells.get((offering.id, "owned"), (0, Decimal(0), 0))
+            pipeline = cells.get((offering.id, "pipeline"), (0, Decimal(0), 0))[0]
+            not_eligible = cells.get((offering.id, "not_eligible"), (0, Decimal(0), 0))[0]
             lines.append(
                 OfferingPenetration(
                     offering=WhitespaceOffering.model_validate(offering),
-                    owning=counts["owned"],
-                    pipeline=counts["pipeline"],
-                    not_eligible=counts["not_eligible"],
-                    gaps=counts["gap"],
+                    owning=owning,
+                    pipeline=pipeline,
+                    not_eligible=not_eligible,
+                    gaps=accounts - owning - pipeline - not_eligible,
                     revenue=revenue,
-                    key_penetration=_share(key_owning, len(keys)),
+                    key_penetration=_share(key_owning, keys),
                 )
             )
-        growth = await self.largest_gaps(accounts)
-        names = {row.id: row for row in accounts}
-        ranked = sorted(growth.items(), key=lambda pair: (-pair[1].value, names[pair[0]].name))[:limit]
+        ranked = await self._most_whitespace(owner_id, tier, industry, offerings, limit)
         return PortfolioWhitespace(
             year=self.year,
-            accounts=len(accounts),
-            key_accounts=len(keys),
+            accounts=accounts,
+            key_accounts=keys,
             offerings=lines,
             largest_whitespace=[
                 GrowthRead(
-                    account_id=account_id,
-                    account_name=names[account_id].name,
-                    tier=names[account_id].tier,
+                    account_id=account.id,
+                    account_name=account.name,
+                    tier=account.tier,
                     whitespace_value=found.value,
                     largest_gap=WhitespaceOffering.model_validate(found.offering),
                     largest_gap_estimate=found.estimate.amount,
                     why=found.why,
                 )
-                for account_id, found in ranked
+                for account, found in ranked
             ],
         )
 
+    async def _most_whitespace(
+        self,
+        owner_id: uuid.UUID | None,
+        tier: str | None,
+        industry: str | None,
+        offerings: list[Offering],
+        limit: int,
+    ) -> list[tuple[Any, Growth]]:
+        """The ``limit`` accounts in scope with the largest whitespace value (then by name), without
+        estimating every account: accounts are taken the largest first, and the search stops once the
+        last of the best found is worth more than any account left could be. An account's value is its
+        size times the sum of its gaps' ratios (a median spend over a median size), so no account of a
+        size is worth more than that size times the largest sum any group of peers gives."""
+        book = await peer_book(self.session, self.year, [tier] if tier else TIERS)
+        ceiling = _ceiling(book, offerings, self.accounts.rules.whitespace)
+        # Each gap's estimate is rounded to the cent, up by half a cent at most.
+        rounding = Decimal("0.005") * len(offerings)
+        found: list[tuple[Any, Growth]] = []
+        after: tuple[Decimal, uuid.UUID] | None = None
+        batch = _FIRST_BATCH
+        while candidates := await self.records.by_size(owner_id, tier, industry, after, batch):
+            growth = await self._largest_gaps(candidates, offerings, book)
+            found.extend((account, growth[account.id]) for account in candidates if account.id in growth)
+            found = sorted(found, key=lambda pair: (-pair[1].value, pair[0].name, pair[0].id))[:limit]
+            last = candidates[-1]
+            if len(found) == limit and found[-1][1].value > last.size * ceiling + rounding:
+                break
+            after, batch = (last.size, last.id), min(batch * 2, _LAST_BATCH)
+        return found
+
     async def largest_gaps(self, accounts: Sequence[Subject]) -> dict[uuid.UUID, Growth]:
-        """For each of these accounts as a whole, the gap peers say could bring the most (if any), set-wise:
-        the peers of each tier and industry are read once and each account is left out of its own."""
+        """For each of these accounts as a whole, the gap peers say could bring the most (if any)."""
         if not accounts:
             return {}
         offerings = list(await self.records.offerings())
+        book = await peer_book(self.session, self.year, {account.tier for account in accounts})
+        return await self._largest_gaps(accounts, offerings, book)
+
+    async def _largest_gaps(
+        self, accounts: Sequence[Subject], offerings: list[Offering], book: PeerBook
+    ) -> dict[uuid.UUID, Growth]:
         ids = [account.id for account in accounts]
         owned = _owned(await self.records.bought(ids, self.year))
         pipeline = self._pipeline(await self.records.open_opportunities(ids))
         set_aside = await self.records.set_aside_of_accounts(ids)
         sizes = await self.records.sizes(ids)
-        peers = _Peers(self.records, self.year, offerings)
-        rules = self.accounts.rules.whitespace
         found: dict[uuid.UUID, Growth] = {}
         for account in accounts:
             size = sizes.get(account.id)
@@ -243,7 +274,7 @@ class WhitespaceService:
                 )
                 if status != "gap":
                     continue
-                result = await peers.estimate(account, size, offering, rules)
+                result = self._estimate(book, account, size, True, offering.id)
                 if result is None:
                     continue
                 value += result.amount
@@ -277,16 +308,30 @@ class WhitespaceService:
             )
         return pipeline
 
-    async def _estimates(
-        self, peers: "_Peers", subject: Subject, size: Decimal | None, offerings: list[Offering]
+    def _estimates(
+        self, book: PeerBook, subject: Subject, size: Decimal | None, live: bool, offerings: list[Offering]
     ) -> dict[uuid.UUID, tuple[Estimate, str]]:
         """Each offering's estimate for the subject as a gap, with the sentence that explains it."""
         found = {}
         for offering in offerings:
-            result = await peers.estimate(subject, size, offering, self.accounts.rules.whitespace)
+            result = self._estimate(book, subject, size, live, offering.id)
             if result is not None:
                 found[offering.id] = (result, self._why(subject, offering, result))
         return found
+
+    def _estimate(
+        self, book: PeerBook, subject: Subject, size: Decimal | None, live: bool, offering_id: uuid.UUID
+    ) -> Estimate | None:
+        """What the subject could buy of an offering it does not buy (a gap: it spends nothing on it).
+        A live subject is among its own tier's peers, as one that does not buy: it is left out."""
+        if subject.tier is None:
+            return None
+        tier = book.figures(subject.tier, None, offering_id) or NO_PEERS
+        industry = None if subject.industry is None else book.figures(subject.tier, subject.industry, offering_id)
+        if live:
+            tier, industry = _but_itself(tier), industry and _but_itself(industry)
+        peers, widened = peer_group(industry, tier, self.accounts.rules.whitespace)
+        return estimate(size, peers, widened, self.accounts.rules.whitespace)
 
     def _row(
         self,
@@ -382,36 +427,22 @@ def _owned(
     return owned
 
 
-class _Peers:
-    """The peers of a request's accounts: each tier and industry read once (app/whitespace/repository.py
-    ``peers``), and each account left out of its own peers when it is estimated."""
-
-    def __init__(self, records: WhitespaceRepository, year: int, offerings: Sequence[Offering]) -> None:
-        self.records, self.year, self.offering_ids = records, year, [offering.id for offering in offerings]
-        self.groups: dict[
-            tuple[str | None, str | None], tuple[dict[uuid.UUID, list[Peer]], dict[uuid.UUID, list[Peer]]]
-        ] = {}
-
-    async def estimate(
-        self, subject: Subject, size: Decimal | None, offering: Offering, rules: WhitespaceRules
-    ) -> Estimate | None:
-        """What the subject could buy of an offering it does not buy (a gap: it spent nothing on it)."""
-        group = (subject.tier, subject.industry)
-        if group not in self.groups:
-            self.groups[group] = await self.records.peers(subject.tier, subject.industry, self.year, self.offering_ids)
-        same_industry, same_tier = self.groups[group]
-        itself = Peer(size or Decimal(0), Decimal(0))
-        peers, widened = peer_group(
-            _without(same_industry.get(offering.id, []), itself),
-            _without(same_tier.get(offering.id, []), itself),
-            rules,
-        )
-        return estimate(size, peers, widened, rules)
+def _ceiling(book: PeerBook, offerings: Sequence[Offering], rules: WhitespaceRules) -> Decimal:
+    """The most whitespace a unit of size can be worth: over every group of peers, the sum of its
+    offerings' ratios (median spend over median size) where an estimate could be shown."""
+    ceiling = Decimal(0)
+    for tier, industry in book.groups:
+        total = Decimal(0)
+        for offering in offerings:
+            figures = book.figures(tier, industry, offering.id)
+            if figures is None or figures.median_spent is None or not figures.median_size:
+                continue
+            if any(estimate(Decimal(1), asked, False, rules) is not None for asked in (figures, _but_itself(figures))):
+                total += figures.median_spent / figures.median_size
+        ceiling = max(ceiling, total)
+    return ceiling
 
 
-def _without(peers: list[Peer], itself: Peer) -> list[Peer]:
-    """The peers but the subject itself: its tier's accounts were read with it among them."""
-    others = list(peers)
-    if itself in others:
-        others.remove(itself)
-    return others
+def _but_itself(figures: PeerFigures) -> PeerFigures:
+    # A tier kept before the subject joined it does not count it (app/whitespace/benchmarks.py).
+    return figures.without_a_non_buyer() if figures.peers > 0 else figures

@@ -7,14 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.rules.document import WhitespaceRules
-from app.rules.whitespace import Peer, cell_status, coverage, estimate, peer_group
+from app.rules.whitespace import Peer, PeerFigures, cell_status, coverage, estimate, figures, peer_group
 
 RULES = WhitespaceRules()
 D = Decimal
 
 
-def peers(buyers: int, others: int, spent: str = "100", size: str = "1000") -> list[Peer]:
-    return [Peer(D(size), D(spent))] * buyers + [Peer(D(size), D(0))] * others
+def peers(buyers: int, others: int, spent: str = "100", size: str = "1000") -> PeerFigures:
+    return figures([Peer(D(size), D(spent))] * buyers + [Peer(D(size), D(0))] * others)
 
 
 def test_facts_win_over_the_kam_s_word_and_a_gap_is_what_is_left():
@@ -45,7 +45,7 @@ def test_adoption_of_forty_percent_shows_an_estimate_and_thirty_nine_does_not():
 
 def test_the_median_is_scaled_by_the_account_s_size_against_the_buyers():
     group = [Peer(D(1000), D(100)), Peer(D(2000), D(300)), Peer(D(3000), D(200)), Peer(D(500), D(0)), Peer(D(9), D(0))]
-    found = estimate(D(4000), group, True, RULES)
+    found = estimate(D(4000), figures(group), True, RULES)
     assert found is not None
     assert found.median_spent == D("200.00") and found.widened is True
     assert found.amount == D("400.00")  # 200 x 4000 / median buyer size 2000
@@ -54,7 +54,8 @@ def test_the_median_is_scaled_by_the_account_s_size_against_the_buyers():
 def test_the_industry_s_peers_are_asked_first_and_the_tier_s_when_they_are_too_few():
     industry, tier = peers(5, 0), peers(9, 0)
     assert peer_group(industry, tier, RULES) == (industry, False)
-    assert peer_group(industry[:4], tier, RULES) == (tier, True)
+    assert peer_group(peers(4, 0), tier, RULES) == (tier, True)
+    assert peer_group(None, tier, RULES) == (tier, True)  # an account of no known industry
 
 
 def test_an_account_of_unknown_size_gets_no_estimate():
@@ -73,7 +74,7 @@ group = st.lists(
 @given(group, sizes, sizes)
 def test_a_bigger_account_is_never_estimated_lower(peers_, small, big):
     small, big = min(small, big), max(small, big)
-    low, high = estimate(small, peers_, False, RULES), estimate(big, peers_, False, RULES)
+    low, high = estimate(small, figures(peers_), False, RULES), estimate(big, figures(peers_), False, RULES)
     assert (low is None) == (high is None)
     if low is not None and high is not None:
         assert low.amount <= high.amount
@@ -81,7 +82,19 @@ def test_a_bigger_account_is_never_estimated_lower(peers_, small, big):
 
 @given(group, sizes)
 def test_no_estimate_without_enough_peers_or_buyers(peers_, size):
-    found = estimate(size, peers_, False, RULES)
+    found = estimate(size, figures(peers_), False, RULES)
     buyers = sum(peer.spent > 0 for peer in peers_)
     if len(peers_) < RULES.min_peers or buyers * 100 < RULES.min_adoption_percent * len(peers_):
         assert found is None
+
+
+def test_the_account_asking_about_its_gap_is_not_its_own_peer():
+    five = peers(2, 3)
+    assert estimate(D(1000), five, False, RULES) is not None
+    assert estimate(D(1000), five.without_a_non_buyer(), False, RULES) is None  # 4 peers
+
+
+def test_even_buyers_take_the_mean_of_the_middle_two():
+    group = figures([Peer(D(1000), D(100)), Peer(D(3000), D(301)), Peer(D(50), D(0))])
+    assert (group.peers, group.buyers, group.median_spent, group.median_size) == (3, 2, D("200.5"), D(2000))
+    assert figures([Peer(D(0), D(0))]) == PeerFigures(1, 0, None, None)

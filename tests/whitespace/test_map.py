@@ -230,3 +230,33 @@ async def test_the_operating_report_and_the_monthly_pack_show_the_whitespace(cli
     pack = (await client.get("/v1/reports/monthly")).json()["whitespace"]
     assert {line["offering"]["code"] for line in pack["offerings"]} == {"A", "C", "S", "T"}
     assert len(pack["largest_whitespace"]) <= 5
+
+
+async def test_the_accounts_with_the_most_whitespace_are_found_among_the_largest(client, monkeypatch):
+    from app.whitespace import service
+
+    monkeypatch.setattr(service, "_FIRST_BATCH", 1)  # one account at a time: every step of the search
+    a, b = await offering(client, "Analytics", "A"), await offering(client, "Backup", "B")
+
+    async def account(name: str, revenue: str, spent_a: str | None, spent_b: str | None) -> None:
+        made = await create_account(client, name=name, industry="Manufacturing", scores=KEY_SCORES)
+        lines = [{"offering_id": o, "revenue": r} for o, r in ((a, spent_a), (b, spent_b)) if r]
+        await buys(client, made["id"], revenue, lines)
+
+    # The largest accounts buy everything: no gap. Both offerings' buyers spend a median of 100 at a
+    # median size of 1,000: a ratio of 0.1 each.
+    await account("Giant", "100000.00", "50000.00", "50000.00")
+    for n in range(6):
+        await account(f"Buyer {n}", "1000.00", "100.00", "100.00")
+    await account("Small 1", "500.00", None, None)
+    await account("Small 2", "400.00", None, None)
+    await account("Small 3", "300.00", "100.00", None)
+    await create_account(client, name="Unknown size", industry="Manufacturing", scores=KEY_SCORES)
+
+    def top(report: dict) -> list[tuple[str, str]]:
+        return [(g["account_name"], g["whitespace_value"]) for g in report["largest_whitespace"]]
+
+    two = (await client.get("/v1/reports/whitespace", params={"limit": 2})).json()
+    assert top(two) == [("Small 1", "100.00"), ("Small 2", "80.00")]
+    every = (await client.get("/v1/reports/whitespace", params={"limit": 10})).json()
+    assert top(every) == [("Small 1", "100.00"), ("Small 2", "80.00"), ("Small 3", "30.00")]
