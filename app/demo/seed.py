@@ -11,10 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.account_facts.repository import FactsRepository
 from app.demo.portfolio import build_portfolio
 from app.demo.tables import COPY_ORDER, copy_tables
-from app.glossary import TIERS
 from app.models import Account
 from app.rules.document import RulesConfig
-from app.whitespace.benchmarks import refresh as refresh_benchmarks
+from app.whitespace.kept import refresh as keep_whitespace_figures
 
 # The indexes of these tables that back no constraint (the keys foreign keys check stay).
 _PLAIN_INDEXES = text(
@@ -62,6 +61,6 @@ async def seed_demo(session: AsyncSession, accounts: int, rules: RulesConfig, se
     # Statistics for the freshly filled tables, so gathering the facts gets sensible query plans.
     await session.execute(text(f"ANALYZE {', '.join(COPY_ORDER)}"))
     await FactsRepository(session).ensure_facts()
-    # What peers buy, kept as the clock would keep it: the first maps of a large demo need not compute it.
-    await refresh_benchmarks(session, now.year - 1, TIERS)
+    # The whitespace figures, kept as the clock would keep them: a large demo's first reads need not compute them.
+    await keep_whitespace_figures(session, now.year - 1)
     return counts

@@ -31,7 +31,7 @@ tasks = App(
         "app.events.clock",
         "app.rules_versions.reevaluation",
         "app.webhooks.jobs",
-        "app.whitespace.benchmarks",
+        "app.whitespace.kept",
     ],
 )
 # The webhook fan-out's task (app/webhooks/jobs.py), woken after a commit that wrote events.

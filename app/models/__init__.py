@@ -17,7 +17,7 @@ from app.models.plans import Action, Objective, Plan
 from app.models.rules import RulesVersion
 from app.models.users import ApiToken, CalendarLink, RefreshToken, SignInFailure, SigningKey, User
 from app.models.webhooks import WebhookDelivery, WebhookSubscription
-from app.models.whitespace import PeerBenchmark, WhitespaceExclusion
+from app.models.whitespace import PeerBenchmark, WhitespaceExclusion, WhitespacePenetration
 
 __all__ = [
     "Account",
@@ -54,4 +54,5 @@ __all__ = [
     "WebhookDelivery",
     "WebhookSubscription",
     "WhitespaceExclusion",
+    "WhitespacePenetration",
 ]

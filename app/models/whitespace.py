@@ -1,5 +1,5 @@
 """The cells of an account's whitespace map a KAM set aside (not eligible, with the reason), and the
-peers' figures kept for large tiers (app/whitespace/benchmarks.py)."""
+peers' figures kept for large tiers (app/whitespace/kept.py)."""
 
 import uuid
 from datetime import datetime
@@ -49,3 +49,28 @@ class PeerBenchmark(UUIDPrimaryKey, Base):
     )
 
     __table_args__ = (Index("ix_peer_benchmarks_year_tier", "year", "tier"),)
+
+
+class WhitespacePenetration(UUIDPrimaryKey, Base):
+    """Per owner, tier and industry, per offering and cell status: how many live accounts, what they
+    spent on it in the year and how many are key accounts. The row without offering or status counts
+    the accounts of the group."""
+
+    __tablename__ = "whitespace_penetration"
+
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"))
+    tier: Mapped[str | None] = mapped_column(Text)
+    industry: Mapped[str | None] = mapped_column(Text)
+    offering_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("offerings.id", ondelete="CASCADE")
+    )
+    status: Mapped[str | None] = mapped_column(Text)
+    accounts: Mapped[int] = mapped_column(Integer, nullable=False)
+    revenue: Mapped[Decimal] = mapped_column(Numeric, nullable=False)
+    key_accounts: Mapped[int] = mapped_column(Integer, nullable=False)
+    computed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
+    )
+
+    __table_args__ = (Index("ix_whitespace_penetration_year", "year"),)

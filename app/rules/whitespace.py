@@ -53,7 +53,7 @@ class Peer:
 class PeerFigures:
     """What a group of peers says of an offering: how many they are, how many buy it, and the medians
     of what those buyers spend on it and of their sizes (the sizes known, above 0); none without buyers.
-    The database computes the same figures set-wise (app/whitespace/benchmarks.py)."""
+    The database computes the same figures set-wise (app/whitespace/kept.py)."""
 
     peers: int
     buyers: int

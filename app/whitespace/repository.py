@@ -1,5 +1,5 @@
 """The SQL of the whitespace map: the rows (buying centers, subsidiaries), what each bought in a year,
-its open opportunities and the cells set aside (what peers buy: app/whitespace/benchmarks.py)."""
+its open opportunities and the cells set aside (what peers buy: app/whitespace/kept.py)."""
 
 import uuid
 from collections.abc import Sequence
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, literal, select, tuple_, union_all
+from sqlalchemy import ColumnElement, String, exists, func, literal, select, tuple_, union_all
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -48,6 +49,54 @@ def owners(year: int, accounts: Any) -> Any:
         .join(accounts, accounts.c.id == lines.c.account_id)
         .group_by(lines.c.account_id, lines.c.offering_id)
         .having(func.sum(lines.c.revenue) > 0)
+    )
+
+
+def penetration(scope: Any, year: int, *by: str) -> Any:
+    """Per offering and cell status but gap (app/rules/whitespace.py; the account as a whole): the
+    accounts of ``scope`` (a CTE: id, owner_id, tier, industry), what they spent on it in ``year`` and
+    how many are key accounts; the row without offering or status counts every account of the scope.
+    Grouped too by the scope's columns named in ``by``."""
+    owned = owners(year, scope).cte("owned")
+    piped = (
+        select(Opportunity.account_id, Opportunity.offering_id)
+        .join(scope, scope.c.id == Opportunity.account_id)
+        .where(Opportunity.offering_id.is_not(None), Opportunity.stage.not_in(CLOSED_STAGES))
+        .distinct()
+        .cte("piped")
+    )
+    aside = (
+        select(WhitespaceExclusion.account_id, WhitespaceExclusion.offering_id)
+        .join(scope, scope.c.id == WhitespaceExclusion.account_id)
+        .where(WhitespaceExclusion.row_id == WhitespaceExclusion.account_id)
+        .cte("aside")
+    )
+
+    def among(cell: Any, source: Any) -> ColumnElement[bool]:
+        return exists().where(source.c.account_id == cell.c.account_id, source.c.offering_id == cell.c.offering_id)
+
+    nothing = literal(None, UUID(as_uuid=True))
+    cells = union_all(
+        select(scope.c.id, nothing, literal(0), literal(None, String)),
+        select(owned.c.account_id, owned.c.offering_id, owned.c.spent, literal("owned")),
+        select(piped.c.account_id, piped.c.offering_id, literal(0), literal("pipeline")).where(~among(piped, owned)),
+        select(aside.c.account_id, aside.c.offering_id, literal(0), literal("not_eligible")).where(
+            ~among(aside, owned), ~among(aside, piped)
+        ),
+    ).subquery("cells")
+    account_id, offering_id, spent, status = cells.c
+    grouped = [scope.c[name] for name in by]
+    return (
+        select(
+            *grouped,
+            offering_id.label("offering_id"),
+            status.label("status"),
+            func.count().label("accounts"),
+            func.sum(spent).label("revenue"),
+            func.count().filter(scope.c.tier == "key").label("key_accounts"),
+        )
+        .join(scope, scope.c.id == account_id)
+        .group_by(*grouped, offering_id, status)
     )
 
 
@@ -127,59 +176,18 @@ class WhitespaceRepository:
                 conditions.append(column == value)
         return conditions
 
-    async def counted(self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None) -> tuple[int, int]:
-        """How many live accounts the caller sees in scope, and how many of them are key accounts."""
-        statement = select(func.count(), func.count().filter(Account.tier == "key")).where(
-            *self._scope(owner_id, tier, industry)
+    def scope(self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None) -> Any:
+        """The live accounts the caller sees, filtered, as a CTE: id, owner_id, tier, industry."""
+        return (
+            select(Account.id, Account.owner_id, Account.tier, Account.industry)
+            .where(*self._scope(owner_id, tier, industry))
+            .cte("scope")
         )
-        accounts, keys = (await self.session.execute(statement)).one()
-        return accounts, keys
 
     async def penetration(
         self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None, year: int
     ) -> Sequence[Any]:
-        """Per offering and cell status but gap (app/rules/whitespace.py, the account as a whole), the
-        accounts in scope, what they spent on it in ``year``, and how many of them are key accounts."""
-        scope = select(Account.id, Account.tier).where(*self._scope(owner_id, tier, industry)).cte("scope")
-        owned = owners(year, scope).cte("owned")
-        piped = (
-            select(Opportunity.account_id, Opportunity.offering_id)
-            .join(scope, scope.c.id == Opportunity.account_id)
-            .where(Opportunity.offering_id.is_not(None), Opportunity.stage.not_in(CLOSED_STAGES))
-            .distinct()
-            .cte("piped")
-        )
-        aside = (
-            select(WhitespaceExclusion.account_id, WhitespaceExclusion.offering_id)
-            .join(scope, scope.c.id == WhitespaceExclusion.account_id)
-            .where(WhitespaceExclusion.row_id == WhitespaceExclusion.account_id)
-            .cte("aside")
-        )
-
-        def among(cell: Any, source: Any) -> ColumnElement[bool]:
-            return exists().where(source.c.account_id == cell.c.account_id, source.c.offering_id == cell.c.offering_id)
-
-        cells = union_all(
-            select(owned.c.account_id, owned.c.offering_id, owned.c.spent, literal("owned").label("status")),
-            select(piped.c.account_id, piped.c.offering_id, literal(0), literal("pipeline")).where(
-                ~among(piped, owned)
-            ),
-            select(aside.c.account_id, aside.c.offering_id, literal(0), literal("not_eligible")).where(
-                ~among(aside, owned), ~among(aside, piped)
-            ),
-        ).subquery("cells")
-        statement = (
-            select(
-                cells.c.offering_id,
-                cells.c.status,
-                func.count(),
-                func.sum(cells.c.spent),
-                func.count().filter(scope.c.tier == "key"),
-            )
-            .join(scope, scope.c.id == cells.c.account_id)
-            .group_by(cells.c.offering_id, cells.c.status)
-        )
-        return (await self.session.execute(statement)).all()
+        return (await self.session.execute(penetration(self.scope(owner_id, tier, industry), year))).all()
 
     async def by_size(
         self,

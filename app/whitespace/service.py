@@ -18,7 +18,7 @@ from app.plumbing.errors import Conflict, InvalidFields, NotFound
 from app.rules.document import WhitespaceRules
 from app.rules.opportunities import effective_probability, weighted_amount
 from app.rules.whitespace import CellStatus, Estimate, PeerFigures, cell_status, coverage, estimate, peer_group
-from app.whitespace.benchmarks import NO_PEERS, PeerBook, peer_book
+from app.whitespace.kept import NO_PEERS, PeerBook, kept_penetration, peer_book
 from app.whitespace.repository import WhitespaceRepository
 from app.whitespace.schemas import (
     AccountWhitespace,
@@ -171,14 +171,16 @@ class WhitespaceService:
         self, owner_id: uuid.UUID | None, tier: str | None, industry: str | None, limit: int
     ) -> PortfolioWhitespace:
         """Per active offering, how the accounts in scope stand; the accounts with the most whitespace."""
-        accounts, keys = await self.records.counted(owner_id, tier, industry)
-        offerings = list(await self.records.offerings())
-        cells: dict[tuple[uuid.UUID, str], tuple[int, Decimal, int]] = {
-            (offering_id, status): (count, spent or Decimal(0), key_count)
-            for offering_id, status, count, spent, key_count in await self.records.penetration(
-                owner_id, tier, industry, self.year
-            )
+        rows = None
+        if self.accounts.visibility is None:
+            rows = await kept_penetration(self.session, self.year, owner_id, tier, industry)
+        if rows is None:
+            rows = await self.records.penetration(owner_id, tier, industry, self.year)
+        cells: dict[tuple[uuid.UUID | None, str | None], tuple[int, Decimal, int]] = {
+            (row.offering_id, row.status): (row.accounts, row.revenue or Decimal(0), row.key_accounts) for row in rows
         }
+        accounts, _, keys = cells.get((None, None), (0, Decimal(0), 0))
+        offerings = list(await self.records.offerings())
         lines = []
         for offering in offerings:
             owning, revenue, key_owning = cells.get((offering.id, "owned"), (0, Decimal(0), 0))
@@ -444,5 +446,5 @@ def _ceiling(book: PeerBook, offerings: Sequence[Offering], rules: WhitespaceRul
 
 
 def _but_itself(figures: PeerFigures) -> PeerFigures:
-    # A tier kept before the subject joined it does not count it (app/whitespace/benchmarks.py).
+    # A tier kept before the subject joined it does not count it (app/whitespace/kept.py).
     return figures.without_a_non_buyer() if figures.peers > 0 else figures

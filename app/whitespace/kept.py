@@ -1,11 +1,14 @@
-"""What peers buy, set-wise: per tier (and per industry within it), per offering, the figures a gap's
-estimate is made from (app/rules/whitespace.py ``PeerFigures``), in one statement.
+"""Whitespace figures kept for large portfolios: what peers buy, per tier (and per industry within
+it) and offering (the figures a gap's estimate is made from, app/rules/whitespace.py
+``PeerFigures``), and each offering's penetration per owner, tier and industry. Each is one
+grouped statement.
 
-A tier of up to ``LIVE_UP_TO_PEERS`` accounts is computed on each read, so its figures follow every
-write. A larger tier is read from ``peer_benchmarks``, which the clock refreshes every quarter of an
-hour (``refresh``): computing it takes longer than a map's whole budget (at a million accounts,
-seconds), and one write moves its medians by nothing a reader could see. Until its first refresh a
-tier is computed on each read."""
+Small ones are computed on each read, so they follow every write: a tier of up to
+``LIVE_UP_TO_ACCOUNTS`` accounts, a report's scope of as many, and any scope of a caller who sees
+only some accounts. Larger ones are read as ``refresh`` last kept them: the clock runs it every
+quarter of an hour. At a million accounts each takes seconds, far more than a read's budget, and one
+write moves a median or a share of thousands of accounts by nothing a reader could see. Until its
+first refresh everything is computed on each read."""
 
 import uuid
 from collections.abc import Iterable, Sequence
@@ -20,12 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.glossary import TIERS
 from app.jobs.queue import DEFAULT, tasks
-from app.models import Account, AccountFactsRow, PeerBenchmark
+from app.models import Account, AccountFactsRow, PeerBenchmark, WhitespacePenetration
 from app.plumbing.transactions import transaction
 from app.rules.whitespace import PeerFigures
-from app.whitespace.repository import owners
+from app.whitespace.repository import owners, penetration
 
-LIVE_UP_TO_PEERS = 5_000
+LIVE_UP_TO_ACCOUNTS = 5_000
 NO_PEERS = PeerFigures(0, 0, None, None)
 # A refresh replaces a year's rows under this lock, so two at once never keep both sets.
 _REFRESH_LOCK = 7_245_118
@@ -99,7 +102,6 @@ def _figures(year: int, tiers: Sequence[str]) -> Select[Any]:
     )
     return (
         select(
-            literal(year).label("year"),
             groups.c.tier,
             groups.c.whole_tier,
             groups.c.industry,
@@ -144,7 +146,7 @@ async def peer_book(session: AsyncSession, year: int, tiers: Iterable[str | None
             )
         )
     ).all()
-    large = {row.tier for row in kept_rows if row.whole_tier and row.peers > LIVE_UP_TO_PEERS}
+    large = {row.tier for row in kept_rows if row.whole_tier and row.peers > LIVE_UP_TO_ACCOUNTS}
     live = [tier for tier in wanted if tier not in large]
     rows = [row for row in kept_rows if row.tier in large]
     if live:
@@ -152,23 +154,64 @@ async def peer_book(session: AsyncSession, year: int, tiers: Iterable[str | None
     return _book(rows)
 
 
-async def refresh(session: AsyncSession, year: int, tiers: Sequence[str]) -> int:
-    """Compute and keep the figures of every tier in ``year``, in place of those kept; answers the rows."""
-    await session.execute(select(func.pg_advisory_xact_lock(_REFRESH_LOCK)))
-    await session.execute(delete(PeerBenchmark).where(PeerBenchmark.year == year))
-    rows = _figures(year, tiers).subquery()
-    result = await session.execute(
-        insert(PeerBenchmark)
-        .from_select(["id", *rows.c.keys()], select(func.gen_random_uuid(), *rows.c))
-        .returning(PeerBenchmark.id)
+async def kept_penetration(
+    session: AsyncSession, year: int, owner_id: uuid.UUID | None, tier: str | None, industry: str | None
+) -> Sequence[Any] | None:
+    """The penetration of a scope of every live account, filtered, as kept (the rows of
+    app/whitespace/repository.py ``penetration``); none when it is small enough to compute, or not kept."""
+    conditions = [WhitespacePenetration.year == year]
+    for column, value in (
+        (WhitespacePenetration.owner_id, owner_id),
+        (WhitespacePenetration.tier, tier),
+        (WhitespacePenetration.industry, industry),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    statement = (
+        select(
+            WhitespacePenetration.offering_id,
+            WhitespacePenetration.status,
+            func.sum(WhitespacePenetration.accounts).label("accounts"),
+            func.sum(WhitespacePenetration.revenue).label("revenue"),
+            func.sum(WhitespacePenetration.key_accounts).label("key_accounts"),
+        )
+        .where(*conditions)
+        .group_by(WhitespacePenetration.offering_id, WhitespacePenetration.status)
     )
-    return len(result.all())
+    rows = (await session.execute(statement)).all()
+    counted = next((row.accounts for row in rows if row.offering_id is None and row.status is None), 0)
+    return rows if counted > LIVE_UP_TO_ACCOUNTS else None
+
+
+async def refresh(session: AsyncSession, year: int) -> int:
+    """Compute and keep every figure of ``year``, in place of those kept; answers the rows kept."""
+    await session.execute(select(func.pg_advisory_xact_lock(_REFRESH_LOCK)))
+    kept = 0
+    for model, figures in (
+        (PeerBenchmark, _figures(year, TIERS).subquery()),
+        (WhitespacePenetration, penetration(_everyone(), year, "owner_id", "tier", "industry").subquery()),
+    ):
+        await session.execute(delete(model).where(model.year == year))
+        statement = select(func.gen_random_uuid(), literal(year), *figures.c)
+        columns = ["id", "year", *figures.c.keys()]
+        kept += len((await session.execute(insert(model).from_select(columns, statement).returning(model.id))).all())
+    return kept
+
+
+def _everyone() -> Any:
+    return (
+        select(Account.id, Account.owner_id, Account.tier, Account.industry)
+        .where(Account.archived_at.is_(None))
+        .cte("scope")
+    )
 
 
 @tasks.periodic(cron=REFRESH_CRON)
-@tasks.task(name="refresh_peer_benchmarks", queue=DEFAULT, queueing_lock="refresh_peer_benchmarks", pass_context=True)
-async def refresh_peer_benchmarks(context: JobContext, timestamp: int) -> None:
-    """Keep the peers' figures of the latest complete year, as of the tick it was due for."""
+@tasks.task(
+    name="refresh_whitespace_figures", queue=DEFAULT, queueing_lock="refresh_whitespace_figures", pass_context=True
+)
+async def refresh_whitespace_figures(context: JobContext, timestamp: int) -> None:
+    """Keep the whitespace figures of the latest complete year, as of the tick it was due for."""
     factory: async_sessionmaker[AsyncSession] = context.additional_context["session_factory"]
     async with transaction(factory) as session:
-        await refresh(session, datetime.fromtimestamp(timestamp, UTC).year - 1, TIERS)
+        await refresh(session, datetime.fromtimestamp(timestamp, UTC).year - 1)

@@ -1,5 +1,5 @@
-"""Peer benchmarks: the figures peers give a gap's estimate, kept per year, tier and industry for
-tiers too large to compute on each read.
+"""Whitespace figures kept for large portfolios: what peers buy (per year, tier and industry), and
+the penetration of each offering (per year, owner, tier and industry).
 
 Revision ID: 8d3f6a1c2e57
 Revises: 5a9c2e7d3b14
@@ -43,7 +43,35 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_peer_benchmarks")),
     )
     op.create_index("ix_peer_benchmarks_year_tier", "peer_benchmarks", ["year", "tier"])
+    op.create_table(
+        "whitespace_penetration",
+        sa.Column("id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("owner_id", postgresql.UUID(as_uuid=True), nullable=True),
+        sa.Column("tier", sa.Text(), nullable=True),
+        sa.Column("industry", sa.Text(), nullable=True),
+        sa.Column("offering_id", postgresql.UUID(as_uuid=True), nullable=True),
+        sa.Column("status", sa.Text(), nullable=True),
+        sa.Column("accounts", sa.Integer(), nullable=False),
+        sa.Column("revenue", sa.Numeric(), nullable=False),
+        sa.Column("key_accounts", sa.Integer(), nullable=False),
+        sa.Column(
+            "computed_at", sa.DateTime(timezone=True), server_default=sa.text("statement_timestamp()"), nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["offering_id"],
+            ["offerings.id"],
+            name=op.f("fk_whitespace_penetration_offering_id_offerings"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["users.id"], name=op.f("fk_whitespace_penetration_owner_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_whitespace_penetration")),
+    )
+    op.create_index("ix_whitespace_penetration_year", "whitespace_penetration", ["year"])
 
 
 def downgrade() -> None:
+    op.drop_table("whitespace_penetration")
     op.drop_table("peer_benchmarks")
