@@ -43,12 +43,14 @@ from app.plumbing.plain_rows import PlainPool
 from app.plumbing.query_parameters import refuse_unknown_query
 from app.plumbing.readable import Readable
 from app.plumbing.telemetry import RequestTelemetryMiddleware
+from app.programme.router import router as programme_router
 from app.reports.router import account_router as account_report_router
 from app.reports.router import router as reports_router
 from app.reviews.router import router as reviews_router
 from app.rules_versions.repository import RulesCache
 from app.rules_versions.router import router as rules_router
 from app.settings import Settings, get_settings
+from app.targets.router import router as targets_router
 from app.teams.router import router as teams_router
 from app.tokens.router import router as tokens_router
 from app.users.bootstrap import bootstrap_admin
@@ -169,7 +171,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(buying_centers_router)
     app.include_router(whitespace_router)
     app.include_router(portfolio_whitespace_router)
+    app.include_router(targets_router)
     app.include_router(reports_router)
+    app.include_router(programme_router)
     app.include_router(account_report_router)
     app.include_router(audit_router)
     app.include_router(rules_router)

@@ -15,6 +15,7 @@ from app.models.offerings import Offering
 from app.models.opportunities import Opportunity
 from app.models.plans import Action, Objective, Plan
 from app.models.rules import RulesVersion
+from app.models.targets import Target
 from app.models.users import ApiToken, CalendarLink, RefreshToken, SignInFailure, SigningKey, User
 from app.models.webhooks import WebhookDelivery, WebhookSubscription
 from app.models.whitespace import PeerBenchmark, WhitespaceExclusion, WhitespacePenetration
@@ -49,6 +50,7 @@ __all__ = [
     "RulesVersion",
     "SignInFailure",
     "SigningKey",
+    "Target",
     "TierChange",
     "User",
     "WebhookDelivery",

@@ -26,10 +26,13 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+
+from app.plumbing.readable import Readable, readable_for
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -296,3 +299,33 @@ def export_report(media: str, name: str, report: dict[str, Any] | BaseModel) -> 
     finally:
         os.unlink(path)
     return Response(body, media_type=XLSX, headers=headers)
+
+
+# Every report also comes as CSV and Excel; those a person reads as a document, as Markdown too,
+# ready to paste into a meeting's notes.
+AS_FILES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {media: {"schema": {"type": "string"}} for media in (CSV, XLSX)},
+        "description": "The report; CSV (its tables one after the other) or Excel (a sheet each) by `Accept`.",
+    }
+}
+AS_MARKDOWN: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {media: {"schema": {"type": "string"}} for media in ("text/markdown", CSV, XLSX)},
+        "description": "The report; Markdown, CSV or Excel when `Accept` asks.",
+    }
+}
+
+
+def as_accepted(
+    request: Request,
+    name: str,
+    report: Any,
+    markdown: Callable[[dict[str, Any], Readable], str] | None = None,
+) -> Any:
+    """The report as JSON, or as Markdown, CSV or Excel when the client accepts it."""
+    if markdown is not None and "text/markdown" in request.headers.get("accept", ""):
+        return PlainTextResponse(markdown(report, readable_for(request)), media_type="text/markdown; charset=utf-8")
+    if media := export_media(request):
+        return export_report(media, name, report)
+    return report

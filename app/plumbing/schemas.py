@@ -175,3 +175,21 @@ MoneyTotal = Annotated[
         }
     ),
 ]
+
+
+SIGNED_MONEY_TOTAL_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
+
+# A difference of totals (a gap to a target, a margin): a total that may fall below zero.
+SignedMoneyTotal = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False),
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": SIGNED_MONEY_TOTAL_PATTERN,
+            "examples": ["-125000.00"],
+            "description": "A difference in the deployment's currency (`/v1/meta`), below zero when short.",
+        }
+    ),
+]

@@ -1,19 +1,16 @@
 """``/v1/reports/...``: the portfolio as a KAM programme is steered by it, scoped to what the caller sees."""
 
 import uuid
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse
 from pydantic import StringConstraints
 
 from app.account_records.dependencies import lagging_scoped_service
 from app.plumbing.dates import Day
 from app.plumbing.errors import problems
-from app.plumbing.exports import CSV, XLSX, export_media, export_report
-from app.plumbing.readable import Readable, readable_for
+from app.plumbing.exports import AS_FILES, AS_MARKDOWN, as_accepted
 from app.reports.monthly import to_markdown as monthly_markdown
 from app.reports.operating import to_markdown
 from app.reports.schemas import (
@@ -38,36 +35,6 @@ def _first_day(month: str | None) -> date | None:
     return None if month is None else date(int(month[:4]), int(month[5:]), 1)
 
 
-# Every report also comes as CSV and Excel; those a person reads as a document, as Markdown too,
-# ready to paste into a meeting's notes.
-AS_FILES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {media: {"schema": {"type": "string"}} for media in (CSV, XLSX)},
-        "description": "The report; CSV (its tables one after the other) or Excel (a sheet each) by `Accept`.",
-    }
-}
-AS_MARKDOWN: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {media: {"schema": {"type": "string"}} for media in ("text/markdown", CSV, XLSX)},
-        "description": "The report; Markdown, CSV or Excel when `Accept` asks.",
-    }
-}
-
-
-def _as_accepted(
-    request: Request,
-    name: str,
-    report: Any,
-    markdown: Callable[[dict[str, Any], Readable], str] | None = None,
-) -> Any:
-    """The report as JSON, or as Markdown, CSV or Excel when the client accepts it."""
-    if markdown is not None and "text/markdown" in request.headers.get("accept", ""):
-        return PlainTextResponse(markdown(report, readable_for(request)), media_type="text/markdown; charset=utf-8")
-    if media := export_media(request):
-        return export_report(media, name, report)
-    return report
-
-
 # The period of a report: a day to a day, both included.
 PeriodFrom = Annotated[Day | None, Query(alias="from", description="Default 90 days before `to`.")]
 PeriodTo = Annotated[Day | None, Query(alias="to", description="Default today.")]
@@ -81,7 +48,7 @@ Service = Annotated[ReportService, lagging_scoped_service(ReportService)]
 @router.get("/pyramid", name="reports_pyramid_get", response_model=PyramidReport, responses=AS_FILES)
 async def pyramid(request: Request, service: Service) -> Any:
     """Per tier: how many accounts and how much of their latest annual revenue, and both as shares."""
-    return _as_accepted(request, "pyramid", PyramidReport.model_validate(await service.pyramid()))
+    return as_accepted(request, "pyramid", PyramidReport.model_validate(await service.pyramid()))
 
 
 @router.get("/concentration", name="reports_concentration_get", response_model=ConcentrationReport, responses=AS_FILES)
@@ -92,7 +59,7 @@ async def concentration(
 ) -> Any:
     """How much revenue the top 20 % of accounts (and the top N) bring, with the top N accounts."""
     report = ConcentrationReport.model_validate(await service.concentration(top))
-    return _as_accepted(request, "concentration", report)
+    return as_accepted(request, "concentration", report)
 
 
 @router.get("/reviews-due", name="reports_reviews_due_get", response_model=ReviewsDueReport, responses=AS_FILES)
@@ -103,13 +70,13 @@ async def reviews_due(
     limit: Limit = 200,
 ) -> Any:
     """Accounts whose next review is overdue or due soon: overdue first, then by due date."""
-    return _as_accepted(request, "reviews-due", ReviewsDueReport.model_validate(await service.reviews_due(days, limit)))
+    return as_accepted(request, "reviews-due", ReviewsDueReport.model_validate(await service.reviews_due(days, limit)))
 
 
 @router.get("/at-risk", name="reports_at_risk_get", response_model=AtRiskReport, responses=AS_FILES)
 async def at_risk(request: Request, service: Service, limit: Limit = 200) -> Any:
     """Amber and red accounts with their signals: red first, then the most signals."""
-    return _as_accepted(request, "at-risk", AtRiskReport.model_validate(await service.at_risk(limit)))
+    return as_accepted(request, "at-risk", AtRiskReport.model_validate(await service.at_risk(limit)))
 
 
 @router.get(
@@ -123,7 +90,7 @@ async def pipeline(
 ) -> Any:
     """Open opportunities by stage (count, amount, weighted amount); won and lost in the window, with
     the loss reasons."""
-    return _as_accepted(
+    return as_accepted(
         request, "pipeline", PipelineReport.model_validate(await service.pipeline(closed_from, closed_to))
     )
 
@@ -145,7 +112,7 @@ async def team(
     pipeline, and the stars of the rules' `kam_scorecard`; the team's totals last. Managers, admins
     and viewers see every owner, a kam its own row. JSON, or Markdown, CSV or Excel by `Accept`."""
     report = await service.team(period_from, period_to)
-    return _as_accepted(request, "team-scorecard", report, team_markdown)
+    return as_accepted(request, "team-scorecard", report, team_markdown)
 
 
 @router.get(
@@ -167,7 +134,7 @@ async def monthly(
     promotion candidates and pending demotions, the month's team scorecard and pipeline. Markdown with
     `Accept: text/markdown` (the document for the meeting), CSV or Excel by `Accept`, JSON otherwise."""
     pack = await service.monthly(_first_day(month), limit)
-    return _as_accepted(request, "monthly-pack", pack, monthly_markdown)
+    return as_accepted(request, "monthly-pack", pack, monthly_markdown)
 
 
 account_router = APIRouter(tags=["reports"], responses=problems(401, 404, 422))
@@ -189,4 +156,4 @@ async def account_report(
     """The account's operating report: overall situation, maintenance, churn or shrinkage, growth
     targets, competitors, team, next steps. JSON, or Markdown, CSV or Excel by `Accept`."""
     report = await service.account_report(account_id, period_from, period_to)
-    return _as_accepted(request, "account-report", report, to_markdown)
+    return as_accepted(request, "account-report", report, to_markdown)

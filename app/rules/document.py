@@ -2,9 +2,10 @@
 
 import itertools
 from decimal import Decimal
+from itertools import pairwise
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StrictBool, field_validator, model_validator
 
 from app.glossary import CADENCES, Cadence, TierOrNone
 
@@ -216,6 +217,53 @@ class WhitespaceRules(_Strict):
     min_adoption_percent: Annotated[Number, Field(gt=0, le=100)] = Decimal(40)
 
 
+class CommissionStep(_Strict):
+    """From what achievement of the owner's revenue target a multiplier of commission applies."""
+
+    from_percent: Annotated[Number, Field(ge=0, le=1000, max_digits=6, decimal_places=2)]
+    # True: from the percentage itself on (80 % is in the step from 80); false: only above it (100 %
+    # is not in the step above 100).
+    inclusive: StrictBool = True
+    multiplier: Annotated[Number, Field(ge=0, le=10, max_digits=4, decimal_places=2)]
+
+
+def _default_commission_steps() -> list[CommissionStep]:
+    return [
+        CommissionStep(from_percent=Decimal(0), multiplier=Decimal("0.8")),
+        CommissionStep(from_percent=Decimal(80), multiplier=Decimal(1)),
+        CommissionStep(from_percent=Decimal(100), inclusive=False, multiplier=Decimal("1.2")),
+    ]
+
+
+class ProgrammeRules(_Strict):
+    """How the programme is judged: commission steps by achievement, and when the selection criteria
+    are said to predict growth or margin."""
+
+    commission_steps: Annotated[list[CommissionStep], Field(min_length=1, max_length=10)] = Field(
+        default_factory=_default_commission_steps
+    )
+    # Below this many accounts a criterion's correlation says nothing.
+    criteria_min_accounts: Annotated[int, Field(ge=3, le=1_000_000)] = 30
+    # A rank correlation smaller than this in size is no relation.
+    criteria_min_correlation: Annotated[Number, Field(gt=0, lt=1, max_digits=4, decimal_places=3)] = Decimal("0.1")
+
+    @model_validator(mode="after")
+    def _rising(self) -> "ProgrammeRules":
+        steps = self.commission_steps
+        first = steps[0]
+        if first.from_percent != 0 or not first.inclusive:
+            raise ValueError("the first commission step starts at 0 %, inclusive")
+        for lower, upper in pairwise(steps):
+            starts_later = upper.from_percent > lower.from_percent or (
+                upper.from_percent == lower.from_percent and lower.inclusive and not upper.inclusive
+            )
+            if not starts_later or upper.multiplier <= lower.multiplier:
+                raise ValueError(
+                    "commission steps must rise: each starts above the one before, with a larger multiplier"
+                )
+        return self
+
+
 class ScorecardIndicator(_Strict):
     """One process indicator of a KAM's scorecard: its weight, and the percentage that scores full."""
 
@@ -282,6 +330,7 @@ class RulesDocument(_Strict):
     agenda: AgendaRules = AgendaRules()
     kam_scorecard: KamScorecard = KamScorecard()
     whitespace: WhitespaceRules = WhitespaceRules()
+    programme: ProgrammeRules = ProgrammeRules()
 
     @field_validator("criteria")
     @classmethod

@@ -219,6 +219,19 @@ GLOBAL_OPERATIONS = {
         {"items": [{"external_id": "m-off", "name": "By batch", "code": "BATCH"}]},
         {"admin": 200, "manager": 200, "kam": 403, "viewer": 403},
     ),
+    # A year's targets: read by everyone, set by managers and admins; the programme's reports.
+    "targets_get": ("GET", "/v1/targets/2031", None, dict.fromkeys(ROLES, 404)),
+    "targets_replace": (
+        "PUT",
+        "/v1/targets/2031",
+        {"key_accounts": 10},
+        {"admin": 201, "manager": 201, "kam": 403, "viewer": 403},
+    ),
+    "reports_targets_get": ("GET", "/v1/reports/targets", None, ALL_200),
+    "reports_programme_get": ("GET", "/v1/reports/programme", None, ALL_200),
+    "reports_criteria_get": ("GET", "/v1/reports/criteria", None, ALL_200),
+    # Pay: managers and admins read everyone's, a kam its own, a viewer none.
+    "reports_commission_get": ("GET", "/v1/reports/commission", None, {**ALL_200, "viewer": 403}),
     "webhooks_list": ("GET", "/v1/webhooks", None, ADMIN_ONLY),
     "webhooks_create": ("POST", "/v1/webhooks", {"url": "https://hooks.example.com/kam"}, {**ADMIN_ONLY, "admin": 201}),
     # Only admins learn whether a webhook exists: 404 for them, 403 for everyone else.
