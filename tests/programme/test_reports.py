@@ -159,7 +159,7 @@ async def test_what_each_tier_returns_this_year_and_the_year_before(client, sess
 
 
 async def test_commission_at_the_tier_when_won_stepped_by_achievement(client, session_factory, users):
-    k1, k2, _, _ = await portfolio(client, session_factory, users)
+    k1, _, _, _ = await portfolio(client, session_factory, users)
     # K1 was mid until 1 March this year: a deal it won in February earns the mid rate (3 %).
     await sql(
         session_factory,
