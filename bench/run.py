@@ -156,6 +156,10 @@ async def main() -> None:
             ("report: at risk", "/v1/reports/at-risk", {}),
             ("report: whitespace", "/v1/reports/whitespace", {}),
             ("report: whitespace, tier=key", "/v1/reports/whitespace", {"tier": "key"}),
+            ("report: targets", "/v1/reports/targets", {}),
+            ("report: programme", "/v1/reports/programme", {}),
+            ("report: criteria", "/v1/reports/criteria", {}),
+            ("report: commission", "/v1/reports/commission", {}),
         ]
         if args.only:
             cases = [case for case in cases if any(part in case[0] for part in args.only)]

@@ -107,6 +107,16 @@ async def test_a_demo_of_two_thousand_accounts_looks_like_a_real_team(session_fa
     report = (await client.get("/v1/reports/whitespace")).json()
     assert all(line["owning"] > 0 for line in report["offerings"]) and report["largest_whitespace"]
 
+    # Targets set a little above what the portfolio did: the programme's reports show real figures.
+    targets = (await client.get("/v1/reports/targets")).json()
+    assert targets["key_accounts"]["target"] > targets["key_accounts"]["actual"] > 0
+    assert targets["owners"] and all(owner["target"] for owner in targets["owners"] if owner["owner_id"])
+    assert targets["decomposition"]["this_year"]["deals_won"] > 0
+    tiers = (await client.get("/v1/reports/programme")).json()["this_year"]["tiers"]
+    assert all(Decimal(line["cost_to_serve"]) > 0 for line in tiers if line["accounts"])
+    commission = (await client.get("/v1/reports/commission")).json()
+    assert Decimal(commission["total_commission"]) > 0 and any(o["multiplier"] for o in commission["owners"])
+
     signed_in = await anonymous.post(
         "/v1/auth/token", data={"username": "demo-admin@example.com", "password": "demo password 1234"}
     )

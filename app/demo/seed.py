@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.account_facts.repository import FactsRepository
 from app.demo.portfolio import build_portfolio
 from app.demo.tables import COPY_ORDER, copy_tables
+from app.demo.targets import set_targets
 from app.models import Account
+from app.programme.kept import refresh as keep_programme_figures
 from app.rules.document import RulesConfig
 from app.whitespace.kept import refresh as keep_whitespace_figures
 
@@ -63,4 +65,6 @@ async def seed_demo(session: AsyncSession, accounts: int, rules: RulesConfig, se
     await FactsRepository(session).ensure_facts()
     # The whitespace figures, kept as the clock would keep them: a large demo's first reads need not compute them.
     await keep_whitespace_figures(session, now.year - 1)
+    counts["targets"] = await set_targets(session, now.year)
+    await keep_programme_figures(session, now.date(), rules.criterion_keys)
     return counts

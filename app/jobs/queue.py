@@ -29,6 +29,7 @@ tasks = App(
     connector=PsycopgConnector(),
     import_paths=[
         "app.events.clock",
+        "app.programme.kept",
         "app.rules_versions.reevaluation",
         "app.webhooks.jobs",
         "app.whitespace.kept",

@@ -14,6 +14,7 @@ from app.models.jobs import Job
 from app.models.offerings import Offering
 from app.models.opportunities import Opportunity
 from app.models.plans import Action, Objective, Plan
+from app.models.programme import ProgrammeFigures
 from app.models.rules import RulesVersion
 from app.models.targets import Target
 from app.models.users import ApiToken, CalendarLink, RefreshToken, SignInFailure, SigningKey, User
@@ -44,6 +45,7 @@ __all__ = [
     "Opportunity",
     "PeerBenchmark",
     "Plan",
+    "ProgrammeFigures",
     "RefreshToken",
     "RevenueLine",
     "Review",

@@ -5,7 +5,7 @@ commission each owner earned."""
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.service import AccountService
 from app.auth import policy
 from app.plumbing.errors import InvalidFields
+from app.programme import kept
 from app.programme.repository import ProgrammeRepository
 from app.programme.schemas import (
     CommissionReport,
@@ -138,15 +139,31 @@ class Year:
 class ProgrammeService:
     def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
         self.accounts = accounts
+        self.session = session
         self.today = accounts.now.date()
         self.records = ProgrammeRepository(session, accounts.visibility, self.today)
+
+    async def _use_kept(self, year: int) -> bool:
+        """Whether a report of the year reads the kept figures (app/programme/kept.py)."""
+        return self.accounts.visibility is None and await kept.large(self.session, year)
+
+    async def _year(self, year: int, use_kept: bool) -> "Year":
+        return Year.of(await kept.rows_of(self.session, use_kept, "year", year, lambda: self.records.year(year)))
 
     async def targets(self, year: int | None) -> TargetsReport:
         """The year's targets against what the accounts did, projected to the year's end."""
         year = self.today.year if year is None else year
         target = await self.records.target(year)
-        now, before = Year.of(await self.records.year(year)), Year.of(await self.records.year(year - 1))
-        pipeline = await self._pipeline(year)
+        use_kept = await self._use_kept(year)
+        now, before = await self._year(year, use_kept), await self._year(year - 1, use_kept)
+        closing = (
+            []
+            if year < self.today.year
+            else await kept.rows_of(
+                self.session, use_kept, "pipeline", year, lambda: self.records.pipeline_closing(year)
+            )
+        )
+        pipeline = self._pipeline(closing)
         key, previous_key = now.key(), before.key()
         key_projected = key.revenue + pipeline["key"]
         total_projected = now.total.revenue + sum(pipeline.values(), Decimal(0))
@@ -162,7 +179,7 @@ class ProgrammeService:
             key=lambda owner: str(owner),
         )
         names = await self.records.names([owner for owner in owners if owner is not None])
-        by_owner_pipeline = await self._pipeline(year, by_owner=True)
+        by_owner_pipeline = self._pipeline(closing, by_owner=True)
         return TargetsReport(
             year=year,
             as_of=min(self.today, date(year, 12, 31)),
@@ -205,15 +222,13 @@ class ProgrammeService:
         principal = self.accounts.principal
         return principal.role != policy.KAM or principal.user_id == owner_id
 
-    async def _pipeline(self, year: int, *, by_owner: bool = False) -> dict[Any, Decimal]:
-        """The open pipeline expected to close in the year, weighted: per tier (key, and the rest
-        under their tiers), or per owner. Only this year's and later years' pipeline projects."""
+    def _pipeline(self, rows: Sequence[Any], *, by_owner: bool = False) -> dict[Any, Decimal]:
+        """The open pipeline expected to close in the year, weighted: per tier or per owner."""
         weighted: dict[Any, Fraction] = defaultdict(Fraction)
-        if year >= self.today.year:
-            for row in await self.records.pipeline_closing(year):
-                probability = effective_probability(row.stage, row.probability, self.accounts.rules)
-                group = row.owner_id if by_owner else (row.tier or "none")
-                weighted[group] += Fraction(row.amount) * probability / 100
+        for row in rows:
+            probability = effective_probability(row.stage, row.probability, self.accounts.rules)
+            group = row.owner_id if by_owner else (row.tier or "none")
+            weighted[group] += Fraction(row.amount) * probability / 100
         found: dict[Any, Decimal] = defaultdict(Decimal)
         found.update({group: cents(amount) for group, amount in weighted.items()})
         return found
@@ -222,7 +237,8 @@ class ProgrammeService:
         """Per tier: revenue, cost to serve, margin, growth, retention and effort; key accounts against
         the rest; the same a year earlier."""
         year = self.today.year - 1 if year is None else year
-        years = [(y, Year.of(await self.records.year(y))) for y in (year, year - 1)]
+        use_kept = await self._use_kept(year)
+        years = [(y, await self._year(y, use_kept)) for y in (year, year - 1)]
         this_year, previous_year = (
             ProgrammeYear(
                 year=y,
@@ -240,8 +256,13 @@ class ProgrammeService:
         rules = self.accounts.rules
         keys = list(rules.criterion_keys)
         found: dict[str, dict[str, Correlation]] = defaultdict(dict)
+        use_kept = await self._use_kept(year)
         for outcome in ("growth", "margin"):
-            rows = await self.records.criteria_ranks(year, keys, outcome)
+
+            def live(outcome: str = outcome) -> Awaitable[Sequence[Any]]:
+                return self.records.criteria_ranks(year, keys, outcome)
+
+            rows = await kept.rows_of(self.session, use_kept, f"criteria_{outcome}", year, live)
             for key, correlated in _correlations(rows).items():
                 found[key][outcome] = correlated
         labels = {criterion.key: criterion.label for criterion in rules.criteria}

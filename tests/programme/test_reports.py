@@ -259,3 +259,24 @@ async def test_twenty_nine_accounts_are_too_few_to_judge_a_criterion(client):
     checks = {line["key"]: line for line in (await client.get("/v1/reports/criteria")).json()["criteria"]}
     assert checks["revenue_potential"]["growth"]["verdict"] == "too_few_accounts"
     assert checks["revenue_potential"]["growth"]["reading"] == "too few accounts"
+
+
+async def test_a_large_portfolio_s_figures_are_read_as_the_clock_kept_them(
+    client, client_for, session_factory, users, monkeypatch
+):
+    from app.programme import kept
+
+    k1, _, _, _ = await portfolio(client, session_factory, users)
+    live = (await client.get("/v1/reports/targets")).json()
+    monkeypatch.setattr(kept, "LIVE_UP_TO_ACCOUNTS", 0)
+    async with transaction(session_factory) as session:
+        assert await kept.refresh(session, date.today(), list(KEY_SCORES)) == 6
+    assert (await client.get("/v1/reports/targets")).json() == live
+    await put_year(client, k1["id"], str(YEAR), "2000.00", "600.00")
+    assert (await client.get("/v1/reports/targets")).json()["key_revenue"]["actual"] == "1600.00"  # as kept
+    # A KAM sees only some accounts: computed for them on each read.
+    mine = (await client_for(users["kam"]).get("/v1/reports/targets")).json()
+    assert mine["key_revenue"]["actual"] == "2000.00"
+    async with transaction(session_factory) as session:
+        await kept.refresh(session, date.today(), list(KEY_SCORES))
+    assert (await client.get("/v1/reports/targets")).json()["key_revenue"]["actual"] == "2600.00"

@@ -1,0 +1,27 @@
+"""The programme's figures kept for large portfolios (app/programme/kept.py): the rows of one of its
+grouped statements for a year, as the clock last computed them."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Index, Integer, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, UUIDPrimaryKey
+
+
+class ProgrammeFigures(UUIDPrimaryKey, Base):
+    __tablename__ = "programme_figures"
+
+    # Which statement: `year` (per tier and owner), `pipeline` (closing in the year), `criteria_growth`,
+    # `criteria_margin` (the ranks behind the criteria's correlations).
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The statement's rows: a list of objects, numbers as text so none is rounded.
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    computed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
+    )
+
+    __table_args__ = (Index("uq_programme_figures_name_year", "name", "year", unique=True),)
