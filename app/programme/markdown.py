@@ -11,12 +11,38 @@ def _tier(readable: Readable, tier: str) -> str:
 
 
 def targets(report: dict[str, Any], readable: Readable) -> str:
+    lines = [f"# Key-account targets, {report['year']}", "", *against_targets(report, readable)]
+    lines += ["", "## Per owner", ""]
+    lines += table(
+        [
+            Column("Owner"),
+            Column("Revenue so far", True),
+            Column("Projected", True),
+            Column("Target", True),
+            Column("Gap", True),
+            Column("Achieved", True),
+        ],
+        [
+            [
+                cell(owner["owner_name"] or "No owner"),
+                readable.money(owner["revenue"]),
+                readable.money(owner["projected"]),
+                readable.money(owner["target"]),
+                readable.money(owner["gap"]),
+                readable.percent(owner["achievement_percent"]),
+            ]
+            for owner in report["owners"]
+        ],
+    )
+    return "\n".join(lines) + "\n"
+
+
+def against_targets(report: dict[str, Any], readable: Readable) -> list[str]:
+    """The figures against their targets, and the drivers of key-account revenue against the year before."""
     money, percent = readable.money, readable.percent
     share, growth = report["key_revenue_share"], report["key_revenue_growth"]
     count = report["key_accounts"]
     lines = [
-        f"# Key-account targets, {report['year']}",
-        "",
         f"As of {report['as_of']}. Projected to the year's end: {report['projection_method']}.",
         "",
         *table(
@@ -59,7 +85,7 @@ def targets(report: dict[str, Any], readable: Readable) -> str:
             ],
         ),
         "",
-        "## What moved key-account revenue",
+        "What moved key-account revenue:",
         "",
     ]
     decomposition = report["decomposition"]
@@ -87,29 +113,7 @@ def targets(report: dict[str, Any], readable: Readable) -> str:
             ],
         ],
     )
-    lines += ["", "## Per owner", ""]
-    lines += table(
-        [
-            Column("Owner"),
-            Column("Revenue so far", True),
-            Column("Projected", True),
-            Column("Target", True),
-            Column("Gap", True),
-            Column("Achieved", True),
-        ],
-        [
-            [
-                cell(owner["owner_name"] or "No owner"),
-                money(owner["revenue"]),
-                money(owner["projected"]),
-                money(owner["target"]),
-                money(owner["gap"]),
-                percent(owner["achievement_percent"]),
-            ]
-            for owner in report["owners"]
-        ],
-    )
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _returns(year: dict[str, Any], readable: Readable) -> list[str]:

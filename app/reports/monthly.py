@@ -3,6 +3,7 @@
 from typing import Any
 
 from app.plumbing.readable import Column, Readable, cell, table
+from app.programme.markdown import against_targets
 from app.reports import mermaid
 from app.reports.team import to_markdown as team_markdown
 
@@ -162,6 +163,10 @@ def to_markdown(pack: dict[str, Any], readable: Readable) -> str:
         + ".",
         "",
         *_whitespace(pack["whitespace"], readable),
+        "",
+        f"## Targets, {pack['targets']['year']}",
+        "",
+        *against_targets(pack["targets"], readable),
     ]
     return "\n".join(lines) + "\n"
 

@@ -24,6 +24,7 @@ from app.glossary import (
 )
 from app.plans.schemas import Competitor, Figure
 from app.plumbing.schemas import Money, MoneyTotal
+from app.programme.schemas import TargetsReport
 from app.users.schemas import UserSummary
 from app.whitespace.schemas import AccountWhitespace, PortfolioWhitespace
 
@@ -427,3 +428,4 @@ class MonthlyPack(BaseModel):
     team: TeamReport
     pipeline: PipelineReport
     whitespace: PortfolioWhitespace = Field(description="The portfolio's whitespace, the five accounts with most.")
+    targets: TargetsReport = Field(description="The month's year against its targets (`GET /v1/reports/targets`).")

@@ -13,6 +13,7 @@ from app.accounts.service import AccountService, AccountView
 from app.auth.policy import KAM
 from app.glossary import OPEN_STAGES, TierOrNone
 from app.plumbing.errors import InvalidFields
+from app.programme.service import ProgrammeService
 from app.reports.operating import operating_report
 from app.reports.repository import ReportRepository
 from app.reports.team import period_bounds, team_scorecard
@@ -34,6 +35,7 @@ class ReportService:
         self.accounts = accounts
         self.repository = ReportRepository(session, accounts.visibility)
         self.whitespace = WhitespaceService(session, accounts)
+        self.programme = ProgrammeService(session, accounts)
 
     async def pyramid(self) -> dict[str, Any]:
         counts: dict[str, int] = {}
@@ -229,6 +231,7 @@ class ReportService:
             "team": await self.team(first, last),
             "pipeline": await self.pipeline(first, last),
             "whitespace": (await self.whitespace.portfolio(None, None, None, 5)).model_dump(),
+            "targets": (await self.programme.targets(first.year)).model_dump(),
         }
 
     async def account_report(

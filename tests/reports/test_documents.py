@@ -208,6 +208,59 @@ PACK = {
             },
         ],
     },
+    "targets": {
+        "year": 2026,
+        "as_of": date(2026, 11, 30),
+        "projection_method": "revenue recorded so far plus the open pipeline expected to close by 31 December, "
+        "weighted",
+        "key_accounts": {"actual": 12, "target": 14, "gap": -2},
+        "key_revenue_share": {
+            "actual_percent": 61.25,
+            "projected_percent": 63.4,
+            "target_percent": 65.0,
+            "gap_points": -1.6,
+        },
+        "key_revenue_growth": {
+            "actual_percent": 4.1,
+            "projected_percent": 9.75,
+            "target_percent": 8.0,
+            "gap_points": 1.75,
+        },
+        "key_revenue": {
+            "actual": Decimal("29530000.00"),
+            "projected": Decimal("31130000.00"),
+            "previous_year": Decimal("28366000.00"),
+        },
+        "total_revenue": {
+            "actual": Decimal("48211934.50"),
+            "projected": Decimal("49100000.00"),
+            "previous_year": Decimal("47000000.00"),
+        },
+        "decomposition": {
+            "this_year": {
+                "year": 2026,
+                "key_accounts": 12,
+                "key_revenue": Decimal("29530000.00"),
+                "revenue_per_account": Decimal("2460833.33"),
+                "deals_won": 30,
+                "deals_won_per_account": 2.5,
+            },
+            "previous_year": {
+                "year": 2025,
+                "key_accounts": 11,
+                "key_revenue": Decimal("28366000.00"),
+                "revenue_per_account": Decimal("2578727.27"),
+                "deals_won": 22,
+                "deals_won_per_account": 2.0,
+            },
+            "change": {
+                "key_accounts_percent": 9.09,
+                "revenue_per_account_percent": -4.57,
+                "deals_won_per_account_percent": 25.0,
+            },
+        },
+        "owners": [],
+    },
 }
 
 REPORT = {

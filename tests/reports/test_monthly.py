@@ -62,6 +62,7 @@ async def test_the_pack_as_one_markdown_document(client, users):
         "## Team scorecard",
         "## Pipeline",
         "## Whitespace",
+        "## Targets",
     ]
 
 
