@@ -15,12 +15,14 @@ class ProgrammeFigures(UUIDPrimaryKey, Base):
     __tablename__ = "programme_figures"
 
     # Which statement: `year` (per tier and owner), `pipeline` (closing in the year), `criteria_growth`,
-    # `criteria_margin` (the ranks behind the criteria's correlations).
+    # `criteria_margin` (the ranks behind the criteria's correlations), `won_by_day` (commission).
     name: Mapped[str] = mapped_column(Text, nullable=False)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     # The statement's rows: a list of objects, numbers as text so none is rounded.
     rows: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
-    computed_at: Mapped[datetime] = mapped_column(
+    # The moment the figures are of: when they were computed; for the deals won per day, the midnight
+    # before which they count (the rest of the day is read live).
+    as_of: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.statement_timestamp()
     )
 

@@ -28,11 +28,17 @@ from app.rules_versions.repository import RulesRepository
 LIVE_UP_TO_ACCOUNTS = 5_000
 REFRESH_CRON = "23 * * * *"
 _TEXT = {"tier", "stage", "key"}
+_DATES = {"day"}
 
 
 def _encode(row: Any) -> dict[str, Any]:
     return {
-        name: str(value) if isinstance(value, Decimal | uuid.UUID) else value for name, value in row._mapping.items()
+        name: str(value)
+        if isinstance(value, Decimal | uuid.UUID)
+        else value.isoformat()
+        if isinstance(value, date)
+        else value
+        for name, value in row._mapping.items()
     }
 
 
@@ -40,15 +46,25 @@ def _decode(row: dict[str, Any]) -> SimpleNamespace:
     def value(name: str, raw: Any) -> Any:
         if raw is None or name in _TEXT or not isinstance(raw, str):
             return raw
+        if name in _DATES:
+            return date.fromisoformat(raw)
         return uuid.UUID(raw) if name.endswith("_id") else Decimal(raw)
 
     return SimpleNamespace(**{name: value(name, raw) for name, raw in row.items()})
 
 
 async def kept(session: AsyncSession, name: str, year: int) -> list[SimpleNamespace] | None:
-    statement = select(ProgrammeFigures.rows).where(ProgrammeFigures.name == name, ProgrammeFigures.year == year)
-    rows = (await session.execute(statement)).scalar_one_or_none()
-    return None if rows is None else [_decode(row) for row in rows]
+    found = await kept_as_of(session, name, year)
+    return None if found is None else found[0]
+
+
+async def kept_as_of(session: AsyncSession, name: str, year: int) -> tuple[list[SimpleNamespace], datetime] | None:
+    """The kept rows of a statement and the moment they are of; none when not kept."""
+    statement = select(ProgrammeFigures.rows, ProgrammeFigures.as_of).where(
+        ProgrammeFigures.name == name, ProgrammeFigures.year == year
+    )
+    found = (await session.execute(statement)).one_or_none()
+    return None if found is None else ([_decode(row) for row in found.rows], found.as_of)
 
 
 async def large(session: AsyncSession, year: int) -> bool:
@@ -66,10 +82,13 @@ async def rows_of(
 
 
 async def refresh(session: AsyncSession, today: date, criteria_keys: Sequence[str]) -> int:
-    """Compute and keep the figures of this year and the two before, this year's pipeline and the
-    criteria's ranks over the latest complete year; answers how many statements' rows were kept."""
+    """Compute and keep the figures of this year and the two before, this year's pipeline, the
+    criteria's ranks over the latest complete year, and the deals won per day since 1 January last
+    year up to today (today's are read live); answers how many statements' rows were kept."""
     records = ProgrammeRepository(session, None, today)
     year = today.year
+    midnight = datetime.combine(today, datetime.min.time(), UTC)
+    since = datetime(year - 1, 1, 1, tzinfo=UTC)
     computed: list[tuple[str, int, Sequence[Any]]] = [
         *[("year", y, await records.year(y)) for y in (year, year - 1, year - 2)],
         ("pipeline", year, await records.pipeline_closing(year)),
@@ -77,12 +96,16 @@ async def refresh(session: AsyncSession, today: date, criteria_keys: Sequence[st
             (f"criteria_{outcome}", year - 1, await records.criteria_ranks(year - 1, criteria_keys, outcome))
             for outcome in ("growth", "margin")
         ],
+        ("won_by_day", year, await records.won(since, midnight, None, by_day=True)),
     ]
     for name, of_year, rows in computed:
         await session.execute(
             delete(ProgrammeFigures).where(ProgrammeFigures.name == name, ProgrammeFigures.year == of_year)
         )
-        session.add(ProgrammeFigures(name=name, year=of_year, rows=[_encode(row) for row in rows]))
+        figures = ProgrammeFigures(name=name, year=of_year, rows=[_encode(row) for row in rows])
+        if name == "won_by_day":
+            figures.as_of = midnight
+        session.add(figures)
     await session.flush()
     return len(computed)
 

@@ -134,9 +134,12 @@ class ProgrammeRepository:
         )
         return (await self.session.execute(statement)).all()
 
-    async def won(self, start: datetime, end: datetime, owner_id: uuid.UUID | None) -> Sequence[Any]:
+    async def won(
+        self, start: datetime, end: datetime, owner_id: uuid.UUID | None, *, by_day: bool = False
+    ) -> Sequence[Any]:
         """The deals won in [start, end), per owner (the deal's, else its account's) and the tier of
-        their account when each was won (the last tier decided before): count and amount."""
+        their account when each was won (the last tier decided before): count and amount; per day
+        (UTC) too when asked."""
         tier_then = (
             select(TierChange.to_tier)
             .where(TierChange.account_id == Opportunity.account_id, TierChange.created_at <= Opportunity.closed_at)
@@ -155,15 +158,17 @@ class ProgrammeRepository:
             conditions.append(self.visibility)
         if owner_id is not None:
             conditions.append(owner == owner_id)
+        day = func.date(func.timezone("UTC", Opportunity.closed_at))
         tiered = (
-            select(owner.label("owner_id"), tier_then.label("tier"), Opportunity.amount)
+            select(owner.label("owner_id"), tier_then.label("tier"), day.label("day"), Opportunity.amount)
             .join(Account, Account.id == Opportunity.account_id)
             .where(*conditions)
             .subquery()
         )
-        statement = select(
-            tiered.c.owner_id, tiered.c.tier, func.count().label("deals"), func.sum(tiered.c.amount).label("amount")
-        ).group_by(tiered.c.owner_id, tiered.c.tier)
+        grouped = [tiered.c.owner_id, tiered.c.tier, *([tiered.c.day] if by_day else [])]
+        statement = select(*grouped, func.count().label("deals"), func.sum(tiered.c.amount).label("amount")).group_by(
+            *grouped
+        )
         return (await self.session.execute(statement)).all()
 
     async def owner_revenue(self, year: int, owner_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:

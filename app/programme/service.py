@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -233,6 +234,36 @@ class ProgrammeService:
         found.update({group: cents(amount) for group, amount in weighted.items()})
         return found
 
+    async def _won(self, period_from: date, period_to: date, only: uuid.UUID | None) -> Sequence[Any]:
+        """The deals won in the period per owner and tier then: for a large portfolio, the days kept
+        (app/programme/kept.py) and what was won since, else computed."""
+        start = datetime.combine(period_from, datetime.min.time(), UTC)
+        end = datetime.combine(period_to + timedelta(days=1), datetime.min.time(), UTC)
+        found = None
+        if (
+            only is None
+            and start >= datetime(self.today.year - 1, 1, 1, tzinfo=UTC)
+            and await self._use_kept(self.today.year)
+        ):
+            found = await kept.kept_as_of(self.session, "won_by_day", self.today.year)
+        if found is None:
+            return await self.records.won(start, end, only)
+        days, as_of = found
+        rows = [row for row in days if period_from <= row.day <= period_to]
+        if max(start, as_of) < end:
+            rows += await self.records.won(max(start, as_of), end, None)
+        merged: dict[tuple[Any, Any], SimpleNamespace] = {}
+        for row in rows:
+            key = (row.owner_id, row.tier)
+            if key in merged:
+                merged[key].deals += row.deals
+                merged[key].amount += Decimal(row.amount)
+            else:
+                merged[key] = SimpleNamespace(
+                    owner_id=row.owner_id, tier=row.tier, deals=int(row.deals), amount=Decimal(row.amount)
+                )
+        return list(merged.values())
+
     async def programme(self, year: int | None) -> ProgrammeReport:
         """Per tier: revenue, cost to serve, margin, growth, retention and effort; key accounts against
         the rest; the same a year earlier."""
@@ -301,9 +332,7 @@ class ProgrammeService:
         if period_from > period_to:
             raise InvalidFields.one(["query", "from"], "`from` is after `to`")
         only = principal.user_id if principal.role == policy.KAM else None
-        start = datetime.combine(period_from, datetime.min.time(), UTC)
-        end = datetime.combine(period_to + timedelta(days=1), datetime.min.time(), UTC)
-        rows = await self.records.won(start, end, only)
+        rows = await self._won(period_from, period_to, only)
         policies = self.accounts.rules.tier_policies
         by_owner: dict[uuid.UUID | None, list[TierCommission]] = defaultdict(list)
         for row in sorted(rows, key=lambda row: TIERS_SHOWN.index(row.tier or "none")):

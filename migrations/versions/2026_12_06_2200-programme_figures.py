@@ -24,9 +24,7 @@ def upgrade() -> None:
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("rows", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column(
-            "computed_at", sa.DateTime(timezone=True), server_default=sa.text("statement_timestamp()"), nullable=False
-        ),
+        sa.Column("as_of", sa.DateTime(timezone=True), server_default=sa.text("statement_timestamp()"), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_programme_figures")),
     )
     op.create_index("uq_programme_figures_name_year", "programme_figures", ["name", "year"], unique=True)
