@@ -208,3 +208,20 @@ def client_for_role(admin, role):
     """A client of the same app acting as the portfolio's user of ``role``."""
     user = admin.users[role]
     return AsyncClient(transport=admin._transport, base_url="http://test", headers=user.headers)
+
+
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [
+        ("/v1/reports/targets", 12),
+        ("/v1/reports/programme", 10),
+        ("/v1/reports/criteria", 10),
+        ("/v1/reports/commission", 12),
+        ("/v1/reports/whitespace", 14),
+    ],
+)
+async def test_the_programme_s_reports_cost_a_fixed_number_of_statements(client, engine, driver, path, most):
+    async with counting(engine, driver) as statements:
+        response = await client.get(path)
+    assert response.status_code == 200, response.text
+    assert len(statements) <= most, statements
