@@ -150,6 +150,11 @@ async def test_what_each_tier_returns_this_year_and_the_year_before(client, sess
         "400.00",
         -50.0,
     )
+    markdown = (
+        await client.get("/v1/reports/programme", params={"year": YEAR}, headers={"Accept": "text/markdown"})
+    ).text
+    assert "| Key | 2 | $1,600 | $600 | $400 | 40.0% | 23.1% | 100.0% | 0.0 |" in markdown
+    assert "| Every other account | 2 | $400 |" in markdown
     before = {line["tier"]: line for line in report["previous_year"]["tiers"]}
     assert (report["previous_year"]["year"], before["key"]["revenue"], before["key"]["margin"]) == (
         LAST,
@@ -210,6 +215,13 @@ async def test_a_kam_sees_its_own_commission_and_a_viewer_none(client, client_fo
     mine = (await client_for(users["kam"]).get("/v1/reports/commission")).json()
     assert [owner["owner_id"] for owner in mine["owners"]] == [str(users["kam"].id)]
     assert_problem(await client_for(users["viewer"]).get("/v1/reports/commission"), 403)
+    csv = await client.get("/v1/reports/commission", headers={"Accept": "text/csv"})
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv") and "commission" in csv.text
+    markdown = (await client.get("/v1/reports/commission", headers={"Accept": "text/markdown"})).text
+    assert (
+        markdown.startswith("# Commission, ")
+        and "| Owner | Deals | Won | Base | Achieved | Step | Commission |" in markdown
+    )
     assert_problem(
         await client.get("/v1/reports/commission", params={"from": f"{YEAR}-05-01", "to": f"{YEAR}-04-01"}), 422
     )
