@@ -14,7 +14,7 @@ from app.models.jobs import Job
 from app.models.offerings import Offering
 from app.models.opportunities import Opportunity
 from app.models.plans import Action, Objective, Plan
-from app.models.programme import ProgrammeFigures
+from app.models.programme import ProgrammeFigures, WonByDay
 from app.models.rules import RulesVersion
 from app.models.targets import Target
 from app.models.users import ApiToken, CalendarLink, RefreshToken, SignInFailure, SigningKey, User
@@ -59,4 +59,5 @@ __all__ = [
     "WebhookSubscription",
     "WhitespaceExclusion",
     "WhitespacePenetration",
+    "WonByDay",
 ]

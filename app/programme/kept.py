@@ -16,11 +16,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from procrastinate import JobContext
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.jobs.queue import DEFAULT, tasks
-from app.models import ProgrammeFigures
+from app.models import ProgrammeFigures, WonByDay
 from app.plumbing.transactions import transaction
 from app.programme.repository import ProgrammeRepository
 from app.rules_versions.repository import RulesRepository
@@ -73,6 +73,21 @@ async def large(session: AsyncSession, year: int) -> bool:
     return rows is not None and sum(int(row.accounts) for row in rows) > LIVE_UP_TO_ACCOUNTS
 
 
+async def won_in(session: AsyncSession, first: date, last: date) -> Sequence[Any]:
+    """The deals won from ``first`` to ``last`` (both included) per owner and tier then, as kept."""
+    statement = (
+        select(
+            WonByDay.owner_id,
+            WonByDay.tier,
+            func.sum(WonByDay.deals).label("deals"),
+            func.sum(WonByDay.amount).label("amount"),
+        )
+        .where(WonByDay.day >= first, WonByDay.day <= last)
+        .group_by(WonByDay.owner_id, WonByDay.tier)
+    )
+    return (await session.execute(statement)).all()
+
+
 async def rows_of(
     session: AsyncSession, use_kept: bool, name: str, year: int, live: Callable[[], Awaitable[Sequence[Any]]]
 ) -> Sequence[Any]:
@@ -96,7 +111,7 @@ async def refresh(session: AsyncSession, today: date, criteria_keys: Sequence[st
             (f"criteria_{outcome}", year - 1, await records.criteria_ranks(year - 1, criteria_keys, outcome))
             for outcome in ("growth", "margin")
         ],
-        ("won_by_day", year, await records.won(since, midnight, None, by_day=True)),
+        ("won_by_day", year, []),
     ]
     for name, of_year, rows in computed:
         await session.execute(
@@ -106,6 +121,11 @@ async def refresh(session: AsyncSession, today: date, criteria_keys: Sequence[st
         if name == "won_by_day":
             figures.as_of = midnight
         session.add(figures)
+    await session.execute(delete(WonByDay))
+    won = records.won_statement(since, midnight, None, by_day=True).subquery()
+    columns = ["id", "day", "owner_id", "tier", "deals", "amount"]
+    picked = select(func.gen_random_uuid(), won.c.day, won.c.owner_id, won.c.tier, won.c.deals, won.c.amount)
+    await session.execute(insert(WonByDay).from_select(columns, picked))
     await session.flush()
     return len(computed)
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Numeric, case, cast, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import ColumnElement, Numeric, Select, case, cast, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.dialects.postgresql import array, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -134,9 +134,13 @@ class ProgrammeRepository:
         )
         return (await self.session.execute(statement)).all()
 
-    async def won(
+    async def won(self, start: datetime, end: datetime, owner_id: uuid.UUID | None) -> Sequence[Any]:
+        rows: Sequence[Any] = (await self.session.execute(self.won_statement(start, end, owner_id))).all()
+        return rows
+
+    def won_statement(
         self, start: datetime, end: datetime, owner_id: uuid.UUID | None, *, by_day: bool = False
-    ) -> Sequence[Any]:
+    ) -> Select[Any]:
         """The deals won in [start, end), per owner (the deal's, else its account's) and the tier of
         their account when each was won (the last tier decided before): count and amount; per day
         (UTC) too when asked."""
@@ -166,10 +170,9 @@ class ProgrammeRepository:
             .subquery()
         )
         grouped = [tiered.c.owner_id, tiered.c.tier, *([tiered.c.day] if by_day else [])]
-        statement = select(*grouped, func.count().label("deals"), func.sum(tiered.c.amount).label("amount")).group_by(
+        return select(*grouped, func.count().label("deals"), func.sum(tiered.c.amount).label("amount")).group_by(
             *grouped
         )
-        return (await self.session.execute(statement)).all()
 
     async def owner_revenue(self, year: int, owner_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
         """What these owners' accounts (today's) brought in ``year``."""

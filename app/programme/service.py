@@ -248,8 +248,8 @@ class ProgrammeService:
             found = await kept.kept_as_of(self.session, "won_by_day", self.today.year)
         if found is None:
             return await self.records.won(start, end, only)
-        days, as_of = found
-        rows = [row for row in days if period_from <= row.day <= period_to]
+        _, as_of = found
+        rows = list(await kept.won_in(self.session, period_from, min(period_to, as_of.date() - timedelta(days=1))))
         if max(start, as_of) < end:
             rows += await self.records.won(max(start, as_of), end, None)
         merged: dict[tuple[Any, Any], SimpleNamespace] = {}
@@ -263,6 +263,13 @@ class ProgrammeService:
                     owner_id=row.owner_id, tier=row.tier, deals=int(row.deals), amount=Decimal(row.amount)
                 )
         return list(merged.values())
+
+    async def _owner_revenue(self, year: int, owners: list[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
+        """What each owner's accounts brought in the year: from the kept figures of a large portfolio."""
+        if await self._use_kept(year):
+            by_owner = (await self._year(year, True)).by_owner
+            return {owner: by_owner[owner].revenue for owner in owners if owner in by_owner}
+        return dict(await self.records.owner_revenue(year, owners))
 
     async def programme(self, year: int | None) -> ProgrammeReport:
         """Per tier: revenue, cost to serve, margin, growth, retention and effort; key accounts against
@@ -351,7 +358,7 @@ class ProgrammeService:
             {} if target is None else {uuid.UUID(o["owner_id"]): Decimal(o["revenue"]) for o in target.owners}
         )
         owners = sorted(by_owner, key=str)
-        revenue = await self.records.owner_revenue(period_to.year, [owner for owner in owners if owner is not None])
+        revenue = await self._owner_revenue(period_to.year, [owner for owner in owners if owner is not None])
         names = await self.records.names([owner for owner in owners if owner is not None])
         lines = []
         for owner in owners:

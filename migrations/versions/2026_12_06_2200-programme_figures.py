@@ -1,4 +1,5 @@
-"""Programme figures: the rows of the programme's grouped statements kept per year for large portfolios.
+"""Programme figures: the rows of the programme's grouped statements kept per year for large portfolios,
+and the deals won per day for commission.
 
 Revision ID: 9c5a1e8f4d22
 Revises: 4b7e2d9a6c13
@@ -28,7 +29,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_programme_figures")),
     )
     op.create_index("uq_programme_figures_name_year", "programme_figures", ["name", "year"], unique=True)
+    op.create_table(
+        "won_by_day",
+        sa.Column("id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("owner_id", postgresql.UUID(as_uuid=True), nullable=True),
+        sa.Column("tier", sa.Text(), nullable=True),
+        sa.Column("deals", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.Numeric(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_won_by_day")),
+    )
+    op.create_index("ix_won_by_day_day", "won_by_day", ["day"])
 
 
 def downgrade() -> None:
+    op.drop_table("won_by_day")
     op.drop_table("programme_figures")
