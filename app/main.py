@@ -143,7 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["ETag", "Location", "X-Request-ID"],
+            # What a browser's script may read: versions for If-Match, where a record was made, when
+            # to retry, the request to quote, the next page.
+            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID", "Link"],
         )
     app.add_middleware(EdgeMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestTelemetryMiddleware)

@@ -56,5 +56,8 @@ async def test_cors_allows_the_configured_web_app_origin(database_url):
             headers={"Origin": "https://kam.example.com", "Access-Control-Request-Method": "PATCH"},
         )
         assert preflight.headers["access-control-allow-origin"] == "https://kam.example.com"
+        simple = await client.get("/healthz", headers={"Origin": "https://kam.example.com"})
+        exposed = {name.strip() for name in simple.headers["access-control-expose-headers"].split(",")}
+        assert {"ETag", "Location", "Retry-After", "X-Request-ID", "Link"} <= exposed
         other = await client.get("/healthz", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers
