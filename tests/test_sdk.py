@@ -51,6 +51,17 @@ def test_the_committed_document_generates_an_sdk_without_warnings(sdk):
     assert [criterion.key for criterion in parsed.criteria] == list(DEFAULT_RULES.criterion_keys)
 
 
+def test_enum_members_have_names_that_read(sdk):
+    package, _ = sdk
+    models = importlib.import_module(f"{package.name}.models")
+    sorts = [getattr(models, name) for name in dir(models) if name.endswith("Sort")]
+    assert sorts
+    for sort in sorts:
+        assert all(not member.name.startswith("VALUE_") for member in sort), list(sort)
+    account_sort = models.AccountsListSort
+    assert account_sort.UPDATED_AT_DESC.value == "-updated_at" and account_sort.NAME.value == "name"
+
+
 async def test_a_sync_script_written_against_the_sdk_needs_no_workaround(sdk, app, users):
     """Batch upserts as a CRM sync script sends them, only through the generated SDK: a 207 parses,
     a retry with the same key replays, contacts name their account by its key."""

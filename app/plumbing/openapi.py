@@ -6,6 +6,7 @@ answer is added here once: 401 with credentials, 422 with parameters or a body, 
 body, 503 when it needs the database.
 """
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -70,6 +71,32 @@ def _value_set_of(schema: Any) -> str | None:
     return None
 
 
+def member_name(value: str) -> str:
+    """A generated client's name for an enum value: ``-updated_at`` is ``UPDATED_AT_DESC``,
+    ``account.created`` is ``ACCOUNT_CREATED`` (instead of ``VALUE_7``)."""
+    descending = value.startswith("-")
+    name = re.sub(r"[^0-9A-Za-z]+", "_", value.removeprefix("-")).strip("_").upper() or "EMPTY"
+    if name[0].isdigit():
+        name = f"V{name}"
+    return f"{name}_DESC" if descending else name
+
+
+def _name_the_enum_members(document: dict[str, Any]) -> None:
+    """Every string enum says what its members are called (``x-enum-varnames``, which generators read)."""
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        values = node.get("enum")
+        if isinstance(values, list) and values and all(isinstance(value, str) for value in values):
+            node["x-enum-varnames"] = [member_name(value) for value in values]
+        pending.extend(node.values())
+
+
 def contract(app: FastAPI) -> dict[str, Any]:
     """The app's document, built once and cached like FastAPI's own."""
     if app.openapi_schema is None:
@@ -90,6 +117,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
                     "2XX": {"description": "Received; anything else (or no answer in 10 s) is tried again."}
                 }
         _name_the_value_sets(document)
+        _name_the_enum_members(document)
         # FastAPI's own validation error shapes: every 422 here is a Problem.
         for unused in ("HTTPValidationError", "ValidationError"):
             document.get("components", {}).get("schemas", {}).pop(unused, None)
