@@ -52,3 +52,10 @@ def test_patch_fields_that_refuse_null_are_not_declared_nullable():
         declared = schemas[schema]["properties"][field]
         assert "anyOf" not in declared and "default" not in declared, (schema, field, declared)
     assert {"type": "null"} in schemas["AccountUpdate"]["properties"]["industry"]["anyOf"]
+
+
+def test_every_schema_of_the_contract_is_used():
+    document = json.loads(OPENAPI.read_text())
+    text = json.dumps(document)
+    unused = [name for name in document["components"]["schemas"] if f'"#/components/schemas/{name}"' not in text]
+    assert unused == []

@@ -118,8 +118,9 @@ def contract(app: FastAPI) -> dict[str, Any]:
                 }
         _name_the_value_sets(document)
         _name_the_enum_members(document)
-        # FastAPI's own validation error shapes: every 422 here is a Problem.
-        for unused in ("HTTPValidationError", "ValidationError"):
+        # FastAPI's own validation error shapes: every 422 here is a Problem. RefusedItem is how a batch
+        # holds an item it could not read, never part of what a client sends or receives.
+        for unused in ("HTTPValidationError", "ValidationError", "RefusedItem"):
             document.get("components", {}).get("schemas", {}).pop(unused, None)
         app.openapi_schema = document
     return app.openapi_schema
