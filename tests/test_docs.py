@@ -64,3 +64,13 @@ def test_readme_is_what_a_newcomer_needs_and_points_to_the_docs():
     assert len(readme.split()) < 600
     assert readme.index("make run") < 400 and "make test" in readme
     assert "make docs" in readme and "kam create-admin" in readme
+
+
+def test_the_accounts_list_row_names_every_filter():
+    import json
+
+    root = Path(__file__).resolve().parent.parent
+    document = json.loads((root / "openapi" / "openapi.json").read_text())
+    filters = {p["name"] for p in document["paths"]["/v1/accounts"]["get"]["parameters"]} - {"limit", "cursor", "sort"}
+    row = next(line for line in (root / "docs" / "http-api.md").read_text().splitlines() if "`accounts_list`" in line)
+    assert {name for name in filters if f"`{name}`" not in row} == set()
