@@ -36,7 +36,9 @@ Service = AccountServiceDep
 
 @router.get("", name="accounts_list", response_model=Page[AccountRead], responses={**problems(422), **LIST_EXPORTS})
 async def list_accounts(
-    request: Request, query: Annotated[AccountListQuery, Query()], service: LaggingAccountServiceDep
+    request: Request,
+    query: Annotated[AccountListQuery, Query()],
+    service: LaggingAccountServiceDep,
 ) -> Any:
     """Accounts with their computed view; the whole list as CSV or Excel when `Accept` asks for it."""
     if media := export_media(request):

@@ -16,7 +16,7 @@ from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.glossary import AgendaKind
 from app.plumbing.errors import problems
-from app.plumbing.exports import CSV, XLSX, export_media, export_report
+from app.plumbing.exports import CSV, XLSX, DocumentFormat, export_media, export_report, wants_markdown
 from app.plumbing.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.plumbing.readable import readable_for
 
@@ -49,6 +49,7 @@ async def get_agenda(
     cursor: Annotated[
         str | None, Query(max_length=1000, description="`next_cursor` of the previous page (same `kind`).")
     ] = None,
+    format_: DocumentFormat = None,
 ) -> Any:
     """What to do today, most urgent first: reviews overdue and due within 14 days, follow-ups due,
     plan actions due or overdue that the owner holds, accounts that are red, demotions awaiting a
@@ -56,7 +57,7 @@ async def get_agenda(
     and its date. A page at a time (50 by default), with the counts of the whole agenda per kind.
     JSON, or Markdown, CSV or Excel by `Accept`."""
     agenda, owner_name = await service.agenda_of(owner_id, kind or (), limit, cursor)
-    if "text/markdown" in request.headers.get("accept", ""):
+    if wants_markdown(request):
         return PlainTextResponse(
             to_markdown(agenda, owner_name, readable_for(request)), media_type="text/markdown; charset=utf-8"
         )

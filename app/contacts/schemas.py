@@ -12,7 +12,7 @@ from app.glossary import Attitude, BuyingRole, ContactStatus, Influence
 from app.glossary import RelationshipStrength as Strength
 from app.plumbing.batch import ITEMS, RefusedItem, leniently
 from app.plumbing.dates import Timestamp
-from app.plumbing.pagination import ListQuery
+from app.plumbing.pagination import Exportable, ListQuery
 from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
 
 PersonName = Annotated[str, text(100, min_length=1)]
@@ -103,7 +103,7 @@ class ContactRead(ReadModel):
 ContactSort = Literal["last_name", "-last_name", "created_at", "-created_at", "updated_at", "-updated_at"]
 
 
-class ContactListQuery(ListQuery):
+class ContactListQuery(ListQuery, Exportable):
     account_id: uuid.UUID | None = None
     external_id: Annotated[str, text(200, min_length=1)] | None = Field(
         default=None, description="The record a CRM knows by this key."

@@ -44,7 +44,9 @@ async def _opportunities_page(
 
 @router.get("", name="opportunities_list", response_model=Page[OpportunityRead], responses=LIST_EXPORTS)
 async def list_opportunities(
-    request: Request, query: Annotated[OpportunityListQuery, Query()], service: Service
+    request: Request,
+    query: Annotated[OpportunityListQuery, Query()],
+    service: Service,
 ) -> Any:
     """Opportunities; the whole list as CSV or Excel when `Accept` asks for it."""
     if media := export_media(request):

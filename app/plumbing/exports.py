@@ -24,8 +24,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
+from fastapi import Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -58,10 +59,36 @@ Q = TypeVar("Q", bound=BaseModel)
 PageIn = Callable[[AsyncSession, Q], Awaitable[tuple[Sequence[M], str | None]]]
 
 
+MARKDOWN = "text/markdown"
+_FORMATS = {"markdown": MARKDOWN, "csv": CSV, "xlsx": XLSX}
+
+
+def _asked(request: Request) -> str:
+    """What the client asks for: the ``format`` query parameter (for clients that cannot set a header
+    per call, such as generated SDKs), else ``Accept``."""
+    chosen = request.query_params.get("format")
+    return _FORMATS.get(chosen or "", "application/json" if chosen else request.headers.get("accept", ""))
+
+
 def export_media(request: Request) -> str | None:
-    """The file type the client asks for in ``Accept``, if any."""
-    accept = request.headers.get("accept", "")
-    return next((media for media in (CSV, XLSX) if media in accept), None)
+    """The file type the client asks for (``format`` or ``Accept``), if any."""
+    asked = _asked(request)
+    return next((media for media in (CSV, XLSX) if media in asked), None)
+
+
+def wants_markdown(request: Request) -> bool:
+    return MARKDOWN in _asked(request)
+
+
+# The ``format`` query parameter of an operation that also answers files, or documents too.
+TableFormat = Annotated[
+    Literal["json", "csv", "xlsx"] | None,
+    Query(alias="format", description="`csv` or `xlsx` for a file; the same as asking by `Accept`."),
+]
+DocumentFormat = Annotated[
+    Literal["json", "markdown", "csv", "xlsx"] | None,
+    Query(alias="format", description="`markdown` for a document, `csv` or `xlsx` for a file; the same as `Accept`."),
+]
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -324,7 +351,7 @@ def as_accepted(
     markdown: Callable[[dict[str, Any], Readable], str] | None = None,
 ) -> Any:
     """The report as JSON, or as Markdown, CSV or Excel when the client accepts it."""
-    if markdown is not None and "text/markdown" in request.headers.get("accept", ""):
+    if markdown is not None and wants_markdown(request):
         return PlainTextResponse(markdown(report, readable_for(request)), media_type="text/markdown; charset=utf-8")
     if media := export_media(request):
         return export_report(media, name, report)

@@ -11,7 +11,7 @@ from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.glossary import Tier
 from app.plumbing.errors import problems
-from app.plumbing.exports import CSV, XLSX, export_media, export_report
+from app.plumbing.exports import CSV, XLSX, DocumentFormat, TableFormat, export_media, export_report, wants_markdown
 from app.plumbing.readable import readable_for
 from app.whitespace.markdown import to_markdown
 from app.whitespace.schemas import CellDecision, CellDecisionRead, PortfolioWhitespace, WhitespaceMap
@@ -37,13 +37,14 @@ async def get_whitespace(
     account_id: uuid.UUID,
     request: Request,
     service: Annotated[WhitespaceService, lagging_scoped_service(WhitespaceService)],
+    format_: DocumentFormat = None,
 ) -> Any:
     """The whitespace map: rows are the account as a whole, its buying centers and its subsidiaries;
     columns the active offerings. Each cell is `owned` (bought in the latest complete year),
     `pipeline` (open opportunities), `not_eligible` (set aside by the KAM) or a `gap`, with what peers
     say a gap could bring. JSON, or Markdown, CSV or Excel by `Accept`."""
     whitespace = await service.map(account_id)
-    if "text/markdown" in request.headers.get("accept", ""):
+    if wants_markdown(request):
         name = next(row.name for row in whitespace.rows if row.kind == "account")
         document = to_markdown(whitespace, name, readable_for(request))
         return PlainTextResponse(document, media_type="text/markdown; charset=utf-8")
@@ -93,6 +94,7 @@ async def portfolio_whitespace(
     tier: Annotated[Tier | None, Query(description="Only accounts of this tier.")] = None,
     industry: Annotated[str | None, Query(max_length=200, description="Only accounts of this industry.")] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="Accounts listed at most.")] = 20,
+    format_: TableFormat = None,
 ) -> Any:
     """The portfolio's whitespace: per active offering, the accounts that own it, have it in the
     pipeline, set it aside or leave a gap, with the key accounts' penetration; and the accounts with
