@@ -112,3 +112,11 @@ async def test_json_stays_the_default_and_markdown_wins_where_offered(client):
     assert (await client.get("/v1/accounts")).headers["content-type"] == "application/json"
     answer = await client.get("/v1/reports/monthly", headers={"Accept": "text/markdown, text/csv"})
     assert answer.headers["content-type"].startswith("text/markdown")
+
+
+async def test_a_refused_export_is_a_problem_not_a_cut_off_file(client):
+    await create_account(client, name="Acme")
+    refused = await client.get("/v1/accounts", params={"cursor": "0" * 40}, headers=CSV)
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["errors"][0]["loc"] == ["query", "cursor"]

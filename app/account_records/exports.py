@@ -17,7 +17,7 @@ M = TypeVar("M", bound=BaseModel)
 Q = TypeVar("Q", bound=BaseModel)
 
 
-def export_records(
+async def export_records(
     request: Request,
     media: str,
     name: str,
@@ -32,4 +32,4 @@ def export_records(
     def page_in(session: AsyncSession, current: Q) -> Awaitable[tuple[Sequence[M], str | None]]:
         return page(service_class(session, accounts.in_session(session)), current)
 
-    return export_list(request, media, name, model, query, page_in)
+    return await export_list(request, media, name, model, query, page_in)

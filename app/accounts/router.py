@@ -42,7 +42,7 @@ async def list_accounts(
 ) -> Any:
     """Accounts with their computed view; the whole list as CSV or Excel when `Accept` asks for it."""
     if media := export_media(request):
-        return export_list(
+        return await export_list(
             request, media, "accounts", AccountRead, query, lambda session, q: service.in_session(session).read_page(q)
         )
     # A list tolerates lag: on the replica when there is one.

@@ -33,7 +33,7 @@ async def list_audit_entries(request: Request, query: Annotated[AuditQuery, Quer
     """Every recorded change, newest first, filtered by entity, actor, action and time. The whole
     trail so filtered as CSV or Excel when `Accept` asks for it."""
     if media := export_media(request):
-        return export_records(
+        return await export_records(
             request, media, "audit-trail", AuditEntryRead, query, service.accounts, AuditService, _entries_page
         )
     items, next_cursor = await _entries_page(service, query)

@@ -50,7 +50,7 @@ async def list_contacts(
 ) -> Any:
     """Contacts; the whole list as CSV or Excel when `Accept` asks for it."""
     if media := export_media(request):
-        return export_records(
+        return await export_records(
             request, media, "contacts", ContactRead, query, service.accounts, ContactService, _contacts_page
         )
     # A list tolerates lag: on the replica when there is one.

@@ -33,7 +33,7 @@ async def list_follow_ups(request: Request, query: Annotated[FollowUpListQuery, 
     names it in `keeps_follow_up_ids` is recorded. Scoped like the accounts they belong to. The whole
     list as CSV or Excel when `Accept` asks for it."""
     if media := export_media(request):
-        return export_records(
+        return await export_records(
             request, media, "follow-ups", FollowUpRead, query, service.accounts, FollowUpService, _follow_ups_page
         )
     items, next_cursor = await service.page(query)

@@ -57,7 +57,7 @@ async def list_offerings(
         def page_in(session: AsyncSession, current: OfferingListQuery) -> Any:
             return _page(OfferingService(session, principal), current)
 
-        return export_list(request, media, "offerings", OfferingRead, query, page_in)
+        return await export_list(request, media, "offerings", OfferingRead, query, page_in)
     items, next_cursor = await _page(service, query)
     return Page(items=list(items), next_cursor=next_cursor)
 

@@ -50,7 +50,7 @@ async def list_opportunities(
 ) -> Any:
     """Opportunities; the whole list as CSV or Excel when `Accept` asks for it."""
     if media := export_media(request):
-        return export_records(
+        return await export_records(
             request,
             media,
             "opportunities",

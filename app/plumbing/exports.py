@@ -222,7 +222,7 @@ async def _file_chunks(path: str) -> AsyncIterator[bytes]:
         os.unlink(path)
 
 
-def export_list(
+async def export_list(
     request: Request, media: str, name: str, model: type[M], query: Q, page_in: PageIn[Q, M]
 ) -> StreamingResponse:
     """The whole list the query names (from its cursor, every page after), as CSV or Excel."""
@@ -230,6 +230,10 @@ def export_list(
     factory: async_sessionmaker[AsyncSession] = (
         getattr(request.app.state, "replica_session_factory", None) or request.app.state.session_factory
     )
+    # A refusal (a cursor of another list, a filter the caller may not use) is told before the file
+    # starts, as a problem: once the answer has started only a cut-off file could tell it.
+    async with factory() as session, session.begin():
+        await page_in(session, query.model_copy(update={"limit": 1}))
 
     async def pages() -> AsyncIterator[list[list[Any]]]:
         # One read-only transaction for the whole list, never committed: its pages see one database.

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from app.glossary import NAMED_VALUE_SETS
 from app.plumbing.errors import PROBLEM_MEDIA_TYPE, STATUS_TITLES
+from app.plumbing.schemas import ReadModel
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Answered by the process alone, never by the database.
@@ -97,6 +98,25 @@ def _name_the_enum_members(document: dict[str, Any]) -> None:
         pending.extend(node.values())
 
 
+def _read_models() -> set[str]:
+    found, pending = set(), list(ReadModel.__subclasses__())
+    while pending:
+        model = pending.pop()
+        found.add(model.__name__)
+        pending.extend(model.__subclasses__())
+    return found
+
+
+def _answers_send_every_field(document: dict[str, Any]) -> None:
+    """An answer (a ``ReadModel``) always sends every field, null when it has no value: each is
+    required in the contract, so generated clients type it as present rather than possibly unset."""
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in _read_models() & set(schemas):
+        properties = schemas[name].get("properties")
+        if properties:
+            schemas[name]["required"] = list(properties)
+
+
 def contract(app: FastAPI) -> dict[str, Any]:
     """The app's document, built once and cached like FastAPI's own."""
     if app.openapi_schema is None:
@@ -118,6 +138,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
                 }
         _name_the_value_sets(document)
         _name_the_enum_members(document)
+        _answers_send_every_field(document)
         # FastAPI's own validation error shapes: every 422 here is a Problem. RefusedItem is how a batch
         # holds an item it could not read, never part of what a client sends or receives.
         for unused in ("HTTPValidationError", "ValidationError", "RefusedItem"):
