@@ -98,4 +98,3 @@ async def test_a_sync_script_written_against_the_sdk_needs_no_workaround(sdk, ap
     assert [item.outcome for item in written.items] == [models.BatchOutcome.CREATED]
     page = await list_accounts.asyncio(client=client, external_id="crm-1")
     assert [account.id for account in page.items] == [result.items[0].id]
-
