@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from procrastinate import JobContext
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Integer, cast, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.jobs.queue import DEFAULT, tasks
@@ -79,7 +79,7 @@ async def won_in(session: AsyncSession, first: date, last: date) -> Sequence[Any
         select(
             WonByDay.owner_id,
             WonByDay.tier,
-            func.sum(WonByDay.deals).label("deals"),
+            cast(func.sum(WonByDay.deals), Integer).label("deals"),
             func.sum(WonByDay.amount).label("amount"),
         )
         .where(WonByDay.day >= first, WonByDay.day <= last)

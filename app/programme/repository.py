@@ -7,7 +7,20 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Numeric, Select, case, cast, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Numeric,
+    Select,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import array, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -100,8 +113,8 @@ class ProgrammeRepository:
                 func.coalesce(func.sum(before.c.revenue), 0).label("previous_revenue"),
                 func.count().filter(before.c.revenue > 0).label("bought_before"),
                 func.count().filter(before.c.revenue > 0, now.c.revenue > 0).label("retained"),
-                func.coalesce(func.sum(held.c.count), 0).label("interactions"),
-                func.coalesce(func.sum(won.c.count), 0).label("deals_won"),
+                cast(func.coalesce(func.sum(held.c.count), 0), Integer).label("interactions"),
+                cast(func.coalesce(func.sum(won.c.count), 0), Integer).label("deals_won"),
             )
             .select_from(tiers)
             .outerjoin(now, now.c.account_id == tiers.c.account_id)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.service import AccountService
 from app.auth import policy
+from app.models import Target
 from app.plumbing.errors import InvalidFields
 from app.programme import kept
 from app.programme.repository import ProgrammeRepository
@@ -90,9 +91,7 @@ class Sums:
 
     def add(self, row: Any) -> None:
         for name in self.__dataclass_fields__:
-            current = getattr(self, name)
-            # Sums of counts come back as numerics: counts stay whole numbers.
-            setattr(self, name, current + (int(getattr(row, name)) if isinstance(current, int) else getattr(row, name)))
+            setattr(self, name, getattr(self, name) + getattr(row, name))
 
     def returned(self, tier: str) -> TierReturn:
         margin = self.costed_revenue - self.cost
@@ -172,9 +171,7 @@ class ProgrammeService:
         growth_target = None if target is None else target.key_revenue_growth_percent
         projected_share = percent(key_projected, total_projected)
         projected_growth = change(key_projected, previous_key.revenue)
-        owner_targets = (
-            {} if target is None else {uuid.UUID(o["owner_id"]): Decimal(o["revenue"]) for o in target.owners}
-        )
+        owner_targets = _owner_targets(target)
         owners = sorted(
             {*now.by_owner, *(owner for owner in owner_targets if self._sees_owner(owner))},
             key=lambda owner: str(owner),
@@ -257,11 +254,9 @@ class ProgrammeService:
             key = (row.owner_id, row.tier)
             if key in merged:
                 merged[key].deals += row.deals
-                merged[key].amount += Decimal(row.amount)
+                merged[key].amount += row.amount
             else:
-                merged[key] = SimpleNamespace(
-                    owner_id=row.owner_id, tier=row.tier, deals=int(row.deals), amount=Decimal(row.amount)
-                )
+                merged[key] = SimpleNamespace(owner_id=row.owner_id, tier=row.tier, deals=row.deals, amount=row.amount)
         return list(merged.values())
 
     async def _owner_revenue(self, year: int, owners: list[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
@@ -354,9 +349,7 @@ class ProgrammeService:
                 )
             )
         target = await self.records.target(period_to.year)
-        owner_targets = (
-            {} if target is None else {uuid.UUID(o["owner_id"]): Decimal(o["revenue"]) for o in target.owners}
-        )
+        owner_targets = _owner_targets(target)
         owners = sorted(by_owner, key=str)
         revenue = await self._owner_revenue(period_to.year, [owner for owner in owners if owner is not None])
         names = await self.records.names([owner for owner in owners if owner is not None])
@@ -389,6 +382,11 @@ class ProgrammeService:
             owners=lines,
             total_commission=sum((line.commission for line in lines), Decimal(0)),
         )
+
+
+def _owner_targets(target: Target | None) -> dict[uuid.UUID, Decimal]:
+    """A year's revenue target per owner, as the targets keep it."""
+    return {} if target is None else {uuid.UUID(o["owner_id"]): Decimal(o["revenue"]) for o in target.owners}
 
 
 def _points(projected: float | None, target: Decimal | None) -> float | None:
