@@ -138,14 +138,11 @@ async def peer_book(session: AsyncSession, year: int, tiers: Iterable[str | None
     wanted = sorted({tier for tier in tiers if tier is not None})
     if not wanted:
         return PeerBook({}, {})
-    columns = [c for c in _figures(year, wanted).selected_columns]
     kept_rows = (
-        await session.execute(
-            select(*(getattr(PeerBenchmark, column.name) for column in columns)).where(
-                PeerBenchmark.year == year, PeerBenchmark.tier.in_(wanted)
-            )
-        )
-    ).all()
+        (await session.execute(select(PeerBenchmark).where(PeerBenchmark.year == year, PeerBenchmark.tier.in_(wanted))))
+        .scalars()
+        .all()
+    )
     large = {row.tier for row in kept_rows if row.whole_tier and row.peers > LIVE_UP_TO_ACCOUNTS}
     live = [tier for tier in wanted if tier not in large]
     rows = [row for row in kept_rows if row.tier in large]

@@ -238,7 +238,8 @@ class WhitespaceService:
         after: tuple[Decimal, uuid.UUID] | None = None
         batch = _FIRST_BATCH
         while candidates := await self.records.by_size(owner_id, tier, industry, after, batch):
-            growth = await self._largest_gaps(candidates, offerings, book)
+            sizes = {account.id: account.size for account in candidates}
+            growth = await self._largest_gaps(candidates, offerings, book, sizes)
             found.extend((account, growth[account.id]) for account in candidates if account.id in growth)
             found = sorted(found, key=lambda pair: (-pair[1].value, pair[0].name, pair[0].id))[:limit]
             last = candidates[-1]
@@ -253,16 +254,20 @@ class WhitespaceService:
             return {}
         offerings = list(await self.records.offerings())
         book = await peer_book(self.session, self.year, {account.tier for account in accounts})
-        return await self._largest_gaps(accounts, offerings, book)
+        sizes = await self.records.sizes([account.id for account in accounts])
+        return await self._largest_gaps(accounts, offerings, book, sizes)
 
     async def _largest_gaps(
-        self, accounts: Sequence[Subject], offerings: list[Offering], book: PeerBook
+        self,
+        accounts: Sequence[Subject],
+        offerings: list[Offering],
+        book: PeerBook,
+        sizes: dict[uuid.UUID, Decimal | None],
     ) -> dict[uuid.UUID, Growth]:
         ids = [account.id for account in accounts]
         owned = _owned(await self.records.bought(ids, self.year))
         pipeline = self._pipeline(await self.records.open_opportunities(ids))
         set_aside = await self.records.set_aside_of_accounts(ids)
-        sizes = await self.records.sizes(ids)
         found: dict[uuid.UUID, Growth] = {}
         for account in accounts:
             size = sizes.get(account.id)
