@@ -2,10 +2,13 @@
 tier, the criteria's correlations and the commission, checked by hand."""
 
 from datetime import UTC, date, datetime
+from fractions import Fraction
 
 from sqlalchemy import text
 
 from app.plumbing.transactions import transaction
+from app.programme import kept
+from app.rules.programme import spearman
 from tests.factories import KEY_SCORES, SIXTY_SCORES, SMALL_SCORES, assert_problem, create_account
 from tests.opportunities.factories import create_opportunity
 
@@ -237,10 +240,6 @@ async def criteria_portfolio(client, accounts: int) -> None:
 
 
 async def test_do_the_criteria_choose_well(client):
-    from fractions import Fraction
-
-    from app.rules.programme import spearman
-
     await criteria_portfolio(client, 30)
     report = (await client.get("/v1/reports/criteria")).json()
     assert report["year"] == LAST
@@ -276,8 +275,6 @@ async def test_twenty_nine_accounts_are_too_few_to_judge_a_criterion(client):
 async def test_a_large_portfolio_s_figures_are_read_as_the_clock_kept_them(
     client, client_for, session_factory, users, monkeypatch
 ):
-    from app.programme import kept
-
     k1, _, _, _ = await portfolio(client, session_factory, users)
     live = (await client.get("/v1/reports/targets")).json()
     monkeypatch.setattr(kept, "LIVE_UP_TO_ACCOUNTS", 0)
@@ -297,8 +294,6 @@ async def test_a_large_portfolio_s_figures_are_read_as_the_clock_kept_them(
 async def test_a_large_portfolio_s_commission_adds_today_s_deals_to_the_days_kept(
     client, session_factory, users, monkeypatch
 ):
-    from app.programme import kept
-
     k1, _, _, _ = await portfolio(client, session_factory, users)
     kam = str(users["kam"].id)
     await won(client, session_factory, k1["id"], "100.00", datetime(YEAR, 3, 2, tzinfo=UTC), kam)

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from app.whitespace import service
 from tests.factories import KEY_SCORES, assert_problem, create_account, make_healthy
 from tests.opportunities.factories import create_opportunity
 from tests.plans.factories import add_objective, create_plan
@@ -233,8 +234,6 @@ async def test_the_operating_report_and_the_monthly_pack_show_the_whitespace(cli
 
 
 async def test_the_accounts_with_the_most_whitespace_are_found_among_the_largest(client, monkeypatch):
-    from app.whitespace import service
-
     monkeypatch.setattr(service, "_FIRST_BATCH", 1)  # one account at a time: every step of the search
     a, b = await offering(client, "Analytics", "A"), await offering(client, "Backup", "B")
 
