@@ -59,3 +59,29 @@ def test_every_schema_of_the_contract_is_used():
     text = json.dumps(document)
     unused = [name for name in document["components"]["schemas"] if f'"#/components/schemas/{name}"' not in text]
     assert unused == []
+
+
+def _alternatives(document):
+    """Every anyOf / oneOf of the document, wherever it is."""
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            for key in ("anyOf", "oneOf"):
+                if key in node:
+                    yield node[key]
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+
+
+def test_each_kind_of_number_has_one_type():
+    """Scores and percentages are JSON numbers, money is a string: never a field that may be either,
+    which a generated client can only type as `float | str`."""
+    document = json.loads(OPENAPI.read_text())
+    both = [branches for branches in _alternatives(document) if {"number", "string"} <= {b.get("type") for b in branches}]
+    assert both == []
+    properties = document["components"]["schemas"]
+    assert properties["AccountRead"]["properties"]["score"]["anyOf"][0]["type"] == "number"
+    assert properties["OpportunityRead"]["properties"]["amount"]["type"] == "string"
+    assert properties["CadenceAdjustments"]["properties"]["high_value_revenue"]["type"] == "string"

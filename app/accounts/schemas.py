@@ -2,14 +2,12 @@
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
     SerializerFunctionWrapHandler,
     StrictInt,
     model_serializer,
@@ -21,11 +19,11 @@ from app.plumbing.batch import ITEMS, RefusedItem, leniently
 from app.plumbing.dates import Timestamp
 from app.plumbing.pagination import Exportable, ListQuery
 from app.plumbing.schemas import Money, ReadModel, WriteModel, omittable, text
-from app.rules.document import CriterionKey
+from app.rules.document import CriterionKey, Number
 from app.users.schemas import UserSummary
 
 CriterionValue = Annotated[StrictInt, Field(ge=1, le=10)]
-Score = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+Score = Number
 
 Name = Annotated[str, text(200, min_length=1)]
 ExternalId = Annotated[str, text(200, min_length=1)]

@@ -2,21 +2,17 @@
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field
 
 from app.glossary import MeasurementKind
 from app.plumbing.dates import Day, Timestamp
 from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import ReadModel, WriteModel
+from app.rules.document import Number
 
-Value = Annotated[
-    Decimal,
-    Field(ge=0, le=10, max_digits=3, decimal_places=1, allow_inf_nan=False),
-    PlainSerializer(float, return_type=float, when_used="json"),
-]
+Value = Annotated[Number, Field(ge=0, le=10, max_digits=3, decimal_places=1, allow_inf_nan=False)]
 
 
 class MeasurementCreate(WriteModel):

@@ -2,25 +2,21 @@
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field
 
 from app.glossary import ActionStatus, Horizon, ObjectiveStatus, PlanKind, PlanStatus
 from app.plumbing.dates import Day, Timestamp
 from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
+from app.rules.document import Number
 
 Title = Annotated[str, text(300, min_length=1)]
 Item = Annotated[str, text(1000, min_length=1)]
 Text = Annotated[str, text(10000)]
 Items = Annotated[list[Item], Field(default_factory=list, max_length=50)]
-Figure = Annotated[
-    Decimal,
-    Field(max_digits=18, decimal_places=2, allow_inf_nan=False),
-    PlainSerializer(float, return_type=float, when_used="json"),
-]
+Figure = Annotated[Number, Field(max_digits=15, decimal_places=2, allow_inf_nan=False)]
 
 
 class Business(WriteModel):

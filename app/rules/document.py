@@ -3,9 +3,20 @@
 import itertools
 from decimal import Decimal
 from itertools import pairwise
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StrictBool, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    StrictBool,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import CoreSchema
 
 from app.glossary import CADENCES, Cadence, TierOrNone
 
@@ -14,8 +25,27 @@ def _as_json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-# Weights and thresholds are exact decimals inside and plain JSON numbers outside.
-Number = Annotated[Decimal, PlainSerializer(_as_json_number, return_type=int | float, when_used="json")]
+class _OnlyANumber:
+    """A decimal's JSON schema also allows a string; these are written and read as JSON numbers only,
+    so a generated client types them as one number type."""
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        described = handler(schema)
+        branches = described.get("anyOf", [described])
+        return next(branch for branch in branches if branch.get("type") == "number")
+
+
+# Scores, weights, thresholds and percentages are exact decimals inside and plain JSON numbers outside
+# (at most 15 significant digits where a field bounds them, which every client's double holds exactly).
+Number = Annotated[Decimal, PlainSerializer(_as_json_number, return_type=int | float, when_used="json"), _OnlyANumber()]
+
+# An amount of money in the rules: a JSON string with two decimals, like every amount of the API.
+Amount = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=18, decimal_places=2, allow_inf_nan=False),
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,16}(\.[0-9]{1,2})?$", "examples": ["1000000.00"]}),
+]
 CriterionKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Label = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
 
@@ -69,7 +99,7 @@ class CadenceAdjustments(_Strict):
     """Thresholds of the steps that make a cadence more frequent."""
 
     large_team_size: Annotated[int, Field(ge=1, le=10000)]
-    high_value_revenue: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
+    high_value_revenue: Amount
 
 
 Percent = Annotated[int, Field(ge=0, le=100)]
