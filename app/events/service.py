@@ -2,13 +2,14 @@
 
 import base64
 import binascii
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import policy
 from app.auth.principal import Principal
 from app.events.repository import EventRepository
-from app.events.schemas import EventFeed, EventFeedQuery, EventRead
+from app.events.schemas import EventFeedQuery, event_document
 from app.models import Event
 from app.plumbing.errors import InvalidFields
 
@@ -37,7 +38,8 @@ class EventService:
         self.repository = EventRepository(session)
         self.visibility = policy.account_visibility(principal)
 
-    async def feed(self, query: EventFeedQuery) -> EventFeed:
+    async def feed(self, query: EventFeedQuery) -> dict[str, Any]:
+        """A page of the feed as `EventFeed` JSON values."""
         after = decode_position(query.after) if query.after else _START
         conditions = []
         if query.type is not None:
@@ -55,8 +57,8 @@ class EventService:
                 )
         page = events[: query.limit]
         last = (page[-1].transaction_id, page[-1].seq) if page else after
-        return EventFeed(
-            items=[EventRead.model_validate(event) for event in page],
-            next_cursor=encode_position(*last),
-            has_more=len(events) > query.limit,
-        )
+        return {
+            "items": [event_document(event) for event in page],
+            "next_cursor": encode_position(*last),
+            "has_more": len(events) > query.limit,
+        }

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.events.schemas import EventRead
+from app.events.schemas import event_document
 from app.models import Event, WebhookDelivery, WebhookSubscription
 from app.plumbing.transactions import transaction
 from app.webhooks import signing, targets
@@ -51,7 +52,7 @@ class Outcome:
 
 def body_of(event: Event) -> str:
     """The delivery's body: the event as the feed reads it."""
-    return EventRead.model_validate(event).model_dump_json()
+    return orjson.dumps(event_document(event), option=orjson.OPT_UTC_Z).decode()
 
 
 def signing_secrets(subscription: WebhookSubscription, now: datetime) -> list[str]:

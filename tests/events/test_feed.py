@@ -1,5 +1,9 @@
 """GET /v1/events: one event per meaningful change, from the write that makes it, oldest first."""
 
+from pydantic import TypeAdapter
+
+from app.events.schemas import EventRead
+from app.glossary import EVENT_TYPES
 from app.rules.document import DEFAULT_RULES
 from tests.contacts.factories import create_contact
 from tests.factories import (
@@ -103,6 +107,48 @@ async def test_each_write_tells_its_events_with_the_record_after_it(client, user
     assert told[0] == "rules.changed"
     changed = (await feed(client, type="rules.changed"))["items"][-1]
     assert (changed["account_id"], changed["data"]["version"]) == (None, 3)
+    assert (changed["entity_id"], changed["entity_version"]) == (None, 3)
+
+
+async def test_every_event_is_the_type_the_contract_gives_its_type(client, users):
+    """Each type's data parses as the read model the contract names for it, strictly: what a
+    generated client does with the feed (an AccountRead for an account.updated...)."""
+    await judge_coverage_at_once(client)
+    account = await create_account(client, name="Initech", scores=KEY_SCORES)
+    await client.patch(f"/v1/accounts/{account['id']}", json={"scores": SIXTY_SCORES})
+    await client.delete(f"/v1/accounts/{account['id']}")
+    await client.post(f"/v1/accounts/{account['id']}/restore")
+    await make_healthy(client, account["id"], users["kam"].id)
+    await record_review(client, account["id"], held_at="2024-01-15T10:00:00Z")
+    centers = f"/v1/accounts/{account['id']}/buying-centers"
+    center = (await client.post(centers, json={"name": "Plant", "kind": "division"})).json()
+    await client.patch(f"{centers}/{center['id']}", json={"kind": "region"}, headers={"If-Match": '"1"'})
+    await client.delete(f"{centers}/{center['id']}")
+    offering = (await client.post("/v1/offerings", json={"name": "Analytics", "code": "ANALYTICS"})).json()
+    await client.patch(f"/v1/offerings/{offering['id']}", json={"name": "Analytics+"})
+    contact = await create_contact(client, account["id"])
+    await client.patch(f"/v1/contacts/{contact['id']}", json={"title": "CFO"})
+    await client.delete(f"/v1/contacts/{contact['id']}")
+    deal = await create_opportunity(client, account["id"])
+    await client.patch(f"/v1/opportunities/{deal['id']}", json={"next_step": "Call"})
+    await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "proposal"})
+    await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "closed_won"})
+    lost = await create_opportunity(client, account["id"])
+    await client.patch(f"/v1/opportunities/{lost['id']}", json={"stage": "closed_lost", "loss_reason": "Price"})
+    plan = await create_plan(client, account["id"])
+    await add_objective(client, plan["id"], users["kam"].id)
+    await client.post(f"/v1/plans/{plan['id']}/activate")
+    await record_interaction(client, account["id"])
+    rules = DEFAULT_RULES.model_dump(mode="json", exclude={"version"})
+    assert (await client.put("/v1/rules", json=rules)).status_code == 202
+
+    response = await client.get("/v1/events", params={"limit": 200})
+    events = TypeAdapter(list[EventRead]).validate_python(response.json()["items"])
+    by_type = {event.type: type(event).__name__ for event in events}
+    # A promotion candidate is an AccountJudgedEvent like the health change (pinned above).
+    assert set(by_type) == set(EVENT_TYPES) - {"account.promotion_candidate"}
+    assert by_type["account.updated"] == "AccountEvent" and by_type["account.health_changed"] == "AccountJudgedEvent"
+    assert by_type["rules.changed"] == "RulesChangedEvent" and by_type["offering.created"] == "OfferingEvent"
 
 
 async def test_a_batch_tells_what_it_wrote_and_nothing_of_what_failed(client):
