@@ -1,62 +1,66 @@
-"""Every operation that answers files or documents takes ``format`` as well as ``Accept``: a client
-that cannot set a header per call (a generated SDK) asks for Markdown, CSV or Excel with it."""
+"""Every operation that answers Markdown, CSV or Excel by `Accept` also has an operation of its own
+per format (`GET /v1/reports/monthly.md`, `reports_monthly_get_markdown`), which a generated client
+calls as a function returning the document or the file."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from app.plumbing.exports import CSV, XLSX
-from tests.factories import create_account
+from app.plumbing.exports import CSV, OCTET_STREAM, XLSX
+from tests.factories import assert_problem, create_account
 
 CONTRACT = json.loads((Path(__file__).resolve().parent.parent / "openapi" / "openapi.json").read_text())
+FORMATS = {"text/markdown": ("markdown", "md"), CSV: ("csv", "csv"), XLSX: ("xlsx", "xlsx")}
 
 
-def offering_format(document_too: bool) -> list[tuple[str, str]]:
-    found = []
+def _operations():
     for path, operations in CONTRACT["paths"].items():
         for method, operation in operations.items():
-            parameter = next((p for p in operation.get("parameters", []) if p["name"] == "format"), None)
-            if parameter is None:
-                continue
-            values = next(s["enum"] for s in parameter["schema"]["anyOf"] if "enum" in s)
-            if ("markdown" in values) == document_too:
-                found.append((method, path))
-    return found
+            yield path, method, operation
 
 
-def test_format_is_offered_where_accept_is():
-    media_of = {
-        (method, path): set(operation["responses"]["200"]["content"])
-        for path, operations in CONTRACT["paths"].items()
-        for method, operation in operations.items()
-        if "200" in operation.get("responses", {})
-    }
-    offered = set(offering_format(True)) | set(offering_format(False))
-    answering_files = {key for key, media in media_of.items() if CSV in media}
-    assert answering_files == offered
-    assert {key for key in offered if "text/markdown" in media_of[key]} == set(offering_format(True))
+def test_each_format_answered_by_accept_has_an_operation_of_its_own():
+    by_id = {operation["operationId"]: (path, operation) for path, _, operation in _operations()}
+    expected, found = set(), set()
+    for path, _, operation in _operations():
+        if path.endswith((".md", ".csv", ".xlsx")):
+            found.add(operation["operationId"])
+            continue
+        for media in operation.get("responses", {}).get("200", {}).get("content", {}):
+            if media in FORMATS:
+                name, suffix = FORMATS[media]
+                expected.add(f"{operation['operationId']}_{name}")
+                own_path, own = by_id[f"{operation['operationId']}_{name}"]
+                assert own_path == f"{path}.{suffix}"
+                assert [p["name"] for p in own.get("parameters", [])] == [
+                    p["name"] for p in operation.get("parameters", [])
+                ]
+    assert expected == found
+    assert len(found) > 40
+    answers = by_id["reports_monthly_get_xlsx"][1]["responses"]["200"]["content"]
+    assert set(answers) == {XLSX, OCTET_STREAM}
 
 
 @pytest.mark.parametrize(
-    ("path", "asked", "media"),
+    ("path", "media"),
     [
-        ("/v1/accounts", "csv", CSV),
-        ("/v1/contacts", "csv", CSV),
-        ("/v1/opportunities", "csv", CSV),
-        ("/v1/offerings", "csv", CSV),
-        ("/v1/follow-ups", "csv", CSV),
-        ("/v1/audit", "csv", CSV),
-        ("/v1/accounts", "xlsx", XLSX),
-        ("/v1/reports/pyramid", "csv", CSV),
-        ("/v1/reports/monthly", "markdown", "text/markdown"),
-        ("/v1/agenda", "markdown", "text/markdown"),
-        ("/v1/reports/targets", "markdown", "text/markdown"),
+        ("/v1/accounts", CSV),
+        ("/v1/contacts", CSV),
+        ("/v1/opportunities", CSV),
+        ("/v1/offerings", CSV),
+        ("/v1/follow-ups", CSV),
+        ("/v1/audit", CSV),
+        ("/v1/accounts", XLSX),
+        ("/v1/reports/pyramid", CSV),
+        ("/v1/reports/monthly", "text/markdown"),
+        ("/v1/agenda", "text/markdown"),
+        ("/v1/reports/targets", "text/markdown"),
     ],
 )
-async def test_format_answers_as_accept_would(client, path, asked, media):
+async def test_a_format_s_operation_answers_as_accept_would(client, path, media):
     await create_account(client, name="Formats")
-    answer = await client.get(path, params={"format": asked})
+    answer = await client.get(f"{path}.{FORMATS[media][1]}")
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith(media)
     by_accept = await client.get(path, headers={"Accept": media})
@@ -64,8 +68,15 @@ async def test_format_answers_as_accept_would(client, path, asked, media):
         assert answer.text == by_accept.text
 
 
-async def test_format_json_wins_over_accept_and_an_unknown_format_is_refused(client):
-    answer = await client.get("/v1/reports/pyramid", params={"format": "json"}, headers={"Accept": CSV})
-    assert answer.headers["content-type"].startswith("application/json")
-    assert (await client.get("/v1/reports/pyramid", params={"format": "pdf"})).status_code == 422
-    assert (await client.get("/v1/reports/pyramid", params={"format": "markdown"})).status_code == 422
+async def test_a_workbook_comes_as_bytes_to_a_client_that_asks_for_bytes(client):
+    answer = await client.get("/v1/reports/pyramid.xlsx", headers={"Accept": OCTET_STREAM})
+    assert answer.headers["content-type"] == OCTET_STREAM
+    assert answer.headers["content-disposition"] == 'attachment; filename="pyramid.xlsx"'
+    assert answer.content.startswith(b"PK")  # a workbook is a zip file
+    assert (await client.get("/v1/reports/pyramid.xlsx")).headers["content-type"] == XLSX
+
+
+async def test_a_format_s_operation_refuses_what_its_own_operation_refuses(client):
+    assert_problem(await client.get("/v1/accounts.csv", params={"cursor": "nonsense"}), 422)
+    assert_problem(await client.get("/v1/reports/pipeline.md"), 404)
+    assert_problem(await client.get("/v1/accounts.csv", params={"format": "csv"}), 422)

@@ -16,7 +16,7 @@ from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
 from app.glossary import AgendaKind
 from app.plumbing.errors import problems
-from app.plumbing.exports import CSV, XLSX, DocumentFormat, export_media, export_report, wants_markdown
+from app.plumbing.exports import CSV, XLSX, add_file_operations, export_media, export_report, wants_markdown
 from app.plumbing.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.plumbing.readable import readable_for
 
@@ -49,7 +49,6 @@ async def get_agenda(
     cursor: Annotated[
         str | None, Query(max_length=1000, description="`next_cursor` of the previous page (same `kind`).")
     ] = None,
-    format_: DocumentFormat = None,
 ) -> Any:
     """What to do today, most urgent first: reviews overdue and due within 14 days, follow-ups due,
     plan actions due or overdue that the owner holds, accounts that are red, demotions awaiting a
@@ -102,3 +101,7 @@ async def get_calendar_feed(
     """The agenda of the link's owner as an iCalendar feed, for calendars to subscribe to."""
     body = await CalendarLinks(session).feed(key, datetime.now(UTC))
     return Response(body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, max-age=300"})
+
+
+# Each answer that is a file by `Accept` is also an operation of its own (a generated client's function).
+add_file_operations(router)

@@ -10,7 +10,7 @@ from app.account_records.exports import export_records
 from app.audit.schemas import AccountHistoryQuery, AuditEntryRead, AuditQuery
 from app.audit.service import AuditService
 from app.plumbing.errors import problems
-from app.plumbing.exports import LIST_EXPORTS, export_media
+from app.plumbing.exports import LIST_EXPORTS, add_file_operations, export_media
 from app.plumbing.pagination import Page
 
 router = APIRouter(tags=["audit"], responses=problems(401, 422))
@@ -47,3 +47,7 @@ async def list_account_history(
     """The changes to the account and everything under it, newest first."""
     entries, next_cursor = await service.account_history(account_id, query)
     return Page(items=[AuditEntryRead.model_validate(entry) for entry in entries], next_cursor=next_cursor)
+
+
+# Each answer that is a file by `Accept` is also an operation of its own (a generated client's function).
+add_file_operations(router)

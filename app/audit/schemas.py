@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from app.plumbing.dates import Timestamp
-from app.plumbing.pagination import Exportable, ListQuery
+from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import ReadModel
 
 
@@ -37,7 +37,7 @@ class AccountHistoryQuery(ListQuery):
     sort: Literal["occurred_at", "-occurred_at"] = "-occurred_at"
 
 
-class AuditQuery(AccountHistoryQuery, Exportable):
+class AuditQuery(AccountHistoryQuery):
     entity_type: str | None = Field(default=None, max_length=50)
     entity_id: str | None = Field(default=None, max_length=100)
     actor_id: uuid.UUID | None = None

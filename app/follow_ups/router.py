@@ -14,7 +14,7 @@ from app.follow_ups.schemas import FollowUpListQuery, FollowUpRead, FollowUpUpda
 from app.follow_ups.service import FollowUpService
 from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
-from app.plumbing.exports import LIST_EXPORTS, export_media
+from app.plumbing.exports import LIST_EXPORTS, add_file_operations, export_media
 from app.plumbing.pagination import Page
 
 router = APIRouter(prefix="/v1/follow-ups", tags=["follow-ups"], responses=problems(401, 422))
@@ -62,3 +62,7 @@ async def update_follow_up(
     follow_up = await service.update(follow_up_id, payload, expected, datetime.now(UTC))
     set_etag(response, follow_up.version)
     return follow_up
+
+
+# Each answer that is a file by `Accept` is also an operation of its own (a generated client's function).
+add_file_operations(router)

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from app.glossary import FollowUpStatus, InteractionType
 from app.plumbing.dates import Timestamp
-from app.plumbing.pagination import Exportable, ListQuery
+from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import ReadModel, WriteModel, omittable
 
 
@@ -37,7 +37,7 @@ class FollowUpUpdate(WriteModel):
     )
 
 
-class FollowUpListQuery(ListQuery, Exportable):
+class FollowUpListQuery(ListQuery):
     status: FollowUpStatus | Literal["any"] = Field(default="open", description="Which follow-ups; any for all.")
     owner_id: uuid.UUID | None = Field(default=None, description="Follow-ups of the accounts this user owns.")
     account_id: uuid.UUID | None = None

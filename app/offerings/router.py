@@ -21,7 +21,7 @@ from app.plumbing import idempotency
 from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
 from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
-from app.plumbing.exports import LIST_EXPORTS, export_list, export_media
+from app.plumbing.exports import LIST_EXPORTS, add_file_operations, export_list, export_media
 from app.plumbing.pagination import Page
 from app.plumbing.responses import created_headers
 
@@ -132,3 +132,7 @@ async def update_offering(
     offering = await service.update(offering_id, payload, expected)
     set_etag(response, offering.version)
     return OfferingRead.model_validate(offering)
+
+
+# Each answer that is a file by `Accept` is also an operation of its own (a generated client's function).
+add_file_operations(router)

@@ -10,7 +10,7 @@ from pydantic.json_schema import SkipJsonSchema
 from app.account_records.schemas import ExternalId
 from app.plumbing.batch import ITEMS, RefusedItem, leniently
 from app.plumbing.dates import Timestamp
-from app.plumbing.pagination import Exportable, ListQuery
+from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
 
 OfferingName = Annotated[str, text(200, min_length=1)]
@@ -70,7 +70,7 @@ class OfferingRead(ReadModel):
 OfferingSort = Literal["name", "-name", "code", "-code", "created_at", "-created_at", "updated_at", "-updated_at"]
 
 
-class OfferingListQuery(ListQuery, Exportable):
+class OfferingListQuery(ListQuery):
     active: bool | None = Field(default=None, description="Only offerings still sold (true) or no longer (false).")
     family: Family | None = None
     external_id: ExternalId | None = Field(default=None, description="The record a CRM knows by this key.")

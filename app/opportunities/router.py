@@ -25,7 +25,7 @@ from app.plumbing import idempotency
 from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
 from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
-from app.plumbing.exports import LIST_EXPORTS, export_media
+from app.plumbing.exports import LIST_EXPORTS, add_file_operations, export_media
 from app.plumbing.pagination import Page
 from app.plumbing.responses import created_headers
 
@@ -194,3 +194,7 @@ async def delete_opportunity(
     policy.require_writer(principal)
     await service.delete(opportunity_id, expected)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# Each answer that is a file by `Accept` is also an operation of its own (a generated client's function).
+add_file_operations(router)

@@ -11,7 +11,7 @@ from app.account_records.schemas import AccountReference, ExternalId
 from app.glossary import LimitedTerm, OpenStage, OpportunityType, Stage
 from app.plumbing.batch import ITEMS, RefusedItem, leniently
 from app.plumbing.dates import Day, Timestamp
-from app.plumbing.pagination import Exportable, ListQuery
+from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import Money, ReadModel, WriteModel, omittable, text
 from app.rules.document import Number
 
@@ -154,7 +154,7 @@ OpportunitySort = Literal[
 ]
 
 
-class OpportunityListQuery(ListQuery, Exportable):
+class OpportunityListQuery(ListQuery):
     account_id: uuid.UUID | None = None
     external_id: Annotated[str, text(200, min_length=1)] | None = Field(
         default=None, description="The record a CRM knows by this key."

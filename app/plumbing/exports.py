@@ -21,13 +21,15 @@ import types
 import typing
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import PlainTextResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
@@ -37,7 +39,7 @@ from app.plumbing.readable import Readable, readable_for
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SUFFIX = {CSV: "csv", XLSX: "xlsx"}
+_SUFFIX = {CSV: "csv", XLSX: "xlsx", "application/octet-stream": "xlsx"}
 # Rows read per statement while a list streams.
 EXPORT_PAGE = 1000
 # Excel's last row; a longer list goes on to the next sheet.
@@ -60,19 +62,21 @@ PageIn = Callable[[AsyncSession, Q], Awaitable[tuple[Sequence[M], str | None]]]
 
 
 MARKDOWN = "text/markdown"
-_FORMATS = {"markdown": MARKDOWN, "csv": CSV, "xlsx": XLSX}
+# The same workbook for a client that knows no spreadsheet type: a generated SDK reads it as bytes.
+OCTET_STREAM = "application/octet-stream"
 
 
 def _asked(request: Request) -> str:
-    """What the client asks for: the ``format`` query parameter (for clients that cannot set a header
-    per call, such as generated SDKs), else ``Accept``."""
-    chosen = request.query_params.get("format")
-    return _FORMATS.get(chosen or "", "application/json" if chosen else request.headers.get("accept", ""))
+    """What the client asks for: the format of a file operation, else ``Accept``."""
+    forced: str | None = getattr(request.state, "file_format", None)
+    return forced if forced is not None else request.headers.get("accept", "")
 
 
 def export_media(request: Request) -> str | None:
-    """The file type the client asks for (``format`` or ``Accept``), if any."""
+    """The file type the client asks for, if any."""
     asked = _asked(request)
+    if asked == OCTET_STREAM:
+        return OCTET_STREAM
     return next((media for media in (CSV, XLSX) if media in asked), None)
 
 
@@ -80,15 +84,72 @@ def wants_markdown(request: Request) -> bool:
     return MARKDOWN in _asked(request)
 
 
-# The ``format`` query parameter of an operation that also answers files, or documents too.
-TableFormat = Annotated[
-    Literal["json", "csv", "xlsx"] | None,
-    Query(alias="format", description="`csv` or `xlsx` for a file; the same as asking by `Accept`."),
-]
-DocumentFormat = Annotated[
-    Literal["json", "markdown", "csv", "xlsx"] | None,
-    Query(alias="format", description="`markdown` for a document, `csv` or `xlsx` for a file; the same as `Accept`."),
-]
+@dataclass(frozen=True)
+class _FileFormat:
+    name: str
+    suffix: str
+    media: str
+    label: str
+    content: dict[str, Any]
+
+
+_FILE_FORMATS = (
+    _FileFormat("markdown", "md", MARKDOWN, "a Markdown document", {MARKDOWN: {"schema": {"type": "string"}}}),
+    _FileFormat("csv", "csv", CSV, "CSV", {CSV: {"schema": {"type": "string"}}}),
+    _FileFormat(
+        "xlsx",
+        "xlsx",
+        XLSX,
+        "an Excel workbook",
+        {media: {"schema": {"type": "string", "format": "binary"}} for media in (XLSX, OCTET_STREAM)},
+    ),
+)
+
+
+def _choosing(media: str) -> Callable[[Request], None]:
+    """The dependency of a file operation: the format its path names (a workbook labelled as bytes
+    for a client that asks for bytes only)."""
+
+    def choose(request: Request) -> None:
+        accept = request.headers.get("accept", "")
+        labelled = media == XLSX and OCTET_STREAM in accept and XLSX not in accept
+        request.state.file_format = OCTET_STREAM if labelled else media
+
+    return choose
+
+
+def add_file_operations(router: APIRouter) -> None:
+    """Give every operation of the router that answers a file by ``Accept`` an operation of its own
+    per format, at
+    its path with the format's suffix (``GET /v1/reports/monthly.md``, ``reports_monthly_get_markdown``):
+    a generated client gets a function that returns the document or the file, where the operation's
+    own function would parse JSON. Same endpoint, same parameters; the suffix chooses the format."""
+    for route in list(router.routes):
+        if not isinstance(route, APIRoute) or "GET" not in (route.methods or set()):
+            continue
+        offered = route.responses.get(200, {}).get("content", {})
+        for file_format in _FILE_FORMATS:
+            if file_format.media not in offered:
+                continue
+
+            router.add_api_route(
+                f"{route.path.removeprefix(router.prefix)}.{file_format.suffix}",
+                route.endpoint,
+                methods=["GET"],
+                name=f"{route.name}_{file_format.name}",
+                response_model=None,
+                response_class=Response,
+                status_code=200,
+                tags=[tag for tag in route.tags if tag not in router.tags],
+                dependencies=[*route.dependencies[len(router.dependencies) :], Depends(_choosing(file_format.media))],
+                summary=f"{route.summary or route.endpoint.__name__.replace('_', ' ').title()} as {file_format.label}",
+                description=f"`{route.name}` as {file_format.label}: the same parameters, the same "
+                f"records; the same as asking `{route.path}` for `{file_format.media}` by `Accept`.",
+                responses={
+                    **{code: answer for code, answer in route.responses.items() if code != 200},
+                    200: {"content": file_format.content, "description": f"The answer as {file_format.label}."},
+                },
+            )
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -267,7 +328,7 @@ async def export_list(
         async for chunk in _file_chunks(path):
             yield chunk
 
-    return StreamingResponse(xlsx_body(), media_type=XLSX, headers=headers)
+    return StreamingResponse(xlsx_body(), media_type=media, headers=headers)
 
 
 def _tables(title: str, value: Any) -> Iterator[tuple[str, list[str], list[list[Any]]]]:
@@ -329,7 +390,7 @@ def export_report(media: str, name: str, report: dict[str, Any] | BaseModel) -> 
             body = file.read()
     finally:
         os.unlink(path)
-    return Response(body, media_type=XLSX, headers=headers)
+    return Response(body, media_type=media, headers=headers)
 
 
 # Every report also comes as CSV and Excel; those a person reads as a document, as Markdown too,

@@ -38,15 +38,6 @@ class ListQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=1000, description="`next_cursor` of the previous page.")
 
 
-class Exportable(BaseModel):
-    """A list that also answers the whole of itself as a file: ``format`` asks for one as ``Accept``
-    would, for clients that cannot set a header per call (generated SDKs)."""
-
-    format: Literal["json", "csv", "xlsx"] | None = Field(
-        default=None, description="`csv` or `xlsx`: the whole list as a file; the same as asking by `Accept`."
-    )
-
-
 @dataclass(frozen=True)
 class SortKey:
     """One sortable field: the expression it orders by and how its values travel in a cursor.

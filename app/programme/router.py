@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from app.account_records.dependencies import lagging_scoped_service
 from app.plumbing.dates import Day
 from app.plumbing.errors import problems
-from app.plumbing.exports import AS_MARKDOWN, DocumentFormat, as_accepted
+from app.plumbing.exports import AS_MARKDOWN, add_file_operations, as_accepted
 from app.programme import markdown
 from app.programme.schemas import CommissionReport, CriteriaReport, ProgrammeReport, TargetsReport
 from app.programme.service import ProgrammeService
@@ -24,7 +24,6 @@ async def targets(
     request: Request,
     service: Service,
     year: Annotated[int | None, Query(ge=1900, le=2199, description="Default this year.")] = None,
-    format_: DocumentFormat = None,
 ) -> Any:
     """The year's targets (`PUT /v1/targets/{year}`) against the accounts: key accounts, their share
     of revenue and its growth, each actual, projected to the year's end and against its target; the
@@ -38,7 +37,6 @@ async def programme(
     request: Request,
     service: Service,
     year: Annotated[int | None, Query(ge=1900, le=2199, description="Default the latest complete year.")] = None,
-    format_: DocumentFormat = None,
 ) -> Any:
     """What the programme returns: per tier (as it was at the year's end), revenue, cost to serve,
     margin, growth, accounts retained and interactions per account; key accounts against the rest;
@@ -47,7 +45,7 @@ async def programme(
 
 
 @router.get("/criteria", name="reports_criteria_get", response_model=CriteriaReport, responses=AS_MARKDOWN)
-async def criteria(request: Request, service: Service, format_: DocumentFormat = None) -> Any:
+async def criteria(request: Request, service: Service) -> Any:
     """Do the selection criteria choose well: for each criterion and the total score, Spearman's rank
     correlation across accounts with revenue growth and margin over the latest complete year, and a
     plain verdict (the rules' `programme.criteria_min_accounts` and `criteria_min_correlation`).
@@ -66,7 +64,6 @@ async def commission(
     service: Service,
     period_from: Annotated[Day | None, Query(alias="from", description="Default 1 January of `to`'s year.")] = None,
     period_to: Annotated[Day | None, Query(alias="to", description="Default today.")] = None,
-    format_: DocumentFormat = None,
 ) -> Any:
     """Commission per owner: each deal won in the period at its account's tier rate when won
     (`tier_policies.*.commission_rate_percent`), stepped by the owner's achievement of its revenue
@@ -74,3 +71,7 @@ async def commission(
     itself. JSON, or Markdown, CSV or Excel by `Accept`."""
     report = (await service.commission(period_from, period_to)).model_dump()
     return as_accepted(request, "commission", report, markdown.commission)
+
+
+# Each answer that is a file by `Accept` is also an operation of its own (a generated client's function).
+add_file_operations(router)

@@ -10,7 +10,7 @@ from pydantic import StringConstraints
 from app.account_records.dependencies import lagging_scoped_service
 from app.plumbing.dates import Day
 from app.plumbing.errors import problems
-from app.plumbing.exports import AS_FILES, AS_MARKDOWN, DocumentFormat, TableFormat, as_accepted
+from app.plumbing.exports import AS_FILES, AS_MARKDOWN, add_file_operations, as_accepted
 from app.reports.monthly import to_markdown as monthly_markdown
 from app.reports.operating import to_markdown
 from app.reports.schemas import (
@@ -46,7 +46,7 @@ Service = Annotated[ReportService, lagging_scoped_service(ReportService)]
 
 
 @router.get("/pyramid", name="reports_pyramid_get", response_model=PyramidReport, responses=AS_FILES)
-async def pyramid(request: Request, service: Service, format_: TableFormat = None) -> Any:
+async def pyramid(request: Request, service: Service) -> Any:
     """Per tier: how many accounts and how much of their latest annual revenue, and both as shares."""
     return as_accepted(request, "pyramid", PyramidReport.model_validate(await service.pyramid()))
 
@@ -56,7 +56,6 @@ async def concentration(
     request: Request,
     service: Service,
     top: Annotated[int, Query(ge=1, le=1000, description="N of the top-N share.")] = 10,
-    format_: TableFormat = None,
 ) -> Any:
     """How much revenue the top 20 % of accounts (and the top N) bring, with the top N accounts."""
     report = ConcentrationReport.model_validate(await service.concentration(top))
@@ -69,14 +68,13 @@ async def reviews_due(
     service: Service,
     days: Annotated[int, Query(ge=0, le=366, description="Also list reviews due within this many days.")] = 14,
     limit: Limit = 200,
-    format_: TableFormat = None,
 ) -> Any:
     """Accounts whose next review is overdue or due soon: overdue first, then by due date."""
     return as_accepted(request, "reviews-due", ReviewsDueReport.model_validate(await service.reviews_due(days, limit)))
 
 
 @router.get("/at-risk", name="reports_at_risk_get", response_model=AtRiskReport, responses=AS_FILES)
-async def at_risk(request: Request, service: Service, limit: Limit = 200, format_: TableFormat = None) -> Any:
+async def at_risk(request: Request, service: Service, limit: Limit = 200) -> Any:
     """Amber and red accounts with their signals: red first, then the most signals."""
     return as_accepted(request, "at-risk", AtRiskReport.model_validate(await service.at_risk(limit)))
 
@@ -89,7 +87,6 @@ async def pipeline(
     service: Service,
     closed_from: Annotated[Day | None, Query(description="Start of the won/lost window; default 90 days ago.")] = None,
     closed_to: Annotated[Day | None, Query(description="End of the window (inclusive); default today.")] = None,
-    format_: TableFormat = None,
 ) -> Any:
     """Open opportunities by stage (count, amount, weighted amount); won and lost in the window, with
     the loss reasons."""
@@ -109,7 +106,6 @@ async def team(
     service: Service,
     period_from: PeriodFrom = None,
     period_to: PeriodTo = None,
-    format_: DocumentFormat = None,
 ) -> Any:
     """The team scorecard: per owner, accounts by tier, revenue and key share, reviews held on time,
     follow-ups kept, visit frequency, decision makers engaged, plans active, accounts at risk, the
@@ -133,7 +129,6 @@ async def monthly(
         Query(description="`YYYY-MM`; default the last complete month (this month runs up to today)."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="Accounts listed per section at most.")] = 20,
-    format_: DocumentFormat = None,
 ) -> Any:
     """The monthly key account analysis pack: pyramid, concentration, accounts at risk, reviews due,
     promotion candidates and pending demotions, the month's team scorecard and pipeline. Markdown with
@@ -157,9 +152,13 @@ async def account_report(
     service: Service,
     period_from: PeriodFrom = None,
     period_to: PeriodTo = None,
-    format_: DocumentFormat = None,
 ) -> Any:
     """The account's operating report: overall situation, maintenance, churn or shrinkage, growth
     targets, competitors, team, next steps. JSON, or Markdown, CSV or Excel by `Accept`."""
     report = await service.account_report(account_id, period_from, period_to)
     return as_accepted(request, "account-report", report, to_markdown)
+
+
+# Each answer that is a file by `Accept` is also an operation of its own (a generated client's function).
+add_file_operations(router)
+add_file_operations(account_router)

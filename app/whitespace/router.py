@@ -11,7 +11,7 @@ from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.glossary import Tier
 from app.plumbing.errors import problems
-from app.plumbing.exports import CSV, XLSX, DocumentFormat, TableFormat, export_media, export_report, wants_markdown
+from app.plumbing.exports import CSV, XLSX, add_file_operations, export_media, export_report, wants_markdown
 from app.plumbing.readable import readable_for
 from app.whitespace.markdown import to_markdown
 from app.whitespace.schemas import CellDecision, CellDecisionRead, PortfolioWhitespace, WhitespaceMap
@@ -37,7 +37,6 @@ async def get_whitespace(
     account_id: uuid.UUID,
     request: Request,
     service: Annotated[WhitespaceService, lagging_scoped_service(WhitespaceService)],
-    format_: DocumentFormat = None,
 ) -> Any:
     """The whitespace map: rows are the account as a whole, its buying centers and its subsidiaries;
     columns the active offerings. Each cell is `owned` (bought in the latest complete year),
@@ -94,7 +93,6 @@ async def portfolio_whitespace(
     tier: Annotated[Tier | None, Query(description="Only accounts of this tier.")] = None,
     industry: Annotated[str | None, Query(max_length=200, description="Only accounts of this industry.")] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="Accounts listed at most.")] = 20,
-    format_: TableFormat = None,
 ) -> Any:
     """The portfolio's whitespace: per active offering, the accounts that own it, have it in the
     pipeline, set it aside or leave a gap, with the key accounts' penetration; and the accounts with
@@ -103,3 +101,8 @@ async def portfolio_whitespace(
     if media := export_media(request):
         return export_report(media, "whitespace", report)
     return report
+
+
+# Each answer that is a file by `Accept` is also an operation of its own (a generated client's function).
+add_file_operations(router)
+add_file_operations(portfolio_router)

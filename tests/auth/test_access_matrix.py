@@ -5,7 +5,9 @@ a viewer reads everything and changes nothing; tier decisions, the audit trail, 
 for the roles the policy names.
 """
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -290,6 +292,21 @@ PUBLIC_OPERATIONS = {
     "auth_token_refresh",
     "calendar_feed_get",
 }
+# Each file operation (`accounts_list_csv`, `reports_monthly_get_markdown`...) answers what its own
+# operation answers, to the same callers.
+_FILE_SUFFIXES = {"markdown": "md", "csv": "csv", "xlsx": "xlsx"}
+_CONTRACT = {
+    operation["operationId"]
+    for path in json.loads((Path(__file__).resolve().parents[2] / "openapi" / "openapi.json").read_text())[
+        "paths"
+    ].values()
+    for operation in path.values()
+}
+for _operations in (ACCOUNT_OPERATIONS, GLOBAL_OPERATIONS):
+    for _name, (_method, _path, _body, _outcome) in list(_operations.items()):
+        for _format, _suffix in _FILE_SUFFIXES.items():
+            if f"{_name}_{_format}" in _CONTRACT:
+                _operations[f"{_name}_{_format}"] = (_method, f"{_path}.{_suffix}", _body, _outcome)
 
 
 def expected(role, target, kind):
