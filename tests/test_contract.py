@@ -9,7 +9,7 @@ from app.main import create_app
 
 OPENAPI = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
 OPERATION_ID = re.compile(
-    r"^[a-z]+(_[a-z]+)*_(list|get|create|update|replace|delete|restore|activate|reopen|batch_upsert|refresh|logout|change|rotate_secret|retry|handover)$"
+    r"^[a-z]+(_[a-z]+)*_(list|get|create|update|replace|delete|restore|activate|reopen|batch_upsert|refresh|logout|change|rotate_secret|retry|handover)(_markdown|_csv|_xlsx)?$"
 )
 
 

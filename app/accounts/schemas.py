@@ -17,7 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 from app.glossary import AccountStatus, Cadence, HealthStatus, Severity, SignalCode, Tier, TierChangeKind, TierDecision
 from app.plumbing.batch import ITEMS, RefusedItem, leniently
 from app.plumbing.dates import Timestamp
-from app.plumbing.pagination import Exportable, ListQuery
+from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import Money, ReadModel, WriteModel, omittable, text
 from app.rules.document import CriterionKey, Number
 from app.users.schemas import UserSummary
@@ -217,7 +217,7 @@ class TierChangeRead(ReadModel):
 AccountSort = Literal["name", "-name", "score", "-score", "created_at", "-created_at", "updated_at", "-updated_at"]
 
 
-class AccountListQuery(ListQuery, Exportable):
+class AccountListQuery(ListQuery):
     """Filters of ``GET /v1/accounts``; an unknown parameter is refused rather than ignored."""
 
     tier: Tier | None = None

@@ -28,7 +28,7 @@ from app.models import Account, TierChange
 from app.plumbing.batch import Prepared, Written
 from app.plumbing.concurrency import ExpectedVersion, check_version
 from app.plumbing.errors import Conflict, FieldError, InvalidFields, NotFound, RuleViolation
-from app.plumbing.pagination import Exportable, ListQuery, PageRequest
+from app.plumbing.pagination import ListQuery, PageRequest
 from app.plumbing.plain_rows import AttributeRow, Columns
 from app.plumbing.transactions import transaction
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
@@ -229,7 +229,7 @@ class AccountService:
     async def read_page(self, query: AccountListQuery) -> tuple[list[AccountRead], str | None]:
         """A page of accounts as ``query`` asks: filters on the row, filters on the computed view, sort."""
         judged_fields = set(ViewFilter.__dataclass_fields__)
-        paging = set(ListQuery.model_fields) | set(Exportable.model_fields) | {"sort"}
+        paging = set(ListQuery.model_fields) | {"sort"}
         filters = AccountFilters(**query.model_dump(exclude=paging | judged_fields))
         judged = ViewFilter(**query.model_dump(include=judged_fields))
         page = PageRequest(query.sort, query.limit, query.cursor)
