@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app import __version__, unit_of_work
+from app.account_screen.router import router as account_screen_router
 from app.accounts.router import HOT_ROUTES
 from app.accounts.router import router as accounts_router
 from app.agenda.router import calendar_feed
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestTelemetryMiddleware)
     # Routes are tried in the order included: the most requested first.
     app.include_router(accounts_router)
+    app.include_router(account_screen_router)
     app.include_router(system_router)
     app.include_router(auth_router)
     app.include_router(users_router)

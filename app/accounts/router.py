@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
-from app.accounts.dependencies import AccountServiceDep, LaggingAccountServiceDep, read_one_account
+from app.accounts.dependencies import AccountServiceDep, LaggingAccountServiceDep, account_response, read_one_account
 from app.accounts.schemas import (
     AccountBatchUpsert,
     AccountCreate,
@@ -16,13 +16,13 @@ from app.accounts.schemas import (
     TierDecisionCreate,
 )
 from app.auth import policy
-from app.auth.dependencies import Credentials, CurrentPrincipal, credentials_of
+from app.auth.dependencies import CurrentPrincipal, credentials_of
 from app.db import SessionDep
 from app.plumbing import idempotency
 from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
-from app.plumbing.concurrency import IfMatch, etag, set_etag
+from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
-from app.plumbing.exports import LIST_EXPORTS, export_list, export_media
+from app.plumbing.exports import LIST_EXPORTS, add_file_operations, export_list, export_media
 from app.plumbing.pagination import ListQuery, Page, PageRequest
 from app.plumbing.responses import created_headers
 from app.plumbing.routes import PlainRoute
@@ -108,25 +108,16 @@ async def upsert_accounts(
     )
 
 
-@router.get("/{account_id}", name="accounts_get", response_model=AccountRead, responses=problems(404, 422))
-async def get_account(account_id: uuid.UUID, request: Request, credentials: Credentials) -> Response:
-    return _account_response(await read_one_account(request, credentials, account_id))
-
-
-def _account_response(account: AccountRead) -> Response:
-    # Serialised once, straight from the model the reader built.
-    return Response(account.model_dump_json(), media_type="application/json", headers={"ETag": etag(account.version)})
-
-
 async def _serve_account(request: Request) -> Response:
     account_id: uuid.UUID = request.path_params["account_id"]
-    return _account_response(await read_one_account(request, await credentials_of(request), account_id))
+    return account_response(await read_one_account(request, await credentials_of(request), account_id))
 
 
 # The hottest read, served ahead of FastAPI's routing: a plain Starlette route pays neither the
 # matching of every route before it nor the resolution of dependencies, which cost more than the
-# read itself. `get_account` above is the same operation: it documents it in the contract and
-# answers what this route leaves to it (an id that is not a UUID gets its 422 there).
+# read itself. `get_account` (app/account_screen) is the same operation: it documents it in the
+# contract and answers what this route leaves to it (a query such as `include`, an id that is not a
+# UUID).
 HOT_ROUTES = [PlainRoute("/v1/accounts/{account_id:uuid}", _serve_account, methods=["GET"], name="accounts_get_fast")]
 
 
@@ -216,3 +207,7 @@ async def create_tier_decision(
     policy.check_tier_decision(principal)
     change = await service.decide_tier(account_id, payload)
     return TierChangeRead.model_validate(change)
+
+
+# Each answer that is a file by `Accept` is also an operation of its own (a generated client's function).
+add_file_operations(router)

@@ -16,9 +16,7 @@ from app.contacts.schemas import (
     ContactListQuery,
     ContactRead,
     ContactUpdate,
-    MapPerson,
     RelationshipMapRead,
-    RoleCoverageRead,
 )
 from app.contacts.service import ContactService
 from app.db import SessionDep
@@ -26,10 +24,9 @@ from app.plumbing import idempotency
 from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
 from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
-from app.plumbing.exports import LIST_EXPORTS, export_media
+from app.plumbing.exports import LIST_EXPORTS, add_file_operations, export_media
 from app.plumbing.pagination import Page
 from app.plumbing.responses import created_headers
-from app.rules.relationship_map import Node
 
 router = APIRouter(tags=["contacts"], responses=problems(401, 422))
 
@@ -157,29 +154,11 @@ async def delete_contact(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-def _person(node: Node) -> MapPerson:
-    person = node.person
-    return MapPerson(
-        id=uuid.UUID(person.id),
-        name=person.name,
-        title=person.title,
-        buying_roles=list(person.buying_roles),
-        attitude=person.attitude,
-        influence=person.influence,
-        relationship_strength=person.relationship_strength,
-        reports=[_person(child) for child in node.reports],
-    )
-
-
 @router.get("/v1/accounts/{account_id}/relationship-map", name="relationship_map_get", responses=problems(404))
 async def get_relationship_map(account_id: uuid.UUID, service: Service) -> RelationshipMapRead:
     """The decision chain as the web app draws it, with the coverage of the roles that decide and pay."""
-    mapped = await service.relationship_map(account_id)
-    return RelationshipMapRead(
-        account_id=account_id,
-        chain=[_person(root) for root in mapped.roots],
-        coverage=[RoleCoverageRead.model_validate(vars(c)) for c in mapped.coverage],
-        champions=[uuid.UUID(i) for i in mapped.champions],
-        influential_opponents=[uuid.UUID(i) for i in mapped.influential_opponents],
-        influential_barely_known=[uuid.UUID(i) for i in mapped.influential_barely_known],
-    )
+    return RelationshipMapRead.of(account_id, await service.relationship_map(account_id))
+
+
+# Each answer that is a file by `Accept` is also an operation of its own (a generated client's function).
+add_file_operations(router)

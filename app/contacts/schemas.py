@@ -12,8 +12,9 @@ from app.glossary import Attitude, BuyingRole, ContactStatus, Influence
 from app.glossary import RelationshipStrength as Strength
 from app.plumbing.batch import ITEMS, RefusedItem, leniently
 from app.plumbing.dates import Timestamp
-from app.plumbing.pagination import Exportable, ListQuery
+from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
+from app.rules.relationship_map import Node, RelationshipMap
 
 PersonName = Annotated[str, text(100, min_length=1)]
 Line = Annotated[str, text(200)]
@@ -103,7 +104,7 @@ class ContactRead(ReadModel):
 ContactSort = Literal["last_name", "-last_name", "created_at", "-created_at", "updated_at", "-updated_at"]
 
 
-class ContactListQuery(ListQuery, Exportable):
+class ContactListQuery(ListQuery):
     account_id: uuid.UUID | None = None
     external_id: Annotated[str, text(200, min_length=1)] | None = Field(
         default=None, description="The record a CRM knows by this key."
@@ -144,3 +145,28 @@ class RelationshipMapRead(ReadModel):
     champions: list[uuid.UUID]
     influential_opponents: list[uuid.UUID]
     influential_barely_known: list[uuid.UUID] = Field(description="High influence, relationship none or weak.")
+
+    @classmethod
+    def of(cls, account_id: uuid.UUID, mapped: RelationshipMap) -> "RelationshipMapRead":
+        return cls(
+            account_id=account_id,
+            chain=[_person(root) for root in mapped.roots],
+            coverage=[RoleCoverageRead.model_validate(vars(c)) for c in mapped.coverage],
+            champions=[uuid.UUID(i) for i in mapped.champions],
+            influential_opponents=[uuid.UUID(i) for i in mapped.influential_opponents],
+            influential_barely_known=[uuid.UUID(i) for i in mapped.influential_barely_known],
+        )
+
+
+def _person(node: Node) -> MapPerson:
+    person = node.person
+    return MapPerson(
+        id=uuid.UUID(person.id),
+        name=person.name,
+        title=person.title,
+        buying_roles=list(person.buying_roles),
+        attitude=person.attitude,
+        influence=person.influence,
+        relationship_strength=person.relationship_strength,
+        reports=[_person(child) for child in node.reports],
+    )

@@ -98,23 +98,25 @@ def _name_the_enum_members(document: dict[str, Any]) -> None:
         pending.extend(node.values())
 
 
-def _read_models() -> set[str]:
-    found, pending = set(), list(ReadModel.__subclasses__())
+def _read_models() -> dict[str, type[ReadModel]]:
+    found: dict[str, type[ReadModel]] = {}
+    pending = list(ReadModel.__subclasses__())
     while pending:
         model = pending.pop()
-        found.add(model.__name__)
+        found[model.__name__] = model
         pending.extend(model.__subclasses__())
     return found
 
 
 def _answers_send_every_field(document: dict[str, Any]) -> None:
     """An answer (a ``ReadModel``) always sends every field, null when it has no value: each is
-    required in the contract, so generated clients type it as present rather than possibly unset."""
+    required in the contract, so generated clients type it as present rather than possibly unset
+    (but for those sent only when asked)."""
     schemas = document.get("components", {}).get("schemas", {})
-    for name in _read_models() & set(schemas):
-        properties = schemas[name].get("properties")
+    for name, model in _read_models().items():
+        properties = schemas.get(name, {}).get("properties")
         if properties:
-            schemas[name]["required"] = list(properties)
+            schemas[name]["required"] = [field for field in properties if field not in model.sent_when_asked]
 
 
 def contract(app: FastAPI) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from urllib.parse import parse_qsl
 from fastapi import Request, params
 from fastapi.dependencies.models import Dependant
 from pydantic import BaseModel
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.plumbing.errors import FieldError, InvalidFields
 
@@ -52,17 +51,3 @@ def check_query(query: bytes, known: frozenset[str]) -> None:
         raise InvalidFields(
             f"Unknown query parameter: {', '.join(unknown)}. This operation takes: {takes}.", errors=errors
         )
-
-
-class RefuseUnknownQuery:
-    """The same refusal for a plain Starlette route, given the names it takes."""
-
-    def __init__(self, app: ASGIApp, known: frozenset[str]) -> None:
-        self.app = app
-        self.known = known
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        query = scope.get("query_string", b"")
-        if query:
-            check_query(query, self.known)
-        await self.app(scope, receive, send)

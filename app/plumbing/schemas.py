@@ -2,7 +2,7 @@
 
 import re
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -39,6 +39,9 @@ def omittable(**options: Any) -> Any:
 
 class ReadModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+    # Fields sent only when the request asks for them (``include``); every other field is always sent.
+    sent_when_asked: ClassVar[frozenset[str]] = frozenset()
 
 
 class WriteModel(BaseModel):
