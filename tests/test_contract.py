@@ -79,7 +79,9 @@ def test_each_kind_of_number_has_one_type():
     """Scores and percentages are JSON numbers, money is a string: never a field that may be either,
     which a generated client can only type as `float | str`."""
     document = json.loads(OPENAPI.read_text())
-    both = [branches for branches in _alternatives(document) if {"number", "string"} <= {b.get("type") for b in branches}]
+    both = [
+        branches for branches in _alternatives(document) if {"number", "string"} <= {b.get("type") for b in branches}
+    ]
     assert both == []
     properties = document["components"]["schemas"]
     assert properties["AccountRead"]["properties"]["score"]["anyOf"][0]["type"] == "number"

@@ -133,9 +133,7 @@ async def test_an_authenticated_account_read_is_at_most_two_statements_and_write
     assert len(statements) <= 2, statements
 
 
-async def test_the_account_screen_costs_a_fixed_number_of_statements_whatever_the_account_holds(
-    client, engine, driver
-):
+async def test_the_account_screen_costs_a_fixed_number_of_statements_whatever_the_account_holds(client, engine, driver):
     accounts = (await client.get("/v1/accounts", params={"limit": 2, "sort": "name"})).json()["items"]
     include = "contacts,opportunities,plans,team,financials,relationship_map"
     counts = []
