@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Web app origins allowed to call the API from a browser (CORS), e.g. https://kam.example.com.",
     )
+    problem_type_base: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="Where the problem types are documented: a problem's `type` is this followed by its "
+        "code, e.g. https://kam.example.com/docs/problems.html# (the docs site's page of problems); "
+        "unset, every `type` is about:blank and `code` names the cause.",
+    )
     log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
         default="info", description="Least severe log level written."
     )

@@ -17,13 +17,15 @@ async def create_account(client, **fields):
     return await created(client, "/v1/accounts", {"name": "Acme Industries", **fields})
 
 
-def assert_problem(response, status, *, error_locs=None):
-    """The response is an RFC 9457 problem with this status (and these field errors, for a 422)."""
+def assert_problem(response, status, *, error_locs=None, code=None):
+    """The response is an RFC 9457 problem with this status (and these field errors, for a 422; this
+    cause, when ``code`` is given). The tests' service names no page of problem types: about:blank."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
     assert body["status"] == status
-    assert body["type"].startswith("https://")
+    assert body["type"] == "about:blank"
+    assert body["code"] and (code is None or body["code"] == code), body
     assert body["title"]
     assert body["detail"]
     if error_locs is not None:

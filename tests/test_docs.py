@@ -74,3 +74,10 @@ def test_the_accounts_list_row_names_every_filter():
     filters = {p["name"] for p in document["paths"]["/v1/accounts"]["get"]["parameters"]} - {"limit", "cursor", "sort"}
     row = next(line for line in (root / "docs" / "http-api.md").read_text().splitlines() if "`accounts_list`" in line)
     assert {name for name in filters if f"`{name}`" not in row} == set()
+
+
+def test_each_problem_type_has_its_anchor_on_the_page_of_problems(site):
+    """`type` is the deployment's base (…/problems.html#) followed by the code: each one lands."""
+    page = (site / "problems.html").read_text()
+    for code in ("duplicate-external-id", "stale-version", "policy-exceptions-unapproved", "deactivation-blocked"):
+        assert f'id="{code}"' in page

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth import audit_context
 from app.models import Account
 from app.plumbing import set_wise
-from app.plumbing.errors import Conflict, PreconditionFailed
+from app.plumbing.errors import DuplicateExternalId, PreconditionFailed
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.plumbing.sql import SetWise, in_set
 
@@ -91,7 +91,7 @@ class ScopedRepository(Generic[M]):
         except IntegrityError as error:
             for index, message in self.unique_messages.items():
                 if index in str(error.orig):
-                    raise Conflict(message.format(**values)) from error
+                    raise DuplicateExternalId(message.format(**values)) from error
             raise
         return record
 
@@ -108,8 +108,8 @@ class ScopedRepository(Generic[M]):
         visible = await self.session.scalar(self.visible(select(self.model.id)).where(self.model.id == holder))
         message = next(iter(self.unique_messages.values())).format(**values)
         if visible is None:
-            raise Conflict(message)
-        raise Conflict(f"{message} It is {holder}.", existing_id=holder)
+            raise DuplicateExternalId(message)
+        raise DuplicateExternalId(f"{message} It is {holder}.", existing_id=holder)
 
     async def holding_external_ids(self, external_ids: Sequence[str]) -> dict[str, tuple[M, bool]]:
         """The records holding these keys, locked (in id order, so two batches do not deadlock), each

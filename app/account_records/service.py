@@ -13,9 +13,13 @@ from app.accounts.service import AccountService
 from app.models import Account
 from app.plumbing.batch import Written
 from app.plumbing.concurrency import ExpectedVersion, check_version
-from app.plumbing.errors import Conflict, InvalidFields, NotFound
+from app.plumbing.errors import AccountArchived, DuplicateExternalId, InvalidFields, NotFound, RuleViolation
 
 M = TypeVar("M")
+
+
+class RecordMovesAccount(RuleViolation):
+    title, slug = "A record does not move between accounts", "record-moves-account"
 
 
 class NamesAccount(Protocol):
@@ -53,7 +57,7 @@ class AccountScopedService(Generic[M]):
                 raise
             raise InvalidFields.one(["body", field], f"no account with id {account_id}") from None
         if account.archived_at is not None:
-            raise Conflict("The account is archived; restore it before changing what belongs to it.")
+            raise AccountArchived("The account is archived; restore it before changing what belongs to it.")
         return account
 
     async def accounts_named(self, items: Sequence[NamesAccount]) -> NamedAccounts:
@@ -79,7 +83,7 @@ class AccountScopedService(Generic[M]):
         if account is None:
             raise InvalidFields.one(["body", field], f"no account with {value}")
         if account.archived_at is not None:
-            raise Conflict("The account is archived; restore it before changing what belongs to it.")
+            raise AccountArchived("The account is archived; restore it before changing what belongs to it.")
         return account
 
     def batch_writer(self) -> "BatchWriter[M]":
@@ -91,9 +95,9 @@ class AccountScopedService(Generic[M]):
         record, visible = held
         noun = self.records.noun
         if not visible:
-            raise Conflict(f"Another {noun} already has external_id {external_id!r}.")
+            raise DuplicateExternalId(f"Another {noun} already has external_id {external_id!r}.")
         if record.account_id != account_id:  # type: ignore[attr-defined]
-            raise Conflict(
+            raise RecordMovesAccount(
                 f"The {noun} with external_id {external_id!r} belongs to another account "
                 f"({record.account_id}); a {noun} does not move between accounts."  # type: ignore[attr-defined]
             )

@@ -47,7 +47,7 @@ from app.models import (
 )
 from app.models.accounts import UNSCORED, UNSCORED_VALUE
 from app.plumbing import set_wise
-from app.plumbing.errors import Conflict, PreconditionFailed
+from app.plumbing.errors import DuplicateExternalId, PreconditionFailed
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.plumbing.plain_rows import AnyRow, Columns, fetch_row
 from app.plumbing.sql import SetWise, in_set, one_of
@@ -277,7 +277,7 @@ class AccountRepository:
             ) from error
         except IntegrityError as error:
             if "uq_accounts_external_id" in str(error.orig):
-                raise Conflict(f"Another account already has external_id {external_id!r}.") from error
+                raise DuplicateExternalId(f"Another account already has external_id {external_id!r}.") from error
             raise
 
     @staticmethod

@@ -19,11 +19,11 @@ from app.plumbing.batch import ITEMS, RefusedItem, leniently
 from app.plumbing.dates import Timestamp
 from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import Money, ReadModel, WriteModel, omittable, text
-from app.rules.document import CriterionKey, Number
+from app.rules.document import CriterionKey, Measure
 from app.users.schemas import UserSummary
 
 CriterionValue = Annotated[StrictInt, Field(ge=1, le=10)]
-Score = Number
+Score = Measure
 
 Name = Annotated[str, text(200, min_length=1)]
 ExternalId = Annotated[str, text(200, min_length=1)]

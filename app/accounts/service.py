@@ -27,7 +27,14 @@ from app.glossary import BatchOutcome
 from app.models import Account, TierChange
 from app.plumbing.batch import Prepared, Written
 from app.plumbing.concurrency import ExpectedVersion, check_version
-from app.plumbing.errors import Conflict, FieldError, InvalidFields, NotFound, RuleViolation
+from app.plumbing.errors import (
+    AccountArchived,
+    DuplicateExternalId,
+    FieldError,
+    InvalidFields,
+    NotFound,
+    RuleViolation,
+)
 from app.plumbing.pagination import ListQuery, PageRequest
 from app.plumbing.plain_rows import AttributeRow, Columns
 from app.plumbing.transactions import transaction
@@ -56,6 +63,14 @@ LAPSED_NAMED = 1000
 # No account has this id: "any account" where a query excludes one.
 _NO_ACCOUNT = uuid.UUID(int=0)
 _NOT_A_CRITERION = "not a criterion of the rules in force"
+
+
+class TierDecisionNotAllowed(RuleViolation):
+    title, slug = "A tier decision the rules do not allow", "tier-decision-not-allowed"
+
+
+class HierarchyCycle(RuleViolation):
+    title, slug = "An account hierarchy that loops", "hierarchy-cycle"
 
 
 @dataclass(frozen=True)
@@ -311,7 +326,7 @@ class AccountService:
                 return Written(account, "created")
             account, visible = held
             if not visible:
-                raise Conflict(f"Another account already has external_id {item.external_id!r}.")
+                raise DuplicateExternalId(f"Another account already has external_id {item.external_id!r}.")
             changes = self._replacement(account, item).model_dump(exclude_unset=True)
             if changes.get("parent_id") not in (None, account.parent_id):
                 return None  # a new place in the hierarchy is checked against what the batch wrote before it
@@ -371,7 +386,7 @@ class AccountService:
             return await self._create(data.model_copy(update={"external_id": external_id})), "created"
         account = await self.repository.get(holder, self.visibility)
         if account is None:  # held by an account the caller may not see: nothing said about it
-            raise Conflict(f"Another account already has external_id {external_id!r}.")
+            raise DuplicateExternalId(f"Another account already has external_id {external_id!r}.")
         version = account.version
         account = await self._update(account.id, self._replacement(account, data), expected)
         return account, "unchanged" if account.version == version else "updated"
@@ -412,7 +427,7 @@ class AccountService:
         """Check ``changes`` against the account and the active users given, then apply them and the
         rules (answering the tier change they record, not added yet); a refusal comes before any change."""
         if account.archived_at is not None:
-            raise Conflict("The account is archived; restore it before changing it.")
+            raise AccountArchived("The account is archived; restore it before changing it.")
         if "owner_id" in changes:
             policy.check_owner_assignment(self.principal, changes["owner_id"], account.owner_id)
         self._check_users({field: changes.get(field) for field in ("owner_id", "executive_sponsor_id")}, active)
@@ -449,7 +464,7 @@ class AccountService:
         try:
             evaluation = decide_tier(_tier_state(account), decision.decision, decision.reason, decision.tier)
         except TierDecisionRefused as refused:
-            raise RuleViolation(str(refused)) from refused
+            raise TierDecisionNotAllowed(str(refused)) from refused
         change = self._record(account, evaluation, decided_by=self.principal.user_id)
         self._add_tier_change(change)
         await self._flush(account)
@@ -572,16 +587,18 @@ class AccountService:
             return
         message = f"Another account already has external_id {external_id!r}."
         if await self.repository.get(holder, self.visibility) is None:
-            raise Conflict(message)
-        raise Conflict(f"{message} It is {holder}.", existing_id=holder)
+            raise DuplicateExternalId(message)
+        raise DuplicateExternalId(f"{message} It is {holder}.", existing_id=holder)
 
     async def _check_parent(self, account_id: uuid.UUID, parent_id: uuid.UUID) -> None:
         if parent_id == account_id:
-            raise RuleViolation("An account cannot be its own parent.")
+            raise HierarchyCycle("An account cannot be its own parent.")
         if not await self.repository.visible_ids([parent_id], self.visibility):
             raise InvalidFields.one(["body", "parent_id"], f"no account with id {parent_id}")
         if await self.repository.ancestry_contains(parent_id, account_id):
-            raise RuleViolation(f"Account {parent_id} is below this account in the hierarchy: that would form a cycle.")
+            raise HierarchyCycle(
+                f"Account {parent_id} is below this account in the hierarchy: that would form a cycle."
+            )
 
     async def _flush(self, account: Account, *, new: bool = False) -> None:
         if account.external_id is not None:

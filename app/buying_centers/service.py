@@ -10,6 +10,10 @@ from app.plumbing.concurrency import ExpectedVersion
 from app.plumbing.errors import Conflict, NotFound
 
 
+class BuyingCenterInUse(Conflict):
+    title, slug = "The buying center is in use", "buying-center-in-use"
+
+
 class BuyingCenterService(AccountScopedService[BuyingCenter]):
     repository_class = BuyingCenterRepository
     records: BuyingCenterRepository
@@ -44,7 +48,7 @@ class BuyingCenterService(AccountScopedService[BuyingCenter]):
         await self.of_account(account_id, center_id)
         center = await self.get_for_write(center_id, expected)
         if named := await self.records.named_by(center_id):
-            raise Conflict(
+            raise BuyingCenterInUse(
                 f"{named} revenue line(s) or opportunities name this buying center; move them to another first."
             )
         await self.records.delete(center)

@@ -15,6 +15,18 @@ from app.plumbing.errors import Conflict, InvalidFields, RuleViolation
 from app.rules.relationship_map import Person, RelationshipMap, build_map
 
 
+class ContactHasReports(Conflict):
+    title, slug = "Others report to the contact", "contact-has-reports"
+
+
+class ContactTookPart(Conflict):
+    title, slug = "The contact took part in interactions", "contact-took-part"
+
+
+class ReportingCycle(RuleViolation):
+    title, slug = "A reports-to chain that loops", "reporting-cycle"
+
+
 class ContactService(AccountScopedService[Contact]):
     repository_class = ContactRepository
     records: ContactRepository
@@ -92,10 +104,12 @@ class ContactService(AccountScopedService[Contact]):
         reports = await self.records.reports_of(contact.id)
         if reports and not reparent:
             names = ", ".join(f"{c.first_name} {c.last_name} ({c.id})" for c in reports)
-            raise Conflict(f"Others report to this contact: {names}. Move them first, or delete with reparent=true.")
+            raise ContactHasReports(
+                f"Others report to this contact: {names}. Move them first, or delete with reparent=true."
+            )
         took_part = await self.records.interactions_with(contact.id)
         if took_part:
-            raise Conflict(f"The contact took part in {took_part} interaction(s); set status to left instead.")
+            raise ContactTookPart(f"The contact took part in {took_part} interaction(s); set status to left instead.")
         for report in reports:
             report.reports_to_id = contact.reports_to_id
             await self.records.save(report)
@@ -122,12 +136,12 @@ class ContactService(AccountScopedService[Contact]):
 
     async def _check_manager(self, contact: Contact, manager_id: uuid.UUID) -> None:
         if manager_id == contact.id:
-            raise RuleViolation("A contact cannot report to itself.")
+            raise ReportingCycle("A contact cannot report to itself.")
         manager = await self.records.by_id(manager_id)
         if manager is None or manager.account_id != contact.account_id:
             raise InvalidFields.one(["body", "reports_to_id"], "not a contact of the same account")
         if await self.records.reports_up_to(manager_id, contact.id):
-            raise RuleViolation("That would make the reports-to chain a cycle.")
+            raise ReportingCycle("That would make the reports-to chain a cycle.")
 
     @staticmethod
     def _left(contact: Contact, now: datetime) -> None:

@@ -13,6 +13,10 @@ from app.plumbing.errors import Conflict, InvalidFields, NotFound
 from app.rules.financials import margin, parse_period, service_share
 
 
+class LinesExceedRevenue(Conflict):
+    title, slug = "Revenue lines beyond the revenue", "lines-exceed-revenue"
+
+
 class FinancialService(AccountScopedService[Financial]):
     repository_class = FinancialRepository
     records: FinancialRepository
@@ -38,7 +42,7 @@ class FinancialService(AccountScopedService[Financial]):
             check_version(expected, record.version)
         kept = [] if created else (await self.records.lines_of([record.id])).get(record.id, [])
         if data.lines is None and sum((line.revenue for line in kept), Decimal(0)) > data.revenue:
-            raise Conflict(
+            raise LinesExceedRevenue(
                 f"The period's revenue lines sum to more than {data.revenue}: send its lines with the new revenue."
             )
         record.revenue = data.revenue

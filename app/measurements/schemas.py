@@ -10,9 +10,9 @@ from app.glossary import MeasurementKind
 from app.plumbing.dates import Day, Timestamp
 from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import ReadModel, WriteModel
-from app.rules.document import Number
+from app.rules.document import Measure
 
-Value = Annotated[Number, Field(ge=0, le=10, max_digits=3, decimal_places=1, allow_inf_nan=False)]
+Value = Annotated[Measure, Field(ge=0, le=10, max_digits=3, decimal_places=1, allow_inf_nan=False)]
 
 
 class MeasurementCreate(WriteModel):

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import Offering
 from app.offerings.schemas import OfferingListQuery
-from app.plumbing.errors import Conflict, PreconditionFailed
+from app.plumbing.errors import Conflict, DuplicateExternalId, PreconditionFailed
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
 from app.plumbing.sql import in_set
 
@@ -24,6 +24,13 @@ _UNIQUE = {
     "uq_offerings_code": "Another offering already has code {code!r}.",
     "uq_offerings_external_id": "Another offering already has external_id {external_id!r}.",
 }
+
+
+class DuplicateOfferingCode(Conflict):
+    title, slug = "Offering code already held", "duplicate-offering-code"
+
+
+_DUPLICATES: dict[str, type[Conflict]] = {"code": DuplicateOfferingCode, "external_id": DuplicateExternalId}
 
 
 class OfferingRepository:
@@ -83,7 +90,7 @@ class OfferingRepository:
             )
             if holder is not None:
                 message = _UNIQUE[f"uq_offerings_{column}"].format(code=offering.code, external_id=offering.external_id)
-                raise Conflict(f"{message} It is {holder}.", existing_id=holder)
+                raise _DUPLICATES[column](f"{message} It is {holder}.", existing_id=holder)
         try:
             self.session.add(offering)
             await self.session.flush()
@@ -92,6 +99,8 @@ class OfferingRepository:
         except IntegrityError as error:
             for index, message in _UNIQUE.items():
                 if index in str(error.orig):
-                    raise Conflict(message.format(code=offering.code, external_id=offering.external_id)) from error
+                    raise _DUPLICATES[index.removeprefix("uq_offerings_")](
+                        message.format(code=offering.code, external_id=offering.external_id)
+                    ) from error
             raise
         return offering

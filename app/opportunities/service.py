@@ -33,6 +33,26 @@ from app.rules.opportunities import (
 _COLUMNS = set(Opportunity.__table__.columns.keys()) - {"probability"}
 
 
+class NothingToApprove(RuleViolation):
+    title, slug = "Nothing to approve", "nothing-to-approve"
+
+
+class TermsBeyondApproval(RuleViolation):
+    title, slug = "Terms beyond what was approved", "terms-beyond-approval"
+
+
+class PolicyExceptionsUnapproved(RuleViolation):
+    title, slug = "Terms beyond the tier's sales policy, not approved", "policy-exceptions-unapproved"
+
+
+class StageMoveNotAllowed(RuleViolation):
+    title, slug = "A stage move the pipeline does not allow", "stage-move-not-allowed"
+
+
+class OpportunityClosed(RuleViolation):
+    title, slug = "The opportunity is closed", "opportunity-closed"
+
+
 class OpportunityService(AccountScopedService[Opportunity]):
     repository_class = OpportunityRepository
     records: OpportunityRepository
@@ -159,7 +179,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         opportunity = await self.get_for_write(opportunity_id)
         tier = (await self.records.tiers_of([opportunity.account_id])).get(opportunity.account_id)
         if not self._exceptions(opportunity, tier):
-            raise RuleViolation(
+            raise NothingToApprove(
                 "The opportunity's terms are within the tier's sales policy: there is nothing to approve."
             )
         # The audit entry carries the reason as its own, as a handover's does.
@@ -188,15 +208,15 @@ class OpportunityService(AccountScopedService[Opportunity]):
         if not approved:
             named = "; ".join(str(exception) for exception in exceptions)
             if not won_now:
-                raise RuleViolation(f"The won deal's terms would go beyond what was approved: {named}.")
+                raise TermsBeyondApproval(f"The won deal's terms would go beyond what was approved: {named}.")
             needed = f"Terms beyond the {tier} tier's sales policy need a manager's approval before the deal is won: "
             needed += f"{named}."
             if fresh:
-                raise RuleViolation(
+                raise PolicyExceptionsUnapproved(
                     f"{needed} Create the opportunity open (any stage before closed_won), have a manager or "
                     "admin approve its terms with POST /v1/opportunities/{id}/exception-approvals, then win it."
                 )
-            raise RuleViolation(
+            raise PolicyExceptionsUnapproved(
                 f"{needed} A manager or admin approves them with POST /v1/opportunities/{opportunity.id}"
                 "/exception-approvals."
             )
@@ -208,7 +228,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         try:
             check_stage_move(opportunity.stage, data.stage, None, reopening=True)
         except StageMoveRefused as refused:
-            raise RuleViolation(str(refused)) from refused
+            raise StageMoveNotAllowed(str(refused)) from refused
         opportunity.stage = data.stage
         opportunity.closed_at = None
         opportunity.loss_reason = None
@@ -218,7 +238,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         """Delete an open opportunity entered by mistake; won and lost ones are kept with their reasons."""
         opportunity = await self.get_for_write(opportunity_id, expected)
         if is_closed(opportunity.stage):
-            raise RuleViolation(f"The opportunity is {opportunity.stage}; closed opportunities are kept.")
+            raise OpportunityClosed(f"The opportunity is {opportunity.stage}; closed opportunities are kept.")
         await self.records.delete(opportunity)
 
     @staticmethod
@@ -229,7 +249,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         except StageMoveRefused as refused:
             if "loss_reason" in str(refused):
                 raise InvalidFields.one(["body", "loss_reason"], str(refused)) from refused
-            raise RuleViolation(str(refused)) from refused
+            raise StageMoveNotAllowed(str(refused)) from refused
         return move.closes or (fresh and is_closed(after))
 
     async def reads(self, opportunities: Sequence[Opportunity]) -> list[OpportunityRead]:

@@ -11,7 +11,7 @@ from app.account_records.repository import ScopedRepository
 from app.models import Action, Objective, Plan
 from app.models.base import UNDATED, UNDATED_VALUE
 from app.plans.schemas import ActionListQuery, ObjectiveListQuery, PlanListQuery
-from app.plumbing.errors import Conflict
+from app.plumbing.errors import WrittenAtOnce
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
 
 SORT_KEYS = {
@@ -94,7 +94,7 @@ class PlanRepository(ScopedRepository[Plan]):
             return await self.save(plan)
         except IntegrityError as error:
             # The partial unique index on active plans: another request activated one meanwhile.
-            raise Conflict("Another plan of this account was activated at the same time; try again.") from error
+            raise WrittenAtOnce("Another plan of this account was activated at the same time; try again.") from error
 
     async def child(self, model: type[Child], plan_id: uuid.UUID, child_id: uuid.UUID) -> Child | None:
         """An objective or action of the plan, locked for a write."""

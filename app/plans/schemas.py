@@ -10,13 +10,13 @@ from app.glossary import ActionStatus, Horizon, ObjectiveStatus, PlanKind, PlanS
 from app.plumbing.dates import Day, Timestamp
 from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
-from app.rules.document import Number
+from app.rules.document import Measure
 
 Title = Annotated[str, text(300, min_length=1)]
 Item = Annotated[str, text(1000, min_length=1)]
 Text = Annotated[str, text(10000)]
 Items = Annotated[list[Item], Field(default_factory=list, max_length=50)]
-Figure = Annotated[Number, Field(max_digits=15, decimal_places=2, allow_inf_nan=False)]
+Figure = Annotated[Measure, Field(max_digits=15, decimal_places=2, allow_inf_nan=False)]
 
 
 class Business(WriteModel):

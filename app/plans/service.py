@@ -30,6 +30,14 @@ from app.plumbing.errors import FieldError, InvalidFields, NotFound, RuleViolati
 from app.rules.plans import ObjectiveFacts, activation_problems, value_progress
 
 
+class PlanNotDraft(RuleViolation):
+    title, slug = "Only a draft plan is deleted", "plan-not-draft"
+
+
+class ObjectiveHasActions(RuleViolation):
+    title, slug = "The objective still has actions", "objective-has-actions"
+
+
 @dataclass(frozen=True)
 class PlanContents:
     plan: Plan
@@ -90,7 +98,7 @@ class PlanService(AccountScopedService[Plan]):
     async def delete(self, plan_id: uuid.UUID, expected: ExpectedVersion | None) -> None:
         plan = await self.get_for_write(plan_id, expected)
         if plan.status != "draft":
-            raise RuleViolation(f"The plan is {plan.status}; only drafts are deleted, others are archived.")
+            raise PlanNotDraft(f"The plan is {plan.status}; only drafts are deleted, others are archived.")
         await self.records.delete(plan)
 
     async def activate(self, plan_id: uuid.UUID, expected: ExpectedVersion | None) -> PlanDetail:
@@ -149,7 +157,9 @@ class PlanService(AccountScopedService[Plan]):
         objective = await self._child(Objective, plan_id, objective_id, expected)
         actions = await self.records.action_titles_of(objective.id)
         if actions:
-            raise RuleViolation(f"The objective still has actions ({', '.join(actions)}); move or delete them first.")
+            raise ObjectiveHasActions(
+                f"The objective still has actions ({', '.join(actions)}); move or delete them first."
+            )
         await self.records.delete_child(objective)
 
     async def add_action(self, plan_id: uuid.UUID, data: ActionCreate) -> Action:

@@ -15,7 +15,6 @@ from app.plumbing.allowed_methods import allowed_methods
 from app.plumbing.schemas import UNSTORABLE_ERROR_TYPES
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEM_TYPE_BASE = "https://kam.example/problems/"
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +28,16 @@ class FieldError(BaseModel):
 class Problem(BaseModel):
     """An RFC 9457 problem details body."""
 
-    type: str = Field(examples=[PROBLEM_TYPE_BASE + "not-found"])
+    type: str = Field(
+        description="Where this kind of problem is documented (`problem_type_base` and `code`), or "
+        "about:blank when the deployment names no such page.",
+        examples=["https://kam.example.com/docs/problems.html#duplicate-external-id", "about:blank"],
+    )
+    code: str = Field(
+        description="The cause, one per kind of problem, for a program to act on: `duplicate-external-id`, "
+        "`stale-version`, `policy-exceptions-unapproved`... (listed in the docs).",
+        examples=["duplicate-external-id"],
+    )
     title: str
     status: int
     detail: str
@@ -85,6 +93,27 @@ class RuleViolation(Conflict):
     title, slug = "Refused by a business rule", "rule-violation"
 
 
+# Conflicts every domain meets, one type per cause.
+class DuplicateExternalId(Conflict):
+    title, slug = "External id already held", "duplicate-external-id"
+
+
+class AccountArchived(Conflict):
+    title, slug = "The account is archived", "account-archived"
+
+
+class WrittenAtOnce(Conflict):
+    title, slug = "Written by another request at the same time", "written-at-once"
+
+
+class IdempotencyKeyReused(Conflict):
+    title, slug = "Idempotency-Key used with another request", "idempotency-key-reused"
+
+
+class IdempotencyKeyInProgress(Conflict):
+    title, slug = "Idempotency-Key still being processed", "idempotency-key-in-progress"
+
+
 class PreconditionFailed(AppError):
     status, title, slug = 412, "Precondition failed", "stale-version"
 
@@ -131,8 +160,11 @@ def _problem(
     errors: list[FieldError] | None = None,
     existing_id: uuid.UUID | None = None,
 ) -> Problem:
+    settings = getattr(request.app.state, "settings", None) if request is not None else None
+    base = getattr(settings, "problem_type_base", None)
     return Problem(
-        type=PROBLEM_TYPE_BASE + slug,
+        type=f"{base}{slug}" if base else "about:blank",
+        code=slug,
         title=title,
         status=status,
         detail=detail,

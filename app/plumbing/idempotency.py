@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import IdempotencyRecord
-from app.plumbing.errors import Conflict
+from app.plumbing.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
 
 RETENTION_HOURS = 24
 CLEANUP_BATCH = 100
@@ -76,9 +76,9 @@ async def claim(session: AsyncSession, operation: str, key: str, fingerprint: st
         )
     ).scalar_one()
     if record.request_hash != fingerprint:
-        raise Conflict("This Idempotency-Key was already used with a different request body.")
+        raise IdempotencyKeyReused("This Idempotency-Key was already used with a different request body.")
     if record.status_code is None:
-        raise Conflict("A request with this Idempotency-Key is still being processed.")
+        raise IdempotencyKeyInProgress("A request with this Idempotency-Key is still being processed.")
     return StoredResponse(record.status_code, record.response_body, dict(record.response_headers or {}))
 
 

@@ -39,6 +39,10 @@ class _OnlyANumber:
 # (at most 15 significant digits where a field bounds them, which every client's double holds exactly).
 Number = Annotated[Decimal, PlainSerializer(_as_json_number, return_type=int | float, when_used="json"), _OnlyANumber()]
 
+# A measured figure (a score, a measurement, an objective's value): always written with its decimal
+# point (77.0), as a reading with a unit place.
+Measure = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json"), _OnlyANumber()]
+
 # An amount of money in the rules: a JSON string with two decimals, like every amount of the API.
 Amount = Annotated[
     Decimal,

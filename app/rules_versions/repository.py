@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import RulesVersion
-from app.plumbing.errors import Conflict
+from app.plumbing.errors import WrittenAtOnce
 from app.plumbing.plain_rows import PlainStatement, fetch_row
 from app.rules.document import DEFAULT_RULES, RulesConfig, RulesDocument
 
@@ -74,5 +74,5 @@ class RulesRepository:
         try:
             await self.session.flush()
         except IntegrityError as error:
-            raise Conflict(f"Rules version {version} was written by someone else at the same time.") from error
+            raise WrittenAtOnce(f"Rules version {version} was written by someone else at the same time.") from error
         return RulesConfig.model_validate({**document.model_dump(), "version": version})

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import Target, User
-from app.plumbing.errors import Conflict, PreconditionFailed
+from app.plumbing.errors import PreconditionFailed, WrittenAtOnce
 from app.plumbing.sql import in_set
 
 
@@ -34,6 +34,6 @@ class TargetRepository:
             raise PreconditionFailed("The targets were changed by another request; read them again.") from error
         except IntegrityError as error:
             if "uq_targets_year" in str(error.orig):
-                raise Conflict(f"The targets of {target.year} were set by another request at once.") from error
+                raise WrittenAtOnce(f"The targets of {target.year} were set by another request at once.") from error
             raise
         return target

@@ -19,6 +19,10 @@ SORT_KEYS = {
 }
 
 
+class AlreadyOnTeam(Conflict):
+    title, slug = "Already on the account's team", "already-on-team"
+
+
 class TeamRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -52,7 +56,7 @@ class TeamRepository:
         try:
             await self.session.flush()
         except IntegrityError as error:
-            raise Conflict(f"User {member.user_id} is already on this account's team.") from error
+            raise AlreadyOnTeam(f"User {member.user_id} is already on this account's team.") from error
         except StaleDataError as error:
             raise PreconditionFailed("The team member was changed by another request; read it again.") from error
         await self.session.refresh(member, ["user"])

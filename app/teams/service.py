@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.service import AccountService
 from app.models import Account, AccountTeamMember
 from app.plumbing.concurrency import ExpectedVersion, check_version
-from app.plumbing.errors import Conflict, InvalidFields, NotFound
+from app.plumbing.errors import AccountArchived, InvalidFields, NotFound
 from app.teams.repository import TeamRepository
 from app.teams.schemas import TeamListQuery, TeamMemberCreate, TeamMemberUpdate
 
@@ -45,7 +45,7 @@ class TeamService:
         """The account, locked (team changes take turns with its other writes), and not archived."""
         account = await self.accounts.get(account_id, for_update=True)
         if account.archived_at is not None:
-            raise Conflict("The account is archived; restore it before changing its team.")
+            raise AccountArchived("The account is archived; restore it before changing its team.")
         return account
 
     async def _member_for_write(

@@ -16,6 +16,10 @@ from app.users.schemas import HandoverCreate, HandoverRead, OpenWork
 SUCCESSOR_ROLES = ("kam", "manager", "admin")
 
 
+class DeactivationBlocked(Conflict):
+    title, slug = "The user still holds work", "deactivation-blocked"
+
+
 class HandoverService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -31,7 +35,7 @@ class HandoverService:
         held = await self.open_work(user.id)
         if any(held.model_dump().values()):
             counts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in held.model_dump().items())
-            raise Conflict(
+            raise DeactivationBlocked(
                 f"{user.name} still holds {counts}. Hand them over first (POST /v1/users/{user.id}/handover), "
                 f"or {leaving_as} with ?handover_to=<successor id> to do both."
             )

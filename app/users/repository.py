@@ -22,6 +22,10 @@ SORT_KEYS: dict[str, SortKey] = {
 }
 
 
+class DuplicateEmail(Conflict):
+    title, slug = "Email already held", "duplicate-email"
+
+
 def _conditions(query: UserListQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.role is not None:
@@ -80,7 +84,7 @@ class UserRepository:
             await self.session.flush()
         except IntegrityError as error:
             if "uq_users_email_lower" in str(error.orig):
-                raise Conflict(f"Another user already has the email {email}.") from error
+                raise DuplicateEmail(f"Another user already has the email {email}.") from error
             raise
         return user
 

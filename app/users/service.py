@@ -13,6 +13,10 @@ from app.users.repository import UserRepository
 from app.users.schemas import HandoverCreate, UserCreate, UserListQuery, UserUpdate
 
 
+class LastAdmin(Conflict):
+    title, slug = "The last active admin", "last-admin"
+
+
 class UserService:
     def __init__(self, repository: UserRepository, handovers: HandoverService) -> None:
         self.repository = repository
@@ -71,7 +75,7 @@ class UserService:
             and (changes.get("role", "admin") != "admin" or changes.get("active", True) is False)
         )
         if losing_admin and await self.repository.active_admins() <= 1:
-            raise Conflict("This is the last active admin; make another admin first.")
+            raise LastAdmin("This is the last active admin; make another admin first.")
         for field, value in changes.items():
             setattr(user, field, str(value) if field == "email" else value)
         return await self.repository.save(user)

@@ -19,6 +19,10 @@ from app.webhooks.schemas import WebhookCreate, WebhookDeliveryListQuery, Webhoo
 PREVIOUS_SECRET_SIGNS_FOR = timedelta(hours=24)
 
 
+class WebhookDisabled(Conflict):
+    title, slug = "The webhook is disabled", "webhook-disabled"
+
+
 class WebhookService:
     def __init__(self, session: AsyncSession, principal: Principal, *, allow_local_targets: bool) -> None:
         policy.require_role(principal, policy.ADMIN, to="manage webhooks")
@@ -106,7 +110,7 @@ class WebhookService:
         if delivery is None:
             raise NotFound(f"Webhook {subscription_id} has no delivery with id {delivery_id}.")
         if not subscription.enabled:
-            raise Conflict("The webhook is disabled; enable it, and its pending deliveries go out again.")
+            raise WebhookDisabled("The webhook is disabled; enable it, and its pending deliveries go out again.")
         delivery.status = "pending"
         delivery.attempts = 0
         delivery.next_attempt_at = datetime.now(UTC)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.service import AccountService
 from app.glossary import TIERS, label
 from app.models import Offering, WhitespaceExclusion
-from app.plumbing.errors import Conflict, InvalidFields, NotFound
+from app.plumbing.errors import AccountArchived, InvalidFields, NotFound
 from app.rules.document import WhitespaceRules
 from app.rules.opportunities import effective_probability, weighted_amount
 from app.rules.whitespace import CellStatus, Estimate, PeerFigures, cell_status, coverage, estimate, peer_group
@@ -385,7 +385,7 @@ class WhitespaceService:
         """Set a cell aside as not eligible (with why), or make it count again."""
         account = await self.accounts.get(account_id)
         if account.archived_at is not None:
-            raise Conflict("The account is archived; restore it before changing what belongs to it.")
+            raise AccountArchived("The account is archived; restore it before changing what belongs to it.")
         row_id = await self._row_id(account_id, row)
         if await self.records.offering(offering_id) is None:
             raise NotFound(f"No offering with id {offering_id}.")

@@ -21,7 +21,9 @@ async def test_the_first_put_creates_and_the_next_replaces(client, users):
     assert "influence" not in second["scores"]
     assert second["owner"]["id"] == str(users["kam"].id)  # the owner changes only when named
 
-    assert_problem(await client.put(URL, json={"name": "Stale"}, headers={"If-Match": '"1"'}), 412)
+    assert_problem(
+        await client.put(URL, json={"name": "Stale"}, headers={"If-Match": '"1"'}), 412, code="stale-version"
+    )
     assert_problem(await client.put(URL, json={"name": "X", "external_id": "crm-8"}), 422)
     listed = (await client.get("/v1/accounts", params={"external_id": "crm-7"})).json()["items"]
     assert [item["id"] for item in listed] == [first["id"]]

@@ -58,12 +58,13 @@ async def test_a_deal_with_exceptions_is_won_only_after_a_manager_approves(clien
 
     # More generous terms than approved need a new approval.
     await kam.patch(f"/v1/opportunities/{deal['id']}", json={"discount_percent": 22})
-    assert_problem(await kam.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "closed_won"}), 409)
+    beyond = await kam.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "closed_won"})
+    assert_problem(beyond, 409, code="policy-exceptions-unapproved")
     await kam.patch(f"/v1/opportunities/{deal['id']}", json={"discount_percent": 18})  # within the approval
     won = await kam.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "closed_won"})
     assert won.status_code == 200, won.text
     grown = await kam.patch(f"/v1/opportunities/{deal['id']}", json={"payment_terms_days": 120})
-    assert_problem(grown, 409)
+    assert_problem(grown, 409, code="terms-beyond-approval")
 
     history = (await client.get("/v1/audit", params={"entity_type": "opportunity", "entity_id": deal["id"]})).json()
     approvals = [entry for entry in history["items"] if "exceptions_approval_reason" in entry["changes"]]
@@ -76,7 +77,7 @@ async def test_nothing_to_approve_is_a_409_and_creating_a_won_deal_with_exceptio
     account = await create_account(client, scores=KEY_SCORES)
     within = await opportunity(client, account, discount_percent=10)
     nothing = await client.post(f"/v1/opportunities/{within['id']}/exception-approvals", json={"reason": "x"})
-    assert_problem(nothing, 409)
+    assert_problem(nothing, 409, code="nothing-to-approve")
     empty = await client.post(f"/v1/opportunities/{within['id']}/exception-approvals", json={"reason": ""})
     assert_problem(empty, 422, error_locs=[["body", "reason"]])
     body = {"account_id": account["id"], "name": "Won", "type": "upsell", "amount": "10.00", "stage": "closed_won"}

@@ -98,7 +98,7 @@ async def test_who_may_hand_over_and_to_whom(client, client_for, users, session_
 async def test_deactivating_a_user_who_holds_work_is_refused_unless_handed_over(client, users):
     held = await world_of(client, users, "kam")
     refused = await client.delete(f"/v1/users/{users['kam'].id}")
-    detail = assert_problem(refused, 409)["detail"]
+    detail = assert_problem(refused, 409, code="deactivation-blocked")["detail"]
     assert "3 accounts, 1 opportunities, 1 objectives, 1 actions, 2 team memberships, 0 sponsorships" in detail
     assert_problem(await client.patch(f"/v1/users/{users['kam'].id}", json={"active": False}), 409)
     assert (await client.get(f"/v1/users/{users['kam'].id}")).json()["active"] is True
