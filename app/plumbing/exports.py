@@ -120,18 +120,19 @@ def _choosing(media: str) -> Callable[[Request], None]:
 
 def add_file_operations(router: APIRouter) -> None:
     """Give every operation of the router that answers a file by ``Accept`` an operation of its own
-    per format, at
-    its path with the format's suffix (``GET /v1/reports/monthly.md``, ``reports_monthly_get_markdown``):
-    a generated client gets a function that returns the document or the file, where the operation's
-    own function would parse JSON. Same endpoint, same parameters; the suffix chooses the format."""
+    per format, at its path with the format's suffix (``GET /v1/reports/monthly.md``,
+    ``reports_monthly_get_markdown``): same endpoint, same parameters, the suffix chooses the format.
+    The operation itself then declares JSON alone (``Accept`` still works): a generated client types
+    each operation's answer as one thing, a model, or the document or file."""
     for route in list(router.routes):
         if not isinstance(route, APIRoute) or "GET" not in (route.methods or set()):
             continue
         offered = route.responses.get(200, {}).get("content", {})
-        for file_format in _FILE_FORMATS:
-            if file_format.media not in offered:
-                continue
-
+        files = [file_format for file_format in _FILE_FORMATS if file_format.media in offered]
+        if not files:
+            continue
+        route.responses = {code: answer for code, answer in route.responses.items() if code != 200}
+        for file_format in files:
             router.add_api_route(
                 f"{route.path.removeprefix(router.prefix)}.{file_format.suffix}",
                 route.endpoint,

@@ -119,28 +119,6 @@ def _answers_send_every_field(document: dict[str, Any]) -> None:
             schemas[name]["required"] = [field for field in properties if field not in model.sent_when_asked]
 
 
-_FILE_SUFFIXES = {
-    "text/markdown": ".md",
-    "text/csv": ".csv",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-}
-
-
-def _files_in_operations_of_their_own(document: dict[str, Any]) -> None:
-    """An operation that also answers files by ``Accept`` declares JSON alone: each file has an
-    operation of its own (``/v1/accounts.csv``, app/plumbing/exports.py), so a generated client types
-    the JSON operation's answer as one model, not a model or a string."""
-    paths = document.get("paths", {})
-    for path, operations in paths.items():
-        answer = operations.get("get", {}).get("responses", {}).get("200", {})
-        content = answer.get("content", {})
-        files = [media for media in content if media in _FILE_SUFFIXES and f"{path}{_FILE_SUFFIXES[media]}" in paths]
-        for media in files:
-            del content[media]
-        if files:
-            answer["description"] = "Successful Response"
-
-
 def contract(app: FastAPI) -> dict[str, Any]:
     """The app's document, built once and cached like FastAPI's own."""
     if app.openapi_schema is None:
@@ -162,7 +140,6 @@ def contract(app: FastAPI) -> dict[str, Any]:
                 }
         _name_the_value_sets(document)
         _name_the_enum_members(document)
-        _files_in_operations_of_their_own(document)
         _answers_send_every_field(document)
         # FastAPI's own validation error shapes: every 422 here is a Problem. RefusedItem is how a batch
         # holds an item it could not read, never part of what a client sends or receives.
