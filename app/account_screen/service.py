@@ -17,16 +17,20 @@ from app.opportunities.service import OpportunityService
 from app.plans.schemas import PlanListQuery, PlanRead
 from app.plans.service import PlanService
 from app.plumbing.pagination import Page
+from app.teams.repository import TeamRepository
 from app.teams.schemas import TeamListQuery, TeamMemberRead
-from app.teams.service import TeamService
 
 
 class AccountScreenService:
+    """The parts are read for an account the caller was just shown (its read is the access check):
+    by the scoped repositories' pages, not by the services' account pages, which would check the
+    account again, a statement each."""
+
     def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
         self.contacts = ContactService(session, accounts)
         self.opportunities = OpportunityService(session, accounts)
         self.plans = PlanService(session, accounts)
-        self.team = TeamService(session, accounts)
+        self.team = TeamRepository(session)
         self.financials = FinancialService(session, accounts)
 
     async def included(self, account_id: uuid.UUID, names: Collection[str]) -> dict[str, Any]:
@@ -50,11 +54,13 @@ class AccountScreenService:
             members, cursor = await self.team.list_page(account_id, TeamListQuery(limit=INCLUDED_PAGE))
             parts["team"] = Page(items=[TeamMemberRead.model_validate(m) for m in members], next_cursor=cursor)
         if "financials" in names:
-            records, cursor = await self.financials.account_page(account_id, FinancialListQuery(limit=INCLUDED_PAGE))
+            records, cursor = await self.financials.records.account_page(
+                account_id, FinancialListQuery(limit=INCLUDED_PAGE)
+            )
             lines = await self.financials.lines_of(records)
             items = [self.financials.read(record, lines.get(record.id, [])) for record in records]
             parts["financials"] = Page(items=items, next_cursor=cursor)
         if "relationship_map" in names:
-            mapped = await self.contacts.relationship_map(account_id)
+            mapped = await self.contacts.map_of_shown(account_id)
             parts["relationship_map"] = RelationshipMapRead.of(account_id, mapped)
         return {name: part.model_dump(mode="json") for name, part in parts.items()}

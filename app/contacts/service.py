@@ -117,6 +117,10 @@ class ContactService(AccountScopedService[Contact]):
 
     async def relationship_map(self, account_id: uuid.UUID) -> RelationshipMap:
         await self.accounts.get(account_id)
+        return await self.map_of_shown(account_id)
+
+    async def map_of_shown(self, account_id: uuid.UUID) -> RelationshipMap:
+        """The map of an account the caller was just shown (no second check of the account)."""
         contacts = await self.records.active_of_account(account_id)
         return build_map(
             [
