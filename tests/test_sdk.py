@@ -145,7 +145,7 @@ async def test_the_sync_script_of_the_docs_runs_against_the_service(sdk, app, us
     changed = await script.changed_accounts(client, started)
     assert sorted(account.name for account in changed) == sorted(account.name for account in accounts)
     told, cursor = await script.follow_feed(client, None)
-    assert "account.created: Customer 0 (None, no score)" in told
+    assert "account.created: Customer 0 (no tier, no score)" in told
     assert "opportunity.created: Renewal 0 at 120000.00" in told
     assert (await script.follow_feed(client, cursor))[0] == []
     document = await script.monthly_pack(client)

@@ -180,7 +180,7 @@ async def follow_feed(client: AuthenticatedClient, after: str | None) -> tuple[l
             # Each event's data is its type's record: no parsing by hand.
             if isinstance(event, AccountEvent):
                 score = "no score" if event.data.score is None else f"score {event.data.score}"
-                told.append(f"{event.type_}: {event.data.name} ({event.data.tier}, {score})")
+                told.append(f"{event.type_}: {event.data.name} ({event.data.tier or 'no tier'}, {score})")
             elif isinstance(event, AccountJudgedEvent):
                 told.append(f"{event.type_}: {event.data.account.name} is {event.data.after.health}")
             elif isinstance(event, OpportunityEvent):
