@@ -39,7 +39,9 @@ from app.plumbing.readable import Readable, readable_for
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SUFFIX = {CSV: "csv", XLSX: "xlsx", "application/octet-stream": "xlsx"}
+# The same workbook for a client that knows no spreadsheet type: a generated SDK reads it as bytes.
+OCTET_STREAM = "application/octet-stream"
+_SUFFIX = {CSV: "csv", XLSX: "xlsx", OCTET_STREAM: "xlsx"}
 # Rows read per statement while a list streams.
 EXPORT_PAGE = 1000
 # Excel's last row; a longer list goes on to the next sheet.
@@ -62,8 +64,6 @@ PageIn = Callable[[AsyncSession, Q], Awaitable[tuple[Sequence[M], str | None]]]
 
 
 MARKDOWN = "text/markdown"
-# The same workbook for a client that knows no spreadsheet type: a generated SDK reads it as bytes.
-OCTET_STREAM = "application/octet-stream"
 
 
 def _asked(request: Request) -> str:
