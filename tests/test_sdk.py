@@ -129,7 +129,7 @@ async def test_the_sync_script_of_the_docs_runs_against_the_service(sdk, app, us
         AsyncClient(transport=ASGITransport(app=app), base_url="http://test", headers=users["admin"].headers)
     )
     started = datetime.now(UTC)
-    accounts = [script.CrmAccount(f"crm-{n}", f"Customer {n}", "Manufacturing") for n in range(30)]
+    accounts = [script.CrmAccount(f"crm-{n}", f"Customer {n:02}", "Manufacturing", f"S{n % 3}") for n in range(30)]
     first = await script.push_accounts(client, accounts, "run-1")
     assert (first.created, first.failed) == (30, [])
     assert await script.push_accounts(client, accounts, "run-1") == first  # a retry replays the answer
@@ -144,8 +144,10 @@ async def test_the_sync_script_of_the_docs_runs_against_the_service(sdk, app, us
 
     changed = await script.changed_accounts(client, started)
     assert sorted(account.name for account in changed) == sorted(account.name for account in accounts)
+    assert {account.name: account.metadata["segment"] for account in changed}["Customer 04"] == "S1"
+    assert await script.accounts_of_segment(client, "S1") == [f"Customer {n:02}" for n in range(1, 30, 3)]
     told, cursor = await script.follow_feed(client, None)
-    assert "account.created: Customer 0 (no tier, no score)" in told
+    assert "account.created: Customer 00 (no tier, no score)" in told
     assert "opportunity.created: Renewal 0 at 120000.00" in told
     assert (await script.follow_feed(client, cursor))[0] == []
     document = await script.monthly_pack(client)

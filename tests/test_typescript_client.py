@@ -51,7 +51,11 @@ def test_the_web_app_module_runs_against_the_service(compiled, tmp_path):
         try:
             service.wait_ready()
             with httpx.Client(base_url=service.url, headers=AS_ADMIN, timeout=30) as client:
-                account = client.post("/v1/accounts", json={"name": "Initech", "scores": KEY_SCORES}).json()
+                initech = {"name": "Initech", "scores": KEY_SCORES, "metadata": {"segment": "Pharma"}}
+                account = client.post("/v1/accounts", json=initech).json()
+                assert client.post(
+                    "/v1/accounts", json={"name": "Globex", "metadata": {"segment": "Energy"}}
+                ).is_success
                 for name in ("Ng", "Lee"):
                     contact = {"account_id": account["id"], "first_name": "Ada", "last_name": name}
                     assert client.post("/v1/contacts", json=contact).status_code == 201
@@ -71,6 +75,7 @@ def test_the_web_app_module_runs_against_the_service(compiled, tmp_path):
     assert (read["name"], read["contacts"], read["opportunities"]) == ("Initech", ["Lee", "Ng"], 1)
     assert read["renamed"] == ["Renamed by the web app", 2]
     assert read["key"] == ["Renamed by the web app"]
+    assert read["segment"] == ["Renamed by the web app (Pharma)"]
     assert "account.created: Initech (key)" in read["activity"]
     assert "contact.created: Ada Lee" in read["activity"]
     assert read["pack"].startswith("# ")

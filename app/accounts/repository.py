@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -96,6 +96,10 @@ _FACTS_COLUMNS = tuple(
     if not column.key.startswith("judged_") or column.key == "judged_at"
 )
 _ACCOUNT_NAMES = {column.key: column.key for column in Account.__table__.columns}
+# Each column named in the row by its key, as the driver's rows name them too (``metadata_``).
+_ACCOUNT_COLUMNS = [
+    column if column.key == column.name else column.label(column.key) for column in Account.__table__.columns
+]
 # Every column of the stored facts, the judgement kept with them included: what judging reads.
 _KEPT_FACTS_NAMES = {column.key: _FACTS_PREFIX + column.key for column in AccountFactsRow.__table__.columns}
 _PERSON_NAMES = {role: {key: f"{role}__{key}" for key in _PERSON_COLUMNS} for role in _PEOPLE}
@@ -109,7 +113,7 @@ def _accounts_with_people(facts: Sequence[Any]) -> Select[Any]:
         getattr(person, key).label(f"{role}__{key}") for role, person in _PEOPLE.items() for key in _PERSON_COLUMNS
     ]
     return (
-        select(Account.__table__, *people, *facts)
+        select(*_ACCOUNT_COLUMNS, *people, *facts)
         .outerjoin(_PEOPLE["owner"], _PEOPLE["owner"].id == Account.owner_id)
         .outerjoin(_PEOPLE["executive_sponsor"], _PEOPLE["executive_sponsor"].id == Account.executive_sponsor_id)
     )
@@ -164,6 +168,7 @@ class AccountFilters:
     q: str | None = None
     updated_since: datetime | None = None
     archived: bool = False
+    metadata: Mapping[str, str] = field(default_factory=dict)
 
     def conditions(self, *, names_joined: bool = False) -> list[ColumnElement[bool]]:
         """The filters' SQL; ``names_joined``: the name search's matches are joined already."""
@@ -181,6 +186,8 @@ class AccountFilters:
         conditions.append(Account.archived_at.is_not(None) if self.archived else Account.archived_at.is_(None))
         if self.updated_since is not None:
             conditions.append(Account.updated_at >= self.updated_since)
+        if self.metadata:
+            conditions.append(Account.metadata_.contains(self.metadata))
         if self.q and not names_joined:
             conditions.append(Account.id.in_(select(AccountName.account_id).where(*self.name_matches())))
         return conditions

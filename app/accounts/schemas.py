@@ -17,6 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 from app.glossary import AccountStatus, Cadence, HealthStatus, Severity, SignalCode, Tier, TierChangeKind, TierDecision
 from app.plumbing.batch import ITEMS, RefusedItem, leniently
 from app.plumbing.dates import Timestamp
+from app.plumbing.metadata import Metadata, MetadataChanges, MetadataFilter, MetadataRead, WithMetadata
 from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import Money, ReadModel, WriteModel, omittable, text
 from app.rules.document import CriterionKey, Measure
@@ -49,11 +50,12 @@ class AccountCreate(WriteModel):
         default_factory=dict, description="Criterion key to a whole number from 1 to 10."
     )
     notes: Notes | None = None
+    metadata: Metadata = Field(default_factory=dict)
 
 
 class AccountUpsert(AccountCreate):
     """One account of a batch upsert: created, or replaced as ``PUT /v1/accounts/by-external-id``
-    replaces it (the owner changes only when the item names one)."""
+    replaces it (the owner and the metadata change only when the item names them)."""
 
     external_id: ExternalId
 
@@ -80,6 +82,7 @@ class AccountUpdate(WriteModel):
     status: AccountStatus = omittable()
     scores: dict[CriterionKey, CriterionValue | None] | None = None
     notes: Notes | None = None
+    metadata: MetadataChanges = omittable()
 
 
 class CadenceAdjustmentRead(ReadModel):
@@ -141,7 +144,7 @@ class HealthRead(ReadModel):
     )
 
 
-class AccountRead(ReadModel):
+class AccountRead(WithMetadata, ReadModel):
     id: uuid.UUID
     version: int
     name: str
@@ -166,6 +169,7 @@ class AccountRead(ReadModel):
     status: AccountStatus
     scores: dict[str, int]
     notes: str | None
+    metadata: MetadataRead
     created_at: datetime
     updated_at: datetime
     archived_at: datetime | None
@@ -217,7 +221,7 @@ class TierChangeRead(ReadModel):
 AccountSort = Literal["name", "-name", "score", "-score", "created_at", "-created_at", "updated_at", "-updated_at"]
 
 
-class AccountListQuery(ListQuery):
+class AccountListQuery(ListQuery, MetadataFilter):
     """Filters of ``GET /v1/accounts``; an unknown parameter is refused rather than ignored."""
 
     tier: Tier | None = None

@@ -25,6 +25,7 @@ from app.auth import policy
 from app.auth.principal import Presented, Principal
 from app.glossary import BatchOutcome
 from app.models import Account, TierChange
+from app.plumbing import metadata
 from app.plumbing.batch import Prepared, Written
 from app.plumbing.concurrency import ExpectedVersion, check_version
 from app.plumbing.errors import (
@@ -97,6 +98,7 @@ def account_read(view: AccountView) -> AccountRead:
     return AccountRead.model_validate(
         {
             **{field: getattr(account, field) for field in _COLUMNS},
+            "metadata": account.metadata_,
             "owner": account.owner,
             "executive_sponsor": account.executive_sponsor,
             "team_size": view.facts.team_size,
@@ -245,7 +247,9 @@ class AccountService:
         """A page of accounts as ``query`` asks: filters on the row, filters on the computed view, sort."""
         judged_fields = set(ViewFilter.__dataclass_fields__)
         paging = set(ListQuery.model_fields) | {"sort"}
-        filters = AccountFilters(**query.model_dump(exclude=paging | judged_fields))
+        filters = AccountFilters(
+            **query.model_dump(exclude=paging | judged_fields | {"metadata"}), metadata=query.metadata_wanted()
+        )
         judged = ViewFilter(**query.model_dump(include=judged_fields))
         page = PageRequest(query.sort, query.limit, query.cursor)
         views, next_cursor = await self.list_page(filters, page, judged)
@@ -396,8 +400,11 @@ class AccountService:
         """The changes that make ``account`` what ``data`` says: every field but the key, the owner
         only when named, the scores replaced (criteria left out are removed), not merged."""
         replacement = data.model_dump(exclude={"external_id"})
-        if "owner_id" not in data.model_fields_set:
-            replacement.pop("owner_id")
+        for named_only in ("owner_id", "metadata"):
+            if named_only not in data.model_fields_set:
+                replacement.pop(named_only)
+        if "metadata" in replacement:
+            replacement["metadata"] = metadata.replacing(account.metadata_, data.metadata)
         replacement["scores"] = {**dict.fromkeys(account.scores), **data.scores}
         # Made of values ``data`` was validated with: not validated again (a batch replaces a thousand).
         return AccountUpdate.model_construct(set(replacement), **replacement)
@@ -419,7 +426,9 @@ class AccountService:
         if data.parent_id is not None and data.parent_id not in parents:
             raise InvalidFields.one(["body", "parent_id"], f"no account with id {data.parent_id}")
         account = Account(
-            **data.model_dump(exclude={"scores", "owner_id"}), owner_id=owner_id, scores=dict(data.scores)
+            **metadata.onto_record(data.model_dump(exclude={"scores", "owner_id"})),
+            owner_id=owner_id,
+            scores=dict(data.scores),
         )
         return account, self._apply_rules(account)
 
@@ -436,6 +445,7 @@ class AccountService:
             self._check_criteria({key: value for key, value in sent.items() if value is not None})
             merged = {**account.scores, **sent}
             changes["scores"] = {key: value for key, value in merged.items() if value is not None}
+        metadata.onto_record(changes, account.metadata_)
         for field, value in changes.items():
             _set(account, field, value)
         return self._apply_rules(account)

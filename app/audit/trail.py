@@ -110,6 +110,8 @@ def _entity_id(instance: object) -> str:
 
 
 _FIELDS: dict[type, list[str]] = {}
+# The column's name of an attribute named otherwise (``metadata_``): what the trail shows.
+_COLUMN_NAMES: dict[str, str] = {}
 _SHOWN: dict[type, list[tuple[str, Callable[[Any], Any]]]] = {}
 
 
@@ -119,6 +121,7 @@ def _fields(instance: object) -> list[str]:
     if model not in _FIELDS:
         mapper = inspect(instance).mapper
         _FIELDS[model] = [attribute.key for attribute in mapper.column_attrs if attribute.key not in _IGNORED]
+        _COLUMN_NAMES.update({attribute.key: str(attribute.columns[0].name) for attribute in mapper.column_attrs})
     return _FIELDS[model]
 
 
@@ -136,7 +139,7 @@ def _shown_fields(instance: object) -> list[tuple[str, Callable[[Any], Any]]]:
 def _created(instance: object) -> dict[str, Any]:
     values = instance.__dict__  # what was set on the new record; what was not is null
     return {
-        field: {"before": None, "after": shown(value)}
+        _COLUMN_NAMES[field]: {"before": None, "after": shown(value)}
         for field, shown in _shown_fields(instance)
         if (value := values.get(field)) is not None
     }
@@ -145,7 +148,7 @@ def _created(instance: object) -> dict[str, Any]:
 def _updated(instance: object, changed: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
     audited = set(_fields(instance))
     return {
-        field: {"before": _shown(field, before), "after": _shown(field, after)}
+        _COLUMN_NAMES[field]: {"before": _shown(field, before), "after": _shown(field, after)}
         for field, (before, after) in changed.items()
         if field in audited
     }
@@ -222,7 +225,10 @@ def deleted_rows(context: AuditContext, instances: Iterable[object]) -> list[dic
             "delete",
             AUDITED[type(instance)],
             _entity_id(instance),
-            {field: {"before": _shown(field, getattr(instance, field)), "after": None} for field in _fields(instance)},
+            {
+                _COLUMN_NAMES[field]: {"before": _shown(field, getattr(instance, field)), "after": None}
+                for field in _fields(instance)
+            },
             _account_id(instance),
         )
         for instance in instances

@@ -31,6 +31,7 @@ class ContactRepository(ScopedRepository[Contact]):
             Contact.status: query.status,
         }
         conditions = [column == value for column, value in equal_to.items() if value is not None]
+        conditions += query.metadata_matches(Contact.metadata_)
         if query.buying_role is not None:
             conditions.append(Contact.buying_roles.contains([query.buying_role]))
         if query.updated_since is not None:

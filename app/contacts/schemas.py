@@ -12,6 +12,7 @@ from app.glossary import Attitude, BuyingRole, ContactStatus, Influence
 from app.glossary import RelationshipStrength as Strength
 from app.plumbing.batch import ITEMS, RefusedItem, leniently
 from app.plumbing.dates import Timestamp
+from app.plumbing.metadata import Metadata, MetadataChanges, MetadataFilter, MetadataRead, WithMetadata
 from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import ReadModel, WriteModel, omittable, text
 from app.rules.relationship_map import Node, RelationshipMap
@@ -38,6 +39,7 @@ class ContactFields(WriteModel):
     interests: Profile | None = Field(default=None, description="Hobbies, what they care about.")
     background: Profile | None = Field(default=None, description="Schooling, career, career goals.")
     external_id: ExternalId | None = None
+    metadata: Metadata = Field(default_factory=dict)
 
 
 class ContactCreate(ContactFields):
@@ -46,7 +48,7 @@ class ContactCreate(ContactFields):
 
 class ContactUpsert(AccountReference, ContactFields):
     """One contact of a batch upsert: created under the account it names, or replaced (every field
-    takes the item's value, absent ones their default; ``left_at`` is kept unless given)."""
+    takes the item's value, absent ones their default; ``left_at`` and the metadata are kept unless given)."""
 
     external_id: ExternalId
 
@@ -75,9 +77,10 @@ class ContactUpdate(WriteModel):
     interests: Profile | None = None
     background: Profile | None = None
     external_id: ExternalId | None = None
+    metadata: MetadataChanges = omittable()
 
 
-class ContactRead(ReadModel):
+class ContactRead(WithMetadata, ReadModel):
     id: uuid.UUID
     version: int
     account_id: uuid.UUID
@@ -97,6 +100,7 @@ class ContactRead(ReadModel):
     interests: str | None
     background: str | None
     external_id: str | None
+    metadata: MetadataRead
     created_at: datetime
     updated_at: datetime
 
@@ -104,7 +108,7 @@ class ContactRead(ReadModel):
 ContactSort = Literal["last_name", "-last_name", "created_at", "-created_at", "updated_at", "-updated_at"]
 
 
-class ContactListQuery(ListQuery):
+class ContactListQuery(ListQuery, MetadataFilter):
     account_id: uuid.UUID | None = None
     external_id: Annotated[str, text(200, min_length=1)] | None = Field(
         default=None, description="The record a CRM knows by this key."

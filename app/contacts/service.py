@@ -9,6 +9,7 @@ from app.account_records.service import AccountScopedService
 from app.contacts.repository import ContactRepository
 from app.contacts.schemas import ContactCreate, ContactUpdate, ContactUpsert
 from app.models import Contact
+from app.plumbing import metadata
 from app.plumbing.batch import Prepared, Written
 from app.plumbing.concurrency import ExpectedVersion
 from app.plumbing.errors import Conflict, InvalidFields, RuleViolation
@@ -33,7 +34,7 @@ class ContactService(AccountScopedService[Contact]):
 
     async def create(self, data: ContactCreate, now: datetime) -> Contact:
         await self.account_for_write(data.account_id)
-        contact = Contact(**data.model_dump())
+        contact = Contact(**metadata.onto_record(data.model_dump()))
         if contact.reports_to_id is not None:
             await self._check_manager(contact, contact.reports_to_id)
         self._left(contact, now)
@@ -43,7 +44,7 @@ class ContactService(AccountScopedService[Contact]):
         self, contact_id: uuid.UUID, data: ContactUpdate, expected: ExpectedVersion | None, now: datetime
     ) -> Contact:
         contact = await self.get_for_write(contact_id, expected)
-        changes = data.model_dump(exclude_unset=True)
+        changes = metadata.onto_record(data.model_dump(exclude_unset=True), contact.metadata_)
         if changes.get("reports_to_id") is not None:
             await self._check_manager(contact, changes["reports_to_id"])
         for field, value in changes.items():
@@ -60,15 +61,15 @@ class ContactService(AccountScopedService[Contact]):
         def plan(item: ContactUpsert) -> Written | None:
             account = self.account_of(item, named)
             held = holders.get(item.external_id)
-            fields = self._replacement(item)
             if item.reports_to_id is not None and (held is None or held[0].reports_to_id != item.reports_to_id):
                 return None  # a place in the decision chain is checked against what the batch wrote before it
             if held is None:
+                fields = metadata.onto_record(self._replacement(item))
                 contact = Contact(**fields, account_id=account.id, external_id=item.external_id)
                 self._left(contact, now)
                 return writer.created(contact)
             contact = self.replaceable(held, item.external_id, account.id)
-            for field, value in fields.items():
+            for field, value in metadata.onto_record(self._replacement(item, contact), contact.metadata_).items():
                 setattr(contact, field, value)
             self._left(contact, now)
             return writer.replaced(contact)
@@ -85,17 +86,21 @@ class ContactService(AccountScopedService[Contact]):
             return Written(await self.create(data, now), "created")
         contact = self.replaceable(held, item.external_id, account.id)
         version = contact.version
-        contact = await self.update(contact.id, ContactUpdate(**self._replacement(item)), None, now)
+        contact = await self.update(contact.id, ContactUpdate(**self._replacement(item, contact)), None, now)
         return Written(contact, "unchanged" if contact.version == version else "updated")
 
     @staticmethod
-    def _replacement(item: ContactUpsert) -> dict[str, Any]:
-        """The fields a batch item sets: all but the keys; ``left_at`` only when given (else the
-        date a contact left would move to each sync's time)."""
+    def _replacement(item: ContactUpsert, held: Contact | None = None) -> dict[str, Any]:
+        """The fields a batch item sets on a new contact, or the changes replacing ``held``'s: all
+        but the keys; ``left_at`` only when given (else the date a contact left would move to each
+        sync's time); the metadata only when given (a sync that does not carry it leaves what others
+        wrote), and then whole."""
         exclude = {"account_id", "account_external_id", "external_id"}
-        if "left_at" not in item.model_fields_set:
-            exclude.add("left_at")
-        return item.model_dump(exclude=exclude)
+        exclude |= {"left_at", "metadata"} - item.model_fields_set
+        fields = item.model_dump(exclude=exclude)
+        if held is not None and "metadata" in fields:
+            fields["metadata"] = metadata.replacing(held.metadata_, fields["metadata"])
+        return fields
 
     async def delete(self, contact_id: uuid.UUID, expected: ExpectedVersion | None, reparent: bool) -> None:
         """Refused while others report to the contact, unless ``reparent`` hands them to its manager;

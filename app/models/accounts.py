@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnClause
 
 from app.glossary import ACCOUNT_STATUSES, TEAM_ROLES, TIER_CHANGE_KINDS, TIERS, Tier
-from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
+from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, WithMetadata, in_check, metadata_index
 from app.models.users import User
 
 # Unscored accounts sort below every score. A literal, not a bound parameter, so that queries
@@ -31,7 +31,7 @@ UNSCORED: ColumnClause[int] = literal_column("-1")
 UNSCORED_VALUE = Decimal(-1)
 
 
-class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
+class Account(UUIDPrimaryKey, Timestamps, Versioned, WithMetadata, Base):
     __tablename__ = "accounts"
 
     name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -83,6 +83,7 @@ class Account(UUIDPrimaryKey, Timestamps, Versioned, Base):
             postgresql_where=text("external_id IS NOT NULL"),
         ),
         Index("ix_accounts_name_id", "name", "id"),
+        metadata_index("accounts"),
         Index("ix_accounts_score_id", func.coalesce(text("score"), UNSCORED), "id"),
         Index("ix_accounts_created_at_id", "created_at", "id"),
         Index("ix_accounts_updated_at_id", "updated_at", "id"),

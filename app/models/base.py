@@ -4,8 +4,8 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, func, text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import DateTime, Index, Integer, MetaData, func, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -67,3 +67,25 @@ class Versioned:
     def __mapper_args__(cls) -> dict[str, Any]:
         # eager_defaults: server-generated timestamps come back through RETURNING, not a second SELECT.
         return {"version_id_col": cls.version, "eager_defaults": True}
+
+
+class WithMetadata:
+    """A CRM's own fields, kept as sent (see app/plumbing/metadata.py). The column is ``metadata``;
+    the attribute ``metadata_``, and so the column's key, since ``metadata`` is the declarative
+    base's own."""
+
+    metadata_: Mapped[dict[str, str]] = mapped_column(
+        "metadata", JSONB, key="metadata_", nullable=False, server_default=text("'{}'::jsonb")
+    )
+
+    def __init__(self, **kwargs: object) -> None:
+        # Set from construction: a batch inserts its new records from their attributes.
+        kwargs.setdefault("metadata_", {})
+        super().__init__(**kwargs)
+
+
+def metadata_index(table: str) -> Index:
+    """The index the metadata filter's containment (``@>``) is answered by."""
+    return Index(
+        f"ix_{table}_metadata", "metadata_", postgresql_using="gin", postgresql_ops={"metadata": "jsonb_path_ops"}
+    )

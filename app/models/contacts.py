@@ -18,10 +18,10 @@ from app.glossary import (
     Influence,
     RelationshipStrength,
 )
-from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
+from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, WithMetadata, in_check, metadata_index
 
 
-class Contact(UUIDPrimaryKey, Timestamps, Versioned, Base):
+class Contact(UUIDPrimaryKey, Timestamps, Versioned, WithMetadata, Base):
     __tablename__ = "contacts"
 
     account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("accounts.id"), nullable=False)
@@ -56,6 +56,7 @@ class Contact(UUIDPrimaryKey, Timestamps, Versioned, Base):
         Index("uq_contacts_external_id", "external_id", unique=True, postgresql_where=text("external_id IS NOT NULL")),
         Index("ix_contacts_account_id_last_name", "account_id", "last_name", "id"),
         Index("ix_contacts_last_name_id", "last_name", "id"),
+        metadata_index("contacts"),
         Index("ix_contacts_created_at_id", "created_at", "id"),
         Index("ix_contacts_updated_at_id", "updated_at", "id"),
         Index("ix_contacts_reports_to_id", "reports_to_id"),

@@ -9,10 +9,10 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.glossary import OPPORTUNITY_TYPES, STAGES
-from app.models.base import UNDATED, Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
+from app.models.base import UNDATED, Base, Timestamps, UUIDPrimaryKey, Versioned, WithMetadata, in_check, metadata_index
 
 
-class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, Base):
+class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, WithMetadata, Base):
     __tablename__ = "opportunities"
 
     account_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("accounts.id"), nullable=False)
@@ -64,6 +64,7 @@ class Opportunity(UUIDPrimaryKey, Timestamps, Versioned, Base):
         Index("ix_opportunities_buying_center_id", "buying_center_id"),
         Index("ix_opportunities_expected_close_date_id", func.coalesce(text("expected_close_date"), UNDATED), "id"),
         Index("ix_opportunities_name_id", "name", "id"),
+        metadata_index("opportunities"),
         Index("ix_opportunities_amount_id", "amount", "id"),
         Index("ix_opportunities_created_at_id", "created_at", "id"),
         Index("ix_opportunities_updated_at_id", "updated_at", "id"),

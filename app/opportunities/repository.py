@@ -43,6 +43,7 @@ class OpportunityRepository(ScopedRepository[Opportunity]):
             Opportunity.buying_center_id: query.buying_center_id,
         }
         conditions = [column == value for column, value in equal_to.items() if value is not None]
+        conditions += query.metadata_matches(Opportunity.metadata_)
         if query.open is not None:
             closed = Opportunity.stage.in_(CLOSED_STAGES)
             conditions.append(~closed if query.open else closed)

@@ -11,6 +11,7 @@ from app.account_records.schemas import AccountReference, ExternalId
 from app.glossary import LimitedTerm, OpenStage, OpportunityType, Stage
 from app.plumbing.batch import ITEMS, RefusedItem, leniently
 from app.plumbing.dates import Day, Timestamp
+from app.plumbing.metadata import Metadata, MetadataChanges, MetadataFilter, MetadataRead, WithMetadata
 from app.plumbing.pagination import ListQuery
 from app.plumbing.schemas import Money, ReadModel, WriteModel, omittable, text
 from app.rules.document import Number
@@ -43,6 +44,7 @@ class OpportunityFields(WriteModel):
     payment_terms_days: PaymentTerms | None = Field(default=None, description=TERMS)
     offering_id: uuid.UUID | None = Field(default=None, description=OFFERING)
     buying_center_id: uuid.UUID | None = Field(default=None, description=CENTER)
+    metadata: Metadata = Field(default_factory=dict)
 
 
 class OpportunityCreate(OpportunityFields):
@@ -51,8 +53,8 @@ class OpportunityCreate(OpportunityFields):
 
 class OpportunityUpsert(AccountReference, OpportunityFields):
     """One opportunity of a batch upsert: created under the account it names, or replaced (every
-    field takes the item's value, absent ones their default; the owner, offering and buying center
-    change only when named).
+    field takes the item's value, absent ones their default; the owner, offering, buying center and
+    metadata change only when named).
     Stage moves follow the pipeline rules: a closed opportunity is reopened only through reopen."""
 
     external_id: ExternalId
@@ -81,6 +83,7 @@ class OpportunityUpdate(WriteModel):
     payment_terms_days: PaymentTerms | None = Field(default=None, description=TERMS)
     offering_id: uuid.UUID | None = Field(default=None, description=OFFERING)
     buying_center_id: uuid.UUID | None = Field(default=None, description=CENTER)
+    metadata: MetadataChanges = omittable()
 
 
 class ExceptionApprovalCreate(WriteModel):
@@ -105,7 +108,7 @@ class OpportunityReopen(WriteModel):
     stage: OpenStage = Field(default="negotiation", description="The open stage to move it back to.")
 
 
-class OpportunityRead(ReadModel):
+class OpportunityRead(WithMetadata, ReadModel):
     id: uuid.UUID
     version: int
     account_id: uuid.UUID
@@ -127,6 +130,7 @@ class OpportunityRead(ReadModel):
     payment_terms_days: int | None
     offering_id: uuid.UUID | None
     buying_center_id: uuid.UUID | None
+    metadata: MetadataRead
     policy_exceptions: list[PolicyExceptionRead] = Field(
         description="Terms beyond the account tier's sales policy (none for an untiered account)."
     )
@@ -154,7 +158,7 @@ OpportunitySort = Literal[
 ]
 
 
-class OpportunityListQuery(ListQuery):
+class OpportunityListQuery(ListQuery, MetadataFilter):
     account_id: uuid.UUID | None = None
     external_id: Annotated[str, text(200, min_length=1)] | None = Field(
         default=None, description="The record a CRM knows by this key."

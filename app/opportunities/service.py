@@ -15,6 +15,7 @@ from app.opportunities.schemas import (
     OpportunityUpdate,
     OpportunityUpsert,
 )
+from app.plumbing import metadata
 from app.plumbing.batch import Prepared, Written
 from app.plumbing.concurrency import ExpectedVersion
 from app.plumbing.errors import InvalidFields, RuleViolation
@@ -62,7 +63,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         fields = data.model_dump(exclude_unset=True)
         fields.setdefault("owner_id", caller_id)
         await self.check_owner(fields.get("owner_id"))
-        opportunity = Opportunity(**{**data.model_dump(), **fields})
+        opportunity = Opportunity(**metadata.onto_record({**data.model_dump(), **fields}))
         self._check_targets(opportunity, *(await self._targets([opportunity])))
         if self._stage_move("prospecting", opportunity.stage, opportunity.loss_reason, fresh=True):
             opportunity.closed_at = now
@@ -73,7 +74,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         self, opportunity_id: uuid.UUID, data: OpportunityUpdate, expected: ExpectedVersion | None, now: datetime
     ) -> Opportunity:
         opportunity = await self.get_for_write(opportunity_id, expected)
-        changes = data.model_dump(exclude_unset=True)
+        changes = metadata.onto_record(data.model_dump(exclude_unset=True), opportunity.metadata_)
         if "owner_id" in changes:
             await self.check_owner(changes["owner_id"])
         before = opportunity.stage
@@ -100,9 +101,9 @@ class OpportunityService(AccountScopedService[Opportunity]):
 
         def plan(item: OpportunityUpsert) -> Written:
             account = self.account_of(item, named)
-            fields = self._replacement(item)
             held = holders.get(item.external_id)
             if held is None:
+                fields = metadata.onto_record(self._replacement(item))
                 fields.setdefault("owner_id", caller_id)
                 self.check_owner_in(fields["owner_id"], active)
                 closes = self._stage_move("prospecting", item.stage, item.loss_reason, fresh=True)
@@ -112,6 +113,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
                 self._check_terms(opportunity, account.tier, won_now=item.stage == "closed_won", fresh=True)
                 return writer.created(opportunity)
             opportunity = self.replaceable(held, item.external_id, account.id)
+            fields = metadata.onto_record(self._replacement(item, opportunity), opportunity.metadata_)
             self.check_owner_in(fields.get("owner_id"), active)
             before = opportunity.stage
             closes = self._stage_move(before, item.stage, item.loss_reason)
@@ -130,13 +132,13 @@ class OpportunityService(AccountScopedService[Opportunity]):
         """One item of a batch, written as the single create or update writes it."""
         account = self.account_of(item, await self.accounts_named([item]))
         held = (await self.records.holding_external_ids([item.external_id])).get(item.external_id)
-        fields = self._replacement(item)
         if held is None:
-            data = OpportunityCreate(**fields, account_id=account.id, external_id=item.external_id)
+            data = OpportunityCreate(**self._replacement(item), account_id=account.id, external_id=item.external_id)
             return Written(await self.create(data, now, caller_id), "created")
         opportunity = self.replaceable(held, item.external_id, account.id)
         version = opportunity.version
-        opportunity = await self.update(opportunity.id, OpportunityUpdate(**fields), None, now)
+        changes = OpportunityUpdate(**self._replacement(item, opportunity))
+        opportunity = await self.update(opportunity.id, changes, None, now)
         return Written(opportunity, "unchanged" if opportunity.version == version else "updated")
 
     async def _targets(
@@ -164,12 +166,16 @@ class OpportunityService(AccountScopedService[Opportunity]):
             raise InvalidFields.one(["body", "buying_center_id"], f"no buying center with id {center} on its account")
 
     @staticmethod
-    def _replacement(item: OpportunityUpsert) -> dict[str, Any]:
-        """The fields a batch item sets: all but the keys; the owner, offering and buying center only
-        when named (a CRM that knows none of them leaves what a KAM set)."""
+    def _replacement(item: OpportunityUpsert, held: Opportunity | None = None) -> dict[str, Any]:
+        """The fields a batch item sets on a new opportunity, or the changes replacing ``held``'s:
+        all but the keys; the owner, offering, buying center and metadata only when named (a CRM
+        that knows none of them leaves what a KAM set), the metadata then whole."""
         exclude = {"account_id", "account_external_id", "external_id"}
-        exclude |= {"owner_id", "offering_id", "buying_center_id"} - item.model_fields_set
-        return item.model_dump(exclude=exclude)
+        exclude |= {"owner_id", "offering_id", "buying_center_id", "metadata"} - item.model_fields_set
+        fields = item.model_dump(exclude=exclude)
+        if held is not None and "metadata" in fields:
+            fields["metadata"] = metadata.replacing(held.metadata_, fields["metadata"])
+        return fields
 
     async def approve_exceptions(
         self, opportunity_id: uuid.UUID, reason: str, approver_id: uuid.UUID, now: datetime
@@ -277,6 +283,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         return OpportunityRead.model_validate(
             {
                 **{field: getattr(opportunity, field) for field in OpportunityRead.model_fields if field in _COLUMNS},
+                "metadata": opportunity.metadata_,
                 "probability": probability,
                 "probability_set_by_hand": opportunity.probability is not None
                 and probability == opportunity.probability,

@@ -171,21 +171,29 @@ def columns_of(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[tup
 
 
 def _cell(value: Any) -> Any:
-    """A value a spreadsheet cell holds: scalars as they are, lists joined, records by what names them."""
+    """A value a spreadsheet cell holds: scalars as they are, a mapping (scores, metadata) by all its
+    pairs, lists joined, records by what names them."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dict):
-        for key in ("message", "name", "code", "title"):
-            if key in value:
-                return _cell(value[key])
         return ", ".join(f"{key}: {_cell(item)}" for key, item in value.items() if item is not None)
     if isinstance(value, BaseModel):
-        return _cell(value.model_dump())
+        return _record(value)
     if isinstance(value, list | tuple | set | frozenset):
-        return "; ".join(str(_cell(item)) for item in value)
+        return "; ".join(str(_record(item)) for item in value)
     return value
+
+
+def _record(value: Any) -> Any:
+    """A record of a list (a signal, an adjustment) by what names it, when something does."""
+    fields = value.model_dump() if isinstance(value, BaseModel) else value
+    if isinstance(fields, dict):
+        for key in ("message", "name", "code", "title"):
+            if key in fields:
+                return _cell(fields[key])
+    return _cell(fields)
 
 
 def _row(item: dict[str, Any], paths: Sequence[tuple[str, ...]]) -> list[Any]:

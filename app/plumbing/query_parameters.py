@@ -8,6 +8,7 @@ from fastapi.dependencies.models import Dependant
 from pydantic import BaseModel
 
 from app.plumbing.errors import FieldError, InvalidFields
+from app.plumbing.metadata import is_bracketed
 
 
 def query_names(dependant: Dependant) -> frozenset[str]:
@@ -43,6 +44,7 @@ def refuse_unknown_query(request: Request) -> None:
 
 def check_query(query: bytes, known: frozenset[str]) -> None:
     given = {name for name, _value in parse_qsl(query.decode("latin-1"), keep_blank_values=True)}
+    given = {"metadata" if is_bracketed(name) else name for name in given}
     unknown = sorted(given - known)
     if unknown:
         takes = ", ".join(sorted(known)) if known else "none"

@@ -1,8 +1,9 @@
 """A CRM sync written only against the SDK that openapi-python-client generates from the contract.
 
-It pushes accounts, contacts and deals by batch (a retry replays the first answer), pulls back the
-accounts changed since a moment, follows the event feed with each event's data typed by its type,
-and fetches the monthly pack as Markdown. Run it with the service's address and an API token:
+It pushes accounts (with the CRM's own segment as metadata), contacts and deals by batch (a retry
+replays the first answer), pulls back the accounts changed since a moment and those of a segment,
+follows the event feed with each event's data typed by its type, and fetches the monthly pack as
+Markdown. Run it with the service's address and an API token:
 
     KAM_URL=http://127.0.0.1:8000 KAM_TOKEN=kam_... python sync_script.py
 """
@@ -26,6 +27,7 @@ from key_account_management_service_client.models import (
     AccountRead,
     AccountsListSort,
     AccountUpsert,
+    AccountUpsertMetadata,
     BatchOutcome,
     BatchResult,
     ContactBatchUpsert,
@@ -48,6 +50,7 @@ class CrmAccount:
     key: str
     name: str
     industry: str
+    segment: str  # the CRM's own field, kept as metadata
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,15 @@ async def push_accounts(client: AuthenticatedClient, accounts: Sequence[CrmAccou
     for start in range(0, len(accounts), BATCH):
         chunk = accounts[start : start + BATCH]
         body = AccountBatchUpsert(
-            items=[AccountUpsert(external_id=a.key, name=a.name, industry=a.industry) for a in chunk]
+            items=[
+                AccountUpsert(
+                    external_id=a.key,
+                    name=a.name,
+                    industry=a.industry,
+                    metadata=AccountUpsertMetadata.from_dict({"segment": a.segment}),
+                )
+                for a in chunk
+            ]
         )
         # The same key on every retry of this chunk: a retry replays the first answer.
         answer = await accounts_batch_upsert.asyncio(client=client, body=body, idempotency_key=f"{run}-a-{start}")
@@ -169,6 +180,20 @@ async def changed_accounts(client: AuthenticatedClient, since: datetime) -> list
         cursor = page.next_cursor
 
 
+async def accounts_of_segment(client: AuthenticatedClient, segment: str) -> list[str]:
+    """The names of the accounts of a segment of the CRM's (their metadata), in name order."""
+    names: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = await accounts_list.asyncio(client=client, metadata=[f"segment:{segment}"], limit=200, cursor=cursor)
+        if not isinstance(page, PageAccountRead):
+            raise _refused(page)
+        names += [account.name for account in page.items]
+        if page.next_cursor is None:
+            return names
+        cursor = page.next_cursor
+
+
 async def follow_feed(client: AuthenticatedClient, after: str | None) -> tuple[list[str], str]:
     """What happened since `after`, one line per event, and the cursor to read on from."""
     told: list[str] = []
@@ -203,7 +228,7 @@ async def monthly_pack(client: AuthenticatedClient) -> str:
 async def main() -> None:
     client = AuthenticatedClient(base_url=os.environ["KAM_URL"], token=os.environ["KAM_TOKEN"])
     started = datetime.now().astimezone()
-    accounts = [CrmAccount(f"crm-{n}", f"Customer {n}", "Manufacturing") for n in range(20)]
+    accounts = [CrmAccount(f"crm-{n}", f"Customer {n}", "Manufacturing", f"S{n % 3}") for n in range(20)]
     contacts = [CrmContact(f"p-{n}", f"crm-{n % 20}", "Dana", f"Lee {n}") for n in range(60)]
     deals = [CrmDeal(f"d-{n}", f"crm-{n}", f"Renewal {n}", "120000.00", date(2027, 6, 30)) for n in range(10)]
     async with client:
@@ -211,6 +236,7 @@ async def main() -> None:
         print(await push_contacts(client, contacts, "nightly"))
         print(await push_deals(client, deals, "nightly"))
         print(len(await changed_accounts(client, started)), "accounts changed")
+        print("Segment S1:", ", ".join(await accounts_of_segment(client, "S1")))
         told, _ = await follow_feed(client, None)
         print("\n".join(told[-10:]))
         print(await monthly_pack(client))

@@ -1,6 +1,6 @@
 // Runs the web app's calls against a service, for the test suite: KAM_URL and KAM_TOKEN name it,
 // the argument an account the screen opens. Prints what each call read, as JSON.
-import { accountScreen, activity, connect, keyAccounts, monthlyPack, renameAccount } from "./web-app.js";
+import { accountScreen, accountsOfSegment, activity, connect, keyAccounts, monthlyPack, renameAccount } from "./web-app.js";
 
 const url = process.env["KAM_URL"];
 const token = process.env["KAM_TOKEN"];
@@ -12,6 +12,7 @@ const kam = connect(url, token);
 const screen = await accountScreen(kam, accountId);
 const renamed = await renameAccount(kam, accountId, "Renamed by the web app");
 const key = await keyAccounts(kam);
+const segment = await accountsOfSegment(kam, "Pharma");
 const feed = await activity(kam, null);
 const pack = await monthlyPack(kam);
 console.log(
@@ -22,6 +23,7 @@ console.log(
     champions: screen.relationship_map?.champions.length ?? 0,
     renamed: [renamed.name, renamed.version],
     key: key.map((account) => account.name),
+    segment,
     activity: feed.lines,
     pack: pack.split("\n")[0],
   }),

@@ -55,6 +55,15 @@ async function keyAccountsPage(kam: Kam, cursor: string | null): Promise<Schemas
   return data;
 }
 
+// The accounts of a segment the CRM keeps in their metadata, as a filter chip lists them.
+export async function accountsOfSegment(kam: Kam, segment: string): Promise<string[]> {
+  const { data, error, response } = await kam.GET("/v1/accounts", {
+    params: { query: { metadata: [`segment:${segment}`], limit: 200 } },
+  });
+  if (data === undefined) throw new Refused(response.status, error);
+  return data.items.map((account) => `${account.name} (${account.metadata["segment"] ?? "no segment"})`);
+}
+
 // A change that refuses to overwrite another's: the version read goes back as If-Match.
 export async function renameAccount(kam: Kam, accountId: string, name: string): Promise<Account> {
   const read = await kam.GET("/v1/accounts/{account_id}", { params: { path: { account_id: accountId } } });
