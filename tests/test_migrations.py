@@ -1,6 +1,7 @@
 """Migrations are the schema: no drift from the models, and every step reverses."""
 
 import asyncio
+import json
 import re
 import uuid
 from pathlib import Path
@@ -139,5 +140,41 @@ def test_promised_follow_ups_migrate_open_unless_a_later_interaction_kept_them(d
             )
         )
         assert statuses == "done,open"
+    finally:
+        asyncio.run(_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_events_written_before_metadata_are_given_an_empty_one(database_url):
+    """The feed sends an event's data as written: an account, contact or opportunity told before
+    records had metadata must read as its type's schema says, with `metadata` empty."""
+    name = f"kam_metadata_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(database_url, f'CREATE DATABASE "{name}"'))
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        config = alembic_config(url)
+        command.upgrade(config, "9c5a1e8f4d22")  # before records had metadata
+        asyncio.run(
+            _sql(
+                url,
+                """
+                INSERT INTO events (id, type, account_id, entity_type, entity_id, data)
+                SELECT gen_random_uuid(), type, gen_random_uuid(), kind, gen_random_uuid()::text, data::jsonb
+                FROM (VALUES
+                    ('account.updated', 'account', '{"name": "Old"}'),
+                    ('contact.created', 'contact', '{"last_name": "Lee"}'),
+                    ('opportunity.won', 'opportunity', '{"name": "Deal"}'),
+                    ('account.health_changed', 'account', '{"before": {}, "after": {}, "account": {"name": "Old"}}'),
+                    ('interaction.created', 'interaction', '{"type": "call"}')
+                ) AS told (type, kind, data)
+                """,
+            )
+        )
+        command.upgrade(config, "head")
+        told = asyncio.run(_rows(url, "SELECT type, data FROM events ORDER BY type"))
+        data = {row["type"]: json.loads(row["data"]) for row in told}
+        assert data["account.updated"] == {"name": "Old", "metadata": {}}
+        assert data["contact.created"]["metadata"] == data["opportunity.won"]["metadata"] == {}
+        assert data["account.health_changed"]["account"] == {"name": "Old", "metadata": {}}
+        assert data["interaction.created"] == {"type": "call"}
     finally:
         asyncio.run(_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
