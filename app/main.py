@@ -40,6 +40,7 @@ from app.plumbing.gc_tuning import freeze_startup_objects
 from app.plumbing.logs import configure_logging
 from app.plumbing.middleware import EdgeMiddleware
 from app.plumbing.openapi import contract
+from app.plumbing.pagination import no_count_yet
 from app.plumbing.plain_rows import PlainPool
 from app.plumbing.query_parameters import refuse_unknown_query
 from app.plumbing.readable import Readable
@@ -128,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The service's metrics are Prometheus' (app.plumbing.telemetry); FastAPI's OpenTelemetry would
         # only ask on every request whether a provider was configured.
         telemetry={"tracing": False, "metrics": False, "logs": False},
-        dependencies=[Depends(refuse_unknown_query)],
+        dependencies=[Depends(refuse_unknown_query), Depends(no_count_yet)],
         docs_url=None,
         redoc_url=None,
     )

@@ -39,6 +39,8 @@ from app.settings import Settings  # noqa: E402
 from app.users.bootstrap import create_admin  # noqa: E402
 
 DATABASE = "kam_bench"
+# The account screen in one request (GET /v1/accounts/{id}?include=...): timed beside the plain read.
+SCREEN = "contacts,opportunities,plans,team,financials,relationship_map"
 
 # The embedded server is tuned as a deployment's would be: PostgreSQL's defaults are sized for the
 # smallest machine (128 MB of shared buffers, a checkpoint every 1 GB of WAL), and at a million
@@ -142,9 +144,19 @@ async def main() -> None:
             ("accounts, health=red", "/v1/accounts", {"health": "red"}),
             ("accounts, promotion_candidate=true", "/v1/accounts", {"promotion_candidate": "true"}),
             ("accounts, review_overdue=true", "/v1/accounts", {"review_overdue": "true"}),
+            ("accounts, count=true", "/v1/accounts", {"count": "true"}),
+            ("accounts, tier=key, count=true", "/v1/accounts", {"tier": "key", "count": "true"}),
+            ("accounts, q=Glob, count=true", "/v1/accounts", {"q": "Glob", "count": "true"}),
+            ("accounts, health=red, count=true", "/v1/accounts", {"health": "red", "count": "true"}),
+            ("accounts, metadata=segment:S1", "/v1/accounts", {"metadata": "segment:S1"}),
+            ("accounts, metadata=segment:S1, count=true", "/v1/accounts", {"metadata": "segment:S1", "count": "true"}),
             ("one account", f"/v1/accounts/{top}", {}),
+            ("one account, the screen's six parts", f"/v1/accounts/{top}", {"include": SCREEN}),
+            *[(f"one account, include={part}", f"/v1/accounts/{top}", {"include": part}) for part in SCREEN.split(",")],
             ("contacts, first page", "/v1/contacts", {}),
+            ("contacts, count=true", "/v1/contacts", {"count": "true"}),
             ("opportunities, first page", "/v1/opportunities", {}),
+            ("opportunities, count=true", "/v1/opportunities", {"count": "true"}),
             ("interactions, first page", "/v1/interactions", {}),
             ("relationship map", f"/v1/accounts/{top}/relationship-map", {}),
             ("operating report (JSON)", f"/v1/accounts/{top}/report", {}),

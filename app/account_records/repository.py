@@ -15,7 +15,7 @@ from app.auth import audit_context
 from app.models import Account
 from app.plumbing import set_wise
 from app.plumbing.errors import DuplicateExternalId, PreconditionFailed
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 from app.plumbing.sql import SetWise, in_set
 
 M = TypeVar("M")
@@ -58,7 +58,7 @@ class ScopedRepository(Generic[M]):
 
     async def list_page(self, query: Any) -> tuple[list[M], str | None]:
         """A page of the list ``query`` asks for: its filters, sort, cursor and account."""
-        page = PageRequest(query.sort, query.limit, query.cursor)
+        page = PageRequest.of(query, query.sort)
         return await self.page(self.conditions(query), page, self.sort_keys[page.field], account_id=query.account_id)
 
     async def page(
@@ -76,6 +76,7 @@ class ScopedRepository(Generic[M]):
             statement = statement.where(self.model.account_id == account_id)
         else:
             statement = statement.where(Account.archived_at.is_(None))
+        await count_matching(self.session, statement, page)
         rows = (await self.session.execute(apply_keyset(statement, page, key, self.model.id))).scalars().all()
         return split_page(rows, page, key)
 

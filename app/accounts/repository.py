@@ -48,7 +48,7 @@ from app.models import (
 from app.models.accounts import UNSCORED, UNSCORED_VALUE
 from app.plumbing import set_wise
 from app.plumbing.errors import DuplicateExternalId, PreconditionFailed
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 from app.plumbing.plain_rows import AnyRow, Columns, fetch_row
 from app.plumbing.sql import SetWise, in_set, one_of
 
@@ -329,7 +329,9 @@ class AccountRepository:
             )
             statement = statement.join(matches, matches.c.account_id == Account.id)
             key, id_column = SortKey(matches.c.name, "str", attribute="name"), matches.c.account_id
-        statement = apply_keyset(statement.where(*conditions), page, key, id_column)
+        statement = statement.where(*conditions)
+        await count_matching(self.session, statement, page)
+        statement = apply_keyset(statement, page, key, id_column)
         rows, next_cursor = split_page((await self.session.execute(statement)).all(), page, key)
         return [view_inputs(row._mapping) for row in rows], next_cursor
 
@@ -406,10 +408,9 @@ class AccountRepository:
 
     async def tier_changes_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[TierChange], str | None]:
         key = SortKey(TierChange.created_at, "datetime")
-        statement = apply_keyset(
-            select(TierChange).where(TierChange.account_id == account_id), page, key, TierChange.id
-        )
-        rows = (await self.session.execute(statement)).scalars().all()
+        statement = select(TierChange).where(TierChange.account_id == account_id)
+        await count_matching(self.session, statement, page)
+        rows = (await self.session.execute(apply_keyset(statement, page, key, TierChange.id))).scalars().all()
         return split_page(rows, page, key)
 
     async def lapsed_live_views(self, now: datetime, rules_version: int, most: int) -> list[uuid.UUID] | None:

@@ -189,7 +189,7 @@ async def list_tier_decisions(
     account_id: uuid.UUID, query: Annotated[ListQuery, Query()], service: Service
 ) -> Page[TierChangeRead]:
     """The account's tier history, oldest first: automatic promotions and managers' decisions."""
-    changes, next_cursor = await service.tier_history(account_id, PageRequest("created_at", query.limit, query.cursor))
+    changes, next_cursor = await service.tier_history(account_id, PageRequest.of(query, "created_at"))
     return Page(items=[TierChangeRead.model_validate(change) for change in changes], next_cursor=next_cursor)
 
 

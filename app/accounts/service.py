@@ -251,7 +251,7 @@ class AccountService:
             **query.model_dump(exclude=paging | judged_fields | {"metadata"}), metadata=query.metadata_wanted()
         )
         judged = ViewFilter(**query.model_dump(include=judged_fields))
-        page = PageRequest(query.sort, query.limit, query.cursor)
+        page = PageRequest.of(query, query.sort)
         views, next_cursor = await self.list_page(filters, page, judged)
         return [account_read(view) for view in views], next_cursor
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.schemas import AccountHistoryQuery, AuditQuery
 from app.models import AuditEntry
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 
 _BY_TIME = SortKey(AuditEntry.occurred_at, "datetime")
 
@@ -42,7 +42,9 @@ class AuditRepository:
     async def _page(
         self, query: AccountHistoryQuery, conditions: list[ColumnElement[bool]]
     ) -> tuple[list[AuditEntry], str | None]:
-        page = PageRequest(query.sort, query.limit, query.cursor)
-        statement = apply_keyset(select(AuditEntry).where(*conditions), page, _BY_TIME, AuditEntry.id)
+        page = PageRequest.of(query, query.sort)
+        statement = select(AuditEntry).where(*conditions)
+        await count_matching(self.session, statement, page)
+        statement = apply_keyset(statement, page, _BY_TIME, AuditEntry.id)
         rows = (await self.session.execute(statement)).scalars().all()
         return split_page(rows, page, _BY_TIME)

@@ -39,5 +39,5 @@ class BuyingCenterRepository(ScopedRepository[BuyingCenter]):
     async def account_page(
         self, account_id: uuid.UUID, query: BuyingCenterListQuery
     ) -> tuple[list[BuyingCenter], str | None]:
-        page = PageRequest(query.sort, query.limit, query.cursor)
+        page = PageRequest.of(query, query.sort)
         return await self.page(self.conditions(query), page, SORT_KEYS[page.field], account_id=account_id)

@@ -30,7 +30,7 @@ class FinancialRepository(ScopedRepository[Financial]):
     async def account_page(
         self, account_id: uuid.UUID, query: FinancialListQuery
     ) -> tuple[list[Financial], str | None]:
-        page = PageRequest(query.sort, query.limit, query.cursor)
+        page = PageRequest.of(query, query.sort)
         return await self.page(self.conditions(query), page, SORT_KEYS[page.field], account_id=account_id)
 
     async def lines_of(self, financial_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[RevenueLine]]:

@@ -10,7 +10,7 @@ from app.account_facts.repository import open_follow_ups
 from app.account_records.repository import ScopedRepository
 from app.follow_ups.schemas import FollowUpListQuery
 from app.models import Account, FollowUp, Interaction
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 
 BY_DUE_DATE = SortKey(FollowUp.due_at, "datetime")
 _COLUMNS = (
@@ -75,8 +75,9 @@ class FollowUpRepository(ScopedRepository[FollowUp]):
 
     async def page_of(self, query: FollowUpListQuery, now: datetime) -> tuple[list[PromisedFollowUp], str | None]:
         """A page of follow-ups, the earliest due first."""
-        page = PageRequest("due_at", query.limit, query.cursor)
+        page = PageRequest.of(query, "due_at")
         statement = self._with_promise().where(*self.follow_up_conditions(query, now))
+        await count_matching(self.session, statement, page)
         rows = list((await self.session.execute(apply_keyset(statement, page, BY_DUE_DATE, FollowUp.id))).all())
         found, next_cursor = split_page(rows, page, BY_DUE_DATE)
         return cast(list[PromisedFollowUp], found), next_cursor

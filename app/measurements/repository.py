@@ -29,5 +29,5 @@ class MeasurementRepository(ScopedRepository[Measurement]):
     async def account_page(
         self, account_id: uuid.UUID, query: MeasurementListQuery
     ) -> tuple[list[Measurement], str | None]:
-        page = PageRequest(query.sort, query.limit, query.cursor)
+        page = PageRequest.of(query, query.sort)
         return await self.page(self.conditions(query), page, SORT_KEYS[page.field], account_id=account_id)

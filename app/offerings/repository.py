@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.models import Offering
 from app.offerings.schemas import OfferingListQuery
 from app.plumbing.errors import Conflict, DuplicateExternalId, PreconditionFailed
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 from app.plumbing.sql import in_set
 
 SORT_KEYS = {
@@ -61,9 +61,11 @@ class OfferingRepository:
                     *(func.lower(column).contains(needle, autoescape=True) for column in (Offering.name, Offering.code))
                 )
             )
-        page = PageRequest(query.sort, query.limit, query.cursor)
+        page = PageRequest.of(query, query.sort)
         key = SORT_KEYS[page.field]
-        statement = apply_keyset(select(Offering).where(*conditions), page, key, Offering.id)
+        statement = select(Offering).where(*conditions)
+        await count_matching(self.session, statement, page)
+        statement = apply_keyset(statement, page, key, Offering.id)
         return split_page((await self.session.execute(statement)).scalars().all(), page, key)
 
     async def holding_external_ids(self, external_ids: Sequence[str]) -> dict[str, Offering]:

@@ -12,7 +12,7 @@ from app.models import Action, Objective, Plan
 from app.models.base import UNDATED, UNDATED_VALUE
 from app.plans.schemas import ActionListQuery, ObjectiveListQuery, PlanListQuery
 from app.plumbing.errors import WrittenAtOnce
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 
 SORT_KEYS = {
     "period_start": SortKey(Plan.period_start, "date"),
@@ -73,11 +73,12 @@ class PlanRepository(ScopedRepository[Plan]):
         plan_id: uuid.UUID,
         query: ObjectiveListQuery | ActionListQuery,
     ) -> tuple[list[Child], str | None]:
-        page = PageRequest(query.sort, query.limit, query.cursor)
+        page = PageRequest.of(query, query.sort)
         statement = select(model).where(model.plan_id == plan_id)
         if query.updated_since is not None:
             statement = statement.where(model.updated_at >= query.updated_since)
         key = keys[page.field]
+        await count_matching(self.session, statement, page)
         rows = (await self.session.execute(apply_keyset(statement, page, key, model.id))).scalars().all()
         return split_page(rows, page, key)
 

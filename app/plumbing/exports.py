@@ -297,6 +297,7 @@ async def export_list(
 ) -> StreamingResponse:
     """The whole list the query names (from its cursor, every page after), as CSV or Excel."""
     paths = columns_of(model)
+    query = query.model_copy(update={"count": False})  # a file holds every record: nothing to count
     factory: async_sessionmaker[AsyncSession] = (
         getattr(request.app.state, "replica_session_factory", None) or request.app.state.session_factory
     )

@@ -1,16 +1,25 @@
-"""Keyset (cursor) pagination on ``(sort key, id)``: stable while other clients insert, no OFFSET."""
+"""Keyset (cursor) pagination on ``(sort key, id)``: stable while other clients insert, no OFFSET.
+
+A list asked ``count=true`` also answers how many records its filters match in all. That number is
+counted where the filters are, by the list's repository (``count_matching``), and answered by the
+``Page`` its operation returns: it travels from one to the other in the request's context rather
+than through every list's signatures, and each request starts with none (``no_count_yet``, a
+dependency of every operation).
+"""
 
 import base64
 import binascii
 import json
 import uuid
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from app.plumbing.dates import DAY, TIMESTAMP
@@ -24,9 +33,32 @@ MAX_LIMIT = 200
 SortKind = Literal["str", "decimal", "datetime", "date"]
 
 
+_COUNTED: ContextVar[int | None] = ContextVar("kam_list_count", default=None)
+
+
+async def no_count_yet() -> None:
+    # Async: run on the request's own context, where the list's count is set and read (a plain
+    # function would run in a worker thread, on a copy of it).
+    _COUNTED.set(None)
+
+
+def _counted() -> int | None:
+    return _COUNTED.get()
+
+
+def _count_always_sent(schema: dict[str, Any]) -> None:
+    schema["required"] = [*schema.get("required", []), "count"]
+
+
 class Page(BaseModel, Generic[T]):
+    model_config = ConfigDict(json_schema_extra=_count_always_sent)
+
     items: list[T]
     next_cursor: str | None
+    count: int | None = Field(
+        default_factory=_counted,
+        description="With `count=true`: how many records the filters match in all, every page alike. Null otherwise.",
+    )
 
 
 class ListQuery(BaseModel):
@@ -36,6 +68,11 @@ class ListQuery(BaseModel):
 
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Page size.")
     cursor: str | None = Field(default=None, max_length=1000, description="`next_cursor` of the previous page.")
+    count: bool = Field(
+        default=False,
+        description="Also answer `count`, the exact number of records the filters match (one more "
+        "statement, which reads every match).",
+    )
 
 
 @dataclass(frozen=True)
@@ -61,6 +98,12 @@ class PageRequest:
     sort: str
     limit: int
     cursor: str | None
+    count: bool = False
+
+    @classmethod
+    def of(cls, query: ListQuery, sort: str) -> "PageRequest":
+        """The page a list query asks for, in this order."""
+        return cls(sort, query.limit, query.cursor, query.count)
 
     @property
     def field(self) -> str:
@@ -135,6 +178,13 @@ def decode_cursor(cursor: str, sort: str, key: SortKey) -> tuple[Any, uuid.UUID]
         return _decode_value(payload["v"], key), uuid.UUID(payload["id"])
     except (ValueError, KeyError, TypeError, UnicodeError, RecursionError, binascii.Error, InvalidOperation) as error:
         raise invalid from error
+
+
+async def count_matching(session: AsyncSession, statement: Select[Any], request: PageRequest) -> None:
+    """Count the records a list's statement (filtered, before its keyset) matches, when the request
+    asks for it: the ``Page`` answered then carries the number."""
+    if request.count:
+        _COUNTED.set(await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())))
 
 
 def apply_keyset(

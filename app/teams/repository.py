@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import AccountTeamMember
 from app.plumbing.errors import Conflict, PreconditionFailed
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 from app.teams.schemas import TeamListQuery
 
 SORT_KEYS = {
@@ -30,7 +30,7 @@ class TeamRepository:
     async def list_page(
         self, account_id: uuid.UUID, query: TeamListQuery
     ) -> tuple[list[AccountTeamMember], str | None]:
-        page = PageRequest(query.sort, query.limit, query.cursor)
+        page = PageRequest.of(query, query.sort)
         key = SORT_KEYS[page.field]
         statement = (
             select(AccountTeamMember)
@@ -39,6 +39,7 @@ class TeamRepository:
         )
         if query.updated_since is not None:
             statement = statement.where(AccountTeamMember.updated_at >= query.updated_since)
+        await count_matching(self.session, statement, page)
         rows = (await self.session.execute(apply_keyset(statement, page, key, AccountTeamMember.id))).scalars().all()
         return split_page(rows, page, key)
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import ApiToken
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 
 _BY_CREATION = SortKey(ApiToken.created_at, "datetime")
 
@@ -29,6 +29,7 @@ class TokenRepository:
             statement = statement.where(ApiToken.user_id == user_id)
         if not include_revoked:
             statement = statement.where(ApiToken.revoked_at.is_(None))
+        await count_matching(self.session, statement, page)
         rows = (await self.session.execute(apply_keyset(statement, page, _BY_CREATION, ApiToken.id))).scalars().all()
         return split_page(rows, page, _BY_CREATION)
 

@@ -46,7 +46,7 @@ class TokenService:
     async def list_page(self, query: TokenListQuery) -> tuple[list[ApiToken], str | None]:
         # Admins see everyone's (or one user's); others only their own.
         user_id = query.user_id if policy.may_manage_tokens_of_others(self.principal) else self.principal.user_id
-        page = PageRequest("created_at", query.limit, query.cursor)
+        page = PageRequest.of(query, "created_at")
         return await self.repository.list_page(page, user_id=user_id, include_revoked=query.include_revoked)
 
     async def revoke(self, token_id: uuid.UUID, now: datetime) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Account, AccountTeamMember, Action, Objective, Opportunity, User
 from app.plumbing.errors import Conflict
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 from app.plumbing.sql import one_of
 from app.rules.opportunities import CLOSED_STAGES
 from app.users.schemas import UserListQuery
@@ -73,7 +73,9 @@ class UserRepository:
 
     async def list_page(self, query: UserListQuery, page: PageRequest) -> tuple[list[User], str | None]:
         key = SORT_KEYS[page.field]
-        statement = apply_keyset(select(User).where(*_conditions(query)), page, key, User.id)
+        statement = select(User).where(*_conditions(query))
+        await count_matching(self.session, statement, page)
+        statement = apply_keyset(statement, page, key, User.id)
         rows = (await self.session.execute(statement)).scalars().all()
         return split_page(rows, page, key)
 

@@ -29,7 +29,7 @@ class UserService:
         return user
 
     async def list_page(self, query: UserListQuery) -> tuple[list[User], str | None]:
-        return await self.repository.list_page(query, PageRequest(query.sort, query.limit, query.cursor))
+        return await self.repository.list_page(query, PageRequest.of(query, query.sort))
 
     async def create(self, data: UserCreate) -> User:
         user = User(

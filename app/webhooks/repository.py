@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.events.repository import SETTLED, UNSETTLED
 from app.jobs.queue import WAKE_WEBHOOKS
 from app.models import Event, WebhookDelivery, WebhookSubscription
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 from app.webhooks.schemas import WebhookDeliveryListQuery, WebhookListQuery
 
 _BY_CREATION = SortKey(WebhookSubscription.created_at, "datetime")
@@ -103,10 +103,11 @@ class WebhookRepository:
     # Subscriptions, as admins manage them.
 
     async def list_page(self, query: WebhookListQuery) -> tuple[list[WebhookSubscription], str | None]:
-        request = PageRequest(sort="created_at", limit=query.limit, cursor=query.cursor)
+        request = PageRequest.of(query, "created_at")
         statement = select(WebhookSubscription)
         if query.enabled is not None:
             statement = statement.where(WebhookSubscription.enabled.is_(query.enabled))
+        await count_matching(self.session, statement, request)
         statement = apply_keyset(statement, request, _BY_CREATION, WebhookSubscription.id)
         rows = list((await self.session.execute(statement)).scalars())
         return split_page(rows, request, _BY_CREATION)
@@ -146,6 +147,7 @@ class WebhookRepository:
         statement: Select[Any] = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
         if query.status is not None:
             statement = statement.where(WebhookDelivery.status == query.status)
+        await count_matching(self.session, statement, PageRequest.of(query, "created_at"))
         if before is not None:
             statement = statement.where(tuple_(WebhookDelivery.transaction_id, WebhookDelivery.seq) < tuple_(*before))
         statement = statement.order_by(WebhookDelivery.transaction_id.desc(), WebhookDelivery.seq.desc())

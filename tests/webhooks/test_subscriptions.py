@@ -169,7 +169,11 @@ async def test_retrying_a_delivery_of_a_disabled_webhook_is_a_409_and_an_unknown
     created = await subscribe(client, enabled=False)
     missing = await client.post(f"/v1/webhooks/{created['id']}/deliveries/{uuid.uuid4()}/retry")
     assert_problem(missing, 404)
-    assert (await client.get(f"/v1/webhooks/{created['id']}/deliveries")).json() == {"items": [], "next_cursor": None}
+    assert (await client.get(f"/v1/webhooks/{created['id']}/deliveries")).json() == {
+        "items": [],
+        "next_cursor": None,
+        "count": None,
+    }
 
 
 def test_own_host_addresses():
