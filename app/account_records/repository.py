@@ -76,7 +76,7 @@ class ScopedRepository(Generic[M]):
             statement = statement.where(self.model.account_id == account_id)
         else:
             statement = statement.where(Account.archived_at.is_(None))
-        await count_matching(self.session, statement, page)
+        await count_matching(self.session, statement, page.count)
         rows = (await self.session.execute(apply_keyset(statement, page, key, self.model.id))).scalars().all()
         return split_page(rows, page, key)
 

@@ -330,7 +330,7 @@ class AccountRepository:
             statement = statement.join(matches, matches.c.account_id == Account.id)
             key, id_column = SortKey(matches.c.name, "str", attribute="name"), matches.c.account_id
         statement = statement.where(*conditions)
-        await count_matching(self.session, statement, page)
+        await count_matching(self.session, statement, page.count)
         statement = apply_keyset(statement, page, key, id_column)
         rows, next_cursor = split_page((await self.session.execute(statement)).all(), page, key)
         return [view_inputs(row._mapping) for row in rows], next_cursor
@@ -409,7 +409,7 @@ class AccountRepository:
     async def tier_changes_page(self, account_id: uuid.UUID, page: PageRequest) -> tuple[list[TierChange], str | None]:
         key = SortKey(TierChange.created_at, "datetime")
         statement = select(TierChange).where(TierChange.account_id == account_id)
-        await count_matching(self.session, statement, page)
+        await count_matching(self.session, statement, page.count)
         rows = (await self.session.execute(apply_keyset(statement, page, key, TierChange.id))).scalars().all()
         return split_page(rows, page, key)
 

@@ -44,7 +44,7 @@ class AuditRepository:
     ) -> tuple[list[AuditEntry], str | None]:
         page = PageRequest.of(query, query.sort)
         statement = select(AuditEntry).where(*conditions)
-        await count_matching(self.session, statement, page)
+        await count_matching(self.session, statement, page.count)
         statement = apply_keyset(statement, page, _BY_TIME, AuditEntry.id)
         rows = (await self.session.execute(statement)).scalars().all()
         return split_page(rows, page, _BY_TIME)

@@ -77,7 +77,7 @@ class FollowUpRepository(ScopedRepository[FollowUp]):
         """A page of follow-ups, the earliest due first."""
         page = PageRequest.of(query, "due_at")
         statement = self._with_promise().where(*self.follow_up_conditions(query, now))
-        await count_matching(self.session, statement, page)
+        await count_matching(self.session, statement, page.count)
         rows = list((await self.session.execute(apply_keyset(statement, page, BY_DUE_DATE, FollowUp.id))).all())
         found, next_cursor = split_page(rows, page, BY_DUE_DATE)
         return cast(list[PromisedFollowUp], found), next_cursor

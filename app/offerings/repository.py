@@ -64,7 +64,7 @@ class OfferingRepository:
         page = PageRequest.of(query, query.sort)
         key = SORT_KEYS[page.field]
         statement = select(Offering).where(*conditions)
-        await count_matching(self.session, statement, page)
+        await count_matching(self.session, statement, page.count)
         statement = apply_keyset(statement, page, key, Offering.id)
         return split_page((await self.session.execute(statement)).scalars().all(), page, key)
 

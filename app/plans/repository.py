@@ -78,7 +78,7 @@ class PlanRepository(ScopedRepository[Plan]):
         if query.updated_since is not None:
             statement = statement.where(model.updated_at >= query.updated_since)
         key = keys[page.field]
-        await count_matching(self.session, statement, page)
+        await count_matching(self.session, statement, page.count)
         rows = (await self.session.execute(apply_keyset(statement, page, key, model.id))).scalars().all()
         return split_page(rows, page, key)
 

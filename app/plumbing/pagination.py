@@ -180,10 +180,10 @@ def decode_cursor(cursor: str, sort: str, key: SortKey) -> tuple[Any, uuid.UUID]
         raise invalid from error
 
 
-async def count_matching(session: AsyncSession, statement: Select[Any], request: PageRequest) -> None:
+async def count_matching(session: AsyncSession, statement: Select[Any], asked: bool) -> None:
     """Count the records a list's statement (filtered, before its keyset) matches, when the request
-    asks for it: the ``Page`` answered then carries the number."""
-    if request.count:
+    ``asked`` for it (``count=true``): the ``Page`` answered then carries the number."""
+    if asked:
         _COUNTED.set(await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())))
 
 

@@ -39,7 +39,7 @@ class TeamRepository:
         )
         if query.updated_since is not None:
             statement = statement.where(AccountTeamMember.updated_at >= query.updated_since)
-        await count_matching(self.session, statement, page)
+        await count_matching(self.session, statement, page.count)
         rows = (await self.session.execute(apply_keyset(statement, page, key, AccountTeamMember.id))).scalars().all()
         return split_page(rows, page, key)
 

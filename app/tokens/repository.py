@@ -29,7 +29,7 @@ class TokenRepository:
             statement = statement.where(ApiToken.user_id == user_id)
         if not include_revoked:
             statement = statement.where(ApiToken.revoked_at.is_(None))
-        await count_matching(self.session, statement, page)
+        await count_matching(self.session, statement, page.count)
         rows = (await self.session.execute(apply_keyset(statement, page, _BY_CREATION, ApiToken.id))).scalars().all()
         return split_page(rows, page, _BY_CREATION)
 

@@ -74,7 +74,7 @@ class UserRepository:
     async def list_page(self, query: UserListQuery, page: PageRequest) -> tuple[list[User], str | None]:
         key = SORT_KEYS[page.field]
         statement = select(User).where(*_conditions(query))
-        await count_matching(self.session, statement, page)
+        await count_matching(self.session, statement, page.count)
         statement = apply_keyset(statement, page, key, User.id)
         rows = (await self.session.execute(statement)).scalars().all()
         return split_page(rows, page, key)

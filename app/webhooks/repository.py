@@ -107,7 +107,7 @@ class WebhookRepository:
         statement = select(WebhookSubscription)
         if query.enabled is not None:
             statement = statement.where(WebhookSubscription.enabled.is_(query.enabled))
-        await count_matching(self.session, statement, request)
+        await count_matching(self.session, statement, request.count)
         statement = apply_keyset(statement, request, _BY_CREATION, WebhookSubscription.id)
         rows = list((await self.session.execute(statement)).scalars())
         return split_page(rows, request, _BY_CREATION)
@@ -147,7 +147,7 @@ class WebhookRepository:
         statement: Select[Any] = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
         if query.status is not None:
             statement = statement.where(WebhookDelivery.status == query.status)
-        await count_matching(self.session, statement, PageRequest.of(query, "created_at"))
+        await count_matching(self.session, statement, query.count)
         if before is not None:
             statement = statement.where(tuple_(WebhookDelivery.transaction_id, WebhookDelivery.seq) < tuple_(*before))
         statement = statement.order_by(WebhookDelivery.transaction_id.desc(), WebhookDelivery.seq.desc())
