@@ -46,7 +46,7 @@ from app.models import (
     User,
 )
 from app.models.accounts import UNSCORED, UNSCORED_VALUE
-from app.plumbing import set_wise
+from app.plumbing import metadata, set_wise
 from app.plumbing.errors import DuplicateExternalId, PreconditionFailed
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
 from app.plumbing.plain_rows import AnyRow, Columns, fetch_row
@@ -186,8 +186,7 @@ class AccountFilters:
         conditions.append(Account.archived_at.is_not(None) if self.archived else Account.archived_at.is_(None))
         if self.updated_since is not None:
             conditions.append(Account.updated_at >= self.updated_since)
-        if self.metadata:
-            conditions.append(Account.metadata_.contains(self.metadata))
+        conditions += metadata.holding(Account.metadata_, self.metadata)
         if self.q and not names_joined:
             conditions.append(Account.id.in_(select(AccountName.account_id).where(*self.name_matches())))
         return conditions

@@ -179,6 +179,9 @@ class MetadataFilter(BaseModel):
         return wanted
 
     def metadata_matches(self, column: InstrumentedAttribute[dict[str, str]]) -> list[ColumnElement[bool]]:
-        """The filter's SQL: one containment (``@>``), which the metadata's GIN index answers."""
-        wanted = self.metadata_wanted()
-        return [column.contains(wanted)] if wanted else []
+        return holding(column, self.metadata_wanted())
+
+
+def holding(column: InstrumentedAttribute[dict[str, str]], wanted: Mapping[str, str]) -> list[ColumnElement[bool]]:
+    """The filter's SQL: one containment (``@>``), which the metadata's GIN index answers."""
+    return [column.contains(wanted)] if wanted else []
