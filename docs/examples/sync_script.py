@@ -10,9 +10,10 @@ Markdown. Run it with the service's address and an API token:
 
 import asyncio
 import os
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from key_account_management_service_client import AuthenticatedClient
 from key_account_management_service_client.api.accounts import accounts_batch_upsert, accounts_list
@@ -43,6 +44,7 @@ from key_account_management_service_client.models import (
 
 # The most records one batch takes.
 BATCH = 1000
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -98,70 +100,72 @@ def _refused(answer: Problem | None) -> SyncError:
     return SyncError(f"{answer.status} {answer.title}: {answer.detail}")
 
 
-async def push_accounts(client: AuthenticatedClient, accounts: Sequence[CrmAccount], run: str) -> Pushed:
+# One batch of records sent with its retry key, answered by the service's results or a problem.
+Send = Callable[[Sequence[R], str], Awaitable[BatchResult | Problem | None]]
+
+
+async def _push(records: Sequence[R], run: str, kind: str, send: Send[R]) -> Pushed:
+    """The records in batches of `BATCH`, each with the same key on every retry of it (a retry
+    replays the first answer); what the batches did, added up."""
     pushed = Pushed()
-    for start in range(0, len(accounts), BATCH):
-        chunk = accounts[start : start + BATCH]
-        body = AccountBatchUpsert(
-            items=[
-                AccountUpsert(
-                    external_id=a.key,
-                    name=a.name,
-                    industry=a.industry,
-                    metadata=AccountUpsertMetadata.from_dict({"segment": a.segment}),
-                )
-                for a in chunk
-            ]
-        )
-        # The same key on every retry of this chunk: a retry replays the first answer.
-        answer = await accounts_batch_upsert.asyncio(client=client, body=body, idempotency_key=f"{run}-a-{start}")
+    for start in range(0, len(records), BATCH):
+        answer = await send(records[start : start + BATCH], f"{run}-{kind}-{start}")
         if not isinstance(answer, BatchResult):
             raise _refused(answer)
         pushed.add(answer)
     return pushed
+
+
+async def push_accounts(client: AuthenticatedClient, accounts: Sequence[CrmAccount], run: str) -> Pushed:
+    async def send(chunk: Sequence[CrmAccount], key: str) -> BatchResult | Problem | None:
+        items = [
+            AccountUpsert(
+                external_id=a.key,
+                name=a.name,
+                industry=a.industry,
+                metadata=AccountUpsertMetadata.from_dict({"segment": a.segment}),
+            )
+            for a in chunk
+        ]
+        return await accounts_batch_upsert.asyncio(
+            client=client, body=AccountBatchUpsert(items=items), idempotency_key=key
+        )
+
+    return await _push(accounts, run, "a", send)
 
 
 async def push_contacts(client: AuthenticatedClient, contacts: Sequence[CrmContact], run: str) -> Pushed:
-    pushed = Pushed()
-    for start in range(0, len(contacts), BATCH):
-        chunk = contacts[start : start + BATCH]
-        body = ContactBatchUpsert(
-            items=[
-                ContactUpsert(
-                    external_id=c.key, account_external_id=c.account_key, first_name=c.first_name, last_name=c.last_name
-                )
-                for c in chunk
-            ]
+    async def send(chunk: Sequence[CrmContact], key: str) -> BatchResult | Problem | None:
+        items = [
+            ContactUpsert(
+                external_id=c.key, account_external_id=c.account_key, first_name=c.first_name, last_name=c.last_name
+            )
+            for c in chunk
+        ]
+        return await contacts_batch_upsert.asyncio(
+            client=client, body=ContactBatchUpsert(items=items), idempotency_key=key
         )
-        answer = await contacts_batch_upsert.asyncio(client=client, body=body, idempotency_key=f"{run}-c-{start}")
-        if not isinstance(answer, BatchResult):
-            raise _refused(answer)
-        pushed.add(answer)
-    return pushed
+
+    return await _push(contacts, run, "c", send)
 
 
 async def push_deals(client: AuthenticatedClient, deals: Sequence[CrmDeal], run: str) -> Pushed:
-    pushed = Pushed()
-    for start in range(0, len(deals), BATCH):
-        chunk = deals[start : start + BATCH]
-        body = OpportunityBatchUpsert(
-            items=[
-                OpportunityUpsert(
-                    external_id=d.key,
-                    account_external_id=d.account_key,
-                    name=d.name,
-                    type_=OpportunityType.RENEWAL,
-                    amount=d.amount,
-                    expected_close_date=d.expected_close,
-                )
-                for d in chunk
-            ]
-        )
-        answer = await opportunities_batch_upsert.asyncio(client=client, body=body, idempotency_key=f"{run}-o-{start}")
-        if not isinstance(answer, BatchResult):
-            raise _refused(answer)
-        pushed.add(answer)
-    return pushed
+    async def send(chunk: Sequence[CrmDeal], key: str) -> BatchResult | Problem | None:
+        items = [
+            OpportunityUpsert(
+                external_id=d.key,
+                account_external_id=d.account_key,
+                name=d.name,
+                type_=OpportunityType.RENEWAL,
+                amount=d.amount,
+                expected_close_date=d.expected_close,
+            )
+            for d in chunk
+        ]
+        body = OpportunityBatchUpsert(items=items)
+        return await opportunities_batch_upsert.asyncio(client=client, body=body, idempotency_key=key)
+
+    return await _push(deals, run, "o", send)
 
 
 async def changed_accounts(client: AuthenticatedClient, since: datetime) -> list[AccountRead]:
