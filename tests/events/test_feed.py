@@ -37,6 +37,16 @@ async def types_after(client, cursor, *, judged=True):
     return [e["type"] for e in page["items"] if judged or e["type"] not in JUDGED], page["next_cursor"]
 
 
+async def win_one_deal_and_lose_another(client, account_id):
+    """Every opportunity event: one deal created, changed, moved on and won; another lost."""
+    deal = await create_opportunity(client, account_id)
+    await client.patch(f"/v1/opportunities/{deal['id']}", json={"next_step": "Call"})
+    await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "proposal"})
+    await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "closed_won"})
+    lost = await create_opportunity(client, account_id)
+    await client.patch(f"/v1/opportunities/{lost['id']}", json={"stage": "closed_lost", "loss_reason": "Price"})
+
+
 async def test_each_write_tells_its_events_with_the_record_after_it(client, users):
     await judge_coverage_at_once(client)
     _, cursor = await types_after(client, None, judged=False)
@@ -72,12 +82,7 @@ async def test_each_write_tells_its_events_with_the_record_after_it(client, user
     deleted = (await feed(client, type="contact.deleted"))["items"][-1]
     assert (deleted["data"]["title"], deleted["entity_version"]) == ("CFO", 2)  # as it was when deleted
 
-    deal = await create_opportunity(client, account["id"])
-    await client.patch(f"/v1/opportunities/{deal['id']}", json={"next_step": "Call"})
-    await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "proposal"})
-    await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "closed_won"})
-    lost = await create_opportunity(client, account["id"])
-    await client.patch(f"/v1/opportunities/{lost['id']}", json={"stage": "closed_lost", "loss_reason": "Price"})
+    await win_one_deal_and_lose_another(client, account["id"])
     told, cursor = await types_after(client, cursor, judged=False)
     assert told == [
         "opportunity.created",
@@ -129,12 +134,7 @@ async def test_every_event_is_the_type_the_contract_gives_its_type(client, users
     contact = await create_contact(client, account["id"])
     await client.patch(f"/v1/contacts/{contact['id']}", json={"title": "CFO"})
     await client.delete(f"/v1/contacts/{contact['id']}")
-    deal = await create_opportunity(client, account["id"])
-    await client.patch(f"/v1/opportunities/{deal['id']}", json={"next_step": "Call"})
-    await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "proposal"})
-    await client.patch(f"/v1/opportunities/{deal['id']}", json={"stage": "closed_won"})
-    lost = await create_opportunity(client, account["id"])
-    await client.patch(f"/v1/opportunities/{lost['id']}", json={"stage": "closed_lost", "loss_reason": "Price"})
+    await win_one_deal_and_lose_another(client, account["id"])
     plan = await create_plan(client, account["id"])
     await add_objective(client, plan["id"], users["kam"].id)
     await client.post(f"/v1/plans/{plan['id']}/activate")
