@@ -57,9 +57,7 @@ class AccountScreenService:
             records, cursor = await self.financials.records.account_page(
                 account_id, FinancialListQuery(limit=INCLUDED_PAGE)
             )
-            lines = await self.financials.lines_of(records)
-            items = [self.financials.read(record, lines.get(record.id, [])) for record in records]
-            parts["financials"] = Page(items=items, next_cursor=cursor)
+            parts["financials"] = Page(items=await self.financials.reads(records), next_cursor=cursor)
         if "relationship_map" in names:
             mapped = await self.contacts.map_of_shown(account_id)
             parts["relationship_map"] = RelationshipMapRead.of(account_id, mapped)

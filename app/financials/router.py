@@ -28,8 +28,7 @@ async def list_financials(
 ) -> Page[FinancialRead]:
     """The account's periods in order: years and quarters (`2025`, `2025-Q1`, ... `2026`)."""
     rows, next_cursor = await service.account_page(account_id, query)
-    lines = await service.lines_of(rows)
-    return Page(items=[service.read(row, lines.get(row.id, [])) for row in rows], next_cursor=next_cursor)
+    return Page(items=await service.reads(rows), next_cursor=next_cursor)
 
 
 @router.put(
@@ -52,7 +51,7 @@ async def put_financials(
     record, created = await service.put(account_id, period, payload, expected)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     set_etag(response, record.version)
-    return service.read(record, (await service.lines_of([record])).get(record.id, []))
+    return (await service.reads([record]))[0]
 
 
 @router.delete(

@@ -81,8 +81,10 @@ class FinancialService(AccountScopedService[Financial]):
             )
         return [RevenueLine(financial_id=record.id, account_id=account_id, **line.model_dump()) for line in lines]
 
-    async def lines_of(self, records: Sequence[Financial]) -> dict[uuid.UUID, list[RevenueLine]]:
-        return await self.records.lines_of([record.id for record in records])
+    async def reads(self, records: Sequence[Financial]) -> list[FinancialRead]:
+        """These periods as clients read them, their revenue lines read in one statement."""
+        lines = await self.records.lines_of([record.id for record in records])
+        return [self.read(record, lines.get(record.id, [])) for record in records]
 
     async def delete(self, account_id: uuid.UUID, period: str, expected: ExpectedVersion | None) -> None:
         await self.account_for_write(account_id, field=None)
