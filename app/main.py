@@ -1,7 +1,5 @@
 """The application factory: middleware, error handlers, routers."""
 
-import asyncio
-import contextlib
 import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -99,14 +97,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         pgbouncer=settings.database_pgbouncer,
     )
     await bootstrap_admin(app.state.session_factory, settings)
-    background = asyncio.create_task(jobs.keep_running(app.state.session_factory))
+    jobs.start(app.state.session_factory)
     freeze_startup_objects()
     try:
         yield
     finally:
-        background.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await background
         await jobs.close()
         await app.state.plain_pool.close()
         del app.state.plain_pool  # closed: the app may serve again only with the sessions given to it

@@ -54,6 +54,9 @@ LANES = {DELIVERIES: 4, JUDGEMENT: 1, REEVALUATION: 1, DEFAULT: 1}
 # Each lane's worker holds a connection to listen for new jobs, and takes one to fetch a job.
 QUEUE_CONNECTIONS = sum(LANES.values()) + len(LANES) + 2
 RESTART_AFTER_SECONDS = 5
+# How long a stopping service gives its running jobs to finish. A job still running then stays in
+# progress and is taken up again as stalled (every job is idempotent): a stop never hangs on one.
+STOP_WAIT_SECONDS = 10
 # Workers that ran this long before stopping had the database: their stop starts a new outage.
 CONNECTED_FOR_SECONDS = 60
 # A process wakes the fan-out at most this often, however many commits it makes.
@@ -125,11 +128,12 @@ async def work(
     *,
     allow_local_targets: bool,
     install_signal_handlers: bool = False,
+    until: asyncio.Event | None = None,
     **options: Any,
 ) -> None:
     """Run jobs on an open app until cancelled or, with ``install_signal_handlers``, until SIGTERM or
-    SIGINT lets the running jobs finish (with ``wait=False``, until none is left): a worker per
-    lane, or one on the ``queues`` given."""
+    SIGINT lets the running jobs finish, or until ``until`` is set, which does the same (with
+    ``wait=False``, until none is left): a worker per lane, or one on the ``queues`` given."""
     context = {"session_factory": factory, "allow_local_targets": allow_local_targets}
     lanes = {tuple(options.pop("queues")): 1} if "queues" in options else {(queue,): n for queue, n in LANES.items()}
     app.perform_import_paths()
@@ -154,10 +158,20 @@ async def work(
             for other in workers:
                 other.stop()
 
-    with _stopping_on_signals(workers) if install_signal_handlers else contextlib.nullcontext():
-        async with asyncio.TaskGroup() as group:
-            for worker in workers:
-                group.create_task(run(worker))
+    async def stop_when_told(event: asyncio.Event) -> None:
+        await event.wait()
+        for worker in workers:
+            worker.stop()
+
+    telling = asyncio.create_task(stop_when_told(until)) if until is not None else None
+    try:
+        with _stopping_on_signals(workers) if install_signal_handlers else contextlib.nullcontext():
+            async with asyncio.TaskGroup() as group:
+                for worker in workers:
+                    group.create_task(run(worker))
+    finally:
+        if telling is not None:
+            telling.cancel()
 
 
 @contextlib.contextmanager
@@ -202,27 +216,40 @@ class BackgroundJobs:
         self.run_jobs = run_jobs
         self.allow_local_targets = allow_local_targets
         self.app: App | None = None
+        self.stopping = asyncio.Event()
+        self.running: asyncio.Task[None] | None = None
         self.wake_wanted = False
         self.waking: asyncio.Task[None] | None = None
         self.deferring: set[asyncio.Task[None]] = set()
 
+    def start(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        self.running = asyncio.create_task(self.keep_running(factory))
+
     async def keep_running(self, factory: async_sessionmaker[AsyncSession]) -> None:
-        """Stay connected (and run jobs on sessions of ``factory``) until cancelled. Losing the
-        database is said once, in one warning line, however long it stays away; anything else with
-        its traceback."""
+        """Stay connected (and run jobs on sessions of ``factory``) until cancelled or stopping. Losing
+        the database is said once, in one warning line, however long it stays away; anything else
+        with its traceback."""
         said_away = False
-        while True:
+        while not self.stopping.is_set():
             started = time.monotonic()
             try:
                 async with connected(self.database_url) as app:
                     self.app = app
                     try:
                         if self.run_jobs:
-                            await work(app, factory, allow_local_targets=self.allow_local_targets)
+                            await work(
+                                app,
+                                factory,
+                                allow_local_targets=self.allow_local_targets,
+                                until=self.stopping,
+                                shutdown_graceful_timeout=STOP_WAIT_SECONDS,
+                            )
                         else:
-                            await asyncio.Event().wait()
+                            await self.stopping.wait()
                     finally:
                         self.app = None
+                if self.stopping.is_set():
+                    return
                 if time.monotonic() - started > CONNECTED_FOR_SECONDS:
                     said_away = False  # they were working: this is a new outage, said again
                 if not said_away:  # the workers stopped by themselves: they lost the database
@@ -236,7 +263,8 @@ class BackgroundJobs:
                         "the job queue cannot reach the database; trying again every %s s", RESTART_AFTER_SECONDS
                     )
                     said_away = True
-            await asyncio.sleep(RESTART_AFTER_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), RESTART_AFTER_SECONDS)
 
     def after_commit(self, session: AsyncSession) -> None:
         """A request's commit gave webhooks work: have the fan-out run in moments, not at the minute;
@@ -262,6 +290,16 @@ class BackgroundJobs:
             await asyncio.sleep(WAKE_INTERVAL_SECONDS)
 
     async def close(self) -> None:
+        """Stop as a worker stops on SIGTERM, running jobs given ``STOP_WAIT_SECONDS`` to finish, and
+        not a moment longer: a stop is not left to cancellation alone, which the job queue's library
+        may be waiting out (a connection to return, a worker to unregister)."""
+        self.stopping.set()
+        if self.running is not None:
+            done, _ = await asyncio.wait({self.running}, timeout=STOP_WAIT_SECONDS + RESTART_AFTER_SECONDS)
+            if not done:
+                logger.warning("the job queue did not stop in time; its running jobs will be taken up again")
+                self.running.cancel()
+                await asyncio.wait({self.running}, timeout=RESTART_AFTER_SECONDS)
         if self.waking is not None:
             self.waking.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -77,8 +77,11 @@ class DatabaseAwayNoise(logging.Filter):
             return not (lost_job and error is not None and database_unavailable(error))
         if not record.name.startswith(_JOB_QUEUE_LOGGERS):
             return True
-        if record.name.startswith("psycopg.pool") and record.levelno < logging.ERROR:
-            return False  # "error connecting": the pool trying again
+        if record.name.startswith("psycopg") and record.levelno < logging.ERROR:
+            # The driver's and its pool's warnings are about connections an outage broke: "error
+            # connecting" (the pool trying again), "error ignored in rollback", "query cancellation
+            # failed". The outage is said once already.
+            return False
         error = record.exc_info[1] if record.exc_info else None
         return error is None or not database_unavailable(error)
 

@@ -118,11 +118,11 @@ async def _keep_running_after(monkeypatch, first_failure: Exception) -> tuple[li
             raise first_failure
         yield queue.tasks
 
-    async def work_until_cancelled(app, factory, *, allow_local_targets):
-        await asyncio.Event().wait()
+    async def work_until_stopped(app, factory, *, allow_local_targets, until, **options):
+        await until.wait()
 
     monkeypatch.setattr(queue, "connected", connected_once_failing)
-    monkeypatch.setattr(queue, "work", work_until_cancelled)
+    monkeypatch.setattr(queue, "work", work_until_stopped)
     monkeypatch.setattr(queue, "RESTART_AFTER_SECONDS", 0)
     jobs = queue.BackgroundJobs("postgresql+asyncpg://nowhere/db", run_jobs=True, allow_local_targets=False)
     worker = asyncio.create_task(jobs.keep_running(None))
@@ -152,6 +152,50 @@ async def test_a_job_queue_stopped_by_anything_else_logs_its_traceback(monkeypat
     [said] = [record for record in caplog.records if record.name == "app.jobs.queue"]
     assert said.levelname == "ERROR" and said.exc_info is not None
     assert "the job queue stopped" in said.getMessage()
+
+
+async def _closed_within(monkeypatch, work, seconds: float) -> queue.BackgroundJobs:
+    opened = asyncio.Event()
+
+    @contextlib.asynccontextmanager
+    async def connected(url):
+        opened.set()
+        yield queue.tasks
+
+    monkeypatch.setattr(queue, "connected", connected)
+    monkeypatch.setattr(queue, "work", work)
+    jobs = queue.BackgroundJobs("postgresql+asyncpg://nowhere/db", run_jobs=True, allow_local_targets=False)
+    jobs.start(None)
+    await asyncio.wait_for(opened.wait(), timeout=seconds)
+    await asyncio.wait_for(jobs.close(), timeout=seconds)
+    assert jobs.running is not None and jobs.running.done()
+    return jobs
+
+
+async def test_a_stopping_service_stops_its_workers_as_sigterm_does(monkeypatch):
+    """The service's stop tells the workers to stop (running jobs finish, no new one starts), and
+    does not start them again."""
+    told = []
+
+    async def work(app, factory, *, allow_local_targets, until, **options):
+        await until.wait()
+        told.append(options["shutdown_graceful_timeout"])
+
+    await _closed_within(monkeypatch, work, seconds=1)
+    assert told == [queue.STOP_WAIT_SECONDS]
+
+
+async def test_a_stop_is_not_held_by_workers_that_do_not_stop(monkeypatch, caplog):
+    """Workers still busy after the wait (a job on, a connection awaited) are cut, and said so: the
+    service's stop does not hang on them."""
+    monkeypatch.setattr(queue, "STOP_WAIT_SECONDS", 0.1)
+    monkeypatch.setattr(queue, "RESTART_AFTER_SECONDS", 0.1)
+
+    async def deaf(app, factory, *, allow_local_targets, until, **options):
+        await asyncio.Event().wait()
+
+    await _closed_within(monkeypatch, deaf, seconds=2)
+    assert any("did not stop in time" in record.getMessage() for record in caplog.records)
 
 
 def test_a_job_left_doing_by_a_dead_worker_runs_again():

@@ -97,3 +97,18 @@ def test_a_job_that_lost_the_database_while_finishing_is_not_a_traceback_in_the_
     assert noise.filter(_asyncio_record(message, lost)) is False
     assert noise.filter(_asyncio_record(message, ValueError("a bug"))) is True
     assert noise.filter(_asyncio_record("Task exception was never retrieved: other", lost)) is True
+
+
+@pytest.mark.parametrize(
+    "warning",
+    [
+        "error ignored in rollback on <psycopg.AsyncConnection [BAD] at 0x7f>: consuming input failed",
+        'query cancellation failed: cancellation failed: connection to server at "127.0.0.1" failed',
+    ],
+)
+def test_a_connection_the_outage_broke_is_not_a_warning_of_its_own(warning):
+    """The job queue's driver warns of connections the database's going away broke (seen in the
+    outage test, as the service stopped): the outage is said once already. Its errors still show."""
+    noise = DatabaseAwayNoise()
+    assert noise.filter(logging.LogRecord("psycopg", logging.WARNING, __file__, 1, warning, (), None)) is False
+    assert noise.filter(logging.LogRecord("psycopg", logging.ERROR, __file__, 1, "a bug", (), None)) is True
