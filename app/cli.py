@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app import unit_of_work
 from app.account_facts.repository import FactsRepository
 from app.auth.schemas import MIN_PASSWORD_LENGTH, Password
-from app.db import create_engine
+from app.db import MIGRATION_LOCK, create_engine
 from app.demo.seed import seed_demo
 from app.demo.vocabulary import ADMIN_EMAIL as DEMO_ADMIN_EMAIL
 from app.demo.vocabulary import PASSWORD as DEMO_PASSWORD
@@ -64,6 +64,7 @@ def migrate(url: str) -> None:
 
 async def _fill_missing_facts(factory: async_sessionmaker[AsyncSession]) -> None:
     async with transaction(factory) as session:
+        await session.execute(MIGRATION_LOCK)
         await FactsRepository(session).ensure_facts()
 
 

@@ -5,10 +5,16 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.plumbing.telemetry import InstrumentedPool, instrument_pool
 from app.plumbing.transactions import transaction
+
+# Held by a migration for its transaction: containers starting together migrate one after the
+# other, and those after the first find nothing left to do. Transaction-scoped, so it holds behind
+# PgBouncer in transaction mode too.
+MIGRATION_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('kam-migrate'))")
 
 
 def create_engine(

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.db import MIGRATION_LOCK
 from app.embedded_pg import start_embedded_postgres
 from app.models import Base
 from app.settings import get_settings
@@ -31,6 +32,7 @@ def _ours(name: str | None, type_: str, _parent_names: object) -> bool:
 def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, compare_type=True, include_name=_ours)
     with context.begin_transaction():
+        connection.execute(MIGRATION_LOCK)  # before the version is read: the second waits, then finds it current
         context.run_migrations()
 
 

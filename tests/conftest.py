@@ -49,17 +49,23 @@ async def _admin(url: str, statement: str) -> None:
 
 
 @contextlib.contextmanager
-def fresh_database(prefix: str = "kam_test") -> Iterator[str]:
-    """A new database migrated to head, dropped on exit."""
+def empty_database(prefix: str = "kam_test") -> Iterator[str]:
+    """A new database with no schema, dropped on exit."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     server = _server_url()
     asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
     try:
-        migrate(url)
-        yield url
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
     finally:
         asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextlib.contextmanager
+def fresh_database(prefix: str = "kam_test") -> Iterator[str]:
+    """A new database migrated to head, dropped on exit."""
+    with empty_database(prefix) as url:
+        migrate(url)
+        yield url
 
 
 @pytest.fixture(scope="session")

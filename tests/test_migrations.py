@@ -2,7 +2,10 @@
 
 import asyncio
 import json
+import os
 import re
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from app.cli import alembic_config, migrate
 from app.models import Base
-from tests.conftest import _admin
+from tests.conftest import _admin, empty_database
 
 pytestmark = pytest.mark.slow
 
@@ -178,3 +181,19 @@ def test_events_written_before_metadata_are_given_an_empty_one(database_url):
         assert data["interaction.created"] == {"type": "call"}
     finally:
         asyncio.run(_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_two_migrations_started_together_apply_once(tmp_path):
+    """Containers starting together each run `kam migrate`: one applies the revisions while the other
+    waits, then finds nothing left to do; neither fails."""
+    with empty_database("kam_two_migrations") as url:
+        env = {**os.environ, "KAM_DATABASE_URL": url, "KAM_DATA_DIR": str(tmp_path)}
+        both = [
+            subprocess.Popen([sys.executable, "-m", "app.cli", "migrate"], env=env, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        for migration in both:
+            _, errors = migration.communicate(timeout=300)
+            assert migration.returncode == 0, errors
+        heads = asyncio.run(_rows(url, "SELECT version_num FROM alembic_version"))
+        assert [row[0] for row in heads] == [ScriptDirectory.from_config(alembic_config(url)).get_current_head()]
