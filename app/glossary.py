@@ -10,6 +10,8 @@ Tier = Literal["key", "mid", "small"]
 AccountStatus = Literal["prospect", "active", "churned"]
 TierChangeKind = Literal["initial", "promotion", "demotion", "keep", "set"]
 Role = Literal["admin", "manager", "kam", "viewer"]
+# What an API token may do within its user's role: read, change records, and an admin's own work.
+TokenScope = Literal["read", "write", "admin"]
 TeamRole = Literal[
     "sales", "marketing", "solutions", "support", "implementation", "customer_success", "finance", "other"
 ]
@@ -125,6 +127,7 @@ TIERS: tuple[str, ...] = get_args(Tier)
 ACCOUNT_STATUSES = get_args(AccountStatus)
 TIER_CHANGE_KINDS = get_args(TierChangeKind)
 ROLES = get_args(Role)
+TOKEN_SCOPES: tuple[str, ...] = get_args(TokenScope)
 TEAM_ROLES = get_args(TeamRole)
 BUYING_ROLES = get_args(BuyingRole)
 ATTITUDES = get_args(Attitude)

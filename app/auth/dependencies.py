@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.auth import policy
 from app.auth.audit_context import AuditContext, set_context
 from app.auth.credentials import hash_api_token, is_api_token, new_signing_secret, read_access_token
 from app.auth.principal import Presented, Principal
@@ -25,6 +26,8 @@ _bearer = HTTPBearer(
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="kam"'}
 _INVALID = {"WWW-Authenticate": 'Bearer realm="kam", error="invalid_token"'}
 JWT_KEY_NAME = "jwt"
+# Requests a token of the `read` scope alone may make: every other method changes something.
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 async def signing_secret(request: Request) -> str:
@@ -90,7 +93,13 @@ async def admit(connection: asyncpg.Connection, request: Request, presented: Pre
         raise Unauthorized("The token is invalid, expired or revoked, or its user is inactive.", headers=_INVALID)
     request.state.user_id = str(caller["user_id"])  # for the request's log line
     request.state.rules_version = caller["rules_in_force"]
-    return Principal(user_id=caller["user_id"], role=caller["role"], token_id=caller["token_id"])
+    scopes = caller["scopes"]
+    return Principal(
+        user_id=caller["user_id"],
+        role=caller["role"],
+        token_id=caller["token_id"],
+        scopes=frozenset(scopes) if scopes is not None else None,
+    )
 
 
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -106,6 +115,8 @@ async def current_principal(request: Request, session: SessionDep, credentials: 
     caller = await presented(request, credentials)
     async with session_connection(session) as connection:
         principal = await identify(connection, request, caller)
+    if request.method not in _READS:
+        policy.require_scope(principal, "write", to="change records")
     set_context(
         session.sync_session,
         AuditContext(

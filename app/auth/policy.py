@@ -5,6 +5,9 @@
   other accounts do not exist for it (404, and absent from lists);
 - manager reads and changes every account, records tier decisions and reassigns owners;
 - admin may do everything, including users, other people's tokens and the rules.
+
+An API token does no more than its user, and only what its scopes name: `read` (every token),
+`write` (any request but a read), `admin` (an admin's own work: users, the rules, others' tokens).
 """
 
 import uuid
@@ -24,6 +27,15 @@ SYSTEM = Principal(user_id=uuid.UUID(int=0), role=ADMIN)
 def require_role(principal: Principal, *roles: str, to: str) -> None:
     if principal.role not in roles:
         raise Forbidden(f"Your role ({principal.role}) may not {to}; this needs {' or '.join(roles)}.")
+    if roles == (ADMIN,):
+        require_scope(principal, "admin", to=to)
+
+
+def require_scope(principal: Principal, scope: str, *, to: str) -> None:
+    """An API token does only what its scopes name, within its user's role."""
+    if not principal.may(scope):
+        held = ", ".join(sorted(principal.scopes or ()))
+        raise Forbidden(f"This token's scopes ({held}) do not include `{scope}`, which is needed to {to}.")
 
 
 def require_writer(principal: Principal) -> None:
@@ -75,4 +87,4 @@ def check_job_reader(principal: Principal) -> None:
 
 
 def may_manage_tokens_of_others(principal: Principal) -> bool:
-    return principal.role == ADMIN
+    return principal.role == ADMIN and principal.may("admin")

@@ -11,6 +11,11 @@ class Principal:
     user_id: uuid.UUID
     role: str
     token_id: uuid.UUID | None = None
+    # An API token's scopes; None for a signed-in user, who may do all its role allows.
+    scopes: frozenset[str] | None = None
+
+    def may(self, scope: str) -> bool:
+        return self.scopes is None or scope in self.scopes
 
 
 @dataclass(frozen=True)

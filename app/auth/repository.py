@@ -34,12 +34,26 @@ _SESSION_ENDED = (
     .exists()
 )
 CALLER_BY_TOKEN = (
-    select(*_CALLER_COLUMNS, ApiToken.id.label("token_id"), ApiToken.last_used_at, false().label("session_ended"))
+    select(
+        *_CALLER_COLUMNS,
+        ApiToken.id.label("token_id"),
+        ApiToken.last_used_at,
+        ApiToken.scopes,
+        false().label("session_ended"),
+    )
     .join(User, User.id == ApiToken.user_id)
-    .where(ApiToken.secret_hash == bindparam("secret_hash"), ApiToken.revoked_at.is_(None))
+    .where(
+        ApiToken.secret_hash == bindparam("secret_hash"),
+        ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > func.statement_timestamp()),
+    )
 )
 CALLER_BY_USER = select(
-    *_CALLER_COLUMNS, null().label("token_id"), null().label("last_used_at"), _SESSION_ENDED.label("session_ended")
+    *_CALLER_COLUMNS,
+    null().label("token_id"),
+    null().label("last_used_at"),
+    null().label("scopes"),
+    _SESSION_ENDED.label("session_ended"),
 ).where(User.id == bindparam("user_id"))
 _CALLER_BY_TOKEN = PlainStatement(CALLER_BY_TOKEN)
 _CALLER_BY_USER = PlainStatement(CALLER_BY_USER)
@@ -74,9 +88,9 @@ class CallerRepository:
         self.connection = connection
 
     async def by_token(self, secret_hash: str) -> Any:
-        """The unrevoked token with this hash: ``token_id``, ``last_used_at``, its user's ``user_id``,
-        ``role``, ``active``, ``session_generation``, and the version of the rules in force
-        (``rules_in_force``); or None."""
+        """The unrevoked, unexpired token with this hash: ``token_id``, ``last_used_at``, ``scopes``,
+        its user's ``user_id``, ``role``, ``active``, ``session_generation``, and the version of the
+        rules in force (``rules_in_force``); or None."""
         return await fetch_row(self.connection, _CALLER_BY_TOKEN, secret_hash=secret_hash)
 
     async def by_user(self, user_id: uuid.UUID, session_id: uuid.UUID) -> Any:

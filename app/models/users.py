@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, func, text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.glossary import ROLES
+from app.glossary import ROLES, TOKEN_SCOPES
 from app.models.base import Base, Timestamps, UUIDPrimaryKey, Versioned, in_check
 
 
@@ -50,8 +50,15 @@ class ApiToken(UUIDPrimaryKey, Base):
     )
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(10)), nullable=False)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
+        CheckConstraint(
+            "scopes <@ ARRAY[" + ", ".join(f"'{scope}'" for scope in TOKEN_SCOPES) + "]::varchar[] "
+            "AND 'read' = ANY(scopes)",
+            name="scopes",
+        ),
         Index("uq_api_tokens_secret_hash", "secret_hash", unique=True),
         Index("ix_api_tokens_user_id_created_at", "user_id", "created_at", "id"),
     )
