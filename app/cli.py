@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import functools
 import getpass
 import json
 import os
@@ -36,7 +37,7 @@ from app.plumbing.telemetry import MULTIPROCESS_DIR_VARIABLE
 from app.plumbing.transactions import transaction
 from app.rules_versions.repository import RulesRepository
 from app.settings import Settings, SettingsError, get_settings
-from app.users.bootstrap import create_admin, has_users
+from app.users.bootstrap import bootstrap_admin, create_admin, has_users
 
 T = TypeVar("T")
 
@@ -167,6 +168,12 @@ def serve(settings: Settings) -> None:
 
     url = database_url(settings)
     migrate(url)
+    # Here, once, before the workers: a worker started again while the database is away must not
+    # fail its start (which stops every worker) on this.
+    try:
+        asyncio.run(_with_sessions(url, functools.partial(bootstrap_admin, settings=settings)))
+    except ValueError as refused:
+        sys.exit(f"kam: {refused}")
     if settings.bootstrap_admin_token is None and not asyncio.run(_with_sessions(url, has_users)):
         print(
             "No users yet. Create the first admin and its API token with:\n"

@@ -53,7 +53,6 @@ from app.settings import Settings, get_settings
 from app.targets.router import router as targets_router
 from app.teams.router import router as teams_router
 from app.tokens.router import router as tokens_router
-from app.users.bootstrap import bootstrap_admin
 from app.users.router import router as users_router
 from app.webhooks.router import deliveries as webhook_deliveries
 from app.webhooks.router import router as webhooks_router
@@ -96,7 +95,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         connect_timeout=settings.db_connect_timeout_seconds,
         pgbouncer=settings.database_pgbouncer,
     )
-    await bootstrap_admin(app.state.session_factory, settings)
     jobs.start(app.state.session_factory)
     freeze_startup_objects()
     try:

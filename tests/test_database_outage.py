@@ -13,9 +13,11 @@ from sqlalchemy import delete
 
 from app import unit_of_work
 from app.db import create_engine
+from app.main import create_app
 from app.models import Account, ApiToken, User
 from app.plumbing.plain_rows import PlainPool
 from app.plumbing.transactions import transaction
+from app.settings import Settings
 from tests.conftest import make_app, make_user
 from tests.database_proxy import DatabaseProxy
 
@@ -131,3 +133,20 @@ async def test_the_plain_pool_forgets_connections_the_server_dropped(database_ur
             assert await connection.fetchval("SELECT 1") == 1
     finally:
         await pool.close()
+
+
+async def test_a_worker_starts_while_the_database_is_away(database_url, proxy, tmp_path):
+    """A worker uvicorn starts again during an outage starts, answers 503s, and stops: a start that
+    failed would stop every worker of the service. Nothing in a worker's start reaches the database."""
+    await proxy.stop()
+    settings = Settings(
+        database_url=proxy.url_through(database_url),
+        data_dir=tmp_path,
+        bootstrap_admin_token="kam_bootstrap_0123456789abcdef",
+        db_connect_timeout_seconds=1,
+        log_level="warning",
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+            assert_unavailable(await client.get("/readyz"))

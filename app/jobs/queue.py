@@ -295,6 +295,8 @@ class BackgroundJobs:
         may be waiting out (a connection to return, a worker to unregister)."""
         self.stopping.set()
         if self.running is not None:
+            if self.app is None:  # not connected (the database away): no job to let finish
+                self.running.cancel()
             done, _ = await asyncio.wait({self.running}, timeout=STOP_WAIT_SECONDS + RESTART_AFTER_SECONDS)
             if not done:
                 logger.warning("the job queue did not stop in time; its running jobs will be taken up again")
