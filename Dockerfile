@@ -17,6 +17,8 @@ RUN pip install -e . && useradd --system --no-create-home kam
 USER kam
 
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz')"
+# Alive, not ready: a database outage makes /readyz fail on every replica, and restarting them all
+# would not bring the database back.
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
 # One uvicorn worker per CPU unless KAM_WORKERS says otherwise (`make run` keeps the default of 1).
 CMD ["sh", "-c", "KAM_WORKERS=${KAM_WORKERS:-$(nproc)} exec kam serve"]

@@ -28,7 +28,7 @@ from app.db import MIGRATION_LOCK, create_engine
 from app.demo.seed import seed_demo
 from app.demo.vocabulary import ADMIN_EMAIL as DEMO_ADMIN_EMAIL
 from app.demo.vocabulary import PASSWORD as DEMO_PASSWORD
-from app.embedded_pg import start_embedded_postgres
+from app.embedded_pg import EmbeddedPostgresMissing, start_embedded_postgres
 from app.events.clock import judge_all
 from app.jobs.queue import run_worker
 from app.plumbing.errors import Conflict
@@ -266,6 +266,13 @@ def main(argv: list[str] | None = None) -> None:
         settings = get_settings()
     except SettingsError as error:
         sys.exit(f"kam: {error}")
+    try:
+        _run(args, settings)
+    except EmbeddedPostgresMissing as error:
+        sys.exit(f"kam: {error}")
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> None:
     if args.command == "serve":
         overrides = {key: getattr(args, key) for key in ("host", "port") if getattr(args, key) is not None}
         if overrides:

