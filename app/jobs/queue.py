@@ -158,33 +158,29 @@ async def work(
             for other in workers:
                 other.stop()
 
-    async def stop_when_told(event: asyncio.Event) -> None:
-        await event.wait()
+    async def stop_when_told(told: asyncio.Event) -> None:
+        await told.wait()
         for worker in workers:
             worker.stop()
 
-    telling = asyncio.create_task(stop_when_told(until)) if until is not None else None
+    told = until or asyncio.Event()
+    telling = asyncio.create_task(stop_when_told(told))
     try:
-        with _stopping_on_signals(workers) if install_signal_handlers else contextlib.nullcontext():
+        with _told_on_signals(told) if install_signal_handlers else contextlib.nullcontext():
             async with asyncio.TaskGroup() as group:
                 for worker in workers:
                     group.create_task(run(worker))
     finally:
-        if telling is not None:
-            telling.cancel()
+        telling.cancel()
 
 
 @contextlib.contextmanager
-def _stopping_on_signals(workers: list[Worker]) -> Iterator[None]:
-    """SIGTERM and SIGINT stop every lane's worker gracefully: running jobs finish, no new one starts."""
+def _told_on_signals(told: asyncio.Event) -> Iterator[None]:
+    """SIGTERM and SIGINT set ``told``: every lane's worker stops gracefully (running jobs finish,
+    no new one starts)."""
     loop = asyncio.get_running_loop()
-
-    def stop() -> None:
-        for worker in workers:
-            worker.stop()
-
     for signal_number in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signal_number, stop)
+        loop.add_signal_handler(signal_number, told.set)
     try:
         yield
     finally:

@@ -198,6 +198,23 @@ async def test_a_stop_is_not_held_by_workers_that_do_not_stop(monkeypatch, caplo
     assert any("did not stop in time" in record.getMessage() for record in caplog.records)
 
 
+async def test_a_job_queue_that_never_connected_stops_at_once(monkeypatch):
+    """With the database away there is no job to let finish: the service's stop does not wait."""
+    monkeypatch.setattr(queue, "STOP_WAIT_SECONDS", 30)
+
+    @contextlib.asynccontextmanager
+    async def unreachable(url):
+        await asyncio.Event().wait()  # as the pool waits for a first connection
+        yield queue.tasks
+
+    monkeypatch.setattr(queue, "connected", unreachable)
+    jobs = queue.BackgroundJobs("postgresql+asyncpg://nowhere/db", run_jobs=True, allow_local_targets=False)
+    jobs.start(None)
+    await asyncio.sleep(0)
+    await asyncio.wait_for(jobs.close(), timeout=2)
+    assert jobs.running is not None and jobs.running.done()
+
+
 def test_a_job_left_doing_by_a_dead_worker_runs_again():
     with fresh_database("kam_stalled") as url:
         asyncio.run(_stalled_job_runs_again(url))
