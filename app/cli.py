@@ -31,6 +31,7 @@ from app.demo.vocabulary import PASSWORD as DEMO_PASSWORD
 from app.embedded_pg import EmbeddedPostgresMissing, start_embedded_postgres
 from app.events.clock import judge_all
 from app.jobs.queue import run_worker
+from app.plumbing.capacity import worker_count
 from app.plumbing.errors import Conflict
 from app.plumbing.logs import configure_logging
 from app.plumbing.telemetry import MULTIPROCESS_DIR_VARIABLE
@@ -41,12 +42,15 @@ from app.users.bootstrap import bootstrap_admin, create_admin, has_users
 
 T = TypeVar("T")
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Inside the package, so an installed wheel migrates as a checkout does (alembic.ini at the project's
+# root is only for `alembic revision` while developing).
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
     config.attributes["database_url"] = database_url
     return config
 
@@ -70,7 +74,7 @@ async def _fill_missing_facts(factory: async_sessionmaker[AsyncSession]) -> None
 
 
 async def _with_sessions(url: str, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
-    engine = create_engine(url, pool_size=1)
+    engine = create_engine(url, pool_size=1, pgbouncer=get_settings().database_pgbouncer)
     try:
         return await work(unit_of_work.session_factory(engine))
     finally:
@@ -190,8 +194,22 @@ def serve(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _exit_quietly)
     signal.signal(signal.SIGINT, _exit_quietly)
     configure_logging(settings.log_level)
+    from app.main import connection_plan
+
+    workers = worker_count(settings.workers)
+    # The workers read the count from the environment, to take their share of the connections.
+    os.environ["KAM_WORKERS"] = str(workers)
+    plan = connection_plan(settings)
+    if settings.db_pool_size is None and not plan.within_budget:
+        print(
+            f"kam: {workers} workers open up to {plan.total} database connections, more than "
+            f"KAM_DB_MAX_CONNECTIONS={settings.db_max_connections}: run the jobs in `kam worker` "
+            "(KAM_RUN_JOBS=false), give fewer KAM_WORKERS or a larger budget",
+            file=sys.stderr,
+            flush=True,
+        )
     with tempfile.TemporaryDirectory(prefix="kam-metrics-") as metrics_dir:
-        if settings.workers > 1:
+        if workers > 1:
             # Set before the workers start (and import prometheus_client): they share their metrics here.
             os.environ[MULTIPROCESS_DIR_VARIABLE] = metrics_dir
         uvicorn.run(
@@ -199,7 +217,7 @@ def serve(settings: Settings) -> None:
             factory=True,
             host=settings.host,
             port=settings.port,
-            workers=settings.workers,
+            workers=workers,
             log_level=settings.log_level,
             proxy_headers=True,
             server_header=False,

@@ -24,7 +24,7 @@ from app.events.router import router as events_router
 from app.financials.router import router as financials_router
 from app.follow_ups.router import router as follow_ups_router
 from app.interactions.router import router as interactions_router
-from app.jobs.queue import BackgroundJobs
+from app.jobs.queue import QUEUE_CONNECTIONS, BackgroundJobs
 from app.jobs.router import router as jobs_router
 from app.measurements.router import router as measurements_router
 from app.offerings.router import router as offerings_router
@@ -32,6 +32,7 @@ from app.operations.api_docs import install_api_docs
 from app.operations.router import router as system_router
 from app.opportunities.router import router as opportunities_router
 from app.plans.router import router as plans_router
+from app.plumbing.capacity import ConnectionPlan, plan_connections, worker_count
 from app.plumbing.database_errors import install_database_error_handlers
 from app.plumbing.errors import install_error_handlers
 from app.plumbing.gc_tuning import freeze_startup_objects
@@ -65,6 +66,15 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+def connection_plan(settings: Settings) -> ConnectionPlan:
+    """Each worker's share of ``KAM_DB_MAX_CONNECTIONS``, beside its job queue's connections if it runs jobs."""
+    return plan_connections(
+        budget=settings.db_max_connections,
+        workers=worker_count(settings.workers),
+        queue_connections=QUEUE_CONNECTIONS if settings.run_jobs else 0,
+    )
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
@@ -74,9 +84,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     url = settings.database_url
     if url is None:
         url = start_embedded_postgres(settings.data_dir)
+    pool_size = settings.db_pool_size or connection_plan(settings).pool_size
     pooling = functools.partial(
         create_engine,
-        pool_size=settings.db_pool_size,
+        pool_size=pool_size,
         pool_timeout=settings.db_pool_timeout_seconds,
         connect_timeout=settings.db_connect_timeout_seconds,
         pgbouncer=settings.database_pgbouncer,
@@ -90,7 +101,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.replica_session_factory = unit_of_work.session_factory(replica)
     app.state.plain_pool = await PlainPool.open(
         url,
-        settings.db_pool_size,
+        pool_size,
         lend_timeout=settings.db_pool_timeout_seconds,
         connect_timeout=settings.db_connect_timeout_seconds,
         pgbouncer=settings.database_pgbouncer,

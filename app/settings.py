@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the service listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the service listens on.")
-    workers: int = Field(default=1, ge=1, description="uvicorn worker processes serving requests.")
+    workers: Annotated[int, Field(ge=1)] | Literal["auto"] = Field(
+        default=1, description="uvicorn worker processes serving requests; auto: one per CPU of the container's quota."
+    )
     currency: str = Field(
         default="USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of every amount (reports show it)."
     )
@@ -59,10 +61,17 @@ class Settings(BaseSettings):
         default="127.0.0.1", description="Proxies whose X-Forwarded-For names the client (comma-separated, * for any)."
     )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body accepted.")
-    db_pool_size: int = Field(
-        default=10,
+    db_pool_size: int | None = Field(
+        default=None,
         ge=1,
-        description="Database connections each worker keeps (as many again for plain reads); more requests wait.",
+        description="Database connections each worker keeps (as many again for plain reads); more requests wait. "
+        "Unset: the largest (2 to 10) that keeps the workers within KAM_DB_MAX_CONNECTIONS.",
+    )
+    db_max_connections: int = Field(
+        default=60,
+        ge=4,
+        description="The most connections to the primary that one `kam serve` opens, its workers and their job "
+        "queues together; keep the sum over all processes below PostgreSQL's max_connections.",
     )
     db_pool_timeout_seconds: float = Field(
         default=10, gt=0, description="Longest wait for a free connection before answering 503."

@@ -33,8 +33,11 @@ def free_port() -> int:
 
 
 class Service:
-    def __init__(self, data_dir: Path, **settings: str) -> None:
-        """``settings`` are more KAM_* variables, named without the prefix: ``workers="2"``."""
+    def __init__(
+        self, data_dir: Path, command: list[str] | None = None, cwd: Path = PROJECT_ROOT, **settings: str
+    ) -> None:
+        """``settings`` are more KAM_* variables, named without the prefix: ``workers="2"``; ``command``
+        another `kam serve` than this checkout's (an installed wheel's)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -46,8 +49,8 @@ class Service:
             **{f"KAM_{name.upper()}": value for name, value in settings.items()},
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve"],
-            cwd=PROJECT_ROOT,
+            command or [sys.executable, "-m", "app.cli", "serve"],
+            cwd=cwd,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

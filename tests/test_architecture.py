@@ -14,7 +14,7 @@ CONTRACTS = {
     for contract in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
 }
 # Packages without the router/service/repository layers.
-UNLAYERED = {"app.models", "app.plumbing", "app.rules"}
+UNLAYERED = {"app.migrations", "app.models", "app.plumbing", "app.rules"}
 # What a service or router may take from SQLAlchemy: the session's type, to hand it to repositories.
 SESSION_TYPES = {"AsyncSession", "async_sessionmaker"}
 

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db import MIGRATION_LOCK
+from app.db import MIGRATION_LOCK, UNPREPARED
 from app.embedded_pg import start_embedded_postgres
 from app.models import Base
 from app.settings import get_settings
@@ -16,7 +16,7 @@ target_metadata = Base.metadata
 
 
 def _database_url() -> str:
-    url = config.attributes.get("database_url")
+    url: str | None = config.attributes.get("database_url")
     if url:
         return url
     settings = get_settings()
@@ -37,7 +37,8 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_async_engine(_database_url())
+    # Behind PgBouncer in transaction mode, as the service's own engines (app/db.py).
+    engine = create_async_engine(_database_url(), connect_args=UNPREPARED if get_settings().database_pgbouncer else {})
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)
