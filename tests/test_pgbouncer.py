@@ -85,7 +85,11 @@ def test_the_service_migrates_serves_and_writes_through_pgbouncer(through_pgboun
     # second waits for the first's commit whichever server connection each one gets.
     migrations = [
         subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "migrate"], cwd=PROJECT_ROOT, env=environment, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-m", "app.cli", "migrate"],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(2)
     ]
