@@ -156,6 +156,11 @@ def worker_command(settings: Settings) -> None:
     url = database_url(settings)
     migrate(url)
     configure_logging(settings.log_level)
+    if settings.worker_metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port, addr=settings.host)
+        print(f"Metrics on http://{settings.host}:{settings.worker_metrics_port}/metrics", flush=True)
     print("Running jobs; Ctrl-C (or SIGTERM) stops after the jobs under way.", flush=True)
     # procrastinate's own signal handlers: a first signal lets running jobs finish, a second stops.
     allow_local = settings.webhooks_allow_local_targets

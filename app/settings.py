@@ -80,6 +80,13 @@ class Settings(BaseSettings):
     run_jobs: bool = Field(
         default=True, description="Run background jobs in the service's processes; false when `kam worker` runs them."
     )
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Where `kam worker` serves its Prometheus metrics (its jobs' durations and outcomes, "
+        "deliveries), on KAM_HOST; unset, it serves none.",
+    )
     webhooks_allow_local_targets: bool = Field(
         default=False,
         description="Let webhooks reach the service's own host (loopback, its addresses); off against forgery.",

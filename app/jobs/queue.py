@@ -21,6 +21,7 @@ from procrastinate.worker import Worker
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.jobs.metrics import measured
 from app.plumbing.database_errors import database_unavailable
 
 # Tasks are declared on this app; a worker runs them through one connected to the database. A
@@ -145,6 +146,7 @@ async def work(
             concurrency=concurrency,
             additional_context=context,
             install_signal_handlers=False,
+            worker_middleware=[measured],
             **options,
         )
         for queues, concurrency in lanes.items()

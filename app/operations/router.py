@@ -7,7 +7,8 @@ from pydantic import BaseModel
 
 from app import __version__
 from app.db import SessionDep
-from app.operations.repository import ping
+from app.operations.figures import figures_exposition
+from app.operations.repository import DatabaseFigures, database_figures, ping
 from app.plumbing.database_errors import RETRY_AFTER_SECONDS
 from app.plumbing.errors import ServiceUnavailable, problems
 from app.plumbing.telemetry import metrics_exposition
@@ -49,10 +50,18 @@ async def readiness(request: Request) -> Status:
 
 # Not in the OpenAPI document: it is for Prometheus, not for SDKs.
 @router.get("/metrics", name="system_metrics", include_in_schema=False)
-async def metrics() -> Response:
-    """Prometheus metrics: requests by route, method and status, their latency, the database pool."""
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics: requests by route, method and status, their latency, the database pool, the
+    jobs run; and the database's figures (the job queue, deliveries, the feed, the judgement). While the
+    database is away, the process's own metrics still answer, with ``kam_database_figures_up 0``."""
     body, content_type = metrics_exposition()
-    return Response(body, media_type=content_type)
+    figures: DatabaseFigures | None = None
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
+            figures = await database_figures(request.app.state.engine)
+    except Exception:  # an outage is told by readiness and the figures' absence, not by a 500 here
+        figures = None
+    return Response(body + figures_exposition(figures), media_type=content_type)
 
 
 @router.get("/v1/meta", name="meta_get")

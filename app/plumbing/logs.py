@@ -11,6 +11,10 @@ import structlog.tracebacks
 from app.plumbing.database_errors import DatabaseAwayNoise
 
 _HANDLER_NAME = "kam"
+# The job queue tells every job's start and end, and every periodic deferral, at info: about sixteen
+# lines a minute from an idle service. Its warnings and errors (a job failed) still show; the jobs'
+# durations and outcomes are metrics (app/jobs/metrics.py).
+_CHATTY = ("procrastinate",)
 
 
 def _drop_uvicorn_colours(
@@ -55,6 +59,9 @@ def configure_logging(level: str, *, json_lines: bool | None = None) -> None:
     # Replaces only its own handler, so configuring again (one app per test) leaves others' in place.
     root.handlers = [existing for existing in root.handlers if existing.get_name() != _HANDLER_NAME] + [handler]
     root.setLevel(level.upper())
+    quieter = root.level if root.level <= logging.DEBUG else max(logging.WARNING, root.level)
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(quieter)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True

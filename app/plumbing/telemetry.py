@@ -8,8 +8,10 @@ share before they start, and ``/metrics`` adds up every live worker's figures.
 import functools
 import logging
 import os
+import re
 import time
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -45,6 +47,10 @@ POOL_WAITING = Gauge(
 )
 
 access_log = logging.getLogger("kam.access")
+# Query parameters whose values the access line never writes: a calendar feed's token, a sign-in's
+# code, anything named like a credential.
+_SECRET_PARAMETER = re.compile(r"token|secret|password|passwd|key|signature|sig$|code|credential|auth", re.IGNORECASE)
+REDACTED = "[redacted]"
 
 
 class InstrumentedPool(AsyncAdaptedQueuePool):
@@ -81,9 +87,36 @@ def _series(route: str, method: str, status: int) -> tuple[Any, Any]:
     return REQUESTS.labels(route, method, str(status)), LATENCY.labels(route, method)
 
 
+def route_label(scope: Scope) -> str:
+    """The route's template without converters ("{account_id}", not "{account_id:uuid}"), one per
+    operation; a mounted app's files (the API docs' assets) share their mount's label."""
+    route = scope.get("route")
+    if route is not None:
+        return str(route.path_format)
+    if "endpoint" in scope and "app_root_path" in scope:
+        return f"{scope['root_path'][len(scope['app_root_path']) :]}/{{path}}"
+    return UNMATCHED_ROUTE
+
+
+def safe_query(query_string: bytes) -> str:
+    """The query string as the client sent it, but for the values of parameters named like secrets."""
+    if not query_string:
+        return ""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    return urlencode([(name, REDACTED if _SECRET_PARAMETER.search(name) else value) for name, value in pairs])
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
 class RequestTelemetryMiddleware:
     """Counts and times every request by its route template, and logs one line for it with the
-    request id, the route, the status, the duration and the signed-in user."""
+    request id, the client's address and user agent, the route, the query (secrets removed), the
+    status, the response's size, the duration and the signed-in user."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -94,25 +127,28 @@ class RequestTelemetryMiddleware:
             return
         started = time.perf_counter()
         status = 500  # what the client gets if the app fails before answering
+        size = 0
 
         async def send_recording_status(message: Message) -> None:
-            nonlocal status
+            nonlocal status, size
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
             await send(message)
 
         try:
             await self.app(scope, receive, send_recording_status)
         finally:
             elapsed = time.perf_counter() - started
-            # The template without converters ("{account_id}", not "{account_id:uuid}"), one per operation.
-            route = getattr(scope.get("route"), "path_format", UNMATCHED_ROUTE)
+            route = route_label(scope)
             method = scope["method"]
             counted, timed = _series(route, method, status)
             counted.inc()
             timed.observe(elapsed)
             if access_log.isEnabledFor(logging.INFO):  # the line's fields cost a little on every request
                 state = scope.get("state", {})
+                client = scope.get("client")
                 access_log.info(
                     "%s %s %s",
                     method,
@@ -122,9 +158,13 @@ class RequestTelemetryMiddleware:
                         "request_id": state.get("request_id"),
                         "method": method,
                         "path": scope.get("path", ""),
+                        "query": safe_query(scope.get("query_string", b"")),
                         "route": route,
                         "status": status,
+                        "bytes": size,
                         "duration_ms": round(elapsed * 1000, 2),
+                        "client": client[0] if client else None,
+                        "user_agent": _header(scope, b"user-agent"),
                         "user_id": state.get("user_id"),
                     },
                 )

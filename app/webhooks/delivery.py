@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import orjson
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.events.schemas import event_document
@@ -38,6 +39,11 @@ ATTEMPTS = len(RETRY_DELAYS) + 1
 DISABLE_AFTER = timedelta(days=1)
 TIMEOUT_SECONDS = 10.0
 _ERROR_LENGTH = 500
+DELIVERY_ATTEMPTS = Counter(
+    "kam_webhook_delivery_attempts_total",
+    "Delivery attempts by how they left the delivery: delivered, retrying (due again later), given_up.",
+    ["outcome"],
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,12 @@ def record(delivery: WebhookDelivery, outcome: Outcome, started: datetime, ended
         delivery.next_attempt_at = ended + RETRY_DELAYS[delivery.attempts - 1]
 
 
+def _counted(delivery: WebhookDelivery) -> None:
+    """The attempt just recorded, by how it left the delivery."""
+    outcome = {"succeeded": "delivered", "failed": "given_up"}.get(delivery.status, "retrying")
+    DELIVERY_ATTEMPTS.labels(outcome).inc()
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -135,6 +147,7 @@ async def deliver_stream(
                     return delivery.next_attempt_at  # not due yet: the stream's one job waits for it
                 outcome = await send(client, subscription, event, now, allow_local=allow_local)
                 record(delivery, outcome, now, clock())
+                _counted(delivery)
                 if outcome.succeeded:
                     await repository.note_answered(subscription_id)
                 else:

@@ -4,10 +4,16 @@ one JSON log line per request with its request id, route, status, duration and u
 import json
 import logging
 
+import pytest
+from httpx import ASGITransport, AsyncClient
 from prometheus_client import REGISTRY
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.db import create_engine
+from app.main import create_app
 from app.plumbing.logs import configure_logging
+from app.plumbing.telemetry import safe_query
+from app.settings import Settings
 
 
 def sample(name: str, **labels: str) -> float:
@@ -83,3 +89,73 @@ def test_a_traceback_is_one_field_without_the_values_of_local_variables(capsys):
     assert line["exception"][0]["exc_type"] == "RuntimeError"
     assert [frame["name"] for frame in line["exception"][0]["frames"]][-1] == "fails"
     assert "kam_secret_never_logged" not in json.dumps(line)
+
+
+async def test_the_access_line_names_the_client_its_agent_the_size_and_the_query_without_secrets(client, capsys):
+    configure_logging("info", json_lines=True)
+    capsys.readouterr()
+    response = await client.get(
+        "/v1/accounts?limit=2&access_token=kam_secret_in_a_url&sort=name",
+        headers={"User-Agent": "crm-sync/2.1"},
+    )
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    (line,) = [line for line in lines if line.get("logger") == "kam.access"]
+    assert line["client"] == "127.0.0.1"
+    assert line["user_agent"] == "crm-sync/2.1"
+    assert line["bytes"] == len(response.content) > 0
+    assert line["query"] == "limit=2&access_token=%5Bredacted%5D&sort=name"
+    assert "kam_secret_in_a_url" not in json.dumps(line)
+
+
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [
+        (b"", ""),
+        (b"token=abc", "token=%5Bredacted%5D"),
+        (b"code=xyz&state=s1", "code=%5Bredacted%5D&state=s1"),
+        (b"api_key=1&tier=key", "api_key=%5Bredacted%5D&tier=key"),
+        (b"owner_id=7&q=acme%20gmbh", "owner_id=7&q=acme+gmbh"),
+    ],
+)
+def test_secrets_are_removed_from_the_query_by_the_parameters_name(query, written):
+    assert safe_query(query) == written
+
+
+async def test_the_api_docs_assets_count_under_their_mount_not_as_unmatched(anonymous):
+    labels = {"route": "/docs/assets/{path}", "method": "GET", "status": "200"}
+    before = sample("kam_http_requests_total", **labels)
+    assert (await anonymous.get("/docs/assets/swagger-ui.css")).status_code == 200
+    assert (await anonymous.get("/docs")).status_code == 200
+    assert sample("kam_http_requests_total", **labels) == before + 1
+    assert sample("kam_http_requests_total", route="/docs", method="GET", status="200") >= 1
+
+
+async def test_metrics_answer_while_the_database_is_away_and_say_its_figures_are_missing():
+    app = create_app(Settings(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none"))
+    app.state.engine = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as anonymous:
+        response = await anonymous.get("/metrics")
+    await app.state.engine.dispose()
+    assert response.status_code == 200
+    assert "kam_database_figures_up 0.0" in response.text
+    assert "kam_http_requests_total" in response.text
+    assert "kam_jobs{" not in response.text
+
+
+async def test_metrics_read_the_queue_and_the_judgement_from_the_database(anonymous):
+    text = (await anonymous.get("/metrics")).text
+    assert "kam_database_figures_up 1.0" in text
+    for queue in ("deliveries", "judgement", "reevaluation", "default"):
+        assert f'kam_jobs{{queue="{queue}",state="waiting"}}' in text
+        assert f'kam_jobs{{queue="{queue}",state="running"}}' in text
+    for name in ("kam_judgement_backlog_accounts", "kam_judgement_lag_seconds", "kam_events_feed_lag_seconds"):
+        assert f"\n{name} " in text
+
+
+@pytest.mark.parametrize(("level", "job_lines"), [("info", False), ("warning", False), ("debug", True)])
+def test_an_idle_service_writes_no_line_per_job(level, job_lines):
+    """The job queue tells each job's start and end at info: sixteen lines a minute when idle."""
+    configure_logging(level)
+    queue_log = logging.getLogger("procrastinate.worker")
+    assert queue_log.isEnabledFor(logging.INFO) is job_lines
+    assert queue_log.isEnabledFor(logging.ERROR)

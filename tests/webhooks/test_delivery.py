@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from httpx import ASGITransport, AsyncClient
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import delete, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -424,3 +425,35 @@ async def test_no_number_of_failing_deliveries_delays_a_rules_reevaluation(world
                 worker.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker
+
+
+def scraped(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+async def test_metrics_scraped_while_deliveries_fail_tell_the_failures_and_the_wait(world):
+    attempt = ("kam_webhook_delivery_attempts_total", (("outcome", "retrying"),))
+    job = (
+        "kam_job_duration_seconds_count",
+        (("outcome", "succeeded"), ("queue", "deliveries"), ("task", "deliver_webhooks")),
+    )
+    before = scraped((await world.admin.get("/metrics")).text)
+    with receiving() as receiver:
+        await world.subscribe(receiver, event_types=["account.created"])
+        await create_account(world.admin, name="Initech")
+        receiver.statuses = [500]
+        await world.deliver_now()
+    after = scraped((await world.admin.get("/metrics")).text)
+
+    assert after[attempt] == before.get(attempt, 0) + 1
+    # The delivery job ran to its end: it is the delivery that failed, and waits for its retry.
+    assert after[job] >= before.get(job, 0) + 1
+    assert after[("kam_database_figures_up", ())] == 1
+    assert after[("kam_webhook_deliveries_pending", ())] >= 1
+    assert after[("kam_webhook_oldest_pending_delivery_age_seconds", ())] > 0
+    assert ("kam_jobs", (("queue", "deliveries"), ("state", "waiting"))) in after
+    assert after[("kam_events_feed_lag_seconds", ())] == 0
