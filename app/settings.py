@@ -9,6 +9,8 @@ from babel import Locale, UnknownLocaleError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.glossary import Role
+
 ENV_PREFIX = "KAM_"
 
 
@@ -111,6 +113,40 @@ class Settings(BaseSettings):
     )
     sign_in_max_failures_per_address: int = Field(
         default=20, ge=1, description="Failed sign-ins from one client address within the window before it waits."
+    )
+    password_sign_in: bool = Field(
+        default=True,
+        description="Let users sign in with email and password (POST /v1/auth/token); false where everyone "
+        "signs in through the identity provider.",
+    )
+    oidc_discovery_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="Single sign-on: the identity provider's OpenID Connect discovery document "
+        "(…/.well-known/openid-configuration); unset, there is no single sign-on.",
+    )
+    oidc_client_id: str | None = Field(
+        default=None, description="The service's client id at the identity provider: the audience its tokens carry."
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="The client's secret, for the code flow; unset for a public client (PKCE alone)."
+    )
+    oidc_redirect_uri: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="Where the provider sends the browser back with a code: the web app's page that posts it "
+        "to /v1/auth/oidc/token. Registered at the provider.",
+    )
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes the code flow asks for.")
+    oidc_email_verified_claim: str = Field(
+        default="email_verified",
+        description="The claim that says the email is the user's own (Entra ID: xms_edov); a token without it "
+        "true maps to no user.",
+    )
+    oidc_new_user_role: Role | None = Field(
+        default=None,
+        description="The role of a user created at their first sign-in through the provider; unset, only "
+        "users an admin created may sign in.",
     )
 
     @field_validator("cors_origins", mode="before")

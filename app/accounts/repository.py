@@ -37,7 +37,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.account_facts.judgement import Judgement
 from app.auth.policy import KAM, kam_visibility
-from app.auth.repository import CALLER_BY_TOKEN, CALLER_BY_USER, with_caller
+from app.auth.repository import CALLER_BY_EMAIL, CALLER_BY_TOKEN, CALLER_BY_USER, with_caller
 from app.models import (
     Account,
     AccountFactsRow,
@@ -148,6 +148,7 @@ def view_inputs(row: Mapping[str, Any]) -> tuple[Columns, Columns | None]:
 
 _ACCOUNT_BY_TOKEN = with_caller(CALLER_BY_TOKEN, _account_for)
 _ACCOUNT_BY_USER = with_caller(CALLER_BY_USER, _account_for)
+_ACCOUNT_BY_EMAIL = with_caller(CALLER_BY_EMAIL, _account_for)
 
 
 def _loading_people(statement: Select[Any]) -> Select[Any]:
@@ -524,12 +525,16 @@ class PlainAccountRepository:
         token_hash: str | None = None,
         user_id: uuid.UUID | None = None,
         session_id: uuid.UUID | None = None,
+        email: str | None = None,
     ) -> tuple[Any, tuple[Columns, Columns | None] | None]:
-        """The caller (by its API token's hash, or as a signed-in user) as ``CallerRepository`` reads it,
+        """The caller (by its API token's hash, as a signed-in user, or by the identity provider's
+        verified email) as ``CallerRepository`` reads it,
         or None; and, if there is one and it may see the account, the account with its people and its
         stored facts (None if not stored yet), in one statement."""
         if token_hash is not None:
             record = await fetch_row(self.connection, _ACCOUNT_BY_TOKEN, secret_hash=token_hash, account_id=account_id)
+        elif email is not None:
+            record = await fetch_row(self.connection, _ACCOUNT_BY_EMAIL, email=email, account_id=account_id)
         else:
             record = await fetch_row(
                 self.connection, _ACCOUNT_BY_USER, user_id=user_id, session_id=session_id, account_id=account_id

@@ -635,6 +635,8 @@ class PlainAccountReader:
         (or refuses), ``rules_in_force`` gives the rules then."""
         if caller.token_hash is not None:
             record, found = await self.repository.get_with_caller(account_id, token_hash=caller.token_hash)
+        elif caller.email is not None:
+            record, found = await self.repository.get_with_caller(account_id, email=caller.email)
         elif caller.claims is not None:
             record, found = await self.repository.get_with_caller(
                 account_id, user_id=caller.claims.user_id, session_id=caller.claims.session_id

@@ -11,17 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.auth import policy
 from app.auth.audit_context import AuditContext, set_context
 from app.auth.credentials import hash_api_token, is_api_token, new_signing_secret, read_access_token
+from app.auth.oidc import Provider, ProviderUnavailable, RefusedToken, peek_issuer
 from app.auth.principal import Presented, Principal
 from app.auth.repository import LAST_USED_RESOLUTION, AuthRepository, CallerRepository
 from app.db import SessionDep
-from app.plumbing.errors import Unauthorized
+from app.plumbing.errors import ServiceUnavailable, Unauthorized
 from app.plumbing.plain_rows import session_connection
 from app.plumbing.transactions import transaction
 from app.settings import Settings
 
 _bearer = HTTPBearer(
     auto_error=False,
-    description="An API token (`kam_...`, from `/v1/tokens`) or a sign-in token from `/v1/auth/token`.",
+    description="An API token (`kam_...`, from `/v1/tokens`), a sign-in token from `/v1/auth/token` or "
+    "`/v1/auth/oidc/token`, or a token of the identity provider issued to this service.",
 )
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="kam"'}
 _INVALID = {"WWW-Authenticate": 'Bearer realm="kam", error="invalid_token"'}
@@ -48,15 +50,39 @@ async def signing_secret(request: Request) -> str:
     return cached
 
 
+def identity_provider(request: Request) -> Provider | None:
+    """The configured identity provider, one per process (its keys are cached there); None without one."""
+    settings: Settings = request.app.state.settings
+    if settings.oidc_discovery_url is None or settings.oidc_client_id is None:
+        return None
+    provider: Provider | None = getattr(request.app.state, "identity_provider", None)
+    if provider is None:
+        provider = request.app.state.identity_provider = Provider(settings)
+    return provider
+
+
 async def presented(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Presented:
     """Read before any connection of the request is taken: checking a sign-in token may first store
-    the signing key, in a transaction of its own."""
+    the signing key, in a transaction of its own; checking a provider's token may first fetch its keys."""
     if credentials is None:
         raise Unauthorized("Send `Authorization: Bearer <token>`.", headers=_CHALLENGE)
     secret = credentials.credentials
     if is_api_token(secret):
         return Presented(token_hash=hash_api_token(secret), claims=None)
+    provider = identity_provider(request)
+    # The service's own sign-in tokens carry no issuer: one with an issuer is the provider's to check.
+    if provider is not None and peek_issuer(secret) is not None:
+        return Presented(token_hash=None, claims=None, email=await _provider_email(provider, secret))
     return Presented(token_hash=None, claims=read_access_token(secret, await signing_secret(request)))
+
+
+async def _provider_email(provider: Provider, token: str) -> str:
+    try:
+        return (await provider.verify(token)).email
+    except ProviderUnavailable as error:
+        raise ServiceUnavailable(f"The identity provider's keys could not be read: {error}") from error
+    except RefusedToken as refused:
+        raise Unauthorized(f"The identity provider's token is refused: {refused}.", headers=_INVALID) from refused
 
 
 async def identify(connection: asyncpg.Connection, request: Request, presented: Presented) -> Principal:
@@ -64,6 +90,8 @@ async def identify(connection: asyncpg.Connection, request: Request, presented: 
     callers = CallerRepository(connection)
     if presented.token_hash is not None:
         caller = await callers.by_token(presented.token_hash)
+    elif presented.email is not None:
+        caller = await callers.by_email(presented.email)
     else:
         claims = presented.claims
         caller = await callers.by_user(claims.user_id, claims.session_id) if claims else None

@@ -20,8 +20,9 @@ class Principal:
 
 @dataclass(frozen=True)
 class Presented:
-    """What the caller presented: an API token (by its hash), or the claims of a valid sign-in token
-    (None for an invalid one)."""
+    """What the caller presented: an API token (by its hash), the claims of a valid sign-in token
+    (None for an invalid one), or the verified email of a valid token of the identity provider."""
 
     token_hash: str | None
     claims: AccessClaims | None
+    email: str | None = None

@@ -55,12 +55,21 @@ CALLER_BY_USER = select(
     null().label("scopes"),
     _SESSION_ENDED.label("session_ended"),
 ).where(User.id == bindparam("user_id"))
+# A user named by the identity provider's verified email: no token, no sign-in of ours to end.
+CALLER_BY_EMAIL = select(
+    *_CALLER_COLUMNS,
+    null().label("token_id"),
+    null().label("last_used_at"),
+    null().label("scopes"),
+    false().label("session_ended"),
+).where(func.lower(User.email) == bindparam("email"))
 _CALLER_BY_TOKEN = PlainStatement(CALLER_BY_TOKEN)
 _CALLER_BY_USER = PlainStatement(CALLER_BY_USER)
+_CALLER_BY_EMAIL = PlainStatement(CALLER_BY_EMAIL)
 
 
 def with_caller(caller: Select[Any], beside: Callable[[Subquery], Select[Any]]) -> PlainStatement:
-    """One statement reading the caller (``caller``: ``CALLER_BY_TOKEN`` or ``CALLER_BY_USER``) and,
+    """One statement reading the caller (``caller``: ``CALLER_BY_TOKEN``, ``_USER`` or ``_EMAIL``) and,
     in the same row, what ``beside`` selects given the caller's columns: a request's two reads in one
     round trip. No row when there is no such caller; the caller's columns with nulls beside them
     when ``beside`` finds nothing (say, an account the caller may not see)."""
@@ -98,6 +107,10 @@ class CallerRepository:
         has ended (``session_ended``)."""
         return await fetch_row(self.connection, _CALLER_BY_USER, user_id=user_id, session_id=session_id)
 
+    async def by_email(self, email: str) -> Any:
+        """As ``by_user``, for the user with this (lower-case) email, named by the identity provider."""
+        return await fetch_row(self.connection, _CALLER_BY_EMAIL, email=email)
+
     async def mark_token_used(self, token_id: uuid.UUID, now: datetime) -> None:
         await execute(
             self.connection, _MARK_TOKEN_USED, token_id=token_id, used_at=now, used_before=now - LAST_USED_RESOLUTION
@@ -121,6 +134,17 @@ class AuthRepository:
     async def user_by_email(self, email: str) -> User | None:
         statement = select(User).where(func.lower(User.email) == email.lower())
         return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def lock_email(self, email: str) -> None:
+        """Take turns with every other sign-in for this email until commit: two first sign-ins of a
+        new user create it once."""
+        lock = text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))")
+        await self.session.execute(lock, {"space": _EMAIL_LOCKS, "key": email.lower()})
+
+    async def add_user(self, user: User) -> User:
+        self.session.add(user)
+        await self.session.flush()
+        return user
 
     async def signing_secret(self, name: str, candidate: str) -> str:
         """The stored secret called ``name``, storing ``candidate`` if there is none yet."""

@@ -1,4 +1,5 @@
-"""Web-app sessions: sign-in (OAuth2 password flow), refresh, sign-out and changing one's password."""
+"""Web-app sessions: sign-in (OAuth2 password flow, or the identity provider's code flow), refresh,
+sign-out and changing one's password."""
 
 from datetime import UTC, datetime
 from typing import Annotated
@@ -6,11 +7,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import CurrentPrincipal, signing_secret
-from app.auth.schemas import AccessToken, PasswordChange, RefreshRequest
+from app.auth.dependencies import CurrentPrincipal, identity_provider, signing_secret
+from app.auth.oidc import ProviderUnavailable, RefusedToken
+from app.auth.schemas import AccessToken, OidcFinish, OidcStart, PasswordChange, RefreshRequest, SignInMethods
 from app.auth.service import SessionService, SignInResult, TokenPair
 from app.db import SessionDep
-from app.plumbing.errors import FieldError, InvalidFields, problem_response, problems
+from app.plumbing.errors import (
+    FieldError,
+    Forbidden,
+    InvalidFields,
+    NotFound,
+    ServiceUnavailable,
+    problem_response,
+    problems,
+)
 from app.plumbing.schemas import NO_NUL_PATTERN
 from app.settings import Settings
 
@@ -59,7 +69,50 @@ def _answer(request: Request, result: SignInResult, refusal: str, *, refused_fie
     return _tokens(request.app.state.settings, result.tokens)
 
 
-@router.post("/v1/auth/token", name="auth_token_create", responses=problems(400, 401, 422, 429))
+@router.get("/v1/auth/methods", name="auth_methods_get")
+async def sign_in_methods(request: Request) -> SignInMethods:
+    """Which sign-ins this deployment offers; no credentials needed."""
+    settings: Settings = request.app.state.settings
+    return SignInMethods(password=settings.password_sign_in, single_sign_on=identity_provider(request) is not None)
+
+
+@router.post("/v1/auth/oidc/start", name="auth_oidc_flow_create", responses=problems(404, 503))
+async def start_single_sign_on(request: Request) -> OidcStart:
+    """Begin a sign-in through the identity provider (the code flow with PKCE): send the browser to
+    `authorization_url`; the provider sends it back to the web app with a code and a state."""
+    provider = identity_provider(request)
+    if provider is None:
+        raise NotFound("Single sign-on is not configured here (KAM_OIDC_DISCOVERY_URL).")
+    try:
+        started = await provider.start(await signing_secret(request))
+    except ProviderUnavailable as error:
+        raise ServiceUnavailable(f"The identity provider did not answer: {error}") from error
+    return OidcStart(authorization_url=started.authorization_url, flow=started.flow)
+
+
+@router.post("/v1/auth/oidc/token", name="auth_oidc_token_create", responses=problems(400, 401, 404, 422, 503))
+async def finish_single_sign_on(request: Request, payload: OidcFinish, service: Service) -> AccessToken:
+    """Finish a sign-in through the identity provider: the code is exchanged (with the PKCE
+    verifier the flow holds), the provider's ID token checked, and its verified email names the
+    user (created with `KAM_OIDC_NEW_USER_ROLE` at its first sign-in, if set). Answers the same
+    tokens as `/v1/auth/token`; the sign-in is in the audit trail."""
+    provider = identity_provider(request)
+    if provider is None:
+        raise NotFound("Single sign-on is not configured here (KAM_OIDC_DISCOVERY_URL).")
+    try:
+        identity = await provider.finish(payload.code, payload.state, payload.flow, service.signing_secret)
+    except ProviderUnavailable as error:
+        raise ServiceUnavailable(f"The identity provider did not answer: {error}") from error
+    except RefusedToken as refused:
+        return problem_response(  # type: ignore[return-value]
+            request, 401, "Not authenticated", "unauthorized", f"Sign-in refused: {refused}.", headers=_UNAUTHORIZED
+        )
+    pair = await service.sign_in_with_provider(identity, datetime.now(UTC), getattr(request.state, "request_id", None))
+    refusal = f"No active user has the email {identity.email}; an admin can create one."
+    return _answer(request, SignInResult(tokens=pair), refusal)  # type: ignore[return-value]
+
+
+@router.post("/v1/auth/token", name="auth_token_create", responses=problems(400, 401, 403, 422, 429))
 async def create_access_token(
     request: Request,
     service: Service,
@@ -69,7 +122,9 @@ async def create_access_token(
 ) -> AccessToken:
     """Exchange email and password for a short-lived bearer token and a refresh token. Failures are
     answered alike whether the email exists or not, recorded in the audit trail, and slowed down when
-    repeated."""
+    repeated. A 403 where the deployment turned password sign-in off (`KAM_PASSWORD_SIGN_IN=false`)."""
+    if not request.app.state.settings.password_sign_in:
+        raise Forbidden("Password sign-in is turned off here; sign in through the identity provider.")
     result = await service.sign_in(
         username.strip(), password, _address(request), datetime.now(UTC), getattr(request.state, "request_id", None)
     )

@@ -26,3 +26,24 @@ class RefreshRequest(WriteModel):
 class PasswordChange(WriteModel):
     current_password: str = Field(min_length=1, max_length=200)
     new_password: Password
+
+
+class SignInMethods(BaseModel):
+    """Which sign-ins this deployment offers, for the web app's sign-in page."""
+
+    password: bool = Field(description="Email and password at `/v1/auth/token`.")
+    single_sign_on: bool = Field(description="The identity provider, through `/v1/auth/oidc/start`.")
+
+
+class OidcStart(BaseModel):
+    authorization_url: str = Field(description="Send the browser here: the identity provider's sign-in page.")
+    flow: str = Field(
+        description="Keep it (in the page's session storage, never in a URL) and post it back with the code "
+        "to `/v1/auth/oidc/token` within ten minutes."
+    )
+
+
+class OidcFinish(WriteModel):
+    code: str = Field(min_length=1, max_length=4000, description="The `code` the provider's redirect carried.")
+    state: str = Field(min_length=1, max_length=200, description="The `state` the provider's redirect carried.")
+    flow: str = Field(min_length=1, max_length=4000, description="What `/v1/auth/oidc/start` answered as `flow`.")

@@ -14,6 +14,7 @@ from app.auth.credentials import (
     mint_refresh_token,
     verify_password_off_loop,
 )
+from app.auth.oidc import Identity
 from app.auth.repository import AuthRepository
 from app.models import AuditEntry, User
 from app.settings import Settings
@@ -57,6 +58,40 @@ class SessionService:
             return SignInResult(tokens=await self._issue(user, uuid.uuid4(), now))
         await self._record_failure(email, address, now, request_id, user)
         return SignInResult()
+
+    async def sign_in_with_provider(
+        self, identity: Identity, now: datetime, request_id: str | None
+    ) -> TokenPair | None:
+        """Tokens for the user with the provider's verified email (created with the configured role
+        at its first sign-in, if one is configured); the sign-in is in the audit trail either way."""
+        await self.repository.lock_email(identity.email)
+        user = await self.repository.user_by_email(identity.email)
+        role = self.settings.oidc_new_user_role
+        created = user is None and role is not None
+        if user is None and role is not None:
+            user = await self.repository.add_user(User(email=identity.email, name=identity.name, role=role))
+        signed_in = user is not None and user.active
+        changes = {
+            "method": {"before": None, "after": "oidc"},
+            "issuer": {"before": None, "after": identity.issuer},
+            "subject": {"before": None, "after": identity.subject},
+            "email": {"before": None, "after": identity.email},
+        }
+        if created:
+            changes["created_with_role"] = {"before": None, "after": role}
+        self.repository.add_audit_entry(
+            AuditEntry(
+                action="sign_in" if signed_in else "sign_in_failed",
+                entity_type="user",
+                entity_id=str(user.id) if user else None,
+                actor_id=user.id if signed_in and user else None,
+                changes=changes,
+                request_id=request_id,
+            )
+        )
+        if user is None or not signed_in:
+            return None
+        return await self._issue(user, uuid.uuid4(), now)
 
     async def refresh(self, refresh_secret: str, now: datetime) -> TokenPair | None:
         """The next tokens of the session whose latest refresh token this is. A token used before

@@ -290,6 +290,9 @@ PUBLIC_OPERATIONS = {
     "meta_get",
     "auth_token_create",
     "auth_token_refresh",
+    "auth_methods_get",
+    "auth_oidc_flow_create",
+    "auth_oidc_token_create",
     "calendar_feed_get",
 }
 # Each file operation (`accounts_list_csv`, `reports_monthly_get_markdown`...) answers what its own

@@ -20,6 +20,9 @@ PUBLIC = {
     ("GET", "/v1/meta"),
     ("POST", "/v1/auth/token"),
     ("POST", "/v1/auth/refresh"),
+    ("GET", "/v1/auth/methods"),
+    ("POST", "/v1/auth/oidc/start"),
+    ("POST", "/v1/auth/oidc/token"),
     # The calendar feed's credential is its key (tests/agenda/test_calendar.py): calendar servers send no token.
     ("GET", "/v1/agenda.ics"),
 }
