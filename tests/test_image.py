@@ -103,3 +103,11 @@ def test_the_image_installs_the_runtime_lock_and_the_wheel_as_this_test_does():
     assert "pip wheel --no-cache-dir --no-deps" in dockerfile
     assert "COPY pyproject.toml README.md ./\nCOPY app ./app\n" in dockerfile
     assert "embedded" not in dockerfile.split("FROM python")[2]
+
+
+def test_the_build_context_holds_what_the_dockerfile_copies_and_nothing_else():
+    kept = [line for line in (PROJECT_ROOT / ".dockerignore").read_text().splitlines() if line.startswith("!")]
+    copied = {"pyproject.toml", "README.md", "requirements/runtime.txt", "app/"}
+    assert {line[1:] for line in kept} == copied
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert all(name.rstrip("/") in dockerfile for name in copied)
