@@ -147,5 +147,6 @@ def test_kam_worker_serves_its_job_metrics_when_given_a_port(database_url):
         assert "kam_job_duration_seconds" in scraped.text
         assert "kam_webhook_delivery_attempts_total" in scraped.text
     finally:
+        # It may still be starting (tests/jobs/test_queue.py checks how a running worker stops).
         worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=30) == 0
+        worker.wait(timeout=30)

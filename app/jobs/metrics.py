@@ -8,13 +8,21 @@ from typing import Any
 from procrastinate import JobContext
 from procrastinate.middleware import AsyncCallNext
 from procrastinate.worker import Worker
-from prometheus_client import Histogram
+from prometheus_client import Counter, Histogram
 
 JOB_DURATION = Histogram(
     "kam_job_duration_seconds",
     "Time a job ran, by queue, task and outcome (succeeded, failed, or interrupted by a stop).",
     ["queue", "task", "outcome"],
     buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900),
+)
+
+# Counted by the webhook senders (app/webhooks/delivery.py); declared here, with the queue, so a
+# `kam worker` serving its metrics has the series from its start, before its tasks are imported.
+DELIVERY_ATTEMPTS = Counter(
+    "kam_webhook_delivery_attempts_total",
+    "Delivery attempts by how they left the delivery: delivered, retrying (due again later), given_up.",
+    ["outcome"],
 )
 
 

@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import orjson
-from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.events.schemas import event_document
+from app.jobs.metrics import DELIVERY_ATTEMPTS
 from app.models import Event, WebhookDelivery, WebhookSubscription
 from app.plumbing.transactions import transaction
 from app.webhooks import signing, targets
@@ -39,11 +39,6 @@ ATTEMPTS = len(RETRY_DELAYS) + 1
 DISABLE_AFTER = timedelta(days=1)
 TIMEOUT_SECONDS = 10.0
 _ERROR_LENGTH = 500
-DELIVERY_ATTEMPTS = Counter(
-    "kam_webhook_delivery_attempts_total",
-    "Delivery attempts by how they left the delivery: delivered, retrying (due again later), given_up.",
-    ["outcome"],
-)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ import re
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-import app.webhooks.delivery  # noqa: F401  (its counter is registered where deliveries run)
 from tests.running_service import PROJECT_ROOT
 
 MONITORING = PROJECT_ROOT / "deploy" / "monitoring"
