@@ -35,7 +35,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
+    # asyncpg's UUID is its own class, which orjson does not take for one.
+    if isinstance(value, Decimal | uuid.UUID):
         return str(value)
     raise TypeError
 
