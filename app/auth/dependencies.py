@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.auth import policy
 from app.auth.audit_context import AuditContext, set_context
 from app.auth.credentials import hash_api_token, is_api_token, new_signing_secret, read_access_token
-from app.auth.oidc import Provider, ProviderUnavailable, RefusedToken, peek_issuer
+from app.auth.oidc import Provider, peek_issuer
 from app.auth.principal import Presented, Principal
 from app.auth.repository import LAST_USED_RESOLUTION, AuthRepository, CallerRepository
 from app.db import SessionDep
-from app.plumbing.errors import ServiceUnavailable, Unauthorized
+from app.plumbing.errors import NotFound, Unauthorized
 from app.plumbing.plain_rows import session_connection
 from app.plumbing.transactions import transaction
 from app.settings import Settings
@@ -61,6 +61,17 @@ def identity_provider(request: Request) -> Provider | None:
     return provider
 
 
+def configured_provider(request: Request) -> Provider:
+    """The identity provider, for the sign-in through it; 404 where none is configured."""
+    provider = identity_provider(request)
+    if provider is None:
+        raise NotFound("Single sign-on is not configured here (KAM_OIDC_DISCOVERY_URL).")
+    return provider
+
+
+ConfiguredProvider = Annotated[Provider, Depends(configured_provider)]
+
+
 async def presented(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Presented:
     """Read before any connection of the request is taken: checking a sign-in token may first store
     the signing key, in a transaction of its own; checking a provider's token may first fetch its keys."""
@@ -72,17 +83,8 @@ async def presented(request: Request, credentials: HTTPAuthorizationCredentials 
     provider = identity_provider(request)
     # The service's own sign-in tokens carry no issuer: one with an issuer is the provider's to check.
     if provider is not None and peek_issuer(secret) is not None:
-        return Presented(token_hash=None, claims=None, email=await _provider_email(provider, secret))
+        return Presented(token_hash=None, claims=None, email=(await provider.verify(secret)).email)
     return Presented(token_hash=None, claims=read_access_token(secret, await signing_secret(request)))
-
-
-async def _provider_email(provider: Provider, token: str) -> str:
-    try:
-        return (await provider.verify(token)).email
-    except ProviderUnavailable as error:
-        raise ServiceUnavailable(f"The identity provider's keys could not be read: {error}") from error
-    except RefusedToken as refused:
-        raise Unauthorized(f"The identity provider's token is refused: {refused}.", headers=_INVALID) from refused
 
 
 async def identify(connection: asyncpg.Connection, request: Request, presented: Presented) -> Principal:

@@ -26,6 +26,7 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
+from app.plumbing.errors import ServiceUnavailable, Unauthorized
 from app.settings import Settings
 
 # The provider's algorithms this service accepts (never "none", never a shared secret).
@@ -40,12 +41,21 @@ HTTP_TIMEOUT_SECONDS = 10.0
 _FLOW_AUDIENCE = "kam-oidc-flow"
 
 
-class ProviderUnavailable(Exception):
-    """The provider's discovery document, keys or token endpoint did not answer as they should."""
+class ProviderUnavailable(ServiceUnavailable):
+    """The provider's discovery document, keys or token endpoint did not answer as they should: a 503."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"The identity provider did not answer: {why}.")
 
 
-class RefusedToken(Exception):
-    """A token or a code the provider did not vouch for; the message says why."""
+class RefusedToken(Unauthorized):
+    """A token or a code the provider did not vouch for: a 401 that says why."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(
+            f"The identity provider's sign-in is refused: {why}.",
+            headers={"WWW-Authenticate": 'Bearer realm="kam", error="invalid_token"'},
+        )
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import CurrentPrincipal, identity_provider, signing_secret
-from app.auth.oidc import ProviderUnavailable, RefusedToken
+from app.auth.dependencies import ConfiguredProvider, CurrentPrincipal, identity_provider, signing_secret
 from app.auth.schemas import AccessToken, OidcFinish, OidcStart, PasswordChange, RefreshRequest, SignInMethods
 from app.auth.service import SessionService, SignInResult, TokenPair
 from app.db import SessionDep
-from app.plumbing.errors import (
-    FieldError,
-    Forbidden,
-    InvalidFields,
-    NotFound,
-    ServiceUnavailable,
-    problem_response,
-    problems,
-)
+from app.plumbing.errors import FieldError, Forbidden, InvalidFields, problem_response, problems
 from app.plumbing.schemas import NO_NUL_PATTERN
 from app.settings import Settings
 
@@ -77,36 +68,22 @@ async def sign_in_methods(request: Request) -> SignInMethods:
 
 
 @router.post("/v1/auth/oidc/start", name="auth_oidc_flow_create", responses=problems(404, 503))
-async def start_single_sign_on(request: Request) -> OidcStart:
+async def start_single_sign_on(request: Request, provider: ConfiguredProvider) -> OidcStart:
     """Begin a sign-in through the identity provider (the code flow with PKCE): send the browser to
     `authorization_url`; the provider sends it back to the web app with a code and a state."""
-    provider = identity_provider(request)
-    if provider is None:
-        raise NotFound("Single sign-on is not configured here (KAM_OIDC_DISCOVERY_URL).")
-    try:
-        started = await provider.start(await signing_secret(request))
-    except ProviderUnavailable as error:
-        raise ServiceUnavailable(f"The identity provider did not answer: {error}") from error
+    started = await provider.start(await signing_secret(request))
     return OidcStart(authorization_url=started.authorization_url, flow=started.flow)
 
 
 @router.post("/v1/auth/oidc/token", name="auth_oidc_token_create", responses=problems(400, 401, 404, 422, 503))
-async def finish_single_sign_on(request: Request, payload: OidcFinish, service: Service) -> AccessToken:
+async def finish_single_sign_on(
+    request: Request, payload: OidcFinish, provider: ConfiguredProvider, service: Service
+) -> AccessToken:
     """Finish a sign-in through the identity provider: the code is exchanged (with the PKCE
     verifier the flow holds), the provider's ID token checked, and its verified email names the
     user (created with `KAM_OIDC_NEW_USER_ROLE` at its first sign-in, if set). Answers the same
     tokens as `/v1/auth/token`; the sign-in is in the audit trail."""
-    provider = identity_provider(request)
-    if provider is None:
-        raise NotFound("Single sign-on is not configured here (KAM_OIDC_DISCOVERY_URL).")
-    try:
-        identity = await provider.finish(payload.code, payload.state, payload.flow, service.signing_secret)
-    except ProviderUnavailable as error:
-        raise ServiceUnavailable(f"The identity provider did not answer: {error}") from error
-    except RefusedToken as refused:
-        return problem_response(  # type: ignore[return-value]
-            request, 401, "Not authenticated", "unauthorized", f"Sign-in refused: {refused}.", headers=_UNAUTHORIZED
-        )
+    identity = await provider.finish(payload.code, payload.state, payload.flow, service.signing_secret)
     pair = await service.sign_in_with_provider(identity, datetime.now(UTC), getattr(request.state, "request_id", None))
     refusal = f"No active user has the email {identity.email}; an admin can create one."
     return _answer(request, SignInResult(tokens=pair), refusal)  # type: ignore[return-value]

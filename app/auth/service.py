@@ -68,7 +68,7 @@ class SessionService:
         user = await self.repository.user_by_email(identity.email)
         role = self.settings.oidc_new_user_role
         created = user is None and role is not None
-        if user is None and role is not None:
+        if created:
             user = await self.repository.add_user(User(email=identity.email, name=identity.name, role=role))
         signed_in = user is not None and user.active
         changes = {

@@ -30,6 +30,8 @@ class LocalProvider:
     user: dict[str, Any] = field(default_factory=dict)
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     jwks_fetches: int = 0
+    # Paths answering a 500 with no JSON, as a provider having a bad day.
+    broken: set[str] = field(default_factory=set)
 
     @property
     def discovery_url(self) -> str:
@@ -63,8 +65,19 @@ def _handler(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(payload)
 
+        def _down(self) -> bool:
+            if urlparse(self.path).path not in provider.broken:
+                return False
+            self.send_response(500)
+            self.send_header("Content-Length", "4")
+            self.end_headers()
+            self.wfile.write(b"down")
+            return True
+
         def do_GET(self) -> None:
             url = urlparse(self.path)
+            if self._down():
+                return
             if url.path == "/.well-known/openid-configuration":
                 self._json(
                     200,
@@ -93,6 +106,8 @@ def _handler(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
                 self._json(404, {"error": "not_found"})
 
         def do_POST(self) -> None:
+            if self._down():
+                return
             form = {
                 name: values[0]
                 for name, values in parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).items()

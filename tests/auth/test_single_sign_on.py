@@ -226,6 +226,35 @@ async def test_without_a_provider_single_sign_on_is_not_found(anonymous):
     assert_problem(await anonymous.post("/v1/auth/oidc/start"), 404)
 
 
+async def test_a_provider_whose_keys_or_token_endpoint_fail_is_a_503_that_says_so(sso, provider, anonymous, users):
+    provider.user = {"email": "test-kam@example.com", "email_verified": True}
+    provider.broken = {"/token"}
+    refused = await sign_in_through_provider(anonymous)
+    assert_problem(refused, 503)
+    assert "token endpoint" in refused.json()["detail"]
+
+    provider.broken = {"/jwks"}
+    token = provider.token(email="test-admin@example.com", email_verified=True)
+    answer = await anonymous.get("/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert_problem(answer, 503)
+    assert "/jwks" in answer.json()["detail"]
+
+    provider.broken = set()  # back: the keys are read at the next request
+    assert (await anonymous.get("/v1/users/me", headers={"Authorization": f"Bearer {token}"})).status_code == 200
+
+
+async def test_a_discovery_document_without_its_keys_address_is_a_503(sso, provider, anonymous, monkeypatch):
+    from app.auth import oidc
+
+    async def incomplete(url: str) -> dict:
+        return {"issuer": provider.url}
+
+    monkeypatch.setattr(oidc, "_get_json", incomplete)
+    answer = await anonymous.post("/v1/auth/oidc/start")
+    assert_problem(answer, 503)
+    assert "jwks_uri" in answer.json()["detail"]
+
+
 async def test_a_provider_that_does_not_answer_is_a_503(app, anonymous):
     app.state.settings = app.state.settings.model_copy(
         update={
