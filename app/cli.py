@@ -199,20 +199,15 @@ def serve(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _exit_quietly)
     signal.signal(signal.SIGINT, _exit_quietly)
     configure_logging(settings.log_level)
+    # Imported here, not at the top: the other commands need none of the app's routers.
     from app.main import connection_plan
 
     workers = worker_count(settings.workers)
     # The workers read the count from the environment, to take their share of the connections.
     os.environ["KAM_WORKERS"] = str(workers)
-    plan = connection_plan(settings)
-    if settings.db_pool_size is None and not plan.within_budget:
-        print(
-            f"kam: {workers} workers open up to {plan.total} database connections, more than "
-            f"KAM_DB_MAX_CONNECTIONS={settings.db_max_connections}: run the jobs in `kam worker` "
-            "(KAM_RUN_JOBS=false), give fewer KAM_WORKERS or a larger budget",
-            file=sys.stderr,
-            flush=True,
-        )
+    warning = connection_plan(settings.model_copy(update={"workers": workers})).warning
+    if warning is not None:
+        print(f"kam: {warning}", file=sys.stderr, flush=True)
     with tempfile.TemporaryDirectory(prefix="kam-metrics-") as metrics_dir:
         if workers > 1:
             # Set before the workers start (and import prometheus_client): they share their metrics here.

@@ -67,11 +67,13 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def connection_plan(settings: Settings) -> ConnectionPlan:
-    """Each worker's share of ``KAM_DB_MAX_CONNECTIONS``, beside its job queue's connections if it runs jobs."""
+    """Each worker's pool (``KAM_DB_POOL_SIZE``, or its share of ``KAM_DB_MAX_CONNECTIONS``), beside its
+    job queue's connections if it runs jobs."""
     return plan_connections(
         budget=settings.db_max_connections,
         workers=worker_count(settings.workers),
         queue_connections=QUEUE_CONNECTIONS if settings.run_jobs else 0,
+        pool_size=settings.db_pool_size,
     )
 
 
@@ -84,7 +86,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     url = settings.database_url
     if url is None:
         url = start_embedded_postgres(settings.data_dir)
-    pool_size = settings.db_pool_size or connection_plan(settings).pool_size
+    pool_size = connection_plan(settings).pool_size
     pooling = functools.partial(
         create_engine,
         pool_size=pool_size,

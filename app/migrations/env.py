@@ -4,9 +4,8 @@ import asyncio
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db import MIGRATION_LOCK, UNPREPARED
+from app.db import MIGRATION_LOCK, create_engine
 from app.embedded_pg import start_embedded_postgres
 from app.models import Base
 from app.settings import get_settings
@@ -37,8 +36,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    # Behind PgBouncer in transaction mode, as the service's own engines (app/db.py).
-    engine = create_async_engine(_database_url(), connect_args=UNPREPARED if get_settings().database_pgbouncer else {})
+    engine = create_engine(_database_url(), pool_size=1, pgbouncer=get_settings().database_pgbouncer)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)

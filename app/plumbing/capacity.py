@@ -52,15 +52,30 @@ def _cgroup_v1_quota(cgroup: Path) -> float | None:
 class ConnectionPlan:
     """Each worker's pool size and what the whole ``kam serve`` then opens at most."""
 
+    workers: int
     pool_size: int
     total: int
-    within_budget: bool
+    budget: int
+
+    @property
+    def warning(self) -> str | None:
+        """What ``kam serve`` says at start when its workers may open more than the budget."""
+        if self.total <= self.budget:
+            return None
+        return (
+            f"{self.workers} workers open up to {self.total} database connections, more than "
+            f"KAM_DB_MAX_CONNECTIONS={self.budget}: run the jobs in `kam worker` (KAM_RUN_JOBS=false), "
+            "give fewer KAM_WORKERS, a smaller KAM_DB_POOL_SIZE or a larger budget"
+        )
 
 
-def plan_connections(*, budget: int, workers: int, queue_connections: int) -> ConnectionPlan:
+def plan_connections(
+    *, budget: int, workers: int, queue_connections: int, pool_size: int | None = None
+) -> ConnectionPlan:
     """Each worker keeps two pools of ``pool_size`` (the ORM's and the plain reads') beside the job
-    queue's connections; the pool size is the largest that keeps every worker within the budget."""
-    share = budget // workers - queue_connections
-    pool_size = max(MIN_POOL_SIZE, min(MAX_POOL_SIZE, share // 2))
-    total = workers * (2 * pool_size + queue_connections)
-    return ConnectionPlan(pool_size, total, total <= budget)
+    queue's connections. Unless given, the pool size is the largest that keeps every worker within
+    the budget."""
+    if pool_size is None:
+        share = budget // workers - queue_connections
+        pool_size = max(MIN_POOL_SIZE, min(MAX_POOL_SIZE, share // 2))
+    return ConnectionPlan(workers, pool_size, workers * (2 * pool_size + queue_connections), budget)

@@ -48,21 +48,33 @@ def test_workers_auto_is_the_quota_and_a_number_is_itself(monkeypatch):
 
 def test_one_worker_keeps_the_full_pools_beside_its_job_queue():
     plan = plan_connections(budget=60, workers=1, queue_connections=13)
-    assert (plan.pool_size, plan.total, plan.within_budget) == (10, 33, True)
+    assert (plan.pool_size, plan.total, plan.warning) == (10, 33, None)
 
 
 def test_more_workers_share_the_budget_with_smaller_pools():
     plan = plan_connections(budget=60, workers=4, queue_connections=0)
-    assert (plan.pool_size, plan.total, plan.within_budget) == (7, 56, True)
+    assert (plan.pool_size, plan.total, plan.warning) == (7, 56, None)
 
 
 def test_workers_too_many_for_the_budget_keep_the_smallest_pools_and_say_so():
     plan = plan_connections(budget=60, workers=64, queue_connections=13)
     assert plan.pool_size == 2
     assert plan.total == 64 * 17
-    assert not plan.within_budget
+    assert plan.warning is not None
+    assert "64 workers open up to 1088 database connections" in plan.warning
+    assert "KAM_DB_MAX_CONNECTIONS=60" in plan.warning
 
 
 def test_the_budget_is_met_exactly_at_its_edge():
     plan = plan_connections(budget=40, workers=2, queue_connections=0)
-    assert (plan.pool_size, plan.total, plan.within_budget) == (10, 40, True)
+    assert (plan.pool_size, plan.total, plan.warning) == (10, 40, None)
+    assert plan_connections(budget=39, workers=2, queue_connections=0).pool_size == 9
+    assert plan_connections(budget=39, workers=2, queue_connections=0, pool_size=10).warning is not None
+
+
+def test_a_pool_size_given_is_kept_and_counted_against_the_budget():
+    kept = plan_connections(budget=60, workers=2, queue_connections=0, pool_size=10)
+    assert (kept.pool_size, kept.total, kept.warning) == (10, 40, None)
+    over = plan_connections(budget=60, workers=2, queue_connections=13, pool_size=20)
+    assert (over.pool_size, over.total) == (20, 106)
+    assert over.warning is not None and "KAM_DB_POOL_SIZE" in over.warning
