@@ -1,6 +1,7 @@
 """``/healthz``, ``/readyz``, ``/metrics`` and ``/v1/meta``."""
 
 import asyncio
+import logging
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
@@ -9,7 +10,7 @@ from app import __version__
 from app.db import SessionDep
 from app.operations.figures import figures_exposition
 from app.operations.repository import DatabaseFigures, database_figures, ping
-from app.plumbing.database_errors import RETRY_AFTER_SECONDS
+from app.plumbing.database_errors import RETRY_AFTER_SECONDS, database_unavailable
 from app.plumbing.errors import ServiceUnavailable, problems
 from app.plumbing.telemetry import metrics_exposition
 from app.rules_versions.service import RulesService
@@ -17,6 +18,7 @@ from app.rules_versions.service import RulesService
 router = APIRouter(tags=["system"])
 
 READINESS_TIMEOUT_SECONDS = 2.0
+logger = logging.getLogger(__name__)
 
 
 class Status(BaseModel):
@@ -58,9 +60,12 @@ async def metrics(request: Request) -> Response:
     figures: DatabaseFigures | None = None
     try:
         async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
-            figures = await database_figures(request.app.state.engine)
-    except Exception:  # an outage is told by readiness and the figures' absence, not by a 500 here
-        figures = None
+            figures = await database_figures(request.app.state.session_factory)
+    except Exception as error:
+        # Never a 500 here: the scrape keeps the process's own series. An outage is told by readiness
+        # and the figures' absence; anything else is a defect, logged as one.
+        if not (isinstance(error, TimeoutError) or database_unavailable(error)):
+            logger.exception("the database's figures could not be read for /metrics")
     return Response(body + figures_exposition(figures), media_type=content_type)
 
 

@@ -40,17 +40,17 @@ async def test_the_judgement_backlog_and_lag_count_live_accounts_whose_view_no_l
             )
             archived = text("UPDATE accounts SET archived_at = now() WHERE id = :id")
             await connection.execute(archived, {"id": accounts[2]["id"]})
-        figures = await database_figures(engine)
+        figures = await database_figures(app.state.session_factory)
         assert figures.judgement_backlog == 2
         assert figures.judgement_lag_seconds >= 600
 
         async with engine.begin() as connection:
             await connection.execute(text("UPDATE account_facts SET judged_until = now() + interval '1 day'"))
-        figures = await database_figures(engine)
+        figures = await database_figures(app.state.session_factory)
         assert (figures.judgement_backlog, figures.judgement_lag_seconds) == (0, 0)
 
         async with engine.begin() as connection:  # judged with rules older than those in force
             await connection.execute(text("UPDATE account_facts SET judged_rules_version = 0"))
-        assert (await database_figures(engine)).judgement_backlog == 2
+        assert (await database_figures(app.state.session_factory)).judgement_backlog == 2
     finally:
         await engine.dispose()

@@ -9,6 +9,7 @@ from httpx import ASGITransport, AsyncClient
 from prometheus_client import REGISTRY
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app import unit_of_work
 from app.db import create_engine
 from app.main import create_app
 from app.plumbing.logs import configure_logging
@@ -130,9 +131,10 @@ async def test_the_api_docs_assets_count_under_their_mount_not_as_unmatched(anon
     assert sample("kam_http_requests_total", route="/docs", method="GET", status="200") >= 1
 
 
-async def test_metrics_answer_while_the_database_is_away_and_say_its_figures_are_missing():
+async def test_metrics_answer_while_the_database_is_away_and_say_its_figures_are_missing(caplog):
     app = create_app(Settings(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none"))
     app.state.engine = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    app.state.session_factory = unit_of_work.session_factory(app.state.engine)
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as anonymous:
         response = await anonymous.get("/metrics")
     await app.state.engine.dispose()
@@ -140,6 +142,22 @@ async def test_metrics_answer_while_the_database_is_away_and_say_its_figures_are
     assert "kam_database_figures_up 0.0" in response.text
     assert "kam_http_requests_total" in response.text
     assert "kam_jobs{" not in response.text
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]  # an outage, no defect
+
+
+async def test_a_defect_reading_the_figures_is_logged_and_the_scrape_still_answers(anonymous, monkeypatch, caplog):
+    from app.operations import router
+
+    async def broken(factory):
+        raise RuntimeError("a column was renamed")
+
+    monkeypatch.setattr(router, "database_figures", broken)
+    response = await anonymous.get("/metrics")
+    assert response.status_code == 200
+    assert "kam_database_figures_up 0.0" in response.text
+    [logged] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert "figures could not be read" in logged.getMessage()
+    assert logged.exc_info is not None and "a column was renamed" in str(logged.exc_info[1])
 
 
 async def test_metrics_read_the_queue_and_the_judgement_from_the_database(anonymous):
