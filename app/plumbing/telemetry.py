@@ -26,6 +26,7 @@ from prometheus_client import (
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
@@ -106,13 +107,6 @@ def safe_query(query_string: bytes) -> str:
     return urlencode([(name, REDACTED if _SECRET_PARAMETER.search(name) else value) for name, value in pairs])
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
-
-
 class RequestTelemetryMiddleware:
     """Counts and times every request by its route template, and logs one line for it with the
     request id, the client's address and user agent, the route, the query (secrets removed), the
@@ -164,7 +158,7 @@ class RequestTelemetryMiddleware:
                         "bytes": size,
                         "duration_ms": round(elapsed * 1000, 2),
                         "client": client[0] if client else None,
-                        "user_agent": _header(scope, b"user-agent"),
+                        "user_agent": Headers(scope=scope).get("user-agent"),
                         "user_id": state.get("user_id"),
                     },
                 )
