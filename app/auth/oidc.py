@@ -44,12 +44,16 @@ _FLOW_AUDIENCE = "kam-oidc-flow"
 class ProviderUnavailable(ServiceUnavailable):
     """The provider's discovery document, keys or token endpoint did not answer as they should: a 503."""
 
+    title, slug = "The identity provider did not answer", "identity-provider-unavailable"
+
     def __init__(self, why: str) -> None:
         super().__init__(f"The identity provider did not answer: {why}.")
 
 
 class RefusedToken(Unauthorized):
     """A token or a code the provider did not vouch for: a 401 that says why."""
+
+    title, slug = "Sign-in through the identity provider refused", "sign-in-refused"
 
     def __init__(self, why: str) -> None:
         super().__init__(

@@ -86,7 +86,7 @@ async def test_the_code_flow_with_pkce_signs_in_a_known_user_and_records_it(sso,
 async def test_a_code_is_refused_with_another_state_a_forged_flow_or_a_second_time(sso, provider, anonymous, users):
     provider.user = {"email": "test-kam@example.com", "email_verified": True}
     refused = await sign_in_through_provider(anonymous, {"state": "another"})
-    assert_problem(refused, 401)
+    assert_problem(refused, 401, code="sign-in-refused")
     assert "state" in refused.json()["detail"]
     forged = await sign_in_through_provider(anonymous, {"flow": "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl"})
     assert_problem(forged, 401)
@@ -184,7 +184,7 @@ async def test_a_provider_token_for_another_client_expired_or_from_elsewhere_is_
 ):
     token = provider.token(email="test-admin@example.com", email_verified=True, **claims)
     answer = await anonymous.get("/v1/users/me", headers={"Authorization": f"Bearer {token}"})
-    assert_problem(answer, 401)
+    assert_problem(answer, 401, code="sign-in-refused")
     assert why in answer.json()["detail"]
 
 
@@ -230,7 +230,7 @@ async def test_a_provider_whose_keys_or_token_endpoint_fail_is_a_503_that_says_s
     provider.user = {"email": "test-kam@example.com", "email_verified": True}
     provider.broken = {"/token"}
     refused = await sign_in_through_provider(anonymous)
-    assert_problem(refused, 503)
+    assert_problem(refused, 503, code="identity-provider-unavailable")
     assert "token endpoint" in refused.json()["detail"]
 
     provider.broken = {"/jwks"}
