@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from app import __version__, unit_of_work
 from app.account_screen.router import router as account_screen_router
-from app.accounts.router import HOT_ROUTES
+from app.accounts.router import hot_routes
 from app.accounts.router import router as accounts_router
 from app.agenda.router import calendar_feed
 from app.agenda.router import router as agenda_router
@@ -190,5 +190,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rules_router)
     app.include_router(jobs_router)
     install_api_docs(app)
-    app.router.routes[0:0] = HOT_ROUTES
+    app.router.routes[0:0] = hot_routes(replica=settings.database_replica_url is not None)
     return app

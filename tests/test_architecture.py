@@ -2,6 +2,7 @@
 in the layout, and no service or router reaching past its repository to SQLAlchemy or the session."""
 
 import ast
+import inspect
 import tomllib
 from pathlib import Path
 
@@ -78,3 +79,28 @@ def test_no_service_or_router_reaches_past_its_repository(path):
                 isinstance(owner, ast.Attribute) and owner.attr == "session"
             )
             assert not named_session, f"line {node.lineno}: .{node.attr} on a session"
+
+
+def test_every_dependency_of_every_operation_runs_on_the_event_loop():
+    """FastAPI runs a plain function dependency in a worker thread: a hop to a thread and back on
+    every request for work that never blocks (building a service, reading a header). Dependencies
+    are coroutines, so none is paid."""
+    from fastapi.routing import APIRoute
+
+    from app.main import create_app
+
+    threaded = set()
+    for route in create_app().routes:
+        if not isinstance(route, APIRoute):
+            continue
+        pending = list(route.dependant.dependencies)
+        while pending:
+            dependant = pending.pop()
+            pending.extend(dependant.dependencies)
+            call = dependant.call
+            if call is None or inspect.isclass(call):
+                continue
+            runs = call if inspect.isfunction(call) else type(call).__call__
+            if not (inspect.iscoroutinefunction(runs) or inspect.isasyncgenfunction(runs)):
+                threaded.add(f"{call.__module__}.{getattr(call, '__qualname__', type(call).__name__)}")
+    assert not threaded, f"plain functions run in a thread per request: {sorted(threaded)}"

@@ -243,3 +243,13 @@ async def test_the_programme_s_reports_cost_a_fixed_number_of_statements(client,
         response = await client.get(path)
     assert response.status_code == 200, response.text
     assert len(statements) <= most, statements
+
+
+async def test_a_plain_page_of_accounts_is_one_statement_with_its_caller(client, engine, driver):
+    for index in range(3):
+        await create_account(client, name=f"Plain page {index}")
+    await client.get("/v1/accounts", params={"limit": 2})  # the rules in force, cached from here on
+    async with counting(engine, driver) as statements:
+        response = await client.get("/v1/accounts", params={"limit": 2, "sort": "-name", "status": "active"})
+    assert response.status_code == 200 and len(response.json()["items"]) == 2
+    assert len(statements) == 1, statements

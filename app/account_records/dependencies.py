@@ -17,7 +17,7 @@ S = TypeVar("S")
 def scoped_service(service_class: Callable[[AsyncSession, AccountService], S]) -> Any:
     """``Depends`` giving the service for the request: ``Annotated[XService, scoped_service(XService)]``."""
 
-    def make(session: SessionDep, accounts: AccountServiceDep) -> S:
+    async def make(session: SessionDep, accounts: AccountServiceDep) -> S:
         return service_class(session, accounts)
 
     return Depends(make)
@@ -26,7 +26,7 @@ def scoped_service(service_class: Callable[[AsyncSession, AccountService], S]) -
 def lagging_scoped_service(service_class: Callable[[AsyncSession, AccountService], S]) -> Any:
     """As ``scoped_service``, for reads that tolerate lag: on the replica when there is one."""
 
-    def make(session: LaggingSessionDep, accounts: LaggingAccountServiceDep) -> S:
+    async def make(session: LaggingSessionDep, accounts: LaggingAccountServiceDep) -> S:
         return service_class(session, accounts)
 
     return Depends(make)

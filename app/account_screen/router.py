@@ -7,7 +7,6 @@ A read without a query never gets here: the plain route ahead of FastAPI's serve
 import uuid
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Request, Response
 
 from app.account_records.dependencies import lagging_scoped_service
@@ -16,6 +15,7 @@ from app.account_screen.service import AccountScreenService
 from app.accounts.dependencies import account_response, read_one_account
 from app.auth.dependencies import Credentials
 from app.plumbing.errors import problems
+from app.plumbing.responses import json_response
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"], responses=problems(401))
 
@@ -35,5 +35,4 @@ async def get_account(
     if include is None:
         return account_response(account)
     included = await screen.included(account_id, set(include.split(",")))
-    body = {**account.model_dump(mode="json"), **included}
-    return Response(orjson.dumps(body), media_type="application/json")
+    return json_response({**account, **included})

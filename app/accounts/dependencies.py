@@ -4,19 +4,22 @@ Shared by every router whose resources hang under an account, so they all see ac
 """
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
-from app.accounts.schemas import AccountRead
+from app.accounts.schemas import AccountListQuery
 from app.accounts.service import AccountService, PlainAccountReader
 from app.auth.dependencies import CurrentPrincipal, admit, presented
+from app.auth.principal import Presented, Principal
 from app.db import LaggingSessionDep, SessionDep
 from app.plumbing.concurrency import etag
 from app.plumbing.plain_rows import lent_connection
+from app.plumbing.responses import json_response
 from app.rules.document import RulesConfig
 
 
@@ -40,12 +43,20 @@ async def lagging_account_service(
 LaggingAccountServiceDep = Annotated[AccountService, Depends(lagging_account_service)]
 
 
-async def read_one_account(
-    request: Request, credentials: HTTPAuthorizationCredentials | None, account_id: uuid.UUID
-) -> AccountRead:
-    """The hot path, called by its route rather than declared as dependencies (whose resolution would
-    cost more than the read): who is calling and the account in one plain statement on a connection
-    lent for the request (no session, no transaction), the rules from the process's cache."""
+# What a plain reader's read takes besides its own arguments: who presented themselves, how their row
+# becomes who is calling (or a 401), and the rules in force then.
+CallerContext = tuple[Presented, Callable[[Any], Awaitable[Principal]], Callable[[], Awaitable[RulesConfig]]]
+T = TypeVar("T")
+
+
+async def _read_plainly(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    read: Callable[[PlainAccountReader, CallerContext], Awaitable[T]],
+) -> T:
+    """The hot paths, called by their routes rather than declared as dependencies (whose resolution
+    would cost more than the read): who is calling and what is read in one plain statement on a
+    connection lent for the request (no session, no transaction), the rules from the process's cache."""
     caller = await presented(request, credentials)
     factory = request.app.state.session_factory
     async with lent_connection(getattr(request.app.state, "plain_pool", None), factory) as connection:
@@ -56,11 +67,24 @@ async def read_one_account(
             )
             return rules
 
-        return await PlainAccountReader(connection, factory).read_one(
-            account_id, caller, partial(admit, connection, request, caller), rules_in_force
-        )
+        context = (caller, partial(admit, connection, request, caller), rules_in_force)
+        return await read(PlainAccountReader(connection, factory), context)
 
 
-def account_response(account: AccountRead) -> Response:
-    """The answer of an account's read: serialised once, straight from the model the reader built."""
-    return Response(account.model_dump_json(), media_type="application/json", headers={"ETag": etag(account.version)})
+async def read_one_account(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, account_id: uuid.UUID
+) -> dict[str, Any]:
+    """One account's fields (see ``account_fields``), read plainly."""
+    return await _read_plainly(request, credentials, lambda reader, context: reader.read_one(account_id, *context))
+
+
+async def read_account_page(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, query: AccountListQuery
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of accounts as their fields, read plainly (``query`` filters on the account's columns only)."""
+    return await _read_plainly(request, credentials, lambda reader, context: reader.read_page(query, *context))
+
+
+def account_response(account: dict[str, Any]) -> Response:
+    """The answer of an account's read: its fields (see ``account_fields``) serialised once."""
+    return json_response(account, headers={"ETag": etag(account["version"])})

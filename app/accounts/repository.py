@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    tuple_,
     union_all,
     update,
 )
@@ -49,7 +51,7 @@ from app.models.accounts import UNSCORED, UNSCORED_VALUE
 from app.plumbing import metadata, set_wise
 from app.plumbing.errors import DuplicateExternalId, PreconditionFailed
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
-from app.plumbing.plain_rows import AnyRow, Columns, fetch_row
+from app.plumbing.plain_rows import AnyRow, Columns, PlainStatement, fetch_row
 from app.plumbing.sql import SetWise, in_set, one_of
 
 SORT_KEYS: dict[str, SortKey] = {
@@ -149,6 +151,53 @@ def view_inputs(row: Mapping[str, Any]) -> tuple[Columns, Columns | None]:
 _ACCOUNT_BY_TOKEN = with_caller(CALLER_BY_TOKEN, _account_for)
 _ACCOUNT_BY_USER = with_caller(CALLER_BY_USER, _account_for)
 _ACCOUNT_BY_EMAIL = with_caller(CALLER_BY_EMAIL, _account_for)
+_CALLERS = {"token": CALLER_BY_TOKEN, "user": CALLER_BY_USER, "email": CALLER_BY_EMAIL}
+_ACCOUNT_BY = {"token": _ACCOUNT_BY_TOKEN, "user": _ACCOUNT_BY_USER, "email": _ACCOUNT_BY_EMAIL}
+
+
+def _caller_kind(caller: Mapping[str, Any]) -> str:
+    return "token" if "secret_hash" in caller else "email" if "email" in caller else "user"
+
+
+# The filters a plain page takes as values (bound when it runs); ``archived`` changes its SQL.
+PLAIN_PAGE_FILTERS = frozenset(
+    {"tier", "computed_tier", "status", "owner_id", "industry", "region", "parent_id", "external_id", "updated_since"}
+)
+_SORT_VALUE = "sort__value"
+
+
+@functools.lru_cache(maxsize=512)
+def _plain_page(caller: str, sort: str, after: bool, filters: frozenset[str], archived: bool) -> PlainStatement:
+    """A page of accounts beside their caller, in one statement compiled once per shape: who calls,
+    the order, whether it starts after a cursor, which filters it takes. Its values are bound by name:
+    the filters', ``after_value`` and ``after_id`` (the cursor's position) and ``page_limit``."""
+    key, descending = SORT_KEYS[sort.removeprefix("-")], sort.startswith("-")
+    # The filters' own SQL, with a bound parameter standing for each value.
+    bound: Any = {name: bindparam(name) for name in filters}
+
+    def page(who: Subquery) -> Select[Any]:
+        statement = (
+            _account_view()
+            .add_columns(key.expression.label(_SORT_VALUE))
+            .where(*AccountFilters(**bound, archived=archived).conditions())
+            .where(or_(who.c.role != KAM, kam_visibility(who.c.user_id)))
+        )
+        if after:
+            position = tuple_(key.expression, Account.id)
+            start = tuple_(bindparam("after_value", type_=key.expression.type), bindparam("after_id"))
+            statement = statement.where(position < start if descending else position > start)
+        direction: Callable[[Any], ColumnElement[Any]] = desc if descending else asc
+        return statement.order_by(direction(key.expression), direction(Account.id)).limit(bindparam("page_limit"))
+
+    who = _CALLERS[caller].subquery("caller")
+    found = page(who).lateral("found")
+    # The lateral page's order is kept by the outer statement's own (51 rows at most).
+    direction = desc if descending else asc
+    return PlainStatement(
+        select(who, found)
+        .select_from(who.outerjoin(found, true()))
+        .order_by(direction(found.c[_SORT_VALUE]), direction(found.c.id))
+    )
 
 
 def _loading_people(statement: Select[Any]) -> Select[Any]:
@@ -513,32 +562,42 @@ class AccountRepository:
 
 
 class PlainAccountRepository:
-    """The read of one account as plain rows, on a driver connection."""
+    """The read of one account, or of a page of them, as plain rows, on a driver connection."""
 
     def __init__(self, connection: asyncpg.Connection) -> None:
         self.connection = connection
 
     async def get_with_caller(
-        self,
-        account_id: uuid.UUID,
-        *,
-        token_hash: str | None = None,
-        user_id: uuid.UUID | None = None,
-        session_id: uuid.UUID | None = None,
-        email: str | None = None,
+        self, account_id: uuid.UUID, caller: Mapping[str, Any]
     ) -> tuple[Any, tuple[Columns, Columns | None] | None]:
-        """The caller (by its API token's hash, as a signed-in user, or by the identity provider's
-        verified email) as ``CallerRepository`` reads it,
-        or None; and, if there is one and it may see the account, the account with its people and its
+        """The caller (``caller``: its API token's ``secret_hash``, the identity provider's verified
+        ``email``, or a signed-in ``user_id`` and ``session_id``) as ``CallerRepository`` reads it, or
+        None; and, if there is one and it may see the account, the account with its people and its
         stored facts (None if not stored yet), in one statement."""
-        if token_hash is not None:
-            record = await fetch_row(self.connection, _ACCOUNT_BY_TOKEN, secret_hash=token_hash, account_id=account_id)
-        elif email is not None:
-            record = await fetch_row(self.connection, _ACCOUNT_BY_EMAIL, email=email, account_id=account_id)
-        else:
-            record = await fetch_row(
-                self.connection, _ACCOUNT_BY_USER, user_id=user_id, session_id=session_id, account_id=account_id
-            )
+        statement = _ACCOUNT_BY[_caller_kind(caller)]
+        record = await fetch_row(self.connection, statement, **caller, account_id=account_id)
         if record is None or record["id"] is None:
             return record, None
         return record, view_inputs(record)
+
+    async def page_with_caller(
+        self,
+        caller: Mapping[str, Any],
+        sort: str,
+        limit: int,
+        after: tuple[Any, uuid.UUID] | None,
+        filters: Mapping[str, Any],
+        archived: bool,
+    ) -> tuple[Any, list[tuple[Columns, Columns | None]]]:
+        """The caller (``caller``: its ``secret_hash``, its ``email``, or its ``user_id`` and ``session_id``)
+        as ``get_with_caller`` reads it, or None; and the accounts it may see that ``filters`` (of
+        ``PLAIN_PAGE_FILTERS``, by value) and ``archived`` keep, in ``sort`` order, after the position
+        ``after``, up to ``limit``, with their people and stored facts, in one statement."""
+        statement = _plain_page(_caller_kind(caller), sort, after is not None, frozenset(filters), archived)
+        values = {**caller, **filters, "page_limit": limit}
+        if after is not None:
+            values |= {"after_value": after[0], "after_id": after[1]}
+        records = await self.connection.fetch(statement.sql, *statement.arguments(values))
+        if not records:
+            return None, []
+        return records[0], [view_inputs(record) for record in records if record["id"] is not None]

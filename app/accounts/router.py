@@ -5,7 +5,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
-from app.accounts.dependencies import AccountServiceDep, LaggingAccountServiceDep, account_response, read_one_account
+from app.accounts.dependencies import (
+    AccountServiceDep,
+    LaggingAccountServiceDep,
+    account_response,
+    read_account_page,
+    read_one_account,
+)
+from app.accounts.repository import PLAIN_PAGE_FILTERS
 from app.accounts.schemas import (
     AccountBatchUpsert,
     AccountCreate,
@@ -23,8 +30,9 @@ from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
 from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
 from app.plumbing.exports import LIST_EXPORTS, add_file_operations, export_list, export_media
-from app.plumbing.pagination import ListQuery, Page, PageRequest
-from app.plumbing.responses import created_headers
+from app.plumbing.pagination import ListQuery, Page, PageRequest, no_count_yet
+from app.plumbing.query_parameters import plain_list_query
+from app.plumbing.responses import created_headers, page_response
 from app.plumbing.routes import PlainRoute
 from app.plumbing.schemas import NO_NUL_PATTERN
 
@@ -45,9 +53,8 @@ async def list_accounts(
         return await export_list(
             request, media, "accounts", AccountRead, query, lambda session, q: service.in_session(session).read_page(q)
         )
-    # A list tolerates lag: on the replica when there is one.
-    items, next_cursor = await service.read_page(query)
-    return Page(items=items, next_cursor=next_cursor)
+    # A list tolerates lag: on the replica when there is one. Serialised once, from the fields.
+    return page_response(*await service.page_fields(query))
 
 
 @router.post(
@@ -113,12 +120,34 @@ async def _serve_account(request: Request) -> Response:
     return account_response(await read_one_account(request, await credentials_of(request), account_id))
 
 
-# The hottest read, served ahead of FastAPI's routing: a plain Starlette route pays neither the
-# matching of every route before it nor the resolution of dependencies, which cost more than the
-# read itself. `get_account` (app/account_screen) is the same operation: it documents it in the
-# contract and answers what this route leaves to it (a query such as `include`, an id that is not a
-# UUID).
-HOT_ROUTES = [PlainRoute("/v1/accounts/{account_id:uuid}", _serve_account, methods=["GET"], name="accounts_get_fast")]
+async def _serve_account_page(request: Request) -> Response:
+    await no_count_yet()  # as every operation starts (here none is asked: `count` is left to FastAPI's route)
+    query = plain_list_query(request, AccountListQuery)
+    return page_response(*await read_account_page(request, await credentials_of(request), query))
+
+
+def hot_routes(*, replica: bool) -> list[PlainRoute]:
+    """The hottest reads, served ahead of FastAPI's routing: a plain Starlette route pays neither the
+    matching of every route before it nor the resolution of dependencies, which cost more than the
+    read itself. `get_account` (app/account_screen) and `list_accounts` are the same operations: they
+    document them in the contract and answer what these routes leave to them (a query such as
+    `include`, a filter on the computed view, an id that is not a UUID). The page is served here only
+    where there is no replica: it reads the primary, beside the caller."""
+    routes = [PlainRoute("/v1/accounts/{account_id:uuid}", _serve_account, methods=["GET"], name="accounts_get_fast")]
+    if not replica:
+        query = {"limit", "cursor", "sort", "archived", *PLAIN_PAGE_FILTERS}
+        routes.append(
+            PlainRoute(
+                "/v1/accounts",
+                _serve_account_page,
+                methods=["GET"],
+                name="accounts_list_fast",
+                query=query,
+                # A file (CSV, Excel) is the documented route's to stream.
+                serves=lambda request: export_media(request) is None,
+            )
+        )
+    return routes
 
 
 @router.patch("/{account_id}", name="accounts_update", responses=problems(400, 403, 404, 409, 412, 413, 422))

@@ -12,13 +12,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.account_facts.judgement import Judgement
 from app.account_facts.repository import AccountFacts, FactsRepository, from_row
-from app.accounts.repository import AccountFilters, AccountRepository, PlainAccountRepository, ViewFilter
+from app.accounts.repository import (
+    PLAIN_PAGE_FILTERS,
+    SORT_KEYS,
+    AccountFilters,
+    AccountRepository,
+    PlainAccountRepository,
+    ViewFilter,
+)
 from app.accounts.schemas import (
     AccountCreate,
     AccountListQuery,
     AccountRead,
     AccountUpdate,
     AccountUpsert,
+    SignalFigures,
     TierDecisionCreate,
 )
 from app.auth import policy
@@ -36,13 +44,14 @@ from app.plumbing.errors import (
     NotFound,
     RuleViolation,
 )
-from app.plumbing.pagination import ListQuery, PageRequest
+from app.plumbing.pagination import ListQuery, PageRequest, decode_cursor, split_page
 from app.plumbing.plain_rows import AttributeRow, Columns
+from app.plumbing.schemas import Money, money_text
 from app.plumbing.transactions import transaction
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
 from app.rules.document import RulesConfig
 from app.rules.financials import margin, service_share
-from app.rules.health import Health, HealthFacts, compute_health
+from app.rules.health import Health, HealthFacts, Signal, compute_health
 from app.rules.promotion import PromotionCandidacy, promotion_candidacy
 from app.rules.score import ScoreResult, compute_score
 from app.rules.tiers import (
@@ -91,45 +100,84 @@ class AccountView:
 
 # The fields of AccountRead read straight off the row; the rest is computed or loaded alongside.
 _COLUMNS = [field for field in AccountRead.model_fields if field in Account.__table__.columns]
+# A signal's figures as ``SignalFigures`` holds them: the rules give times as ISO text and amounts
+# as plain decimal text, and figures the contract does not name are left out, as are absent ones.
+_FIGURES = SignalFigures.model_fields
+_FIGURE_TIMES = frozenset(name for name, info in _FIGURES.items() if info.annotation == datetime | None)
+_FIGURE_AMOUNTS = frozenset(name for name, info in _FIGURES.items() if info.annotation == Money | None)
+
+
+def _figure(name: str, value: Any) -> Any:
+    if name in _FIGURE_TIMES:
+        return datetime.fromisoformat(value)
+    if name in _FIGURE_AMOUNTS:
+        return money_text(Decimal(value))
+    return value
+
+
+def _signal_fields(signal: Signal) -> dict[str, Any]:
+    figures = signal.figures
+    return {
+        "code": signal.code,
+        "severity": signal.severity,
+        "message": signal.message,
+        "figures": {
+            name: _figure(name, value) for name, value in figures.items() if value is not None and name in _FIGURES
+        },
+    }
+
+
+def account_fields(view: AccountView) -> dict[str, Any]:
+    """An ``AccountRead``'s fields for ``view``, ready for JSON as they are: amounts already text,
+    scores still decimals and ids still UUIDs (``json_body`` writes them as the contract does),
+    times as ``datetime`` (which orjson writes as pydantic does). The hot reads serialise these once,
+    with no model in between; ``account_read`` validates them into the model. A test holds the two
+    answers equal."""
+    account, facts = view.account, view.facts
+    health, cadence = view.health, view.cadence
+    owner, sponsor = account.owner, account.executive_sponsor
+    revenue = facts.latest_annual_revenue
+    return {
+        **{field: getattr(account, field) for field in _COLUMNS},
+        "metadata": account.metadata_,
+        "owner": {"id": owner.id, "name": owner.name, "email": owner.email} if owner is not None else None,
+        "executive_sponsor": (
+            {"id": sponsor.id, "name": sponsor.name, "email": sponsor.email} if sponsor is not None else None
+        ),
+        "team_size": facts.team_size,
+        "last_interaction_at": facts.last_interaction_at,
+        "last_review_at": facts.last_review_at,
+        "latest_annual_revenue": None if revenue is None else money_text(revenue),
+        "margin": _number(margin(revenue, facts.latest_annual_cost)),
+        "service_revenue_share": _number(service_share(revenue, facts.latest_annual_service_revenue)),
+        "score": view.score.score,
+        "missing_criteria": list(view.score.missing_criteria),
+        "tier_pending_review": view.tier_pending_review,
+        "health": {
+            "status": health.status,
+            "signals": [_signal_fields(signal) for signal in health.signals],
+            "onboarding_until": health.onboarding_until,
+        },
+        "promotion_candidate": view.promotion.candidate,
+        "promotion_reasons": list(view.promotion.reasons),
+        "cadence": {
+            "name": cadence.name,
+            "days": cadence.days,
+            "base": cadence.base,
+            "adjustments": [vars(adjustment) for adjustment in cadence.adjustments],
+        },
+        "next_review_due": view.next_review_due,
+        "review_overdue": view.review_overdue,
+        "judged_at": facts.judged_at,
+    }
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def account_read(view: AccountView) -> AccountRead:
-    account = view.account
-    return AccountRead.model_validate(
-        {
-            **{field: getattr(account, field) for field in _COLUMNS},
-            "metadata": account.metadata_,
-            "owner": account.owner,
-            "executive_sponsor": account.executive_sponsor,
-            "team_size": view.facts.team_size,
-            "last_interaction_at": view.facts.last_interaction_at,
-            "last_review_at": view.facts.last_review_at,
-            "latest_annual_revenue": view.facts.latest_annual_revenue,
-            "margin": margin(view.facts.latest_annual_revenue, view.facts.latest_annual_cost),
-            "service_revenue_share": service_share(
-                view.facts.latest_annual_revenue, view.facts.latest_annual_service_revenue
-            ),
-            "score": view.score.score,
-            "missing_criteria": list(view.score.missing_criteria),
-            "tier_pending_review": view.tier_pending_review,
-            "health": {
-                "status": view.health.status,
-                "signals": [vars(signal) for signal in view.health.signals],
-                "onboarding_until": view.health.onboarding_until,
-            },
-            "promotion_candidate": view.promotion.candidate,
-            "promotion_reasons": list(view.promotion.reasons),
-            "cadence": {
-                "name": view.cadence.name,
-                "days": view.cadence.days,
-                "base": view.cadence.base,
-                "adjustments": [vars(adjustment) for adjustment in view.cadence.adjustments],
-            },
-            "next_review_due": view.next_review_due,
-            "review_overdue": view.review_overdue,
-            "judged_at": view.facts.judged_at,
-        }
-    )
+    return AccountRead.model_validate(account_fields(view))
 
 
 _UNSET = object()
@@ -245,15 +293,22 @@ class AccountService:
 
     async def read_page(self, query: AccountListQuery) -> tuple[list[AccountRead], str | None]:
         """A page of accounts as ``query`` asks: filters on the row, filters on the computed view, sort."""
+        views, next_cursor = await self._page(query)
+        return [account_read(view) for view in views], next_cursor
+
+    async def page_fields(self, query: AccountListQuery) -> tuple[list[dict[str, Any]], str | None]:
+        """``read_page``'s accounts as their fields (see ``account_fields``), to be serialised once."""
+        views, next_cursor = await self._page(query)
+        return [account_fields(view) for view in views], next_cursor
+
+    async def _page(self, query: AccountListQuery) -> tuple[list[AccountView], str | None]:
         judged_fields = set(ViewFilter.__dataclass_fields__)
         paging = set(ListQuery.model_fields) | {"sort"}
         filters = AccountFilters(
             **query.model_dump(exclude=paging | judged_fields | {"metadata"}), metadata=query.metadata_wanted()
         )
         judged = ViewFilter(**query.model_dump(include=judged_fields))
-        page = PageRequest.of(query, query.sort)
-        views, next_cursor = await self.list_page(filters, page, judged)
-        return [account_read(view) for view in views], next_cursor
+        return await self.list_page(filters, PageRequest.of(query, query.sort), judged)
 
     async def get(self, account_id: uuid.UUID, *, for_update: bool = False) -> Account:
         """The account, if the caller may see it; 404 otherwise, as if it did not exist."""
@@ -616,6 +671,18 @@ class AccountService:
         await self.repository.write(account, new=new)
 
 
+def _caller_values(caller: Presented) -> dict[str, Any] | None:
+    """What names the caller in a plain statement: its token's hash, its verified email, or its user
+    and sign-in; None for a caller who presented nothing that names one."""
+    if caller.token_hash is not None:
+        return {"secret_hash": caller.token_hash}
+    if caller.email is not None:
+        return {"email": caller.email}
+    if caller.claims is not None:
+        return {"user_id": caller.claims.user_id, "session_id": caller.claims.session_id}
+    return None
+
+
 class PlainAccountReader:
     """The read of one account on the hot path: the caller, the account, its people and its stored
     facts in one plain statement on a lent connection, judged by the pure rules; no session, no ORM."""
@@ -630,19 +697,11 @@ class PlainAccountReader:
         caller: Presented,
         admit: Callable[[Any], Awaitable[Principal]],
         rules_in_force: Callable[[], Awaitable[RulesConfig]],
-    ) -> AccountRead:
-        """The account as ``caller`` may read it: ``admit`` turns the caller's row into who is calling
-        (or refuses), ``rules_in_force`` gives the rules then."""
-        if caller.token_hash is not None:
-            record, found = await self.repository.get_with_caller(account_id, token_hash=caller.token_hash)
-        elif caller.email is not None:
-            record, found = await self.repository.get_with_caller(account_id, email=caller.email)
-        elif caller.claims is not None:
-            record, found = await self.repository.get_with_caller(
-                account_id, user_id=caller.claims.user_id, session_id=caller.claims.session_id
-            )
-        else:
-            record, found = None, None
+    ) -> dict[str, Any]:
+        """The account's fields (see ``account_fields``) as ``caller`` may read it: ``admit`` turns
+        the caller's row into who is calling (or refuses), ``rules_in_force`` gives the rules then."""
+        named = _caller_values(caller)
+        record, found = await self.repository.get_with_caller(account_id, named) if named else (None, None)
         principal = await admit(record)
         if found is None:
             raise NotFound(f"No account with id {account_id}.")
@@ -650,13 +709,46 @@ class PlainAccountReader:
         account, stored = found
         if stored is None:
             return await self._read_gathering_facts(account_id, principal, rules, now)
-        return account_read(judge_account(account, from_row(stored), rules, now))
+        return account_fields(judge_account(account, from_row(stored), rules, now))
 
     async def _read_gathering_facts(
         self, account_id: uuid.UUID, principal: Principal, rules: RulesConfig, now: datetime
-    ) -> AccountRead:
+    ) -> dict[str, Any]:
         # An account whose facts are not stored yet (created before facts were kept): they are
         # gathered and stored as any read through a session does.
         async with transaction(self.session_factory) as session:
             service = AccountService(session, rules, now, principal)
-            return await service.read(await service.get(account_id))
+            return account_fields(await service.view(await service.get(account_id)))
+
+    async def read_page(
+        self,
+        query: AccountListQuery,
+        caller: Presented,
+        admit: Callable[[Any], Awaitable[Principal]],
+        rules_in_force: Callable[[], Awaitable[RulesConfig]],
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of accounts as their fields (see ``account_fields``), as ``AccountService.read_page``
+        gives it, for a query filtering only on the account's own columns (``PLAIN_PAGE_FILTERS``)."""
+        page = PageRequest.of(query, query.sort)
+        key = SORT_KEYS[page.field]
+        after = decode_cursor(page.cursor, page.sort, key) if page.cursor is not None else None
+        filters = {name: value for name in PLAIN_PAGE_FILTERS if (value := getattr(query, name)) is not None}
+        named = _caller_values(caller)
+        record, found = (
+            await self.repository.page_with_caller(named, page.sort, page.limit + 1, after, filters, query.archived)
+            if named
+            else (None, [])
+        )
+        principal = await admit(record)
+        rules, now = await rules_in_force(), datetime.now(UTC)
+        if any(stored is None for _, stored in found):
+            # An account whose facts are not stored yet: the page is read through a session, which
+            # gathers and stores them.
+            async with transaction(self.session_factory) as session:
+                return await AccountService(session, rules, now, principal).page_fields(query)
+        accounts, next_cursor = split_page([account for account, _ in found], page, key)
+        facts = [stored for _, stored in found]
+        return [
+            account_fields(judge_account(account, from_row(stored), rules, now))  # type: ignore[arg-type]
+            for account, stored in zip(accounts, facts, strict=False)
+        ], next_cursor

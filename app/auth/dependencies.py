@@ -61,7 +61,7 @@ def identity_provider(request: Request) -> Provider | None:
     return provider
 
 
-def configured_provider(request: Request) -> Provider:
+async def configured_provider(request: Request) -> Provider:
     """The identity provider, for the sign-in through it; 404 where none is configured."""
     provider = identity_provider(request)
     if provider is None:

@@ -14,7 +14,7 @@ from app.plumbing.errors import problems
 router = APIRouter(prefix="/v1/events", tags=["events"], responses=problems(401, 422))
 
 
-def event_service(session: SessionDep, principal: CurrentPrincipal) -> EventService:
+async def event_service(session: SessionDep, principal: CurrentPrincipal) -> EventService:
     return EventService(session, principal)
 
 

@@ -28,11 +28,11 @@ from app.plumbing.responses import created_headers
 router = APIRouter(prefix="/v1/offerings", tags=["offerings"], responses=problems(401, 422))
 
 
-def offering_service(session: SessionDep, principal: CurrentPrincipal) -> OfferingService:
+async def offering_service(session: SessionDep, principal: CurrentPrincipal) -> OfferingService:
     return OfferingService(session, principal)
 
 
-def lagging_offering_service(session: LaggingSessionDep, principal: CurrentPrincipal) -> OfferingService:
+async def lagging_offering_service(session: LaggingSessionDep, principal: CurrentPrincipal) -> OfferingService:
     return OfferingService(session, principal)
 
 

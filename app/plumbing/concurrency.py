@@ -28,7 +28,7 @@ def _version_of(tag: str) -> int | None:
     return None
 
 
-def expected_version(
+async def expected_version(
     if_match: Annotated[
         str | None,
         Header(alias="If-Match", max_length=200, description='The ETag read, e.g. "3"; 412 if stale.'),

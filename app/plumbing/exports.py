@@ -106,11 +106,11 @@ _FILE_FORMATS = (
 )
 
 
-def _choosing(media: str) -> Callable[[Request], None]:
+def _choosing(media: str) -> Callable[[Request], Awaitable[None]]:
     """The dependency of a file operation: the format its path names (a workbook labelled as bytes
     for a client that asks for bytes only)."""
 
-    def choose(request: Request) -> None:
+    async def choose(request: Request) -> None:
         accept = request.headers.get("accept", "")
         labelled = media == XLSX and OCTET_STREAM in accept and XLSX not in accept
         request.state.file_format = OCTET_STREAM if labelled else media

@@ -61,6 +61,11 @@ class Page(BaseModel, Generic[T]):
     )
 
 
+def page_fields(items: list[Any], next_cursor: str | None) -> dict[str, Any]:
+    """A ``Page``'s fields as they are, for a body serialised by hand (see app/plumbing/responses.py)."""
+    return {"items": items, "next_cursor": next_cursor, "count": _counted()}
+
+
 class ListQuery(BaseModel):
     """Paging parameters every list takes; resources extend it with their filters and ``sort``."""
 

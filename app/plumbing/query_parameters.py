@@ -1,11 +1,13 @@
 """Every operation refuses query parameters it does not take: a misspelt filter (``?day=30`` for
 ``?days=30``) is a 422 naming it, never quietly ignored while the default answers."""
 
+from typing import TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import Request, params
 from fastapi.dependencies.models import Dependant
-from pydantic import BaseModel
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from app.plumbing.errors import FieldError, InvalidFields
 from app.plumbing.metadata import is_bracketed
@@ -27,7 +29,7 @@ def query_names(dependant: Dependant) -> frozenset[str]:
     return frozenset(names)
 
 
-def refuse_unknown_query(request: Request) -> None:
+async def refuse_unknown_query(request: Request) -> None:
     """A dependency of every operation (the application's own): FastAPI's routes know their names
     from what they declare."""
     query = request.scope.get("query_string", b"")
@@ -40,6 +42,20 @@ def refuse_unknown_query(request: Request) -> None:
         known = query_names(route.dependant)
         route.kam_query_names = known
     check_query(query, known)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def plain_list_query(request: Request, model: type[M]) -> M:
+    """A list's query for a plain route (app/plumbing/routes.py), which has checked its names: its
+    values validated by the query model as FastAPI's route would, a 422 naming each that fails."""
+    try:
+        return model.model_validate(dict(request.query_params))
+    except ValidationError as invalid:
+        raise RequestValidationError(
+            [{**error, "loc": ("query", *error["loc"])} for error in invalid.errors(include_url=False)]
+        ) from invalid
 
 
 def check_query(query: bytes, known: frozenset[str]) -> None:

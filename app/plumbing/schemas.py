@@ -143,13 +143,18 @@ def _money_text(value: Any) -> Any:
     return value
 
 
+def money_text(value: Decimal) -> str:
+    """An amount as the contract writes it: text with two decimals."""
+    return f"{value:.2f}"
+
+
 # Money: a decimal with at most two places, written as a JSON string ("1250000.00") in and out, so no
 # client rounds it through a float; the deployment's currency is in /v1/meta.
 Money = Annotated[
     Decimal,
     BeforeValidator(_money_text),
     Field(ge=0, max_digits=18, decimal_places=2, allow_inf_nan=False),
-    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+    PlainSerializer(money_text, return_type=str, when_used="json"),
     WithJsonSchema(
         {
             "type": "string",
@@ -168,7 +173,7 @@ MONEY_TOTAL_PATTERN = r"^[0-9]+\.[0-9]{2}$"
 MoneyTotal = Annotated[
     Decimal,
     Field(ge=0, allow_inf_nan=False),
-    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+    PlainSerializer(money_text, return_type=str, when_used="json"),
     WithJsonSchema(
         {
             "type": "string",
@@ -186,7 +191,7 @@ SIGNED_MONEY_TOTAL_PATTERN = r"^-?[0-9]+\.[0-9]{2}$"
 SignedMoneyTotal = Annotated[
     Decimal,
     Field(allow_inf_nan=False),
-    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+    PlainSerializer(money_text, return_type=str, when_used="json"),
     WithJsonSchema(
         {
             "type": "string",

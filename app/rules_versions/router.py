@@ -16,7 +16,7 @@ from app.rules_versions.service import RulesService
 router = APIRouter(prefix="/v1/rules", tags=["rules"], responses=problems(401))
 
 
-def rules_service(session: SessionDep) -> RulesService:
+async def rules_service(session: SessionDep) -> RulesService:
     return RulesService(session)
 
 

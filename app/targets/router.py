@@ -14,7 +14,7 @@ from app.targets.service import TargetService
 router = APIRouter(prefix="/v1/targets", tags=["targets"], responses=problems(401, 422))
 
 
-def target_service(session: SessionDep, principal: CurrentPrincipal) -> TargetService:
+async def target_service(session: SessionDep, principal: CurrentPrincipal) -> TargetService:
     return TargetService(session, principal)
 
 

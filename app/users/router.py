@@ -27,7 +27,7 @@ HandoverTo = Annotated[
 router = APIRouter(prefix="/v1/users", tags=["users"], responses=problems(401))
 
 
-def user_service(session: SessionDep) -> UserService:
+async def user_service(session: SessionDep) -> UserService:
     return UserService(UserRepository(session), HandoverService(session))
 
 

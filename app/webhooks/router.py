@@ -30,7 +30,7 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=problems(
 deliveries = APIRouter(tags=["webhooks"], generate_unique_id_function=lambda route: route.name)
 
 
-def webhook_service(request: Request, session: SessionDep, principal: CurrentPrincipal) -> WebhookService:
+async def webhook_service(request: Request, session: SessionDep, principal: CurrentPrincipal) -> WebhookService:
     allow_local = request.app.state.settings.webhooks_allow_local_targets
     return WebhookService(session, principal, allow_local_targets=allow_local)
 
