@@ -39,7 +39,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.account_facts.judgement import Judgement
 from app.auth.policy import KAM, kam_visibility
-from app.auth.repository import CALLER_BY_EMAIL, CALLER_BY_TOKEN, CALLER_BY_USER, with_caller
+from app.auth.principal import Presented
+from app.auth.repository import CALLERS, CallerKind, caller_named, with_caller
 from app.models import (
     Account,
     AccountFactsRow,
@@ -148,16 +149,7 @@ def view_inputs(row: Mapping[str, Any]) -> tuple[Columns, Columns | None]:
     return _account_of_row(row), facts
 
 
-_ACCOUNT_BY_TOKEN = with_caller(CALLER_BY_TOKEN, _account_for)
-_ACCOUNT_BY_USER = with_caller(CALLER_BY_USER, _account_for)
-_ACCOUNT_BY_EMAIL = with_caller(CALLER_BY_EMAIL, _account_for)
-_CALLERS = {"token": CALLER_BY_TOKEN, "user": CALLER_BY_USER, "email": CALLER_BY_EMAIL}
-_ACCOUNT_BY = {"token": _ACCOUNT_BY_TOKEN, "user": _ACCOUNT_BY_USER, "email": _ACCOUNT_BY_EMAIL}
-
-
-def _caller_kind(caller: Mapping[str, Any]) -> str:
-    return "token" if "secret_hash" in caller else "email" if "email" in caller else "user"
-
+_ACCOUNT_BY = {kind: with_caller(kind, _account_for) for kind in CALLERS}
 
 # The filters a plain page takes as values (bound when it runs); ``archived`` changes its SQL.
 PLAIN_PAGE_FILTERS = frozenset(
@@ -167,11 +159,12 @@ _SORT_VALUE = "sort__value"
 
 
 @functools.lru_cache(maxsize=512)
-def _plain_page(caller: str, sort: str, after: bool, filters: frozenset[str], archived: bool) -> PlainStatement:
+def _plain_page(caller: CallerKind, sort: str, after: bool, filters: frozenset[str], archived: bool) -> PlainStatement:
     """A page of accounts beside their caller, in one statement compiled once per shape: who calls,
     the order, whether it starts after a cursor, which filters it takes. Its values are bound by name:
     the filters', ``after_value`` and ``after_id`` (the cursor's position) and ``page_limit``."""
     key, descending = SORT_KEYS[sort.removeprefix("-")], sort.startswith("-")
+    direction: Callable[[Any], ColumnElement[Any]] = desc if descending else asc
     # The filters' own SQL, with a bound parameter standing for each value.
     bound: Any = {name: bindparam(name) for name in filters}
 
@@ -186,18 +179,10 @@ def _plain_page(caller: str, sort: str, after: bool, filters: frozenset[str], ar
             position = tuple_(key.expression, Account.id)
             start = tuple_(bindparam("after_value", type_=key.expression.type), bindparam("after_id"))
             statement = statement.where(position < start if descending else position > start)
-        direction: Callable[[Any], ColumnElement[Any]] = desc if descending else asc
         return statement.order_by(direction(key.expression), direction(Account.id)).limit(bindparam("page_limit"))
 
-    who = _CALLERS[caller].subquery("caller")
-    found = page(who).lateral("found")
     # The lateral page's order is kept by the outer statement's own (51 rows at most).
-    direction = desc if descending else asc
-    return PlainStatement(
-        select(who, found)
-        .select_from(who.outerjoin(found, true()))
-        .order_by(direction(found.c[_SORT_VALUE]), direction(found.c.id))
-    )
+    return with_caller(caller, page, lambda found: (direction(found.c[_SORT_VALUE]), direction(found.c.id)))
 
 
 def _loading_people(statement: Select[Any]) -> Select[Any]:
@@ -568,32 +553,38 @@ class PlainAccountRepository:
         self.connection = connection
 
     async def get_with_caller(
-        self, account_id: uuid.UUID, caller: Mapping[str, Any]
+        self, account_id: uuid.UUID, presented: Presented
     ) -> tuple[Any, tuple[Columns, Columns | None] | None]:
-        """The caller (``caller``: its API token's ``secret_hash``, the identity provider's verified
-        ``email``, or a signed-in ``user_id`` and ``session_id``) as ``CallerRepository`` reads it, or
-        None; and, if there is one and it may see the account, the account with its people and its
-        stored facts (None if not stored yet), in one statement."""
-        statement = _ACCOUNT_BY[_caller_kind(caller)]
-        record = await fetch_row(self.connection, statement, **caller, account_id=account_id)
+        """The caller ``presented`` names, as ``CallerRepository.find`` reads it, or None; and, if
+        there is one and it may see the account, the account with its people and its stored facts
+        (None if not stored yet), in one statement."""
+        named = caller_named(presented)
+        if named is None:
+            return None, None
+        kind, caller = named
+        record = await fetch_row(self.connection, _ACCOUNT_BY[kind], **caller, account_id=account_id)
         if record is None or record["id"] is None:
             return record, None
         return record, view_inputs(record)
 
     async def page_with_caller(
         self,
-        caller: Mapping[str, Any],
+        presented: Presented,
         sort: str,
         limit: int,
         after: tuple[Any, uuid.UUID] | None,
         filters: Mapping[str, Any],
         archived: bool,
     ) -> tuple[Any, list[tuple[Columns, Columns | None]]]:
-        """The caller (``caller``: its ``secret_hash``, its ``email``, or its ``user_id`` and ``session_id``)
-        as ``get_with_caller`` reads it, or None; and the accounts it may see that ``filters`` (of
-        ``PLAIN_PAGE_FILTERS``, by value) and ``archived`` keep, in ``sort`` order, after the position
-        ``after``, up to ``limit``, with their people and stored facts, in one statement."""
-        statement = _plain_page(_caller_kind(caller), sort, after is not None, frozenset(filters), archived)
+        """The caller ``presented`` names, as ``get_with_caller`` reads it, or None; and the accounts
+        it may see that ``filters`` (of ``PLAIN_PAGE_FILTERS``, by value) and ``archived`` keep, in
+        ``sort`` order, after the position ``after``, up to ``limit``, with their people and stored
+        facts, in one statement."""
+        named = caller_named(presented)
+        if named is None:
+            return None, []
+        kind, caller = named
+        statement = _plain_page(kind, sort, after is not None, frozenset(filters), archived)
         values = {**caller, **filters, "page_limit": limit}
         if after is not None:
             values |= {"after_value": after[0], "after_id": after[1]}

@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -140,10 +140,8 @@ def account_fields(view: AccountView) -> dict[str, Any]:
     return {
         **{field: getattr(account, field) for field in _COLUMNS},
         "metadata": account.metadata_,
-        "owner": {"id": owner.id, "name": owner.name, "email": owner.email} if owner is not None else None,
-        "executive_sponsor": (
-            {"id": sponsor.id, "name": sponsor.name, "email": sponsor.email} if sponsor is not None else None
-        ),
+        "owner": _person(owner),
+        "executive_sponsor": _person(sponsor),
         "team_size": facts.team_size,
         "last_interaction_at": facts.last_interaction_at,
         "last_review_at": facts.last_review_at,
@@ -170,6 +168,11 @@ def account_fields(view: AccountView) -> dict[str, Any]:
         "review_overdue": view.review_overdue,
         "judged_at": facts.judged_at,
     }
+
+
+def _person(user: Any) -> dict[str, Any] | None:
+    """A ``UserSummary``'s fields."""
+    return None if user is None else {"id": user.id, "name": user.name, "email": user.email}
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -671,18 +674,6 @@ class AccountService:
         await self.repository.write(account, new=new)
 
 
-def _caller_values(caller: Presented) -> dict[str, Any] | None:
-    """What names the caller in a plain statement: its token's hash, its verified email, or its user
-    and sign-in; None for a caller who presented nothing that names one."""
-    if caller.token_hash is not None:
-        return {"secret_hash": caller.token_hash}
-    if caller.email is not None:
-        return {"email": caller.email}
-    if caller.claims is not None:
-        return {"user_id": caller.claims.user_id, "session_id": caller.claims.session_id}
-    return None
-
-
 class PlainAccountReader:
     """The read of one account on the hot path: the caller, the account, its people and its stored
     facts in one plain statement on a lent connection, judged by the pure rules; no session, no ORM."""
@@ -700,8 +691,7 @@ class PlainAccountReader:
     ) -> dict[str, Any]:
         """The account's fields (see ``account_fields``) as ``caller`` may read it: ``admit`` turns
         the caller's row into who is calling (or refuses), ``rules_in_force`` gives the rules then."""
-        named = _caller_values(caller)
-        record, found = await self.repository.get_with_caller(account_id, named) if named else (None, None)
+        record, found = await self.repository.get_with_caller(account_id, caller)
         principal = await admit(record)
         if found is None:
             raise NotFound(f"No account with id {account_id}.")
@@ -733,11 +723,8 @@ class PlainAccountReader:
         key = SORT_KEYS[page.field]
         after = decode_cursor(page.cursor, page.sort, key) if page.cursor is not None else None
         filters = {name: value for name in PLAIN_PAGE_FILTERS if (value := getattr(query, name)) is not None}
-        named = _caller_values(caller)
-        record, found = (
-            await self.repository.page_with_caller(named, page.sort, page.limit + 1, after, filters, query.archived)
-            if named
-            else (None, [])
+        record, found = await self.repository.page_with_caller(
+            caller, page.sort, page.limit + 1, after, filters, query.archived
         )
         principal = await admit(record)
         rules, now = await rules_in_force(), datetime.now(UTC)
@@ -747,8 +734,7 @@ class PlainAccountReader:
             async with transaction(self.session_factory) as session:
                 return await AccountService(session, rules, now, principal).page_fields(query)
         accounts, next_cursor = split_page([account for account, _ in found], page, key)
-        facts = [stored for _, stored in found]
         return [
-            account_fields(judge_account(account, from_row(stored), rules, now))  # type: ignore[arg-type]
-            for account, stored in zip(accounts, facts, strict=False)
+            account_fields(judge_account(account, from_row(cast(Columns, stored)), rules, now))
+            for account, (_, stored) in zip(accounts, found, strict=False)  # the extra row is left out
         ], next_cursor

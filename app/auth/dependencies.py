@@ -89,14 +89,7 @@ async def presented(request: Request, credentials: HTTPAuthorizationCredentials 
 
 async def identify(connection: asyncpg.Connection, request: Request, presented: Presented) -> Principal:
     """The caller, in one plain statement on ``connection``; 401 if there is none."""
-    callers = CallerRepository(connection)
-    if presented.token_hash is not None:
-        caller = await callers.by_token(presented.token_hash)
-    elif presented.email is not None:
-        caller = await callers.by_email(presented.email)
-    else:
-        claims = presented.claims
-        caller = await callers.by_user(claims.user_id, claims.session_id) if claims else None
+    caller = await CallerRepository(connection).find(presented)
     return await admit(connection, request, presented, caller)
 
 

@@ -2,15 +2,31 @@
 sign-ins and the locks that make their count exact."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
-from sqlalchemy import Select, Subquery, bindparam, delete, false, func, null, or_, select, text, true, update
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    Subquery,
+    bindparam,
+    delete,
+    false,
+    func,
+    null,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.principal import Presented
 from app.models import ApiToken, AuditEntry, RefreshToken, SignInFailure, SigningKey, User
 from app.models.rules import RULES_VERSION
 from app.plumbing.plain_rows import PlainStatement, execute, fetch_row
@@ -63,19 +79,38 @@ CALLER_BY_EMAIL = select(
     null().label("scopes"),
     false().label("session_ended"),
 ).where(func.lower(User.email) == bindparam("email"))
-_CALLER_BY_TOKEN = PlainStatement(CALLER_BY_TOKEN)
-_CALLER_BY_USER = PlainStatement(CALLER_BY_USER)
-_CALLER_BY_EMAIL = PlainStatement(CALLER_BY_EMAIL)
+# How a statement finds the caller, by what it presented.
+CallerKind = Literal["token", "user", "email"]
+CALLERS: dict[CallerKind, Select[Any]] = {"token": CALLER_BY_TOKEN, "user": CALLER_BY_USER, "email": CALLER_BY_EMAIL}
+_PLAIN_CALLER_BY = {kind: PlainStatement(statement) for kind, statement in CALLERS.items()}
 
 
-def with_caller(caller: Select[Any], beside: Callable[[Subquery], Select[Any]]) -> PlainStatement:
-    """One statement reading the caller (``caller``: ``CALLER_BY_TOKEN``, ``_USER`` or ``_EMAIL``) and,
-    in the same row, what ``beside`` selects given the caller's columns: a request's two reads in one
-    round trip. No row when there is no such caller; the caller's columns with nulls beside them
-    when ``beside`` finds nothing (say, an account the caller may not see)."""
-    who = caller.subquery("caller")
+def caller_named(presented: Presented) -> tuple[CallerKind, dict[str, Any]] | None:
+    """Which statement finds the caller and the values it binds: an API token's hash, the identity
+    provider's verified email, or a signed-in user and its sign-in; None when what was presented names
+    nobody (a sign-in token that is not valid)."""
+    if presented.token_hash is not None:
+        return "token", {"secret_hash": presented.token_hash}
+    if presented.email is not None:
+        return "email", {"email": presented.email}
+    if presented.claims is not None:
+        return "user", {"user_id": presented.claims.user_id, "session_id": presented.claims.session_id}
+    return None
+
+
+def with_caller(
+    kind: CallerKind,
+    beside: Callable[[Subquery], Select[Any]],
+    order_by: Callable[[FromClause], Sequence[ColumnElement[Any]]] = lambda _: (),
+) -> PlainStatement:
+    """One statement reading the caller (found as ``kind`` says) and, in the same row, what ``beside``
+    selects given the caller's columns (several rows, in ``order_by``'s order of its columns, for a
+    page): a request's two reads in one round trip. No row when there is no such caller; the caller's
+    columns with nulls beside them when ``beside`` finds nothing (say, an account the caller may not
+    see)."""
+    who = CALLERS[kind].subquery("caller")
     found = beside(who).lateral("found")
-    return PlainStatement(select(who, found).select_from(who.outerjoin(found, true())))
+    return PlainStatement(select(who, found).select_from(who.outerjoin(found, true())).order_by(*order_by(found)))
 
 
 _MARK_TOKEN_USED = PlainStatement(
@@ -96,20 +131,17 @@ class CallerRepository:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self.connection = connection
 
-    async def by_token(self, secret_hash: str) -> Any:
-        """The unrevoked, unexpired token with this hash: ``token_id``, ``last_used_at``, ``scopes``,
-        its user's ``user_id``, ``role``, ``active``, ``session_generation``, and the version of the
-        rules in force (``rules_in_force``); or None."""
-        return await fetch_row(self.connection, _CALLER_BY_TOKEN, secret_hash=secret_hash)
-
-    async def by_user(self, user_id: uuid.UUID, session_id: uuid.UUID) -> Any:
-        """As ``by_token``, for a signed-in user (no token), with whether its sign-in ``session_id``
-        has ended (``session_ended``)."""
-        return await fetch_row(self.connection, _CALLER_BY_USER, user_id=user_id, session_id=session_id)
-
-    async def by_email(self, email: str) -> Any:
-        """As ``by_user``, for the user with this (lower-case) email, named by the identity provider."""
-        return await fetch_row(self.connection, _CALLER_BY_EMAIL, email=email)
+    async def find(self, presented: Presented) -> Any:
+        """The caller ``presented`` names (see ``caller_named``), or None: for an API token, the
+        unrevoked, unexpired one with its hash (``token_id``, ``last_used_at``, ``scopes``); its
+        user's ``user_id``, ``role``, ``active``, ``session_generation``; for a signed-in user, whether
+        its sign-in has ended (``session_ended``); and the version of the rules in force
+        (``rules_in_force``)."""
+        named = caller_named(presented)
+        if named is None:
+            return None
+        kind, values = named
+        return await fetch_row(self.connection, _PLAIN_CALLER_BY[kind], **values)
 
     async def mark_token_used(self, token_id: uuid.UUID, now: datetime) -> None:
         await execute(
