@@ -107,6 +107,9 @@ def test_lists_and_reports_read_the_replica_and_one_account_never_does(primary_a
         # The lagging replica does not have it yet: lists and reports are read there.
         time.sleep(0.5)
         assert not _listed(service, "Written meanwhile")
+        # The main list too, which without a replica is read beside its caller on the primary.
+        page = httpx.get(f"{service.url}/v1/accounts", params={"limit": 200}, headers=AS_ADMIN).json()["items"]
+        assert [item["name"] for item in page] == ["Replicated"]
         pyramid = httpx.get(f"{service.url}/v1/reports/pyramid", headers=AS_ADMIN).json()
         assert pyramid["total_accounts"] == 1
 

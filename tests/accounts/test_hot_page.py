@@ -34,6 +34,7 @@ async def portfolio(client, users):
         await create_account(client, name="Delta", scores=KEY_SCORES, owner_id=str(users["kam"].id)),
         await create_account(client, name="Epsilon"),
     ]
+    made.append(await create_account(client, name="Acme subsidiary", parent_id=made[0]["id"]))
     archived = await create_account(client, name="Gone")
     assert (await client.delete(f"/v1/accounts/{archived['id']}")).status_code == 204
     return made
@@ -44,7 +45,7 @@ async def test_every_order_pages_as_the_documented_route_pages(client, portfolio
     plain = await _every_page(client, {"sort": sort})
     documented = await _every_page(client, {"sort": sort, "count": "false"})
     assert plain == documented
-    assert len(plain) == 5
+    assert len(plain) == 6
 
 
 async def test_filters_on_the_account_answer_as_the_documented_route(client, client_for, users, portfolio):
@@ -59,6 +60,9 @@ async def test_filters_on_the_account_answer_as_the_documented_route(client, cli
         {"archived": "true"},
         {"updated_since": "2000-01-01T00:00:00Z"},
         {"parent_id": portfolio[0]["id"]},
+    ]
+    assert [item["name"] for item in await _every_page(client, {"parent_id": portfolio[0]["id"]})] == [
+        "Acme subsidiary"
     ]
     for params in cases:
         for reader in (client, kam):
