@@ -9,8 +9,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app import __version__, unit_of_work
+from app.account_screen.router import hot_routes as account_read_routes
 from app.account_screen.router import router as account_screen_router
-from app.accounts.router import hot_routes
+from app.accounts.router import hot_routes as account_list_routes
 from app.accounts.router import router as accounts_router
 from app.agenda.router import calendar_feed
 from app.agenda.router import router as agenda_router
@@ -190,5 +191,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rules_router)
     app.include_router(jobs_router)
     install_api_docs(app)
-    app.router.routes[0:0] = hot_routes(replica=settings.database_replica_url is not None)
+    replica = settings.database_replica_url is not None
+    app.router.routes[0:0] = [*account_read_routes(), *account_list_routes(replica=replica)]
     return app

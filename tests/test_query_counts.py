@@ -136,6 +136,9 @@ async def test_an_authenticated_account_read_is_at_most_two_statements_and_write
 async def test_the_account_screen_costs_a_fixed_number_of_statements_whatever_the_account_holds(client, engine, driver):
     accounts = (await client.get("/v1/accounts", params={"limit": 2, "sort": "name"})).json()["items"]
     include = "contacts,opportunities,plans,team,financials,relationship_map"
+    # The driver learns once per connection what a row of each table holds (the screen reads rows of
+    # the tables' types): after that, the caller, the account and every part are one statement.
+    await client.get(f"/v1/accounts/{accounts[1]['id']}", params={"include": include})
     counts, plans = [], []
     for account in accounts:  # the first holds a plan with an objective, the second none
         async with counting(engine, driver) as statements:
@@ -144,7 +147,7 @@ async def test_the_account_screen_costs_a_fixed_number_of_statements_whatever_th
         counts.append(len(statements))
         plans.append(len(response.json()["plans"]["items"]))
     assert plans == [1, 0]
-    assert counts[0] == counts[1] and counts[0] <= 10, counts
+    assert counts == [1, 1], counts
 
 
 LIST_LIMIT = 4  # who is calling; the page; at most two statements of what the page's items need

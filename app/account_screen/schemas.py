@@ -1,5 +1,6 @@
 """What ``include`` may add to an account's read."""
 
+import re
 from typing import Annotated, ClassVar, Literal, get_args
 
 from fastapi import Query
@@ -18,11 +19,20 @@ INCLUDED: tuple[str, ...] = get_args(Included)
 # Each included list is the first page of its own list operation, in that list's default order.
 INCLUDED_PAGE = 50
 
+_INCLUDE_PATTERN = rf"^({'|'.join(INCLUDED)})(,({'|'.join(INCLUDED)}))*$"
+_INCLUDE_LENGTH = 200
+
+
+def valid_include(value: str) -> bool:
+    """Whether ``value`` is an ``include`` the parameter takes (else the operation answers 422)."""
+    return len(value) <= _INCLUDE_LENGTH and re.fullmatch(_INCLUDE_PATTERN, value) is not None
+
+
 IncludeParameter = Annotated[
     str | None,
     Query(
-        pattern=rf"^({'|'.join(INCLUDED)})(,({'|'.join(INCLUDED)}))*$",
-        max_length=200,
+        pattern=_INCLUDE_PATTERN,
+        max_length=_INCLUDE_LENGTH,
         description="What to read with the account, comma-separated: "
         + ", ".join(f"`{name}`" for name in INCLUDED)
         + f". Each list is the first page ({INCLUDED_PAGE}) of its own list operation in its default order, "

@@ -1,64 +1,61 @@
-"""The records an account's screen shows beside it, each read as its own operation reads it."""
+"""The account screen: the account and the records ``include`` asks for, each as its own operation
+answers it, read in one statement (see repository.py) on the plain read's connection."""
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from app.account_screen.repository import LISTS, active_contacts, lines_by_period, screen_statement_for
 from app.account_screen.schemas import INCLUDED_PAGE
-from app.accounts.service import AccountService
-from app.contacts.schemas import ContactListQuery, ContactRead, RelationshipMapRead
-from app.contacts.service import ContactService
-from app.financials.schemas import FinancialListQuery
-from app.financials.service import FinancialService
-from app.opportunities.schemas import OpportunityListQuery
-from app.opportunities.service import OpportunityService
-from app.plans.schemas import PlanListQuery, PlanRead
-from app.plans.service import PlanService
-from app.plumbing.pagination import Page
-from app.teams.repository import TeamRepository
-from app.teams.schemas import TeamListQuery, TeamMemberRead
+from app.accounts.service import PlainAccountReader
+from app.auth.principal import Presented, Principal
+from app.contacts.schemas import relationship_map_fields
+from app.contacts.service import contact_fields, map_of
+from app.financials.service import financial_fields
+from app.opportunities.service import opportunity_fields
+from app.plans.schemas import PlanRead
+from app.rules.document import RulesConfig
+from app.teams.service import team_member_fields
 
 
-class AccountScreenService:
-    """The parts are read for an account the caller was just shown (its read is the access check):
-    by the scoped repositories' pages, not by the services' account pages, which would check the
-    account again, a statement each."""
+def _page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+    # An included list is a first page, never counted.
+    return {"items": items, "next_cursor": next_cursor, "count": None}
 
-    def __init__(self, session: AsyncSession, accounts: AccountService) -> None:
-        self.contacts = ContactService(session, accounts)
-        self.opportunities = OpportunityService(session, accounts)
-        self.plans = PlanService(session, accounts)
-        self.team = TeamRepository(session)
-        self.financials = FinancialService(session, accounts)
 
-    async def included(self, account_id: uuid.UUID, names: Collection[str]) -> dict[str, Any]:
-        """Each of ``names`` for the account (which the caller may see), as JSON values: a fixed
-        number of statements per name, whatever the account holds."""
-        parts: dict[str, Any] = {}
-        if "contacts" in names:
-            contacts, cursor = await self.contacts.list_page(
-                ContactListQuery(account_id=account_id, limit=INCLUDED_PAGE)
-            )
-            parts["contacts"] = Page(items=[ContactRead.model_validate(c) for c in contacts], next_cursor=cursor)
-        if "opportunities" in names:
-            rows, cursor = await self.opportunities.list_page(
-                OpportunityListQuery(account_id=account_id, limit=INCLUDED_PAGE)
-            )
-            parts["opportunities"] = Page(items=await self.opportunities.reads(rows), next_cursor=cursor)
-        if "plans" in names:
-            plans, cursor = await self.plans.list_page(PlanListQuery(account_id=account_id, limit=INCLUDED_PAGE))
-            parts["plans"] = Page(items=[PlanRead.model_validate(p) for p in plans], next_cursor=cursor)
-        if "team" in names:
-            members, cursor = await self.team.list_page(account_id, TeamListQuery(limit=INCLUDED_PAGE))
-            parts["team"] = Page(items=[TeamMemberRead.model_validate(m) for m in members], next_cursor=cursor)
-        if "financials" in names:
-            records, cursor = await self.financials.records.account_page(
-                account_id, FinancialListQuery(limit=INCLUDED_PAGE)
-            )
-            parts["financials"] = Page(items=await self.financials.reads(records), next_cursor=cursor)
-        if "relationship_map" in names:
-            mapped = await self.contacts.map_of_shown(account_id)
-            parts["relationship_map"] = RelationshipMapRead.of(account_id, mapped)
-        return {name: part.model_dump(mode="json") for name, part in parts.items()}
+def _part(name: str, record: Any, tier: str | None, rules: RulesConfig) -> dict[str, Any]:
+    """Part ``name`` of the screen, as its own operation answers it (as plain values, see
+    ``json_body``), from the row that read it."""
+    if name == "relationship_map":
+        account_id: uuid.UUID = record["id"]
+        return relationship_map_fields(account_id, map_of(active_contacts(record)))
+    items, next_cursor = LISTS[name].page(record[name], INCLUDED_PAGE)
+    if name == "contacts":
+        return _page([contact_fields(contact) for contact in items], next_cursor)
+    if name == "opportunities":
+        return _page([opportunity_fields(opportunity, tier, rules) for opportunity in items], next_cursor)
+    if name == "plans":
+        # A plan's business, SWOT and competitors are read through their models, which fill in what
+        # older plans did not store.
+        return _page([PlanRead.model_validate(plan).model_dump(mode="json") for plan in items], next_cursor)
+    if name == "team":
+        # Each member's user as the summary reads it, from {"<id>": [name, email]} read beside them.
+        users = record["team__users"] or {}
+        return _page([team_member_fields(member, *users[str(member.user_id)]) for member in items], next_cursor)
+    lines = lines_by_period(record["financials__lines"])
+    return _page([financial_fields(period, lines.get(period.id, [])) for period in items], next_cursor)
+
+
+async def read_screen(
+    reader: PlainAccountReader,
+    account_id: uuid.UUID,
+    parts: Collection[str],
+    caller: Presented,
+    admit: Callable[[Any], Awaitable[Principal]],
+    rules_in_force: Callable[[], Awaitable[RulesConfig]],
+) -> dict[str, Any]:
+    """The account's fields (see ``account_fields``) as ``caller`` may read it, with ``parts`` beside
+    them, each as its own operation answers it: in one statement, whatever the account holds."""
+    statement_for = screen_statement_for(frozenset(parts), INCLUDED_PAGE)
+    account, record, rules = await reader.read_one_beside(account_id, caller, admit, rules_in_force, statement_for)
+    return {**account, **{name: _part(name, record, account["tier"], rules) for name in parts}}

@@ -49,7 +49,7 @@ CallerContext = tuple[Presented, Callable[[Any], Awaitable[Principal]], Callable
 T = TypeVar("T")
 
 
-async def _read_plainly(
+async def read_plainly(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None,
     read: Callable[[PlainAccountReader, CallerContext], Awaitable[T]],
@@ -75,14 +75,14 @@ async def read_one_account(
     request: Request, credentials: HTTPAuthorizationCredentials | None, account_id: uuid.UUID
 ) -> dict[str, Any]:
     """One account's fields (see ``account_fields``), read plainly."""
-    return await _read_plainly(request, credentials, lambda reader, context: reader.read_one(account_id, *context))
+    return await read_plainly(request, credentials, lambda reader, context: reader.read_one(account_id, *context))
 
 
 async def read_account_page(
     request: Request, credentials: HTTPAuthorizationCredentials | None, query: AccountListQuery
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of accounts as their fields, read plainly (``query`` filters on the account's columns only)."""
-    return await _read_plainly(request, credentials, lambda reader, context: reader.read_page(query, *context))
+    return await read_plainly(request, credentials, lambda reader, context: reader.read_page(query, *context))
 
 
 def account_response(account: dict[str, Any]) -> Response:

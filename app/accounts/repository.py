@@ -149,7 +149,14 @@ def view_inputs(row: Mapping[str, Any]) -> tuple[Columns, Columns | None]:
     return _account_of_row(row), facts
 
 
-_ACCOUNT_BY = {kind: with_caller(kind, _account_for) for kind in CALLERS}
+def account_beside(kind: CallerKind, columns: Sequence[ColumnElement[Any]] = ()) -> PlainStatement:
+    """The read of one account beside its caller (found as ``kind`` says), in one statement: with
+    ``columns`` beside the account's, each a subquery of the account's own records (correlated to
+    ``accounts``), read only when the caller may see it."""
+    return with_caller(kind, lambda who: _account_for(who).add_columns(*columns))
+
+
+_ACCOUNT_BY = {kind: account_beside(kind) for kind in CALLERS}
 
 # The filters a plain page takes as values (bound when it runs); ``archived`` changes its SQL.
 PLAIN_PAGE_FILTERS = frozenset(
@@ -553,16 +560,21 @@ class PlainAccountRepository:
         self.connection = connection
 
     async def get_with_caller(
-        self, account_id: uuid.UUID, presented: Presented
+        self,
+        account_id: uuid.UUID,
+        presented: Presented,
+        statement_for: Callable[[CallerKind], PlainStatement] | None = None,
     ) -> tuple[Any, tuple[Columns, Columns | None] | None]:
         """The caller ``presented`` names, as ``CallerRepository.find`` reads it, or None; and, if
         there is one and it may see the account, the account with its people and its stored facts
-        (None if not stored yet), in one statement."""
+        (None if not stored yet), in one statement: ``statement_for`` the caller's kind, when given,
+        may read more beside the account (see ``account_beside``; the row holds it)."""
         named = caller_named(presented)
         if named is None:
             return None, None
         kind, caller = named
-        record = await fetch_row(self.connection, _ACCOUNT_BY[kind], **caller, account_id=account_id)
+        statement = _ACCOUNT_BY[kind] if statement_for is None else statement_for(kind)
+        record = await fetch_row(self.connection, statement, **caller, account_id=account_id)
         if record is None or record["id"] is None:
             return record, None
         return record, view_inputs(record)

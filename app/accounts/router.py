@@ -8,9 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from app.accounts.dependencies import (
     AccountServiceDep,
     LaggingAccountServiceDep,
-    account_response,
     read_account_page,
-    read_one_account,
 )
 from app.accounts.repository import PLAIN_PAGE_FILTERS
 from app.accounts.schemas import (
@@ -115,11 +113,6 @@ async def upsert_accounts(
     )
 
 
-async def _serve_account(request: Request) -> Response:
-    account_id: uuid.UUID = request.path_params["account_id"]
-    return account_response(await read_one_account(request, await credentials_of(request), account_id))
-
-
 async def _serve_account_page(request: Request) -> Response:
     await no_count_yet()  # as every operation starts (here none is asked: `count` is left to FastAPI's route)
     query = plain_list_query(request, AccountListQuery)
@@ -127,27 +120,25 @@ async def _serve_account_page(request: Request) -> Response:
 
 
 def hot_routes(*, replica: bool) -> list[PlainRoute]:
-    """The hottest reads, served ahead of FastAPI's routing: a plain Starlette route pays neither the
-    matching of every route before it nor the resolution of dependencies, which cost more than the
-    read itself. `get_account` (app/account_screen) and `list_accounts` are the same operations: they
-    document them in the contract and answer what these routes leave to them (a query such as
-    `include`, a filter on the computed view, an id that is not a UUID). The page is served here only
-    where there is no replica: it reads the primary, beside the caller."""
-    routes = [PlainRoute("/v1/accounts/{account_id:uuid}", _serve_account, methods=["GET"], name="accounts_get_fast")]
-    if not replica:
-        query = {"limit", "cursor", "sort", "archived", *PLAIN_PAGE_FILTERS}
-        routes.append(
-            PlainRoute(
-                "/v1/accounts",
-                _serve_account_page,
-                methods=["GET"],
-                name="accounts_list_fast",
-                query=query,
-                # A file (CSV, Excel) is the documented route's to stream.
-                serves=lambda request: export_media(request) is None,
-            )
+    """The main list, served ahead of FastAPI's routing (as the account's read is: see
+    app/account_screen/router.py) when it filters only on the account's own columns. `list_accounts`
+    is the same operation: it documents it in the contract and answers what this route leaves to it
+    (`q`, `count`, a filter on the computed view, a file). Served here only where there is no
+    replica: it reads the primary, beside the caller."""
+    if replica:
+        return []
+    query = {"limit", "cursor", "sort", "archived", *PLAIN_PAGE_FILTERS}
+    return [
+        PlainRoute(
+            "/v1/accounts",
+            _serve_account_page,
+            methods=["GET"],
+            name="accounts_list_fast",
+            query=query,
+            # A file (CSV, Excel) is the documented route's to stream.
+            serves=lambda request: export_media(request) is None,
         )
-    return routes
+    ]
 
 
 @router.patch("/{account_id}", name="accounts_update", responses=problems(400, 403, 404, 409, 412, 413, 422))

@@ -31,6 +31,7 @@ from app.accounts.schemas import (
 )
 from app.auth import policy
 from app.auth.principal import Presented, Principal
+from app.auth.repository import CallerKind
 from app.glossary import BatchOutcome
 from app.models import Account, TierChange
 from app.plumbing import metadata
@@ -45,7 +46,7 @@ from app.plumbing.errors import (
     RuleViolation,
 )
 from app.plumbing.pagination import ListQuery, PageRequest, decode_cursor, split_page
-from app.plumbing.plain_rows import AttributeRow, Columns
+from app.plumbing.plain_rows import AttributeRow, Columns, PlainStatement
 from app.plumbing.schemas import Money, money_text
 from app.plumbing.transactions import transaction
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
@@ -691,15 +692,29 @@ class PlainAccountReader:
     ) -> dict[str, Any]:
         """The account's fields (see ``account_fields``) as ``caller`` may read it: ``admit`` turns
         the caller's row into who is calling (or refuses), ``rules_in_force`` gives the rules then."""
-        record, found = await self.repository.get_with_caller(account_id, caller)
+        fields, _, _ = await self.read_one_beside(account_id, caller, admit, rules_in_force)
+        return fields
+
+    async def read_one_beside(
+        self,
+        account_id: uuid.UUID,
+        caller: Presented,
+        admit: Callable[[Any], Awaitable[Principal]],
+        rules_in_force: Callable[[], Awaitable[RulesConfig]],
+        statement_for: Callable[[CallerKind], PlainStatement] | None = None,
+    ) -> tuple[dict[str, Any], Any, RulesConfig]:
+        """As ``read_one``, by the statement ``statement_for`` the caller's kind (see
+        ``account_beside``); with the row read, which holds what it read beside the account, and the
+        rules in force."""
+        record, found = await self.repository.get_with_caller(account_id, caller, statement_for)
         principal = await admit(record)
         if found is None:
             raise NotFound(f"No account with id {account_id}.")
         rules, now = await rules_in_force(), datetime.now(UTC)
         account, stored = found
         if stored is None:
-            return await self._read_gathering_facts(account_id, principal, rules, now)
-        return account_fields(judge_account(account, from_row(stored), rules, now))
+            return await self._read_gathering_facts(account_id, principal, rules, now), record, rules
+        return account_fields(judge_account(account, from_row(stored), rules, now)), record, rules
 
     async def _read_gathering_facts(
         self, account_id: uuid.UUID, principal: Principal, rules: RulesConfig, now: datetime

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -152,25 +152,34 @@ class RelationshipMapRead(ReadModel):
 
     @classmethod
     def of(cls, account_id: uuid.UUID, mapped: RelationshipMap) -> "RelationshipMapRead":
-        return cls(
-            account_id=account_id,
-            chain=[_person(root) for root in mapped.roots],
-            coverage=[RoleCoverageRead.model_validate(vars(c)) for c in mapped.coverage],
-            champions=[uuid.UUID(i) for i in mapped.champions],
-            influential_opponents=[uuid.UUID(i) for i in mapped.influential_opponents],
-            influential_barely_known=[uuid.UUID(i) for i in mapped.influential_barely_known],
-        )
+        return cls.model_validate(relationship_map_fields(account_id, mapped))
 
 
-def _person(node: Node) -> MapPerson:
+def relationship_map_fields(account_id: uuid.UUID, mapped: RelationshipMap) -> dict[str, Any]:
+    """A ``RelationshipMapRead``'s fields, ready for JSON as they are (see ``json_body``)."""
+    return {
+        "account_id": account_id,
+        "chain": [_person(root) for root in mapped.roots],
+        "coverage": [
+            {"role": c.role, "covered": c.covered, "supportive": c.supportive, "contact_ids": list(c.contact_ids)}
+            for c in mapped.coverage
+        ],
+        "champions": list(mapped.champions),
+        "influential_opponents": list(mapped.influential_opponents),
+        "influential_barely_known": list(mapped.influential_barely_known),
+    }
+
+
+def _person(node: Node) -> dict[str, Any]:
+    """A ``MapPerson``'s fields."""
     person = node.person
-    return MapPerson(
-        id=uuid.UUID(person.id),
-        name=person.name,
-        title=person.title,
-        buying_roles=list(person.buying_roles),
-        attitude=person.attitude,
-        influence=person.influence,
-        relationship_strength=person.relationship_strength,
-        reports=[_person(child) for child in node.reports],
-    )
+    return {
+        "id": person.id,
+        "name": person.name,
+        "title": person.title,
+        "buying_roles": list(person.buying_roles),
+        "attitude": person.attitude,
+        "influence": person.influence,
+        "relationship_strength": person.relationship_strength,
+        "reports": [_person(child) for child in node.reports],
+    }

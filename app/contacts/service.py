@@ -1,18 +1,19 @@
 """Contact use cases: the decision chain stays a forest within one account; nothing is lost silently."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from app.account_records.service import AccountScopedService
 from app.contacts.repository import ContactRepository
-from app.contacts.schemas import ContactCreate, ContactUpdate, ContactUpsert
+from app.contacts.schemas import ContactCreate, ContactRead, ContactUpdate, ContactUpsert
 from app.models import Contact
 from app.plumbing import metadata
 from app.plumbing.batch import Prepared, Written
 from app.plumbing.concurrency import ExpectedVersion
 from app.plumbing.errors import Conflict, InvalidFields, RuleViolation
+from app.plumbing.plain_rows import Columns
 from app.rules.relationship_map import Person, RelationshipMap, build_map
 
 
@@ -122,26 +123,7 @@ class ContactService(AccountScopedService[Contact]):
 
     async def relationship_map(self, account_id: uuid.UUID) -> RelationshipMap:
         await self.accounts.get(account_id)
-        return await self.map_of_shown(account_id)
-
-    async def map_of_shown(self, account_id: uuid.UUID) -> RelationshipMap:
-        """The map of an account the caller was just shown (no second check of the account)."""
-        contacts = await self.records.active_of_account(account_id)
-        return build_map(
-            [
-                Person(
-                    id=str(c.id),
-                    name=f"{c.first_name} {c.last_name}",
-                    title=c.title,
-                    buying_roles=tuple(c.buying_roles),
-                    attitude=c.attitude,
-                    influence=c.influence,
-                    relationship_strength=c.relationship_strength,
-                    reports_to_id=str(c.reports_to_id) if c.reports_to_id else None,
-                )
-                for c in contacts
-            ]
-        )
+        return map_of(await self.records.active_of_account(account_id))
 
     async def _check_manager(self, contact: Contact, manager_id: uuid.UUID) -> None:
         if manager_id == contact.id:
@@ -158,3 +140,31 @@ class ContactService(AccountScopedService[Contact]):
             contact.left_at = now
         elif contact.status == "active":
             contact.left_at = None
+
+
+def map_of(active: Iterable[Contact | Columns]) -> RelationshipMap:
+    """The relationship map of an account's ``active`` contacts."""
+    return build_map(
+        [
+            Person(
+                id=str(c.id),
+                name=f"{c.first_name} {c.last_name}",
+                title=c.title,
+                buying_roles=tuple(c.buying_roles),
+                attitude=c.attitude,
+                influence=c.influence,
+                relationship_strength=c.relationship_strength,
+                reports_to_id=str(c.reports_to_id) if c.reports_to_id else None,
+            )
+            for c in active
+        ]
+    )
+
+
+# Read off the record as they are (``metadata`` is the record's ``metadata_``).
+_CONTACT_COLUMNS = tuple(name for name in ContactRead.model_fields if name != "metadata")
+
+
+def contact_fields(contact: Contact | Columns) -> dict[str, Any]:
+    """A ``ContactRead``'s fields, ready for JSON as they are (see ``json_body``)."""
+    return {**{name: getattr(contact, name) for name in _CONTACT_COLUMNS}, "metadata": contact.metadata_}

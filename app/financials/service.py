@@ -3,13 +3,16 @@
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from app.account_records.service import AccountScopedService
 from app.financials.repository import FinancialRepository
-from app.financials.schemas import FinancialListQuery, FinancialRead, FinancialWrite, RevenueLineRead
+from app.financials.schemas import FinancialListQuery, FinancialRead, FinancialWrite
 from app.models import Financial, RevenueLine
 from app.plumbing.concurrency import ExpectedVersion, check_version
 from app.plumbing.errors import Conflict, InvalidFields, NotFound
+from app.plumbing.plain_rows import Columns
+from app.plumbing.schemas import money_text
 from app.rules.financials import margin, parse_period, service_share
 
 
@@ -97,11 +100,38 @@ class FinancialService(AccountScopedService[Financial]):
     @staticmethod
     def read(record: Financial, lines: Sequence[RevenueLine]) -> FinancialRead:
         """The period as clients read it, with its margin, service share and revenue lines."""
-        computed = {
-            "margin": margin(record.revenue, record.cost_to_serve),
-            "service_share": service_share(record.revenue, record.service_revenue),
-            "lines": [RevenueLineRead.model_validate(line) for line in lines],
-            "unassigned_revenue": record.revenue - sum((line.revenue for line in lines), Decimal(0)),
-        }
-        fields = {field: getattr(record, field) for field in FinancialRead.model_fields if field not in computed}
-        return FinancialRead.model_validate({**fields, **computed})
+        return FinancialRead.model_validate(financial_fields(record, lines))
+
+
+def financial_fields(record: Financial | Columns, lines: Sequence[RevenueLine | Columns]) -> dict[str, Any]:
+    """A ``FinancialRead``'s fields for the period and its revenue lines, ready for JSON as they are
+    (see ``json_body``): amounts as text, shares as decimals."""
+    revenue = record.revenue
+    return {
+        "account_id": record.account_id,
+        "period": record.period,
+        "year": record.year,
+        "quarter": record.quarter,
+        "revenue": money_text(revenue),
+        "cost_to_serve": _money(record.cost_to_serve),
+        "margin": margin(revenue, record.cost_to_serve),
+        "service_revenue": _money(record.service_revenue),
+        "service_share": service_share(revenue, record.service_revenue),
+        "lines": [
+            {
+                "offering_id": line.offering_id,
+                "buying_center_id": line.buying_center_id,
+                "revenue": money_text(line.revenue),
+                "service_revenue": _money(line.service_revenue),
+            }
+            for line in lines
+        ],
+        "unassigned_revenue": money_text(revenue - sum((line.revenue for line in lines), Decimal(0))),
+        "version": record.version,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+    }
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else money_text(value)

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Sequence, Set
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from app.account_records.service import AccountScopedService
@@ -19,6 +20,9 @@ from app.plumbing import metadata
 from app.plumbing.batch import Prepared, Written
 from app.plumbing.concurrency import ExpectedVersion
 from app.plumbing.errors import InvalidFields, RuleViolation
+from app.plumbing.plain_rows import Columns
+from app.plumbing.schemas import money_text
+from app.rules.document import RulesConfig, json_number
 from app.rules.opportunities import (
     PolicyException,
     StageMoveRefused,
@@ -30,8 +34,13 @@ from app.rules.opportunities import (
     weighted_amount,
 )
 
-# Read off the row as they are; the probability is the one in force, hand-set or the stage's.
-_COLUMNS = set(Opportunity.__table__.columns.keys()) - {"probability"}
+# Read off the row as they are; the probability is the one in force, hand-set or the stage's, and
+# amounts and percentages are written as the contract writes them.
+_READ_COLUMNS = tuple(
+    name
+    for name in OpportunityRead.model_fields
+    if name in Opportunity.__table__.columns.keys() and name not in {"probability", "amount", "discount_percent"}
+)
 
 
 class NothingToApprove(RuleViolation):
@@ -198,8 +207,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         return await self.records.save(opportunity)
 
     def _exceptions(self, opportunity: Opportunity, tier: str | None) -> list[PolicyException]:
-        policy = self.accounts.rules.tier_policies.of(tier)
-        return policy_exceptions(policy, opportunity.discount_percent, opportunity.payment_terms_days)
+        return _exceptions(opportunity, tier, self.accounts.rules)
 
     def _check_terms(self, opportunity: Opportunity, tier: str | None, *, won_now: bool, fresh: bool = False) -> None:
         """A deal with terms beyond the tier's policy is won only once a manager approved them; a won
@@ -267,31 +275,51 @@ class OpportunityService(AccountScopedService[Opportunity]):
         return (await self.reads([opportunity]))[0]
 
     def read(self, opportunity: Opportunity, tier: str | None) -> OpportunityRead:
-        """The opportunity as clients read it: the probability in force, the weighted amount, and its
-        terms against the account tier's sales policy."""
-        probability = effective_probability(opportunity.stage, opportunity.probability, self.accounts.rules)
-        exceptions = self._exceptions(opportunity, tier)
-        approval = None
-        if opportunity.exceptions_approved_at is not None:
-            approval = {
-                "approved_by": opportunity.exceptions_approved_by,
-                "approved_at": opportunity.exceptions_approved_at,
-                "reason": opportunity.exceptions_approval_reason,
-                "discount_percent": opportunity.approved_discount_percent,
-                "payment_terms_days": opportunity.approved_payment_terms_days,
-            }
-        return OpportunityRead.model_validate(
-            {
-                **{field: getattr(opportunity, field) for field in OpportunityRead.model_fields if field in _COLUMNS},
-                "metadata": opportunity.metadata_,
-                "probability": probability,
-                "probability_set_by_hand": opportunity.probability is not None
-                and probability == opportunity.probability,
-                "weighted_amount": weighted_amount(opportunity.amount, probability),
-                "policy_exceptions": [vars(exception) for exception in exceptions],
-                "exceptions_approval": approval,
-                "exceptions_approved": exceptions_approved(
-                    exceptions, opportunity.approved_discount_percent, opportunity.approved_payment_terms_days
-                ),
-            }
-        )
+        return opportunity_read(opportunity, tier, self.accounts.rules)
+
+
+def _exceptions(opportunity: Opportunity | Columns, tier: str | None, rules: RulesConfig) -> list[PolicyException]:
+    policy = rules.tier_policies.of(tier)
+    return policy_exceptions(policy, opportunity.discount_percent, opportunity.payment_terms_days)
+
+
+def opportunity_read(opportunity: Opportunity, tier: str | None, rules: RulesConfig) -> OpportunityRead:
+    return OpportunityRead.model_validate(opportunity_fields(opportunity, tier, rules))
+
+
+def opportunity_fields(opportunity: Opportunity | Columns, tier: str | None, rules: RulesConfig) -> dict[str, Any]:
+    """An ``OpportunityRead``'s fields for the opportunity (of an account of ``tier``) under ``rules``,
+    ready for JSON as they are (see ``json_body``): the probability in force, the weighted amount, and
+    its terms against the tier's sales policy."""
+    probability = effective_probability(opportunity.stage, opportunity.probability, rules)
+    exceptions = _exceptions(opportunity, tier, rules)
+    approval = None
+    if opportunity.exceptions_approved_at is not None:
+        approval = {
+            "approved_by": opportunity.exceptions_approved_by,
+            "approved_at": opportunity.exceptions_approved_at,
+            "reason": opportunity.exceptions_approval_reason,
+            "discount_percent": _number(opportunity.approved_discount_percent),
+            "payment_terms_days": opportunity.approved_payment_terms_days,
+        }
+    return {
+        **{name: getattr(opportunity, name) for name in _READ_COLUMNS},
+        "amount": money_text(opportunity.amount),
+        "discount_percent": _number(opportunity.discount_percent),
+        "metadata": opportunity.metadata_,
+        "probability": probability,
+        "probability_set_by_hand": opportunity.probability is not None and probability == opportunity.probability,
+        "weighted_amount": money_text(weighted_amount(opportunity.amount, probability)),
+        "policy_exceptions": [
+            {"policy": exception.policy, "limit": json_number(exception.limit), "value": json_number(exception.value)}
+            for exception in exceptions
+        ],
+        "exceptions_approval": approval,
+        "exceptions_approved": exceptions_approved(
+            exceptions, opportunity.approved_discount_percent, opportunity.approved_payment_terms_days
+        ),
+    }
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    return None if value is None else json_number(value)

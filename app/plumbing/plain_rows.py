@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeAlias, cast
 
 import asyncpg
+import orjson
 from sqlalchemy import ClauseElement, Row
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
@@ -49,7 +50,14 @@ class PlainStatement:
 
 async def fetch_row(connection: asyncpg.Connection, statement: PlainStatement, **values: object) -> Any:
     """The statement's first row (an ``asyncpg.Record``, read by column name), or None."""
-    return await connection.fetchrow(statement.sql, *statement.arguments(values))
+    arguments = statement.arguments(values)
+    try:
+        return await connection.fetchrow(statement.sql, *arguments)
+    except asyncpg.OutdatedSchemaCacheError:
+        # A row of a table's type (as the account screen reads its records) is decoded by the columns
+        # the driver learnt the table has: a migration since then changed them. Learnt again, once.
+        await connection.reload_schema_state()
+        return await connection.fetchrow(statement.sql, *arguments)
 
 
 async def execute(connection: asyncpg.Connection, statement: PlainStatement, **values: object) -> None:
@@ -77,10 +85,29 @@ async def session_connection(session: AsyncSession) -> AsyncIterator[asyncpg.Con
         raise
 
 
+# PostgreSQL's binary jsonb is its text after a version byte.
+_JSONB_VERSION = b"\x01"
+
+
 async def _json_codecs(connection: asyncpg.Connection) -> None:
-    # As the engine's dialect decodes them, so a plain row's JSON is what the ORM would read.
-    for name in ("json", "jsonb"):
-        await connection.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    # Into the values the engine's dialect decodes, so a plain row's JSON is what the ORM would read
+    # (orjson reads what the database stores as the standard library does, several times faster); in
+    # the binary format, as the dialect does too, which a row of a table's type holding JSON needs
+    # (the driver decodes such a row in binary only).
+    await connection.set_type_codec(
+        "json",
+        encoder=lambda value: json.dumps(value).encode(),
+        decoder=orjson.loads,
+        schema="pg_catalog",
+        format="binary",
+    )
+    await connection.set_type_codec(
+        "jsonb",
+        encoder=lambda value: _JSONB_VERSION + json.dumps(value).encode(),
+        decoder=lambda data: orjson.loads(data[1:]),
+        schema="pg_catalog",
+        format="binary",
+    )
 
 
 async def _keep_session(connection: asyncpg.Connection) -> None:

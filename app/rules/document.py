@@ -21,7 +21,7 @@ from pydantic_core import CoreSchema
 from app.glossary import CADENCES, Cadence, TierOrNone
 
 
-def _as_json_number(value: Decimal) -> int | float:
+def json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -37,7 +37,7 @@ class _OnlyANumber:
 
 # Scores, weights, thresholds and percentages are exact decimals inside and plain JSON numbers outside
 # (at most 15 significant digits where a field bounds them, which every client's double holds exactly).
-Number = Annotated[Decimal, PlainSerializer(_as_json_number, return_type=int | float, when_used="json"), _OnlyANumber()]
+Number = Annotated[Decimal, PlainSerializer(json_number, return_type=int | float, when_used="json"), _OnlyANumber()]
 
 # A measured figure (a score, a measurement, an objective's value): always written with its decimal
 # point (77.0), as a reading with a unit place.

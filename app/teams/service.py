@@ -2,6 +2,7 @@
 an archived account's team waits for its restore."""
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,6 +10,7 @@ from app.accounts.service import AccountService
 from app.models import Account, AccountTeamMember
 from app.plumbing.concurrency import ExpectedVersion, check_version
 from app.plumbing.errors import AccountArchived, InvalidFields, NotFound
+from app.plumbing.plain_rows import Columns
 from app.teams.repository import TeamRepository
 from app.teams.schemas import TeamListQuery, TeamMemberCreate, TeamMemberUpdate
 
@@ -57,3 +59,17 @@ class TeamService:
             raise NotFound(f"User {user_id} is not on the team of account {account_id}.")
         check_version(expected, member.version)
         return member
+
+
+def team_member_fields(member: AccountTeamMember | Columns, user_name: str, user_email: str) -> dict[str, Any]:
+    """A ``TeamMemberRead``'s fields for the member, whose user has this name and email, ready for
+    JSON as they are (see ``json_body``)."""
+    return {
+        "account_id": member.account_id,
+        "user_id": member.user_id,
+        "user": {"id": member.user_id, "name": user_name, "email": user_email},
+        "team_role": member.team_role,
+        "version": member.version,
+        "created_at": member.created_at,
+        "updated_at": member.updated_at,
+    }

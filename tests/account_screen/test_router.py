@@ -1,6 +1,10 @@
 """GET /v1/accounts/{id}?include=...: the account screen in one request, each part what its own
 operation answers."""
 
+import json
+
+from sqlalchemy import text
+
 from tests.contacts.factories import create_contact
 from tests.factories import KEY_SCORES, assert_problem, create_account
 from tests.opportunities.factories import create_opportunity
@@ -9,22 +13,45 @@ from tests.plans.factories import create_plan
 EVERYTHING = "contacts,opportunities,plans,team,financials,relationship_map"
 
 
+def _typed(body) -> str:
+    """A body as text, so that 15 and 15.0 differ as they do on the wire."""
+    return json.dumps(body, sort_keys=True)
+
+
 async def test_each_included_part_is_what_its_own_operation_answers(client, users):
     account = await create_account(client, name="Initech", scores=KEY_SCORES)
     account_id = account["id"]
+    boss = await create_contact(
+        client, account_id, last_name="Boss", buying_roles=["decision_maker"], metadata={"crm": "c-1"}
+    )
     for n in range(3):
-        await create_contact(client, account_id, last_name=f"Lee {n}")
+        await create_contact(client, account_id, last_name=f"Lee {n}", reports_to_id=boss["id"], attitude="supporter")
+    await create_contact(client, account_id, last_name="Gone", status="left")
     await create_opportunity(client, account_id)
+    # Terms beyond the key tier's policy, approved: every computed field of a deal is filled in.
+    deal = await create_opportunity(
+        client, account_id, discount_percent=25, payment_terms_days=120, probability=35, metadata={"crm": "o-1"}
+    )
+    approval = {"reason": "three-year commitment"}
+    approved = await client.post(f"/v1/opportunities/{deal['id']}/exception-approvals", json=approval)
+    assert approved.status_code == 200, approved.text
+    await create_opportunity(client, account_id, discount_percent="12.5", expected_close_date="2027-03-31")
     await create_plan(client, account_id)
     member = {"user_id": str(users["kam"].id), "team_role": "sales"}
     assert (await client.post(f"/v1/accounts/{account_id}/team", json=member)).status_code == 201
-    await client.put(f"/v1/accounts/{account_id}/financials/2025", json={"revenue": "100000.00"})
+    offering = (await client.post("/v1/offerings", json={"name": "Analytics", "code": "ANALYTICS"})).json()["id"]
+    lines = [{"offering_id": offering, "revenue": "600.00", "service_revenue": "100.00"}]
+    figures = {"revenue": "100000.00", "cost_to_serve": "61234.57", "service_revenue": "5000.00", "lines": lines}
+    await client.put(f"/v1/accounts/{account_id}/financials/2025", json=figures)
+    await client.put(f"/v1/accounts/{account_id}/financials/2026-Q1", json={"revenue": "0.10"})
 
     screen = await client.get(f"/v1/accounts/{account_id}", params={"include": EVERYTHING})
     assert screen.status_code == 200, screen.text
     body = screen.json()
     plain = await client.get(f"/v1/accounts/{account_id}")
-    assert {key: value for key, value in body.items() if key not in EVERYTHING.split(",")} == plain.json()
+    assert _typed({key: value for key, value in body.items() if key not in EVERYTHING.split(",")}) == _typed(
+        plain.json()
+    )
     own = {
         "contacts": f"/v1/contacts?account_id={account_id}",
         "opportunities": f"/v1/opportunities?account_id={account_id}",
@@ -34,8 +61,11 @@ async def test_each_included_part_is_what_its_own_operation_answers(client, user
         "relationship_map": f"/v1/accounts/{account_id}/relationship-map",
     }
     for part, path in own.items():
-        assert body[part] == (await client.get(path)).json(), part
-    assert len(body["contacts"]["items"]) == 3 and body["contacts"]["next_cursor"] is None
+        assert _typed(body[part]) == _typed((await client.get(path)).json()), part
+    assert len(body["contacts"]["items"]) == 5 and body["contacts"]["next_cursor"] is None
+    assert [len(body[part]["items"]) for part in ("opportunities", "plans", "team", "financials")] == [3, 1, 1, 2]
+    assert body["financials"]["items"][0]["lines"]
+    assert [deal["exceptions_approval"] is not None for deal in body["opportunities"]["items"]].count(True) == 1
     # The account's version does not follow its contacts: no ETag on a read with records beside it.
     assert "etag" not in screen.headers and plain.headers["etag"] == f'"{account["version"]}"'
 
@@ -69,3 +99,31 @@ async def test_include_is_refused_when_it_names_nothing_known_and_hides_what_the
     assert_problem(await client.get(f"/v1/accounts/{account['id']}", params={"inclued": "team"}), 422)
     other_kam = client_for(users["other_kam"])
     assert_problem(await other_kam.get(f"/v1/accounts/{account['id']}", params={"include": "contacts"}), 404)
+
+
+async def test_the_screen_reads_on_when_a_migration_changed_a_table_it_reads_rows_of(client, connection):
+    account = await create_account(client, name="Hooli")
+    await create_contact(client, account["id"], last_name="Before")
+    first = await client.get(f"/v1/accounts/{account['id']}", params={"include": "contacts"})
+    assert first.status_code == 200
+    # The driver learnt what a contact row holds; a migration now adds a column to the table.
+    await connection.execute(text("ALTER TABLE contacts ADD COLUMN nickname text"))
+    after = await client.get(f"/v1/accounts/{account['id']}", params={"include": "contacts,relationship_map"})
+    assert after.status_code == 200, after.text
+    assert [contact["last_name"] for contact in after.json()["contacts"]["items"]] == ["Before"]
+
+
+async def test_the_map_beside_a_full_page_of_contacts_holds_the_active_ones_past_it(client):
+    account = await create_account(client, name="Pied Piper")
+    boss = await create_contact(client, account["id"], last_name="A Boss", buying_roles=["decision_maker"])
+    for n in range(52):
+        # Every fourth has left; the last ones, past the first page, report to the boss.
+        fields = {"status": "left"} if n % 4 == 0 else {"reports_to_id": boss["id"], "attitude": "champion"}
+        await create_contact(client, account["id"], last_name=f"Person {n:02}", **fields)
+    body = (await client.get(f"/v1/accounts/{account['id']}", params={"include": "contacts,relationship_map"})).json()
+    assert len(body["contacts"]["items"]) == 50 and body["contacts"]["next_cursor"] is not None
+    own = (await client.get(f"/v1/accounts/{account['id']}/relationship-map")).json()
+    assert _typed(body["relationship_map"]) == _typed(own)
+    assert len(own["chain"][0]["reports"]) == 39 and len(own["champions"]) == 39
+    alone = (await client.get(f"/v1/accounts/{account['id']}", params={"include": "relationship_map"})).json()
+    assert _typed(alone["relationship_map"]) == _typed(own)

@@ -1,0 +1,158 @@
+"""The account screen's read: the account and the records ``include`` asks for, in one statement.
+
+Each list is read beside the account as an array of rows of its table's type (``ARRAY(SELECT c FROM
+contacts c ...)``), which the driver decodes into rows read by column name: the first page of the
+record's own list, in that list's default order, with one row more to tell whether a next page
+follows. Each subquery is correlated to the account's row, which the statement reads only when the
+caller may see it.
+"""
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Table, func, select
+
+from app.accounts.repository import account_beside
+from app.auth.repository import CallerKind
+from app.contacts.repository import SORT_KEYS as CONTACT_SORT_KEYS
+from app.financials.repository import SORT_KEYS as FINANCIAL_SORT_KEYS
+from app.models import Account, AccountTeamMember, Contact, Financial, Opportunity, Plan, RevenueLine, User
+from app.opportunities.repository import SORT_KEYS as OPPORTUNITY_SORT_KEYS
+from app.plans.repository import SORT_KEYS as PLAN_SORT_KEYS
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
+from app.plumbing.plain_rows import Columns, PlainStatement
+from app.teams.repository import SORT_KEYS as TEAM_SORT_KEYS
+
+
+@dataclass(frozen=True)
+class ListedBeside:
+    """A list of the account's records read beside it: ``model``'s first page in ``sort`` order."""
+
+    model: Any
+    sort: str
+    keys: Mapping[str, SortKey]
+
+    @property
+    def key(self) -> SortKey:
+        return self.keys[self.sort.removeprefix("-")]
+
+    def request(self, limit: int) -> PageRequest:
+        return PageRequest(self.sort, limit, None)
+
+    def rows(self, limit: int) -> Select[Any]:
+        """The page's rows, as rows of the table's type."""
+        model = self.model
+        statement = select(_whole_rows(model)).where(model.account_id == Account.id)
+        return apply_keyset(statement, self.request(limit), self.key, model.id).correlate(Account)
+
+    def page(self, rows: Sequence[Any], limit: int) -> tuple[list[Columns], str | None]:
+        """The page's records read as the mapped objects' attributes, and the cursor of the next."""
+        names = _attribute_names(self.model)
+        return split_page([Columns(row, names) for row in rows], self.request(limit), self.key)
+
+
+@functools.cache
+def _attribute_names(model: Any) -> dict[str, str]:
+    """Each mapped attribute of ``model`` with its column's name (``metadata_`` reads ``metadata``)."""
+    return {column.key: column.name for column in model.__table__.columns}
+
+
+# The part whose page the map's contacts follow, when both are read: the contacts' default order
+# (last name, then id) is the map's.
+MAP_AFTER_PAGE = "contacts"
+
+LISTS = {
+    "contacts": ListedBeside(Contact, "last_name", CONTACT_SORT_KEYS),
+    "opportunities": ListedBeside(Opportunity, "expected_close_date", OPPORTUNITY_SORT_KEYS),
+    "plans": ListedBeside(Plan, "-period_start", PLAN_SORT_KEYS),
+    "team": ListedBeside(AccountTeamMember, "created_at", TEAM_SORT_KEYS),
+    "financials": ListedBeside(Financial, "period", FINANCIAL_SORT_KEYS),
+}
+
+
+def _whole_rows(model: Any) -> ColumnElement[Any]:
+    """Each row of ``model``'s table as one value of the table's type."""
+    table: Table = model.__table__
+    return table.table_valued()
+
+
+def _array(rows: Select[Any]) -> ColumnElement[Any]:
+    return func.array(rows.scalar_subquery())
+
+
+def _columns(name: str, limit: int, parts: frozenset[str]) -> list[ColumnElement[Any]]:
+    """The columns that read part ``name`` (of ``parts``) beside the account, labelled ``<name>`` and
+    ``<name>__<what>``: a list's rows, and what its records need beside them."""
+    if name == "relationship_map":
+        # The whole map: every active contact. Beside the contacts' page, only those after it (the
+        # page's rows, its extra one included, are read once); else the active ones.
+        contacts = select(_whole_rows(Contact)).where(Contact.account_id == Account.id)
+        ordered = contacts.order_by(Contact.last_name, Contact.id).correlate(Account)
+        if MAP_AFTER_PAGE in parts:
+            return [_array(ordered.offset(limit + 1)).label(name)]
+        return [_array(ordered.where(Contact.status == "active")).label(name)]
+    listed = LISTS[name]
+    page = listed.rows(limit)
+    columns: list[ColumnElement[Any]] = [_array(page).label(name)]
+    if name == "team":
+        # Each member's user as the summary reads it, by id: {"<id>": [name, email]}.
+        users = page.with_only_columns(AccountTeamMember.user_id)
+        summaries = select(func.jsonb_object_agg(User.id, func.jsonb_build_array(User.name, User.email)))
+        columns.append(summaries.where(User.id.in_(users)).label(f"{name}__users"))
+    if name == "financials":
+        periods = page.with_only_columns(Financial.id)
+        lines = (
+            select(_whole_rows(RevenueLine))
+            .where(RevenueLine.financial_id.in_(periods))
+            .order_by(RevenueLine.financial_id, RevenueLine.offering_id, RevenueLine.buying_center_id.nulls_first())
+        )
+        columns.append(_array(lines).label(f"{name}__lines"))
+    return columns
+
+
+@functools.lru_cache(maxsize=512)
+def screen_statement(parts: frozenset[str], limit: int, kind: CallerKind) -> PlainStatement:
+    """The account beside its caller (found as ``kind`` says) with ``parts``, in one statement,
+    compiled once per shape."""
+    return account_beside(kind, [column for name in sorted(parts) for column in _columns(name, limit, parts)])
+
+
+def screen_statement_for(parts: frozenset[str], limit: int) -> Callable[[CallerKind], PlainStatement]:
+    return functools.partial(screen_statement, parts, limit)
+
+
+def lines_by_period(rows: Sequence[Any]) -> dict[Any, list[Columns]]:
+    """The revenue lines read beside the financials, by the id of their period."""
+    names = _attribute_names(RevenueLine)
+    lines: dict[Any, list[Columns]] = {}
+    for row in rows:
+        lines.setdefault(row["financial_id"], []).append(Columns(row, names))
+    return lines
+
+
+# What the map reads of a contact.
+_MAP_NAMES = {
+    name: name
+    for name in (
+        "id",
+        "first_name",
+        "last_name",
+        "title",
+        "buying_roles",
+        "attitude",
+        "influence",
+        "relationship_strength",
+        "reports_to_id",
+    )
+}
+
+
+def active_contacts(record: Any) -> list[Columns]:
+    """The account's active contacts, in the map's order, from the row the screen read: what the map
+    reads of them."""
+    read = record["relationship_map"]
+    if MAP_AFTER_PAGE in record.keys():
+        read = [*record[MAP_AFTER_PAGE], *read]
+    return [Columns(row, _MAP_NAMES) for row in read if row["status"] == "active"]
