@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from app import __version__, unit_of_work
 from app.account_screen.router import hot_routes as account_read_routes
 from app.account_screen.router import router as account_screen_router
+from app.accounts.kept_fields import KeptFields
 from app.accounts.router import hot_routes as account_list_routes
 from app.accounts.router import router as accounts_router
 from app.agenda.router import calendar_feed
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.rules_cache = RulesCache()
+    app.state.kept_fields = KeptFields()
     app.state.readable = Readable(settings.locale, settings.currency)
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     install_error_handlers(app)

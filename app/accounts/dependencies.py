@@ -68,7 +68,7 @@ async def read_plainly(
             return rules
 
         context = (caller, partial(admit, connection, request, caller), rules_in_force)
-        return await read(PlainAccountReader(connection, factory), context)
+        return await read(PlainAccountReader(connection, factory, request.app.state.kept_fields), context)
 
 
 async def read_one_account(

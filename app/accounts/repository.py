@@ -145,7 +145,7 @@ def _account_for(caller: Subquery) -> Select[Any]:
 def view_inputs(row: Mapping[str, Any]) -> tuple[Columns, Columns | None]:
     """An account (with its people) and its stored facts (None if not stored yet) from a row of
     ``_account_view``'s columns."""
-    facts = Columns(row, _FACTS_NAMES) if row[_FACTS_NAMES["account_id"]] is not None else None
+    facts = Columns(row, _FACTS_NAMES) if facts_stored(row) else None
     return _account_of_row(row), facts
 
 
@@ -158,11 +158,30 @@ def account_beside(kind: CallerKind, columns: Sequence[ColumnElement[Any]] = ())
 
 _ACCOUNT_BY = {kind: account_beside(kind) for kind in CALLERS}
 
+
+def facts_stored(row: Mapping[str, Any]) -> bool:
+    """Whether a row of ``_account_view``'s columns holds the account's stored facts."""
+    return row[_FACTS_NAMES["account_id"]] is not None
+
+
 # The filters a plain page takes as values (bound when it runs); ``archived`` changes its SQL.
 PLAIN_PAGE_FILTERS = frozenset(
     {"tier", "computed_tier", "status", "owner_id", "industry", "region", "parent_id", "external_id", "updated_since"}
 )
 _SORT_VALUE = "sort__value"
+# A plain page's row ends with the account's view columns and its sort value.
+_VIEW_WIDTH = len(_account_view().selected_columns) + 1
+
+
+def view_row(record: Sequence[Any]) -> Sequence[Any]:
+    """Every value of a plain page's row that the account's fields are built from, as one value."""
+    return record[-_VIEW_WIDTH:]
+
+
+def page_position(record: Mapping[str, Any]) -> tuple[Any, uuid.UUID]:
+    """Where a plain page's row stands in its order: its sort value as the database compared it (a
+    nullable column is sorted through its fallback) and its id."""
+    return record[_SORT_VALUE], record["id"]
 
 
 @functools.lru_cache(maxsize=512)
@@ -587,11 +606,11 @@ class PlainAccountRepository:
         after: tuple[Any, uuid.UUID] | None,
         filters: Mapping[str, Any],
         archived: bool,
-    ) -> tuple[Any, list[tuple[Columns, Columns | None]]]:
+    ) -> tuple[Any, list[Any]]:
         """The caller ``presented`` names, as ``get_with_caller`` reads it, or None; and the accounts
         it may see that ``filters`` (of ``PLAIN_PAGE_FILTERS``, by value) and ``archived`` keep, in
         ``sort`` order, after the position ``after``, up to ``limit``, with their people and stored
-        facts, in one statement."""
+        facts, in one statement: as rows (see ``view_inputs``, ``view_row``, ``page_position``)."""
         named = caller_named(presented)
         if named is None:
             return None, []
@@ -603,4 +622,4 @@ class PlainAccountRepository:
         records = await self.connection.fetch(statement.sql, *statement.arguments(values))
         if not records:
             return None, []
-        return records[0], [view_inputs(record) for record in records if record["id"] is not None]
+        return records[0], [record for record in records if record["id"] is not None]

@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, cast
 
 import asyncpg
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.account_facts.judgement import Judgement
 from app.account_facts.repository import AccountFacts, FactsRepository, from_row
+from app.accounts.kept_fields import KeptFields
 from app.accounts.repository import (
     PLAIN_PAGE_FILTERS,
     SORT_KEYS,
@@ -19,6 +21,10 @@ from app.accounts.repository import (
     AccountRepository,
     PlainAccountRepository,
     ViewFilter,
+    facts_stored,
+    page_position,
+    view_inputs,
+    view_row,
 )
 from app.accounts.schemas import (
     AccountCreate,
@@ -65,6 +71,7 @@ from app.rules.tiers import (
     is_promotion,
     pending_demotion_review,
 )
+from app.rules.validity import shown_view_holds_until
 from app.users.repository import UserRepository
 
 REEVALUATION_BATCH = 1000
@@ -679,9 +686,12 @@ class PlainAccountReader:
     """The read of one account on the hot path: the caller, the account, its people and its stored
     facts in one plain statement on a lent connection, judged by the pure rules; no session, no ORM."""
 
-    def __init__(self, connection: asyncpg.Connection, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, connection: asyncpg.Connection, session_factory: async_sessionmaker[AsyncSession], kept: KeptFields
+    ) -> None:
         self.repository = PlainAccountRepository(connection)
         self.session_factory = session_factory
+        self.kept = kept
 
     async def read_one(
         self,
@@ -738,18 +748,26 @@ class PlainAccountReader:
         key = SORT_KEYS[page.field]
         after = decode_cursor(page.cursor, page.sort, key) if page.cursor is not None else None
         filters = {name: value for name in PLAIN_PAGE_FILTERS if (value := getattr(query, name)) is not None}
-        record, found = await self.repository.page_with_caller(
+        record, rows = await self.repository.page_with_caller(
             caller, page.sort, page.limit + 1, after, filters, query.archived
         )
         principal = await admit(record)
         rules, now = await rules_in_force(), datetime.now(UTC)
-        if any(stored is None for _, stored in found):
+        if not all(facts_stored(row) for row in rows):
             # An account whose facts are not stored yet: the page is read through a session, which
             # gathers and stores them.
             async with transaction(self.session_factory) as session:
                 return await AccountService(session, rules, now, principal).page_fields(query)
-        accounts, next_cursor = split_page([account for account, _ in found], page, key)
+        kept, next_cursor = split_page(rows, page, key, page_position)
         return [
-            account_fields(judge_account(account, from_row(cast(Columns, stored)), rules, now))
-            for account, (_, stored) in zip(accounts, found, strict=False)  # the extra row is left out
+            self.kept.fields(row["id"], view_row(row), rules, now, partial(_fields_of, row, rules, now)) for row in kept
         ], next_cursor
+
+
+def _fields_of(row: Any, rules: RulesConfig, now: datetime) -> tuple[dict[str, Any], datetime | None]:
+    """The fields of the account of a plain page's ``row`` (its facts stored) under ``rules`` at
+    ``now``, and the moment the clock alone could change them."""
+    account, stored = view_inputs(row)
+    facts = from_row(cast(Columns, stored))
+    view = judge_account(account, facts, rules, now)
+    return account_fields(view), shown_view_holds_until(health_facts(account, facts), rules, now, view.next_review_due)

@@ -211,10 +211,17 @@ def apply_keyset(
     return statement.limit(request.limit + 1)
 
 
-def split_page(rows: Sequence[T], request: PageRequest, key: SortKey) -> tuple[list[T], str | None]:
-    """Cut the extra row off and build the cursor from the last row kept, if there is a next page."""
+def split_page(
+    rows: Sequence[T],
+    request: PageRequest,
+    key: SortKey,
+    position: Callable[[T], tuple[Any, uuid.UUID]] | None = None,
+) -> tuple[list[T], str | None]:
+    """Cut the extra row off and build the cursor from the last row kept, if there is a next page:
+    from its ``key`` and id, or from what ``position`` reads of it (its sort value and id)."""
     items = list(rows[: request.limit])
     if len(rows) <= request.limit:
         return items, None
     last = items[-1]
-    return items, encode_cursor(request.sort, key.value_of(last), key.kind, last.id)  # type: ignore[attr-defined]
+    value, last_id = position(last) if position else (key.value_of(last), last.id)  # type: ignore[attr-defined]
+    return items, encode_cursor(request.sort, value, key.kind, last_id)

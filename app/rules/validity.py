@@ -50,3 +50,19 @@ def view_holds_until(facts: HealthFacts, rules: RulesDocument, now: datetime, ne
     next, in UTC); None when the clock alone never will."""
     turns = [*_health_turns(facts, rules), _midnight(next_review_due), _midnight(next_review_due + timedelta(days=1))]
     return min((turn for turn in turns if turn > now), default=None)
+
+
+def _figure_turns(facts: HealthFacts) -> Iterator[datetime]:
+    # A figure counting the whole days since a moment (since the last interaction, since a key contact
+    # left, a follow-up late) grows by one each day at that moment's time of day.
+    since = facts.last_interaction_at or facts.created_at
+    yield from (moment for moment in (since, facts.key_contact_left_at, facts.open_follow_up_due_at) if moment)
+
+
+def shown_view_holds_until(
+    facts: HealthFacts, rules: RulesDocument, now: datetime, next_review_due: date
+) -> datetime | None:
+    """As ``view_holds_until``, for the view as an answer shows it: also until a signal's figures
+    (days since, days late) change, which they do each day while the signal is shown."""
+    figures = (moment + timedelta(days=(now - moment).days + 1) for moment in _figure_turns(facts))
+    return min(filter(None, (view_holds_until(facts, rules, now, next_review_due), *figures)), default=None)

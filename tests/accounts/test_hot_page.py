@@ -5,7 +5,9 @@ adding ``count=false``, which only that route takes), page after page, and refus
 import pytest
 from sqlalchemy import text
 
+from app.rules.document import DEFAULT_RULES
 from tests.factories import KEY_SCORES, assert_problem, create_account
+from tests.interactions.factories import record_interaction
 
 SORTS = ["name", "-name", "score", "-score", "created_at", "-created_at", "updated_at", "-updated_at"]
 
@@ -101,3 +103,26 @@ async def test_a_page_with_an_account_whose_facts_are_not_stored_gathers_them(cl
         text("SELECT count(*) FROM account_facts WHERE account_id = :id"), {"id": portfolio[1]["id"]}
     )
     assert stored == 1
+
+
+async def test_a_page_read_again_shows_what_changed_since(client, users, portfolio):
+    # The page's accounts keep their fields from one read to the next (app/accounts/kept_fields.py):
+    # whatever changed in between, an account, its owner, its facts or the rules, shows at once.
+    first = {item["id"]: item for item in await _every_page(client, {})}
+    assert await _every_page(client, {}) == list(first.values())
+    beta, delta = portfolio[1]["id"], portfolio[3]["id"]
+    renamed = await client.patch(f"/v1/users/{users['kam'].id}", json={"name": "Kim Renamed"})
+    assert renamed.status_code == 200, renamed.text
+    assert (await client.patch(f"/v1/accounts/{delta}", json={"region": "East"})).status_code == 200
+    await record_interaction(client, beta)
+    document = DEFAULT_RULES.model_dump(mode="json", exclude={"version"})
+    document["cadence_days"]["quarterly"] = 60
+    assert (await client.put("/v1/rules", json=document)).status_code == 202
+
+    again = {item["id"]: item for item in await _every_page(client, {})}
+    assert list(again.values()) == await _every_page(client, {"count": "false"})  # the documented route
+    assert again[beta]["owner"]["name"] == again[delta]["owner"]["name"] == "Kim Renamed"
+    assert again[delta]["region"] == "East"
+    assert again[beta]["last_interaction_at"] is not None and first[beta]["last_interaction_at"] is None
+    epsilon = portfolio[4]["id"]  # an untiered account: the quarterly cadence
+    assert (first[epsilon]["cadence"]["days"], again[epsilon]["cadence"]["days"]) == (90, 60)

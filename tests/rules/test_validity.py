@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from app.rules.document import DEFAULT_RULES
 from app.rules.health import HealthFacts, RevenuePeriod, compute_health, revenue_change
-from app.rules.validity import view_holds_until
+from app.rules.validity import shown_view_holds_until, view_holds_until
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 NO_GRACE = DEFAULT_RULES.model_copy(update={"health": DEFAULT_RULES.health.model_copy(update={"onboarding_days": 0})})
@@ -62,6 +62,41 @@ def test_the_view_holds_until_the_moment_named(facts, rules, due, fraction):
         else NOW + timedelta(days=3000 * fraction)
     )
     assert judged(facts, rules, later, due) == judged(facts, rules, NOW, due)
+
+
+def shown(facts, rules, at, due):
+    """Everything an answer shows of the health and the review: each signal whole, figures and words."""
+    health = compute_health(facts, rules, at)
+    signals = [(signal.code, signal.severity, signal.message, signal.figures) for signal in health.signals]
+    return health.status, signals, health.onboarding_until, due <= at.date(), due < at.date()
+
+
+@settings(max_examples=400)
+@given(
+    health_facts(),
+    st.sampled_from([DEFAULT_RULES, NO_GRACE]),
+    st.dates(date(2024, 1, 1), date(2029, 1, 1)),
+    st.floats(0, 1, exclude_max=True),
+)
+def test_the_shown_view_holds_until_the_moment_named(facts, rules, due, fraction):
+    until = shown_view_holds_until(facts, rules, NOW, due)
+    assert until is not None and NOW < until <= NOW + timedelta(days=1)  # a day-count always turns within a day
+    later = min(NOW + (until - NOW) * fraction, until - timedelta(microseconds=1))
+    assert shown(facts, rules, later, due) == shown(facts, rules, NOW, due)
+
+
+def test_a_figure_counting_days_ends_the_shown_view_when_it_grows():
+    # Red for weeks: the status and the signals hold, but "days since" grows each day at 09:30.
+    facts = HealthFacts(
+        tier="key",
+        created_at=NOW - timedelta(days=900),
+        last_interaction_at=NOW - timedelta(days=200, hours=2, minutes=30),
+    )
+    due = date(2027, 6, 1)
+    until = shown_view_holds_until(facts, DEFAULT_RULES, NOW, due)
+    assert until == datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    assert view_holds_until(facts, DEFAULT_RULES, NOW, due) != until
+    assert shown(facts, DEFAULT_RULES, until, due) != shown(facts, DEFAULT_RULES, NOW, due)
 
 
 def test_the_moment_named_is_the_one_a_signal_appears():
