@@ -39,19 +39,25 @@ def health_facts(draw) -> HealthFacts:
     )
 
 
+# An account's facts, the rules, the day its next review is due, and how far towards the moment named
+# a later look at it is.
+def judgements(test):
+    drawn = given(
+        health_facts(),
+        st.sampled_from([DEFAULT_RULES, NO_GRACE]),
+        st.dates(date(2024, 1, 1), date(2029, 1, 1)),
+        st.floats(0, 1, exclude_max=True),
+    )
+    return settings(max_examples=400)(drawn(test))
+
+
 def judged(facts, rules, at, due):
     health = compute_health(facts, rules, at)
     signals = {(signal.code, signal.severity) for signal in health.signals}
     return health.status, signals, due <= at.date(), due < at.date()
 
 
-@settings(max_examples=400)
-@given(
-    health_facts(),
-    st.sampled_from([DEFAULT_RULES, NO_GRACE]),
-    st.dates(date(2024, 1, 1), date(2029, 1, 1)),
-    st.floats(0, 1, exclude_max=True),
-)
+@judgements
 def test_the_view_holds_until_the_moment_named(facts, rules, due, fraction):
     until = view_holds_until(facts, rules, NOW, due)
     assert until is None or until > NOW
@@ -71,13 +77,7 @@ def shown(facts, rules, at, due):
     return health.status, signals, health.onboarding_until, due <= at.date(), due < at.date()
 
 
-@settings(max_examples=400)
-@given(
-    health_facts(),
-    st.sampled_from([DEFAULT_RULES, NO_GRACE]),
-    st.dates(date(2024, 1, 1), date(2029, 1, 1)),
-    st.floats(0, 1, exclude_max=True),
-)
+@judgements
 def test_the_shown_view_holds_until_the_moment_named(facts, rules, due, fraction):
     until = shown_view_holds_until(facts, rules, NOW, due)
     assert until is not None and NOW < until <= NOW + timedelta(days=1)  # a day-count always turns within a day
