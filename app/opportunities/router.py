@@ -27,7 +27,7 @@ from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
 from app.plumbing.exports import LIST_EXPORTS, add_file_operations, export_media
 from app.plumbing.pagination import Page
-from app.plumbing.responses import created_headers
+from app.plumbing.responses import created_headers, page_response
 
 router = APIRouter(prefix="/v1/opportunities", tags=["opportunities"], responses=problems(401, 422))
 
@@ -60,8 +60,9 @@ async def list_opportunities(
             OpportunityService,
             _opportunities_page,
         )
-    items, next_cursor = await _opportunities_page(service, query)
-    return Page(items=items, next_cursor=next_cursor)
+    # Serialised once, from the fields.
+    rows, next_cursor = await service.list_page(query)
+    return page_response(await service.fields_of(rows), next_cursor)
 
 
 @router.post(

@@ -268,8 +268,15 @@ class OpportunityService(AccountScopedService[Opportunity]):
 
     async def reads(self, opportunities: Sequence[Opportunity]) -> list[OpportunityRead]:
         """These opportunities as clients read them, their accounts' tiers fetched in one query."""
+        return [OpportunityRead.model_validate(fields) for fields in await self.fields_of(opportunities)]
+
+    async def fields_of(self, opportunities: Sequence[Opportunity]) -> list[dict[str, Any]]:
+        """As ``reads``, as plain values (see ``opportunity_fields``)."""
         tiers = await self.records.tiers_of(list({opportunity.account_id for opportunity in opportunities}))
-        return [self.read(opportunity, tiers.get(opportunity.account_id)) for opportunity in opportunities]
+        rules = self.accounts.rules
+        return [
+            opportunity_fields(opportunity, tiers.get(opportunity.account_id), rules) for opportunity in opportunities
+        ]
 
     async def read_one(self, opportunity: Opportunity) -> OpportunityRead:
         return (await self.reads([opportunity]))[0]

@@ -62,6 +62,11 @@ async def test_each_included_part_is_what_its_own_operation_answers(client, user
     }
     for part, path in own.items():
         assert _typed(body[part]) == _typed((await client.get(path)).json()), part
+    # The lists and the screen build their items from plain values; the read of one record, through
+    # its model: each item is what that read answers.
+    for part in ("contacts", "opportunities"):
+        for item in body[part]["items"]:
+            assert _typed(item) == _typed((await client.get(f"/v1/{part}/{item['id']}")).json()), part
     assert len(body["contacts"]["items"]) == 5 and body["contacts"]["next_cursor"] is None
     assert [len(body[part]["items"]) for part in ("opportunities", "plans", "team", "financials")] == [3, 1, 1, 2]
     assert body["financials"]["items"][0]["lines"]
