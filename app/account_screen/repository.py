@@ -49,14 +49,14 @@ class ListedBeside:
 
     def page(self, rows: Sequence[Any], limit: int) -> tuple[list[Columns], str | None]:
         """The page's records read as the mapped objects' attributes, and the cursor of the next."""
-        names = _attribute_names(self.model)
-        return split_page([Columns(row, names) for row in rows], self.request(limit), self.key)
+        renamed = _renamed(self.model)
+        return split_page([Columns.whole(row, renamed) for row in rows], self.request(limit), self.key)
 
 
 @functools.cache
-def _attribute_names(model: Any) -> dict[str, str]:
-    """Each mapped attribute of ``model`` with its column's name (``metadata_`` reads ``metadata``)."""
-    return {column.key: column.name for column in model.__table__.columns}
+def _renamed(model: Any) -> dict[str, str]:
+    """Each column of ``model`` whose mapped attribute has another name (``metadata`` is ``metadata_``)."""
+    return {column.name: column.key for column in model.__table__.columns if column.name != column.key}
 
 
 # The part whose page the map's contacts follow, when both are read: the contacts' default order
@@ -125,10 +125,10 @@ def screen_statement_for(parts: frozenset[str], limit: int) -> Callable[[CallerK
 
 def lines_by_period(rows: Sequence[Any]) -> dict[Any, list[Columns]]:
     """The revenue lines read beside the financials, by the id of their period."""
-    names = _attribute_names(RevenueLine)
+    renamed = _renamed(RevenueLine)
     lines: dict[Any, list[Columns]] = {}
     for row in rows:
-        lines.setdefault(row["financial_id"], []).append(Columns(row, names))
+        lines.setdefault(row["financial_id"], []).append(Columns.whole(row, renamed))
     return lines
 
 

@@ -199,6 +199,17 @@ class Columns:
         if related:
             self.__dict__.update(related)
 
+    @classmethod
+    def whole(cls, record: asyncpg.Record, renamed: Mapping[str, str]) -> "Columns":
+        """Every column of ``record`` (a row of a table's type) read as the attribute of its name, but
+        those ``renamed`` (column to attribute): a copy of the row at once, faster than by names."""
+        columns = cls.__new__(cls)
+        values = columns.__dict__
+        values.update(record.items())
+        for column, attribute in renamed.items():
+            values[attribute] = values.pop(column)
+        return columns
+
     def __getattr__(self, name: str) -> Any:
         # Only reached for a name that is not a column here: typed as the mapped attribute it stands for.
         raise AttributeError(name)
