@@ -193,7 +193,7 @@ class OpportunityService(AccountScopedService[Opportunity]):
         a new approval)."""
         opportunity = await self.get_for_write(opportunity_id)
         tier = (await self.records.tiers_of([opportunity.account_id])).get(opportunity.account_id)
-        if not self._exceptions(opportunity, tier):
+        if not _exceptions(opportunity, tier, self.accounts.rules):
             raise NothingToApprove(
                 "The opportunity's terms are within the tier's sales policy: there is nothing to approve."
             )
@@ -206,16 +206,13 @@ class OpportunityService(AccountScopedService[Opportunity]):
         opportunity.approved_payment_terms_days = opportunity.payment_terms_days
         return await self.records.save(opportunity)
 
-    def _exceptions(self, opportunity: Opportunity, tier: str | None) -> list[PolicyException]:
-        return _exceptions(opportunity, tier, self.accounts.rules)
-
     def _check_terms(self, opportunity: Opportunity, tier: str | None, *, won_now: bool, fresh: bool = False) -> None:
         """A deal with terms beyond the tier's policy is won only once a manager approved them; a won
         deal's terms do not grow past what was approved. A ``fresh`` deal is not written: the refusal
         tells how to get there instead of naming a record that will not exist."""
         if opportunity.stage != "closed_won":
             return
-        exceptions = self._exceptions(opportunity, tier)
+        exceptions = _exceptions(opportunity, tier, self.accounts.rules)
         approved = exceptions_approved(
             exceptions, opportunity.approved_discount_percent, opportunity.approved_payment_terms_days
         )
@@ -281,17 +278,10 @@ class OpportunityService(AccountScopedService[Opportunity]):
     async def read_one(self, opportunity: Opportunity) -> OpportunityRead:
         return (await self.reads([opportunity]))[0]
 
-    def read(self, opportunity: Opportunity, tier: str | None) -> OpportunityRead:
-        return opportunity_read(opportunity, tier, self.accounts.rules)
-
 
 def _exceptions(opportunity: Opportunity | Columns, tier: str | None, rules: RulesConfig) -> list[PolicyException]:
     policy = rules.tier_policies.of(tier)
     return policy_exceptions(policy, opportunity.discount_percent, opportunity.payment_terms_days)
-
-
-def opportunity_read(opportunity: Opportunity, tier: str | None, rules: RulesConfig) -> OpportunityRead:
-    return OpportunityRead.model_validate(opportunity_fields(opportunity, tier, rules))
 
 
 def opportunity_fields(opportunity: Opportunity | Columns, tier: str | None, rules: RulesConfig) -> dict[str, Any]:
