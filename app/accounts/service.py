@@ -53,7 +53,7 @@ from app.plumbing.errors import (
 )
 from app.plumbing.pagination import ListQuery, PageRequest, decode_cursor, split_page
 from app.plumbing.plain_rows import AttributeRow, Columns, PlainStatement
-from app.plumbing.schemas import Money, money_text
+from app.plumbing.schemas import Money, money_text, optional_money_text
 from app.plumbing.transactions import transaction
 from app.rules.cadence import CadenceResult, compute_cadence, next_review_due, review_overdue
 from app.rules.document import RulesConfig
@@ -153,7 +153,7 @@ def account_fields(view: AccountView) -> dict[str, Any]:
         "team_size": facts.team_size,
         "last_interaction_at": facts.last_interaction_at,
         "last_review_at": facts.last_review_at,
-        "latest_annual_revenue": None if revenue is None else money_text(revenue),
+        "latest_annual_revenue": optional_money_text(revenue),
         "margin": _number(margin(revenue, facts.latest_annual_cost)),
         "service_revenue_share": _number(service_share(revenue, facts.latest_annual_service_revenue)),
         "score": view.score.score,

@@ -12,7 +12,7 @@ from app.models import Financial, RevenueLine
 from app.plumbing.concurrency import ExpectedVersion, check_version
 from app.plumbing.errors import Conflict, InvalidFields, NotFound
 from app.plumbing.plain_rows import Columns
-from app.plumbing.schemas import money_text
+from app.plumbing.schemas import money_text, optional_money_text
 from app.rules.financials import margin, parse_period, service_share
 
 
@@ -113,16 +113,16 @@ def financial_fields(record: Financial | Columns, lines: Sequence[RevenueLine | 
         "year": record.year,
         "quarter": record.quarter,
         "revenue": money_text(revenue),
-        "cost_to_serve": _money(record.cost_to_serve),
+        "cost_to_serve": optional_money_text(record.cost_to_serve),
         "margin": margin(revenue, record.cost_to_serve),
-        "service_revenue": _money(record.service_revenue),
+        "service_revenue": optional_money_text(record.service_revenue),
         "service_share": service_share(revenue, record.service_revenue),
         "lines": [
             {
                 "offering_id": line.offering_id,
                 "buying_center_id": line.buying_center_id,
                 "revenue": money_text(line.revenue),
-                "service_revenue": _money(line.service_revenue),
+                "service_revenue": optional_money_text(line.service_revenue),
             }
             for line in lines
         ],
@@ -131,7 +131,3 @@ def financial_fields(record: Financial | Columns, lines: Sequence[RevenueLine | 
         "created_at": record.created_at,
         "updated_at": record.updated_at,
     }
-
-
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else money_text(value)

@@ -148,6 +148,11 @@ def money_text(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def optional_money_text(value: Decimal | None) -> str | None:
+    """As ``money_text``, for an amount that may be missing."""
+    return None if value is None else money_text(value)
+
+
 # Money: a decimal with at most two places, written as a JSON string ("1250000.00") in and out, so no
 # client rounds it through a float; the deployment's currency is in /v1/meta.
 Money = Annotated[

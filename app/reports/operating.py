@@ -10,6 +10,7 @@ from typing import Any
 from app.accounts.service import AccountService
 from app.models import User
 from app.plumbing.readable import Column, Readable, cell, table
+from app.plumbing.schemas import optional_money_text
 from app.reports import mermaid
 from app.reports.repository import ReportRepository
 from app.rules.financials import service_share
@@ -19,10 +20,6 @@ from app.rules.plans import value_progress
 
 def _person(user: User | None) -> dict[str, Any] | None:
     return {"id": user.id, "name": user.name, "email": user.email} if user else None
-
-
-def _money(value: Decimal | None) -> str | None:
-    return f"{value:.2f}" if value is not None else None
 
 
 async def operating_report(
@@ -67,13 +64,13 @@ async def operating_report(
             "revenue_trend": [
                 {
                     "period": f.period,
-                    "revenue": _money(f.revenue),
-                    "service_revenue": _money(f.service_revenue),
+                    "revenue": optional_money_text(f.revenue),
+                    "service_revenue": optional_money_text(f.service_revenue),
                     "service_share": service_share(f.revenue, f.service_revenue),
                 }
                 for f in reversed(years)
             ],
-            "latest_annual_revenue": _money(view.facts.latest_annual_revenue),
+            "latest_annual_revenue": optional_money_text(view.facts.latest_annual_revenue),
             "promotion_candidate": view.promotion.candidate,
             "decision_chain": [
                 {
@@ -103,7 +100,12 @@ async def operating_report(
         "churn": {
             "revenue_decline": vars(decline) if decline else None,
             "lost_opportunities": [
-                {"name": o.name, "amount": _money(o.amount), "loss_reason": o.loss_reason, "closed_at": o.closed_at}
+                {
+                    "name": o.name,
+                    "amount": optional_money_text(o.amount),
+                    "loss_reason": o.loss_reason,
+                    "closed_at": o.closed_at,
+                }
                 for o in lost
             ],
             "contacts_left": [
@@ -129,8 +131,8 @@ async def operating_report(
             ],
             "open_pipeline": {
                 "count": len(open_deals),
-                "amount": _money(sum((o.amount for o in open_deals), Decimal(0))),
-                "weighted_amount": _money(weighted),
+                "amount": optional_money_text(sum((o.amount for o in open_deals), Decimal(0))),
+                "weighted_amount": optional_money_text(weighted),
             },
         },
         "competitors": {
