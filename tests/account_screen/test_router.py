@@ -132,3 +132,25 @@ async def test_the_map_beside_a_full_page_of_contacts_holds_the_active_ones_past
     assert len(own["chain"][0]["reports"]) == 39 and len(own["champions"]) == 39
     alone = (await client.get(f"/v1/accounts/{account['id']}", params={"include": "relationship_map"})).json()
     assert _typed(alone["relationship_map"]) == _typed(own)
+
+
+async def test_the_screen_of_an_account_whose_facts_are_not_stored_gathers_them(client, connection):
+    account = await create_account(client, name="Vandelay", scores=KEY_SCORES)
+    await create_contact(client, account["id"], last_name="Costanza")
+    before = (await client.get(f"/v1/accounts/{account['id']}", params={"include": EVERYTHING})).json()
+    await connection.execute(text("DELETE FROM account_facts WHERE account_id = :id"), {"id": account["id"]})
+    after = await client.get(f"/v1/accounts/{account['id']}", params={"include": EVERYTHING})
+    assert after.status_code == 200, after.text
+    assert {**after.json(), "judged_at": None} == {**before, "judged_at": None}
+    stored = await connection.scalar(text("SELECT count(*) FROM account_facts WHERE account_id = :id"), account)
+    assert stored == 1
+
+
+async def test_include_given_twice_is_answered_by_the_documented_route_as_the_last_one(client):
+    # The plain route serves a query naming each parameter once; FastAPI's route takes the rest.
+    account = await create_account(client, name="Kramerica")
+    await create_contact(client, account["id"], last_name="Kramer")
+    twice = await client.get(f"/v1/accounts/{account['id']}?include=team&include=contacts")
+    assert twice.status_code == 200, twice.text
+    once = await client.get(f"/v1/accounts/{account['id']}", params={"include": "contacts"})
+    assert twice.json() == once.json() and "team" not in twice.json()
