@@ -54,10 +54,13 @@ def account_visibility(principal: Principal) -> ColumnElement[bool] | None:
 
 def kam_visibility(kam_id: uuid.UUID | ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
     """The accounts a kam sees: those it owns or whose team it is on."""
+    # Everything but the team is the enclosing statement's: the account and, where the kam is read in
+    # the same statement (a caller's row beside a lateral read), the caller, which would otherwise be
+    # read again inside the subquery.
     on_team = exists(
-        select(AccountTeamMember.id).where(
-            AccountTeamMember.account_id == Account.id, AccountTeamMember.user_id == kam_id
-        )
+        select(AccountTeamMember.id)
+        .where(AccountTeamMember.account_id == Account.id, AccountTeamMember.user_id == kam_id)
+        .correlate_except(AccountTeamMember)
     )
     return or_(Account.owner_id == kam_id, on_team)
 
