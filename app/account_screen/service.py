@@ -14,13 +14,9 @@ from app.contacts.service import contact_fields, map_of
 from app.financials.service import financial_fields
 from app.opportunities.service import opportunity_fields
 from app.plans.schemas import PlanRead
+from app.plumbing.pagination import page_fields
 from app.rules.document import RulesConfig
 from app.teams.service import team_member_fields
-
-
-def _page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
-    # An included list is a first page, never counted.
-    return {"items": items, "next_cursor": next_cursor, "count": None}
 
 
 def _part(name: str, record: Any, tier: str | None, rules: RulesConfig) -> dict[str, Any]:
@@ -31,19 +27,19 @@ def _part(name: str, record: Any, tier: str | None, rules: RulesConfig) -> dict[
         return relationship_map_fields(account_id, map_of(active_contacts(record)))
     items, next_cursor = LISTS[name].page(record[name], INCLUDED_PAGE)
     if name == "contacts":
-        return _page([contact_fields(contact) for contact in items], next_cursor)
+        return page_fields([contact_fields(contact) for contact in items], next_cursor)
     if name == "opportunities":
-        return _page([opportunity_fields(opportunity, tier, rules) for opportunity in items], next_cursor)
+        return page_fields([opportunity_fields(opportunity, tier, rules) for opportunity in items], next_cursor)
     if name == "plans":
         # A plan's business, SWOT and competitors are read through their models, which fill in what
         # older plans did not store.
-        return _page([PlanRead.model_validate(plan).model_dump(mode="json") for plan in items], next_cursor)
+        return page_fields([PlanRead.model_validate(plan).model_dump(mode="json") for plan in items], next_cursor)
     if name == "team":
         # Each member's user as the summary reads it, from {"<id>": [name, email]} read beside them.
         users = record["team__users"] or {}
-        return _page([team_member_fields(member, *users[str(member.user_id)]) for member in items], next_cursor)
+        return page_fields([team_member_fields(member, *users[str(member.user_id)]) for member in items], next_cursor)
     lines = lines_by_period(record["financials__lines"])
-    return _page([financial_fields(period, lines.get(period.id, [])) for period in items], next_cursor)
+    return page_fields([financial_fields(period, lines.get(period.id, [])) for period in items], next_cursor)
 
 
 async def read_screen(
