@@ -19,6 +19,7 @@ from app.agenda.router import router as agenda_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.buying_centers.router import router as buying_centers_router
+from app.contacts.router import hot_routes as contact_list_routes
 from app.contacts.router import router as contacts_router
 from app.db import create_engine
 from app.embedded_pg import start_embedded_postgres
@@ -32,6 +33,7 @@ from app.measurements.router import router as measurements_router
 from app.offerings.router import router as offerings_router
 from app.operations.api_docs import install_api_docs
 from app.operations.router import router as system_router
+from app.opportunities.router import hot_routes as opportunity_list_routes
 from app.opportunities.router import router as opportunities_router
 from app.plans.router import router as plans_router
 from app.plumbing.capacity import ConnectionPlan, plan_connections, worker_count
@@ -194,5 +196,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs_router)
     install_api_docs(app)
     replica = settings.database_replica_url is not None
-    app.router.routes[0:0] = [*account_read_routes(), *account_list_routes(replica=replica)]
+    app.router.routes[0:0] = [
+        *account_read_routes(),
+        *account_list_routes(replica=replica),
+        *contact_list_routes(replica=replica),
+        *opportunity_list_routes(),
+    ]
     return app

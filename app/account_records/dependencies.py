@@ -4,11 +4,14 @@ so every resource sees accounts alike."""
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.dependencies import AccountServiceDep, LaggingAccountServiceDep
+from app.account_records.repository import PlainListing
+from app.account_records.service import RecordFields, read_listed_page
+from app.accounts.dependencies import AccountServiceDep, LaggingAccountServiceDep, read_plainly
 from app.accounts.service import AccountService
+from app.auth.dependencies import credentials_of
 from app.db import LaggingSessionDep, SessionDep
 
 S = TypeVar("S")
@@ -30,3 +33,15 @@ def lagging_scoped_service(service_class: Callable[[AsyncSession, AccountService
         return service_class(session, accounts)
 
     return Depends(make)
+
+
+async def read_listed(
+    request: Request, listing: PlainListing, fields: RecordFields, query: Any
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of ``listing``'s records as their ``fields`` for ``query``, read plainly (see
+    ``read_listed_page``)."""
+    return await read_plainly(
+        request,
+        await credentials_of(request),
+        lambda connection, context: read_listed_page(connection, listing, fields, query, *context),
+    )

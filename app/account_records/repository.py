@@ -1,21 +1,28 @@
 """The SQL every record under an account shares: reading it through its account's visibility,
 paging, saving (conflicts and stale versions named) and deleting."""
 
+import functools
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, select, true
+import asyncpg
+from sqlalchemy import ColumnElement, Select, Subquery, asc, bindparam, desc, or_, select, true, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth import audit_context
+from app.auth.policy import KAM, kam_visibility
+from app.auth.principal import Presented
+from app.auth.repository import CallerKind, rows_beside_caller, with_caller
 from app.models import Account
 from app.plumbing import set_wise
 from app.plumbing.errors import DuplicateExternalId, PreconditionFailed
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
+from app.plumbing.plain_rows import PlainStatement, whole_rows
 from app.plumbing.sql import SetWise, in_set
 
 M = TypeVar("M")
@@ -155,3 +162,99 @@ class ScopedRepository(Generic[M]):
     async def delete(self, record: M) -> None:
         await self.session.delete(record)
         await self.session.flush()
+
+
+# A filter comparing a record's column with the value a list query gives, by the filter's name.
+ValueFilter = Callable[[Any], ColumnElement[bool]]
+
+
+@dataclass(frozen=True, eq=False)
+class PlainListing:
+    """A list of records under accounts as a plain page reads it (see ``PlainRecordRepository``):
+    ``model``'s records in the orders of ``sort_keys``, filtered by the ``filters`` a query gives by
+    value, each record read beside the columns ``beside`` names of its account."""
+
+    model: Any
+    sort_keys: Mapping[str, SortKey]
+    filters: Mapping[str, ValueFilter]
+    beside: Mapping[str, ColumnElement[Any] | QueryableAttribute[Any]] = field(default_factory=dict)
+
+
+# A plain page's row: the record (a row of its table's type), its id and sort value (for the order and
+# the cursor) and its account's columns.
+RECORD, RECORD_ID, SORT_VALUE = "record", "record__id", "sort__value"
+
+
+@functools.lru_cache(maxsize=512)
+def _plain_page(
+    listing: PlainListing, caller: CallerKind, sort: str, after: bool, filters: frozenset[str], of_account: bool
+) -> PlainStatement:
+    """A page of ``listing``'s records beside their caller, in one statement compiled once per shape:
+    who calls, the order, whether it starts after a cursor, which filters it takes, whether it lists
+    one account's records. Its values are bound by name: the filters', ``account_id``, ``after_value``
+    and ``after_id`` (the cursor's position) and ``page_limit``."""
+    model, key = listing.model, listing.sort_keys[sort.removeprefix("-")]
+    descending = sort.startswith("-")
+    direction: Callable[[Any], ColumnElement[Any]] = desc if descending else asc
+
+    def page(who: Subquery) -> Select[Any]:
+        beside = [column.label(name) for name, column in listing.beside.items()]
+        statement = (
+            select(
+                whole_rows(model).label(RECORD), model.id.label(RECORD_ID), key.expression.label(SORT_VALUE), *beside
+            )
+            .select_from(model)
+            .join(Account, Account.id == model.account_id)
+            .where(*(listing.filters[name](bindparam(name)) for name in sorted(filters)))
+            .where(or_(who.c.role != KAM, kam_visibility(who.c.user_id)))
+        )
+        # As ``ScopedRepository.page``: one account's records even while it is archived; else only
+        # those of accounts that are not.
+        if of_account:
+            statement = statement.where(model.account_id == bindparam("account_id"))
+        else:
+            statement = statement.where(Account.archived_at.is_(None))
+        if after:
+            position = tuple_(key.expression, model.id)
+            start = tuple_(bindparam("after_value", type_=key.expression.type), bindparam("after_id"))
+            statement = statement.where(position < start if descending else position > start)
+        return statement.order_by(direction(key.expression), direction(model.id)).limit(bindparam("page_limit"))
+
+    return with_caller(caller, page, lambda found: (direction(found.c[SORT_VALUE]), direction(found.c[RECORD_ID])))
+
+
+class PlainRecordRepository:
+    """A page of records under accounts as plain rows, on a driver connection."""
+
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self.connection = connection
+
+    async def page_with_caller(
+        self,
+        listing: PlainListing,
+        presented: Presented,
+        sort: str,
+        limit: int,
+        after: tuple[Any, uuid.UUID] | None,
+        filters: Mapping[str, Any],
+        account_id: uuid.UUID | None,
+    ) -> tuple[Any, list[Any]]:
+        """The caller ``presented`` names, as ``CallerRepository.find`` reads it, or None; and the
+        records of ``listing`` it may see that ``filters`` (by value) keep, of the account
+        ``account_id`` when given, in ``sort`` order, after the position ``after``, up to ``limit``,
+        in one statement: as rows of ``RECORD``, ``RECORD_ID``, ``SORT_VALUE`` and the listing's
+        ``beside``."""
+        values: dict[str, Any] = {**filters, "page_limit": limit}
+        if account_id is not None:
+            values["account_id"] = account_id
+        if after is not None:
+            values |= {"after_value": after[0], "after_id": after[1]}
+        statement_for = functools.partial(
+            _plain_page,
+            listing,
+            sort=sort,
+            after=after is not None,
+            filters=frozenset(filters),
+            of_account=account_id is not None,
+        )
+        return await rows_beside_caller(self.connection, presented, statement_for, values, RECORD_ID)

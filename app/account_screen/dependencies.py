@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from app.account_screen.service import read_screen
-from app.accounts.dependencies import read_plainly
+from app.accounts.dependencies import account_reader, read_plainly
 
 
 async def read_account_screen(
@@ -17,5 +17,7 @@ async def read_account_screen(
 ) -> dict[str, Any]:
     """One account's fields (see ``account_fields``) with ``parts`` of its screen beside them."""
     return await read_plainly(
-        request, credentials, lambda reader, context: read_screen(reader, account_id, parts, *context)
+        request,
+        credentials,
+        lambda connection, context: read_screen(account_reader(request, connection), account_id, parts, *context),
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from app.accounts.repository import account_beside
 from app.auth.repository import CallerKind
@@ -22,7 +22,7 @@ from app.models import Account, AccountTeamMember, Contact, Financial, Opportuni
 from app.opportunities.repository import SORT_KEYS as OPPORTUNITY_SORT_KEYS
 from app.plans.repository import SORT_KEYS as PLAN_SORT_KEYS
 from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, split_page
-from app.plumbing.plain_rows import Columns, PlainStatement
+from app.plumbing.plain_rows import Columns, PlainStatement, renamed_columns, whole_rows
 from app.teams.repository import SORT_KEYS as TEAM_SORT_KEYS
 
 
@@ -44,19 +44,13 @@ class ListedBeside:
     def rows(self, limit: int) -> Select[Any]:
         """The page's rows, as rows of the table's type."""
         model = self.model
-        statement = select(_whole_rows(model)).where(model.account_id == Account.id)
+        statement = select(whole_rows(model)).where(model.account_id == Account.id)
         return apply_keyset(statement, self.request(limit), self.key, model.id).correlate(Account)
 
     def page(self, rows: Sequence[Any], limit: int) -> tuple[list[Columns], str | None]:
         """The page's records read as the mapped objects' attributes, and the cursor of the next."""
-        renamed = _renamed(self.model)
+        renamed = renamed_columns(self.model)
         return split_page([Columns.whole(row, renamed) for row in rows], self.request(limit), self.key)
-
-
-@functools.cache
-def _renamed(model: Any) -> dict[str, str]:
-    """Each column of ``model`` whose mapped attribute has another name (``metadata`` is ``metadata_``)."""
-    return {column.name: column.key for column in model.__table__.columns if column.name != column.key}
 
 
 # The part whose page the map's contacts follow, when both are read: the contacts' default order
@@ -72,12 +66,6 @@ LISTS = {
 }
 
 
-def _whole_rows(model: Any) -> ColumnElement[Any]:
-    """Each row of ``model``'s table as one value of the table's type."""
-    table: Table = model.__table__
-    return table.table_valued()
-
-
 def _array(rows: Select[Any]) -> ColumnElement[Any]:
     return func.array(rows.scalar_subquery())
 
@@ -88,7 +76,7 @@ def _columns(name: str, limit: int, parts: frozenset[str]) -> list[ColumnElement
     if name == "relationship_map":
         # The whole map: every active contact. Beside the contacts' page, only those after it (the
         # page's rows, its extra one included, are read once); else the active ones.
-        contacts = select(_whole_rows(Contact)).where(Contact.account_id == Account.id)
+        contacts = select(whole_rows(Contact)).where(Contact.account_id == Account.id)
         ordered = contacts.order_by(Contact.last_name, Contact.id).correlate(Account)
         if MAP_AFTER_PAGE in parts:
             return [_array(ordered.offset(limit + 1)).label(name)]
@@ -104,7 +92,7 @@ def _columns(name: str, limit: int, parts: frozenset[str]) -> list[ColumnElement
     if name == "financials":
         periods = page.with_only_columns(Financial.id)
         lines = (
-            select(_whole_rows(RevenueLine))
+            select(whole_rows(RevenueLine))
             .where(RevenueLine.financial_id.in_(periods))
             .order_by(RevenueLine.financial_id, RevenueLine.offering_id, RevenueLine.buying_center_id.nulls_first())
         )
@@ -125,7 +113,7 @@ def screen_statement_for(parts: frozenset[str], limit: int) -> Callable[[CallerK
 
 def lines_by_period(rows: Sequence[Any]) -> dict[Any, list[Columns]]:
     """The revenue lines read beside the financials, by the id of their period."""
-    renamed = _renamed(RevenueLine)
+    renamed = renamed_columns(RevenueLine)
     lines: dict[Any, list[Columns]] = {}
     for row in rows:
         lines.setdefault(row["financial_id"], []).append(Columns.whole(row, renamed))

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
+import asyncpg
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
@@ -52,7 +53,7 @@ T = TypeVar("T")
 async def read_plainly(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None,
-    read: Callable[[PlainAccountReader, CallerContext], Awaitable[T]],
+    read: Callable[[asyncpg.Connection, CallerContext], Awaitable[T]],
 ) -> T:
     """The hot paths, called by their routes rather than declared as dependencies (whose resolution
     would cost more than the read): who is calling and what is read in one plain statement on a
@@ -68,21 +69,32 @@ async def read_plainly(
             return rules
 
         context = (caller, partial(admit, connection, request, caller), rules_in_force)
-        return await read(PlainAccountReader(connection, factory, request.app.state.kept_fields), context)
+        return await read(connection, context)
+
+
+def account_reader(request: Request, connection: asyncpg.Connection) -> PlainAccountReader:
+    """The plain reader of accounts on ``connection``, lent for ``request`` by ``read_plainly``."""
+    return PlainAccountReader(connection, request.app.state.session_factory, request.app.state.kept_fields)
 
 
 async def read_one_account(
     request: Request, credentials: HTTPAuthorizationCredentials | None, account_id: uuid.UUID
 ) -> dict[str, Any]:
     """One account's fields (see ``account_fields``), read plainly."""
-    return await read_plainly(request, credentials, lambda reader, context: reader.read_one(account_id, *context))
+    return await read_plainly(
+        request,
+        credentials,
+        lambda connection, context: account_reader(request, connection).read_one(account_id, *context),
+    )
 
 
 async def read_account_page(
     request: Request, credentials: HTTPAuthorizationCredentials | None, query: AccountListQuery
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of accounts as their fields, read plainly (``query`` filters on the account's columns only)."""
-    return await read_plainly(request, credentials, lambda reader, context: reader.read_page(query, *context))
+    return await read_plainly(
+        request, credentials, lambda connection, context: account_reader(request, connection).read_page(query, *context)
+    )
 
 
 def account_response(account: dict[str, Any]) -> Response:

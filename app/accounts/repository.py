@@ -40,7 +40,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.account_facts.judgement import Judgement
 from app.auth.policy import KAM, kam_visibility
 from app.auth.principal import Presented
-from app.auth.repository import CALLERS, CallerKind, caller_named, with_caller
+from app.auth.repository import CALLERS, CallerKind, caller_named, rows_beside_caller, with_caller
 from app.models import (
     Account,
     AccountFactsRow,
@@ -611,15 +611,10 @@ class PlainAccountRepository:
         it may see that ``filters`` (of ``PLAIN_PAGE_FILTERS``, by value) and ``archived`` keep, in
         ``sort`` order, after the position ``after``, up to ``limit``, with their people and stored
         facts, in one statement: as rows (see ``view_inputs``, ``view_row``, ``page_position``)."""
-        named = caller_named(presented)
-        if named is None:
-            return None, []
-        kind, caller = named
-        statement = _plain_page(kind, sort, after is not None, frozenset(filters), archived)
-        values = {**caller, **filters, "page_limit": limit}
+        values = {**filters, "page_limit": limit}
         if after is not None:
             values |= {"after_value": after[0], "after_id": after[1]}
-        records = await self.connection.fetch(statement.sql, *statement.arguments(values))
-        if not records:
-            return None, []
-        return records[0], [record for record in records if record["id"] is not None]
+        statement_for = functools.partial(
+            _plain_page, sort=sort, after=after is not None, filters=frozenset(filters), archived=archived
+        )
+        return await rows_beside_caller(self.connection, presented, statement_for, values, "id")

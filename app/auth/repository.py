@@ -2,7 +2,7 @@
 sign-ins and the locks that make their count exact."""
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.principal import Presented
 from app.models import ApiToken, AuditEntry, RefreshToken, SignInFailure, SigningKey, User
 from app.models.rules import RULES_VERSION
-from app.plumbing.plain_rows import PlainStatement, execute, fetch_row
+from app.plumbing.plain_rows import PlainStatement, execute, fetch_row, fetch_rows
 
 # last_used_at is refreshed at most this often, so reads do not turn into a write each.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -111,6 +111,27 @@ def with_caller(
     who = CALLERS[kind].subquery("caller")
     found = beside(who).lateral("found")
     return PlainStatement(select(who, found).select_from(who.outerjoin(found, true())).order_by(*order_by(found)))
+
+
+async def rows_beside_caller(
+    connection: asyncpg.Connection,
+    presented: Presented,
+    statement_for: Callable[[CallerKind], PlainStatement],
+    values: Mapping[str, object],
+    found: str,
+) -> tuple[Any, list[Any]]:
+    """The caller ``presented`` names, as ``CallerRepository.find`` reads it, or None; and the rows
+    read beside it (see ``with_caller``) by the statement ``statement_for`` the caller's kind, with
+    ``values`` bound: those whose column ``found`` is not null (a caller with nothing beside it has
+    one row of nulls)."""
+    named = caller_named(presented)
+    if named is None:
+        return None, []
+    kind, caller = named
+    records = await fetch_rows(connection, statement_for(kind), **caller, **values)
+    if not records:
+        return None, []
+    return records[0], [record for record in records if record[found] is not None]
 
 
 _MARK_TOKEN_USED = PlainStatement(

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, func, or_, select
 
-from app.account_records.repository import ScopedRepository
+from app.account_records.repository import PlainListing, ScopedRepository, ValueFilter
 from app.contacts.schemas import ContactListQuery
 from app.models import Contact, Interaction
 from app.plumbing.pagination import SortKey
@@ -17,6 +17,17 @@ SORT_KEYS = {
 }
 
 
+# The filters that compare a column with the query's value (bound as it is, so a plain page takes them).
+VALUE_FILTERS: dict[str, ValueFilter] = {
+    "external_id": lambda value: Contact.external_id == value,
+    "attitude": lambda value: Contact.attitude == value,
+    "influence": lambda value: Contact.influence == value,
+    "status": lambda value: Contact.status == value,
+    "updated_since": lambda value: Contact.updated_at >= value,
+}
+LISTING = PlainListing(Contact, SORT_KEYS, VALUE_FILTERS)
+
+
 class ContactRepository(ScopedRepository[Contact]):
     model = Contact
     noun = "contact"
@@ -24,18 +35,11 @@ class ContactRepository(ScopedRepository[Contact]):
     sort_keys = SORT_KEYS
 
     def conditions(self, query: ContactListQuery) -> list[ColumnElement[bool]]:
-        equal_to = {
-            Contact.external_id: query.external_id,
-            Contact.attitude: query.attitude,
-            Contact.influence: query.influence,
-            Contact.status: query.status,
-        }
-        conditions = [column == value for column, value in equal_to.items() if value is not None]
+        given = {name: value for name in VALUE_FILTERS if (value := getattr(query, name)) is not None}
+        conditions = [VALUE_FILTERS[name](value) for name, value in given.items()]
         conditions += query.metadata_matches(Contact.metadata_)
         if query.buying_role is not None:
             conditions.append(Contact.buying_roles.contains([query.buying_role]))
-        if query.updated_since is not None:
-            conditions.append(Contact.updated_at >= query.updated_since)
         if query.q:
             needle = query.q.lower()
             name = func.lower(Contact.first_name + " " + Contact.last_name)

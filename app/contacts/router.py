@@ -8,8 +8,10 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.account_records.dependencies import lagging_scoped_service, scoped_service
 from app.account_records.exports import export_records
+from app.account_records.router import listed_route
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
+from app.contacts.repository import LISTING
 from app.contacts.schemas import (
     ContactBatchUpsert,
     ContactCreate,
@@ -26,7 +28,10 @@ from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
 from app.plumbing.exports import LIST_EXPORTS, add_file_operations, export_media
 from app.plumbing.pagination import Page
+from app.plumbing.plain_rows import Columns
 from app.plumbing.responses import created_headers, page_response
+from app.plumbing.routes import PlainRoute
+from app.rules.document import RulesConfig
 
 router = APIRouter(tags=["contacts"], responses=problems(401, 422))
 
@@ -37,6 +42,16 @@ Service = Annotated[ContactService, scoped_service(ContactService)]
 async def _contacts_page(service: ContactService, query: ContactListQuery) -> tuple[list[ContactRead], str | None]:
     contacts, next_cursor = await service.list_page(query)
     return [ContactRead.model_validate(c) for c in contacts], next_cursor
+
+
+def _listed_fields(contact: Columns, _rules: RulesConfig) -> dict[str, Any]:
+    return contact_fields(contact)
+
+
+def hot_routes(*, replica: bool) -> list[PlainRoute]:
+    """The list of contacts, served ahead of FastAPI's routing (see ``listed_route``) where there is
+    no replica: it reads the primary, beside the caller."""
+    return [] if replica else [listed_route("/v1/contacts", "contacts_list", LISTING, _listed_fields, ContactListQuery)]
 
 
 @router.get("/v1/contacts", name="contacts_list", response_model=Page[ContactRead], responses=LIST_EXPORTS)

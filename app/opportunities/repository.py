@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, func, select
 
-from app.account_records.repository import ScopedRepository
+from app.account_records.repository import PlainListing, ScopedRepository, ValueFilter
 from app.models import Account, BuyingCenter, Offering, Opportunity
 from app.models.base import UNDATED, UNDATED_VALUE
 from app.opportunities.schemas import OpportunityListQuery
@@ -27,6 +27,22 @@ SORT_KEYS = {
 }
 
 
+# The filters that compare a column with the query's value (bound as it is, so a plain page takes them).
+VALUE_FILTERS: dict[str, ValueFilter] = {
+    "external_id": lambda value: Opportunity.external_id == value,
+    "stage": lambda value: Opportunity.stage == value,
+    "type": lambda value: Opportunity.type == value,
+    "owner_id": lambda value: Opportunity.owner_id == value,
+    "offering_id": lambda value: Opportunity.offering_id == value,
+    "buying_center_id": lambda value: Opportunity.buying_center_id == value,
+    "expected_close_from": lambda value: Opportunity.expected_close_date >= value,
+    "expected_close_to": lambda value: Opportunity.expected_close_date <= value,
+    "updated_since": lambda value: Opportunity.updated_at >= value,
+}
+# Each opportunity is read beside its account's tier, whose sales policy it follows.
+LISTING = PlainListing(Opportunity, SORT_KEYS, VALUE_FILTERS, beside={"account_tier": Account.tier})
+
+
 class OpportunityRepository(ScopedRepository[Opportunity]):
     model = Opportunity
     noun = "opportunity"
@@ -34,25 +50,12 @@ class OpportunityRepository(ScopedRepository[Opportunity]):
     sort_keys = SORT_KEYS
 
     def conditions(self, query: OpportunityListQuery) -> list[ColumnElement[bool]]:
-        equal_to = {
-            Opportunity.external_id: query.external_id,
-            Opportunity.stage: query.stage,
-            Opportunity.type: query.type,
-            Opportunity.owner_id: query.owner_id,
-            Opportunity.offering_id: query.offering_id,
-            Opportunity.buying_center_id: query.buying_center_id,
-        }
-        conditions = [column == value for column, value in equal_to.items() if value is not None]
+        given = {name: value for name in VALUE_FILTERS if (value := getattr(query, name)) is not None}
+        conditions = [VALUE_FILTERS[name](value) for name, value in given.items()]
         conditions += query.metadata_matches(Opportunity.metadata_)
         if query.open is not None:
             closed = Opportunity.stage.in_(CLOSED_STAGES)
             conditions.append(~closed if query.open else closed)
-        if query.expected_close_from is not None:
-            conditions.append(Opportunity.expected_close_date >= query.expected_close_from)
-        if query.expected_close_to is not None:
-            conditions.append(Opportunity.expected_close_date <= query.expected_close_to)
-        if query.updated_since is not None:
-            conditions.append(Opportunity.updated_at >= query.updated_since)
         return conditions
 
     async def targets(

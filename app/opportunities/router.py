@@ -8,9 +8,11 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.account_records.dependencies import scoped_service
 from app.account_records.exports import export_records
+from app.account_records.router import listed_route
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
+from app.opportunities.repository import LISTING
 from app.opportunities.schemas import (
     ExceptionApprovalCreate,
     OpportunityBatchUpsert,
@@ -20,14 +22,17 @@ from app.opportunities.schemas import (
     OpportunityReopen,
     OpportunityUpdate,
 )
-from app.opportunities.service import OpportunityService
+from app.opportunities.service import OpportunityService, opportunity_fields
 from app.plumbing import idempotency
 from app.plumbing.batch import BATCH_RESPONSES, BatchResult, answer_batch
 from app.plumbing.concurrency import IfMatch, set_etag
 from app.plumbing.errors import problems
 from app.plumbing.exports import LIST_EXPORTS, add_file_operations, export_media
 from app.plumbing.pagination import Page
+from app.plumbing.plain_rows import Columns
 from app.plumbing.responses import created_headers, page_response
+from app.plumbing.routes import PlainRoute
+from app.rules.document import RulesConfig
 
 router = APIRouter(prefix="/v1/opportunities", tags=["opportunities"], responses=problems(401, 422))
 
@@ -40,6 +45,16 @@ async def _opportunities_page(
 ) -> tuple[list[OpportunityRead], str | None]:
     rows, next_cursor = await service.list_page(query)
     return await service.reads(rows), next_cursor
+
+
+def _listed_fields(opportunity: Columns, rules: RulesConfig) -> dict[str, Any]:
+    return opportunity_fields(opportunity, opportunity.account_tier, rules)
+
+
+def hot_routes() -> list[PlainRoute]:
+    """The pipeline's list, served ahead of FastAPI's routing (see ``listed_route``): on the primary,
+    beside the caller, as its documented route reads it."""
+    return [listed_route("/v1/opportunities", "opportunities_list", LISTING, _listed_fields, OpportunityListQuery)]
 
 
 @router.get("", name="opportunities_list", response_model=Page[OpportunityRead], responses=LIST_EXPORTS)

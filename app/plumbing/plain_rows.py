@@ -12,6 +12,7 @@ install the same JSON codecs), so a plain row holds what the mapped attribute wo
 """
 
 import asyncio
+import functools
 import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -19,7 +20,7 @@ from typing import Any, TypeAlias, cast
 
 import asyncpg
 import orjson
-from sqlalchemy import ClauseElement, Row
+from sqlalchemy import ClauseElement, ColumnElement, Row, Table
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -54,10 +55,35 @@ async def fetch_row(connection: asyncpg.Connection, statement: PlainStatement, *
     try:
         return await connection.fetchrow(statement.sql, *arguments)
     except asyncpg.OutdatedSchemaCacheError:
-        # A row of a table's type (as the account screen reads its records) is decoded by the columns
-        # the driver learnt the table has: a migration since then changed them. Learnt again, once.
+        # Learnt again, as ``fetch_rows`` says.
         await connection.reload_schema_state()
         return await connection.fetchrow(statement.sql, *arguments)
+
+
+async def fetch_rows(connection: asyncpg.Connection, statement: PlainStatement, **values: object) -> list[Any]:
+    """The statement's rows, as ``fetch_row`` reads one."""
+    arguments = statement.arguments(values)
+    try:
+        rows: list[Any] = await connection.fetch(statement.sql, *arguments)
+    except asyncpg.OutdatedSchemaCacheError:
+        # A row of a table's type (see ``whole_rows``) is decoded by the columns the driver learnt
+        # the table has: a migration since then changed them. Learnt again, once.
+        await connection.reload_schema_state()
+        rows = await connection.fetch(statement.sql, *arguments)
+    return rows
+
+
+def whole_rows(model: Any) -> ColumnElement[Any]:
+    """Each row of ``model``'s table as one value of the table's type, which the driver decodes into
+    a row read by column name (see ``Columns.whole``)."""
+    table: Table = model.__table__
+    return table.table_valued()
+
+
+@functools.cache
+def renamed_columns(model: Any) -> dict[str, str]:
+    """Each column of ``model`` whose mapped attribute has another name (``metadata`` is ``metadata_``)."""
+    return {column.name: column.key for column in model.__table__.columns if column.name != column.key}
 
 
 async def execute(connection: asyncpg.Connection, statement: PlainStatement, **values: object) -> None:
@@ -200,14 +226,19 @@ class Columns:
             self.__dict__.update(related)
 
     @classmethod
-    def whole(cls, record: asyncpg.Record, renamed: Mapping[str, str]) -> "Columns":
+    def whole(
+        cls, record: asyncpg.Record, renamed: Mapping[str, str], related: Mapping[str, object] | None = None
+    ) -> "Columns":
         """Every column of ``record`` (a row of a table's type) read as the attribute of its name, but
-        those ``renamed`` (column to attribute): a copy of the row at once, faster than by names."""
+        those ``renamed`` (column to attribute; see ``renamed_columns``): a copy of the row at once,
+        faster than by names; ``related`` gives what was read beside it."""
         columns = cls.__new__(cls)
         values = columns.__dict__
         values.update(record.items())
         for column, attribute in renamed.items():
             values[attribute] = values.pop(column)
+        if related:
+            values.update(related)
         return columns
 
     def __getattr__(self, name: str) -> Any:
