@@ -2,8 +2,8 @@
 
 An account's fields (``account_fields``) are a pure function of its row (with its people and stored
 facts), the rules and the clock. Judging and building them is most of what a page of accounts costs,
-and a page is asked again and again with nothing changed. So a page's accounts keep their fields
-beside the row they were built from, the rules they were built under and the moment they lapse
+and a good part of an account's read; both are asked again and again with nothing changed. So the
+accounts read plainly (one, its screen, a page) keep their fields beside the row they were built from, the rules they were built under and the moment they lapse
 (``shown_view_holds_until``: the clock alone could change nothing sooner); a row read again equal
 to the kept one, under the same rules, before that moment, gets the kept fields. Anything else
 builds them anew. Bounded: the accounts read least recently are forgotten first.

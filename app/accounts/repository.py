@@ -40,7 +40,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.account_facts.judgement import Judgement
 from app.auth.policy import KAM, kam_visibility
 from app.auth.principal import Presented
-from app.auth.repository import CALLERS, CallerKind, caller_named, rows_beside_caller, with_caller
+from app.auth.repository import CALLER_WIDTH, CALLERS, CallerKind, caller_named, rows_beside_caller, with_caller
 from app.models import (
     Account,
     AccountFactsRow,
@@ -169,13 +169,15 @@ PLAIN_PAGE_FILTERS = frozenset(
     {"tier", "computed_tier", "status", "owner_id", "industry", "region", "parent_id", "external_id", "updated_since"}
 )
 _SORT_VALUE = "sort__value"
-# A plain page's row ends with the account's view columns and its sort value.
-_VIEW_WIDTH = len(_account_view().selected_columns) + 1
+# The account's view columns follow the caller's in a plain row, of a page or of one account, then
+# what was read beside them (a page's sort value, the account screen's parts).
+_VIEW_COLUMNS = slice(CALLER_WIDTH, CALLER_WIDTH + len(_account_view().selected_columns))
 
 
 def view_row(record: Sequence[Any]) -> Sequence[Any]:
-    """Every value of a plain page's row that the account's fields are built from, as one value."""
-    return record[-_VIEW_WIDTH:]
+    """Every value of a plain row (of a page or of one account) that the account's fields are built
+    from, as one value."""
+    return record[_VIEW_COLUMNS]
 
 
 def page_position(record: Mapping[str, Any]) -> tuple[Any, uuid.UUID]:

@@ -721,10 +721,13 @@ class PlainAccountReader:
         if found is None:
             raise NotFound(f"No account with id {account_id}.")
         rules, now = await rules_in_force(), datetime.now(UTC)
-        account, stored = found
-        if stored is None:
+        if found[1] is None:
             return await self._read_gathering_facts(account_id, principal, rules, now), record, rules
-        return account_fields(judge_account(account, from_row(stored), rules, now)), record, rules
+        return (
+            self.kept.fields(account_id, view_row(record), rules, now, partial(_fields_of, record, rules, now)),
+            record,
+            rules,
+        )
 
     async def _read_gathering_facts(
         self, account_id: uuid.UUID, principal: Principal, rules: RulesConfig, now: datetime

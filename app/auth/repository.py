@@ -82,6 +82,8 @@ CALLER_BY_EMAIL = select(
 # How a statement finds the caller, by what it presented.
 CallerKind = Literal["token", "user", "email"]
 CALLERS: dict[CallerKind, Select[Any]] = {"token": CALLER_BY_TOKEN, "user": CALLER_BY_USER, "email": CALLER_BY_EMAIL}
+# The caller's columns lead every row read beside it (see ``with_caller``), whichever way it was found.
+CALLER_WIDTH = len(CALLER_BY_TOKEN.selected_columns)
 _PLAIN_CALLER_BY = {kind: PlainStatement(statement) for kind, statement in CALLERS.items()}
 
 

@@ -3,8 +3,10 @@ every other read of the account answers, and refuses exactly as every other rout
 
 from sqlalchemy import text
 
+from app.rules.document import DEFAULT_RULES
 from tests.auth.test_authentication import form, set_password
 from tests.factories import KEY_SCORES, assert_problem, create_account
+from tests.interactions.factories import record_interaction
 
 PASSWORD = "correct horse battery"
 
@@ -76,3 +78,27 @@ async def test_an_account_without_stored_facts_is_read_and_its_facts_stored(clie
         text("SELECT count(*) FROM account_facts WHERE account_id = :id"), {"id": created["id"]}
     )
     assert stored == 1
+
+
+async def test_a_read_again_shows_what_changed_since(client, users):
+    # The account keeps its fields from one read to the next (app/accounts/kept_fields.py): whatever
+    # changed in between, the account, its owner, its facts or the rules, shows at once.
+    account = await create_account(client, name="Kept", owner_id=str(users["kam"].id))
+    path = f"/v1/accounts/{account['id']}"
+    first = (await client.get(path)).json()
+    assert (await client.get(path)).json() == first
+    renamed = await client.patch(f"/v1/users/{users['kam'].id}", json={"name": "Kim Renamed"})
+    assert renamed.status_code == 200, renamed.text
+    assert (await client.get(path)).json()["owner"]["name"] == "Kim Renamed"
+    assert (await client.patch(path, json={"region": "East"})).status_code == 200
+    assert (await client.get(path)).json()["region"] == "East"
+    await record_interaction(client, account["id"])
+    assert (await client.get(path)).json()["last_interaction_at"] is not None
+    document = DEFAULT_RULES.model_dump(mode="json", exclude={"version"})
+    document["cadence_days"]["quarterly"] = 60
+    assert (await client.put("/v1/rules", json=document)).status_code == 202
+    again = await client.get(path)
+    assert (first["cadence"]["days"], again.json()["cadence"]["days"]) == (90, 60)
+    # As the documented route reads it (reached by a parameter given twice, which the plain route leaves).
+    documented = await client.get(f"{path}?include=contacts&include=team")
+    assert {key: value for key, value in documented.json().items() if key != "team"} == again.json()
