@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.rules_cache = RulesCache()
     app.state.kept_fields = KeptFields()
+    app.state.kept_screen_parts = KeptFields()
     app.state.readable = Readable(settings.locale, settings.currency)
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     install_error_handlers(app)

@@ -111,6 +111,15 @@ def screen_statement_for(parts: frozenset[str], limit: int) -> Callable[[CallerK
     return functools.partial(screen_statement, parts, limit)
 
 
+def part_inputs(name: str, record: Any) -> tuple[Any, ...]:
+    """Every value of the row the screen read that part ``name`` is built from: the columns that read
+    it (``<name>`` and ``<name>__<what>``) and, for the map beside the contacts' page, that page."""
+    inputs = tuple(record[column] for column in record.keys() if column.partition("__")[0] == name)
+    if name == "relationship_map" and MAP_AFTER_PAGE in record.keys():
+        inputs += (record[MAP_AFTER_PAGE],)
+    return inputs
+
+
 def lines_by_period(rows: Sequence[Any]) -> dict[Any, list[Columns]]:
     """The revenue lines read beside the financials, by the id of their period."""
     renamed = renamed_columns(RevenueLine)

@@ -3,10 +3,18 @@ answers it, read in one statement (see repository.py) on the plain read's connec
 
 import uuid
 from collections.abc import Awaitable, Callable, Collection
+from datetime import UTC, datetime
 from typing import Any
 
-from app.account_screen.repository import LISTS, active_contacts, lines_by_period, screen_statement_for
+from app.account_screen.repository import (
+    LISTS,
+    active_contacts,
+    lines_by_period,
+    part_inputs,
+    screen_statement_for,
+)
 from app.account_screen.schemas import INCLUDED_PAGE
+from app.accounts.kept_fields import KeptFields
 from app.accounts.service import PlainAccountReader
 from app.auth.principal import Presented, Principal
 from app.contacts.schemas import relationship_map_fields
@@ -44,6 +52,7 @@ def _part(name: str, record: Any, tier: str | None, rules: RulesConfig) -> dict[
 
 async def read_screen(
     reader: PlainAccountReader,
+    kept_parts: KeptFields,
     account_id: uuid.UUID,
     parts: Collection[str],
     caller: Presented,
@@ -51,7 +60,19 @@ async def read_screen(
     rules_in_force: Callable[[], Awaitable[RulesConfig]],
 ) -> dict[str, Any]:
     """The account's fields (see ``account_fields``) as ``caller`` may read it, with ``parts`` beside
-    them, each as its own operation answers it: in one statement, whatever the account holds."""
+    them, each as its own operation answers it: in one statement, whatever the account holds.
+
+    A part is a pure function of what the row holds of it, the account's tier and the rules (not of
+    the clock), so each is kept in ``kept_parts`` as the account's fields are (see
+    app/accounts/kept_fields.py): an account's screen read again with nothing changed builds none."""
     statement_for = screen_statement_for(frozenset(parts), INCLUDED_PAGE)
     account, record, rules = await reader.read_one_beside(account_id, caller, admit, rules_in_force, statement_for)
-    return {**account, **{name: _part(name, record, account["tier"], rules) for name in parts}}
+    now, tier = datetime.now(UTC), account["tier"]
+
+    def part(name: str) -> dict[str, Any]:
+        def build() -> tuple[dict[str, Any], None]:
+            return _part(name, record, tier, rules), None
+
+        return kept_parts.fields((account_id, name), (tier, *part_inputs(name, record)), rules, now, build)
+
+    return {**account, **{name: part(name) for name in parts}}

@@ -3,10 +3,12 @@
 An account's fields (``account_fields``) are a pure function of its row (with its people and stored
 facts), the rules and the clock. Judging and building them is most of what a page of accounts costs,
 and a good part of an account's read; both are asked again and again with nothing changed. So the
-accounts read plainly (one, its screen, a page) keep their fields beside the row they were built from, the rules they were built under and the moment they lapse
-(``shown_view_holds_until``: the clock alone could change nothing sooner); a row read again equal
-to the kept one, under the same rules, before that moment, gets the kept fields. Anything else
-builds them anew. Bounded: the accounts read least recently are forgotten first.
+accounts read plainly (one, its screen, a page) keep their fields beside the row they were built
+from, the rules they were built under and the moment they lapse (``shown_view_holds_until``: the
+clock alone could change nothing sooner); a row read again equal to the kept one, under the same
+rules, before that moment, gets the kept fields. Anything else builds them anew. Bounded: the
+accounts read least recently are forgotten first. The account screen keeps its parts the same way,
+by account and part, in a keep of their own (app/account_screen/service.py).
 """
 
 from collections import OrderedDict
@@ -35,7 +37,8 @@ class _Kept:
 
 
 class KeptFields:
-    """The process's kept fields, by account id (see the module's docstring)."""
+    """The process's kept fields, by key: an account's id, or an account's id and a part of its
+    screen (see the module's docstring)."""
 
     def __init__(self, size: int = KEPT_ACCOUNTS) -> None:
         self.size = size
@@ -43,22 +46,23 @@ class KeptFields:
 
     def fields(
         self,
-        account_id: Any,
+        key: Any,
         row: Sequence[Any],
         rules: RulesConfig,
         now: datetime,
         build: Callable[[], tuple[dict[str, Any], datetime | None]],
     ) -> dict[str, Any]:
-        """The fields of the account read as ``row`` (every value its fields are built from) under
-        ``rules`` at ``now``: those kept, if they hold; else ``build``'s (the fields and the moment
-        they lapse), kept from now on. The fields given are shared: read them, never change them."""
-        kept = self._kept.get(account_id)
+        """The fields of the account (or part) ``key`` read as ``row`` (every value they are built
+        from) under ``rules`` at ``now``: those kept, if they hold; else ``build``'s (the fields and
+        the moment they lapse, None for never), kept from now on. The fields given are shared: read
+        them, never change them."""
+        kept = self._kept.get(key)
         if kept is not None and kept.holds(row, rules, now):
-            self._kept.move_to_end(account_id)
+            self._kept.move_to_end(key)
             return kept.fields
         fields, until = build()
-        self._kept[account_id] = _Kept(row, rules, now, until, fields)
-        self._kept.move_to_end(account_id)
+        self._kept[key] = _Kept(row, rules, now, until, fields)
+        self._kept.move_to_end(key)
         if len(self._kept) > self.size:
             self._kept.popitem(last=False)
         return fields

@@ -5,6 +5,7 @@ import json
 
 from sqlalchemy import text
 
+from app.rules.document import DEFAULT_RULES
 from tests.contacts.factories import create_contact
 from tests.factories import KEY_SCORES, assert_problem, create_account
 from tests.opportunities.factories import create_opportunity
@@ -52,16 +53,7 @@ async def test_each_included_part_is_what_its_own_operation_answers(client, user
     assert _typed({key: value for key, value in body.items() if key not in EVERYTHING.split(",")}) == _typed(
         plain.json()
     )
-    own = {
-        "contacts": f"/v1/contacts?account_id={account_id}",
-        "opportunities": f"/v1/opportunities?account_id={account_id}",
-        "plans": f"/v1/plans?account_id={account_id}",
-        "team": f"/v1/accounts/{account_id}/team",
-        "financials": f"/v1/accounts/{account_id}/financials",
-        "relationship_map": f"/v1/accounts/{account_id}/relationship-map",
-    }
-    for part, path in own.items():
-        assert _typed(body[part]) == _typed((await client.get(path)).json()), part
+    await _assert_each_part_is_what_its_own_operation_answers(client, account_id, body)
     # The lists and the screen build their items from plain values; the read of one record, through
     # its model: each item is what that read answers.
     for part in ("contacts", "opportunities"):
@@ -73,6 +65,65 @@ async def test_each_included_part_is_what_its_own_operation_answers(client, user
     assert [deal["exceptions_approval"] is not None for deal in body["opportunities"]["items"]].count(True) == 1
     # The account's version does not follow its contacts: no ETag on a read with records beside it.
     assert "etag" not in screen.headers and plain.headers["etag"] == f'"{account["version"]}"'
+
+
+async def _assert_each_part_is_what_its_own_operation_answers(client, account_id, body):
+    own = {
+        "contacts": f"/v1/contacts?account_id={account_id}",
+        "opportunities": f"/v1/opportunities?account_id={account_id}",
+        "plans": f"/v1/plans?account_id={account_id}",
+        "team": f"/v1/accounts/{account_id}/team",
+        "financials": f"/v1/accounts/{account_id}/financials",
+        "relationship_map": f"/v1/accounts/{account_id}/relationship-map",
+    }
+    for part, path in own.items():
+        assert _typed(body[part]) == _typed((await client.get(path)).json()), part
+
+
+async def test_a_screen_read_again_shows_what_changed_in_each_part(client, users):
+    # Each part is kept from one read to the next (app/account_screen/service.py): whatever changed
+    # in between, a record, a person a record names, the rules, shows at once.
+    account = await create_account(client, name="Kept screen", scores=KEY_SCORES)
+    account_id = account["id"]
+    boss = await create_contact(client, account_id, last_name="Boss")
+    report = await create_contact(client, account_id, last_name="Report")
+    await create_opportunity(client, account_id, discount_percent=18)
+    plan = await create_plan(client, account_id)
+    member = {"user_id": str(users["kam"].id), "team_role": "sales"}
+    assert (await client.post(f"/v1/accounts/{account_id}/team", json=member)).status_code == 201
+    await client.put(f"/v1/accounts/{account_id}/financials/2025", json={"revenue": "100.00"})
+
+    async def screen():
+        response = await client.get(f"/v1/accounts/{account_id}", params={"include": EVERYTHING})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    first = await screen()
+    assert _typed(await screen()) == _typed(first)
+    changes = [
+        client.patch(f"/v1/contacts/{report['id']}", json={"reports_to_id": boss["id"], "last_name": "Moved"}),
+        client.patch(f"/v1/plans/{plan['id']}", json={"name": "Renamed plan"}),
+        client.patch(f"/v1/users/{users['kam'].id}", json={"name": "Kim Renamed"}),
+        client.put(f"/v1/accounts/{account_id}/financials/2025", json={"revenue": "250.00"}),
+    ]
+    for change in changes:
+        response = await change
+        assert response.status_code in (200, 201), response.text
+    again = await screen()
+    await _assert_each_part_is_what_its_own_operation_answers(client, account_id, again)
+    assert [contact["last_name"] for contact in again["contacts"]["items"]] == ["Boss", "Moved"]
+    assert [person["name"] for person in again["relationship_map"]["chain"][0]["reports"]] == ["Cora Moved"]
+    assert again["plans"]["items"][0]["name"] == "Renamed plan"
+    assert again["team"]["items"][0]["user"]["name"] == "Kim Renamed"
+    assert again["financials"]["items"][0]["revenue"] == "250.00"
+
+    document = DEFAULT_RULES.model_dump(mode="json", exclude={"version"})
+    document["tier_policies"]["key"]["max_discount_percent"] = 20
+    assert (await client.put("/v1/rules", json=document)).status_code == 202
+    under_new_rules = await screen()
+    await _assert_each_part_is_what_its_own_operation_answers(client, account_id, under_new_rules)
+    assert [item["policy_exceptions"] for item in again["opportunities"]["items"]] != [[]]
+    assert [item["policy_exceptions"] for item in under_new_rules["opportunities"]["items"]] == [[]]
 
 
 async def test_only_what_is_asked_for_is_included(client):
