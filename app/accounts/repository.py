@@ -585,20 +585,18 @@ class PlainAccountRepository:
         account_id: uuid.UUID,
         presented: Presented,
         statement_for: Callable[[CallerKind], PlainStatement] | None = None,
-    ) -> tuple[Any, tuple[Columns, Columns | None] | None]:
-        """The caller ``presented`` names, as ``CallerRepository.find`` reads it, or None; and, if
-        there is one and it may see the account, the account with its people and its stored facts
-        (None if not stored yet), in one statement: ``statement_for`` the caller's kind, when given,
-        may read more beside the account (see ``account_beside``; the row holds it)."""
+    ) -> tuple[Any, bool]:
+        """The caller ``presented`` names, as ``CallerRepository.find`` reads it, or None; and whether
+        there is one and it may see the account, whose row (with its people and its stored facts, see
+        ``view_inputs``) is then the caller's, in one statement: ``statement_for`` the caller's kind,
+        when given, may read more beside the account (see ``account_beside``; the row holds it)."""
         named = caller_named(presented)
         if named is None:
-            return None, None
+            return None, False
         kind, caller = named
         statement = _ACCOUNT_BY[kind] if statement_for is None else statement_for(kind)
         record = await fetch_row(self.connection, statement, **caller, account_id=account_id)
-        if record is None or record["id"] is None:
-            return record, None
-        return record, view_inputs(record)
+        return record, record is not None and record["id"] is not None
 
     async def page_with_caller(
         self,

@@ -718,10 +718,10 @@ class PlainAccountReader:
         rules in force."""
         record, found = await self.repository.get_with_caller(account_id, caller, statement_for)
         principal = await admit(record)
-        if found is None:
+        if not found:
             raise NotFound(f"No account with id {account_id}.")
         rules, now = await rules_in_force(), datetime.now(UTC)
-        if found[1] is None:
+        if not facts_stored(record):
             return await self._read_gathering_facts(account_id, principal, rules, now), record, rules
         return (
             self.kept.fields(account_id, view_row(record), rules, now, partial(_fields_of, record, rules, now)),
