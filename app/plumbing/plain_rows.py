@@ -51,17 +51,12 @@ class PlainStatement:
 
 async def fetch_row(connection: asyncpg.Connection, statement: PlainStatement, **values: object) -> Any:
     """The statement's first row (an ``asyncpg.Record``, read by column name), or None."""
-    arguments = statement.arguments(values)
-    try:
-        return await connection.fetchrow(statement.sql, *arguments)
-    except asyncpg.OutdatedSchemaCacheError:
-        # Learnt again, as ``fetch_rows`` says.
-        await connection.reload_schema_state()
-        return await connection.fetchrow(statement.sql, *arguments)
+    rows = await fetch_rows(connection, statement, **values)
+    return rows[0] if rows else None
 
 
 async def fetch_rows(connection: asyncpg.Connection, statement: PlainStatement, **values: object) -> list[Any]:
-    """The statement's rows, as ``fetch_row`` reads one."""
+    """The statement's rows (each an ``asyncpg.Record``, read by column name)."""
     arguments = statement.arguments(values)
     try:
         rows: list[Any] = await connection.fetch(statement.sql, *arguments)
