@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.account_records.repository import PlainListing
+from app.account_records.repository import ScopedRepository
 from app.account_records.service import RecordFields, read_listed_page
 from app.accounts.dependencies import AccountServiceDep, LaggingAccountServiceDep, read_plainly
 from app.accounts.service import AccountService
@@ -36,12 +36,12 @@ def lagging_scoped_service(service_class: Callable[[AsyncSession, AccountService
 
 
 async def read_listed(
-    request: Request, listing: PlainListing, fields: RecordFields, query: Any
+    request: Request, records: type[ScopedRepository[Any]], fields: RecordFields, query: Any
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of ``listing``'s records as their ``fields`` for ``query``, read plainly (see
+    """A page of the list of ``records`` as their ``fields`` for ``query``, read plainly (see
     ``read_listed_page``)."""
     return await read_plainly(
         request,
         await credentials_of(request),
-        lambda connection, context: read_listed_page(connection, listing, fields, query, *context),
+        lambda connection, context: read_listed_page(connection, records, fields, query, *context),
     )

@@ -4,7 +4,7 @@ paging, saving (conflicts and stale versions named) and deleting."""
 import functools
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, ClassVar, Generic, TypeVar
 
 import asyncpg
@@ -21,11 +21,13 @@ from app.auth.repository import CallerKind, rows_beside_caller, with_caller
 from app.models import Account
 from app.plumbing import set_wise
 from app.plumbing.errors import DuplicateExternalId, PreconditionFailed
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
+from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, given, split_page
 from app.plumbing.plain_rows import PlainStatement, whole_rows
 from app.plumbing.sql import SetWise, in_set
 
 M = TypeVar("M")
+# A filter comparing a record's column with the value a list query gives.
+ValueFilter = Callable[[Any], ColumnElement[bool]]
 # The set-wise statements of each model, built on first use.
 _SET_WISE: dict[type, SetWise] = {}
 
@@ -37,6 +39,11 @@ class ScopedRepository(Generic[M]):
     unique_messages: ClassVar[Mapping[str, str]] = {}
     # what a list may be sorted by (a list query's ``sort``, without its ``-``)
     sort_keys: ClassVar[Mapping[str, SortKey]] = {}
+    # the filters comparing a column with the value a list query gives, by name: bound as they are,
+    # so a plain page takes them too (see ``PlainRecordRepository``)
+    value_filters: ClassVar[Mapping[str, ValueFilter]] = {}
+    # the account's columns a plain page reads beside each record, by the name it reads them as
+    listed_beside: ClassVar[Mapping[str, ColumnElement[Any] | QueryableAttribute[Any]]] = {}
 
     def __init__(self, session: AsyncSession, visibility: ColumnElement[bool] | None) -> None:
         self.session = session
@@ -60,8 +67,8 @@ class ScopedRepository(Generic[M]):
         return record
 
     def conditions(self, query: Any) -> list[ColumnElement[bool]]:
-        """The SQL of a list query's filters; each resource states its own."""
-        return []
+        """The SQL of a list query's filters: its value filters; each resource adds its others."""
+        return [self.value_filters[name](value) for name, value in given(query, self.value_filters).items()]
 
     async def list_page(self, query: Any) -> tuple[list[M], str | None]:
         """A page of the list ``query`` asks for: its filters, sort, cursor and account."""
@@ -164,22 +171,6 @@ class ScopedRepository(Generic[M]):
         await self.session.flush()
 
 
-# A filter comparing a record's column with the value a list query gives, by the filter's name.
-ValueFilter = Callable[[Any], ColumnElement[bool]]
-
-
-@dataclass(frozen=True, eq=False)
-class PlainListing:
-    """A list of records under accounts as a plain page reads it (see ``PlainRecordRepository``):
-    ``model``'s records in the orders of ``sort_keys``, filtered by the ``filters`` a query gives by
-    value, each record read beside the columns ``beside`` names of its account."""
-
-    model: Any
-    sort_keys: Mapping[str, SortKey]
-    filters: Mapping[str, ValueFilter]
-    beside: Mapping[str, ColumnElement[Any] | QueryableAttribute[Any]] = field(default_factory=dict)
-
-
 # A plain page's row: the record (a row of its table's type), its id and sort value (for the order and
 # the cursor) and its account's columns.
 RECORD, RECORD_ID, SORT_VALUE = "record", "record__id", "sort__value"
@@ -187,25 +178,30 @@ RECORD, RECORD_ID, SORT_VALUE = "record", "record__id", "sort__value"
 
 @functools.lru_cache(maxsize=512)
 def _plain_page(
-    listing: PlainListing, caller: CallerKind, sort: str, after: bool, filters: frozenset[str], of_account: bool
+    records: type[ScopedRepository[Any]],
+    caller: CallerKind,
+    sort: str,
+    after: bool,
+    filters: frozenset[str],
+    of_account: bool,
 ) -> PlainStatement:
-    """A page of ``listing``'s records beside their caller, in one statement compiled once per shape:
+    """A page of the list of ``records`` beside their caller, in one statement compiled once per shape:
     who calls, the order, whether it starts after a cursor, which filters it takes, whether it lists
     one account's records. Its values are bound by name: the filters', ``account_id``, ``after_value``
     and ``after_id`` (the cursor's position) and ``page_limit``."""
-    model, key = listing.model, listing.sort_keys[sort.removeprefix("-")]
+    model, key = records.model, records.sort_keys[sort.removeprefix("-")]
     descending = sort.startswith("-")
     direction: Callable[[Any], ColumnElement[Any]] = desc if descending else asc
 
     def page(who: Subquery) -> Select[Any]:
-        beside = [column.label(name) for name, column in listing.beside.items()]
+        beside = [column.label(name) for name, column in records.listed_beside.items()]
         statement = (
             select(
                 whole_rows(model).label(RECORD), model.id.label(RECORD_ID), key.expression.label(SORT_VALUE), *beside
             )
             .select_from(model)
             .join(Account, Account.id == model.account_id)
-            .where(*(listing.filters[name](bindparam(name)) for name in sorted(filters)))
+            .where(*(records.value_filters[name](bindparam(name)) for name in sorted(filters)))
             .where(or_(who.c.role != KAM, kam_visibility(who.c.user_id)))
         )
         # As ``ScopedRepository.page``: one account's records even while it is archived; else only
@@ -231,7 +227,7 @@ class PlainRecordRepository:
 
     async def page_with_caller(
         self,
-        listing: PlainListing,
+        records: type[ScopedRepository[Any]],
         presented: Presented,
         sort: str,
         limit: int,
@@ -240,10 +236,10 @@ class PlainRecordRepository:
         account_id: uuid.UUID | None,
     ) -> tuple[Any, list[Any]]:
         """The caller ``presented`` names, as ``CallerRepository.find`` reads it, or None; and the
-        records of ``listing`` it may see that ``filters`` (by value) keep, of the account
-        ``account_id`` when given, in ``sort`` order, after the position ``after``, up to ``limit``,
-        in one statement: as rows of ``RECORD``, ``RECORD_ID``, ``SORT_VALUE`` and the listing's
-        ``beside``."""
+        records of the list of ``records`` it may see that ``filters`` (of its value filters) keep,
+        of the account ``account_id`` when given, in ``sort`` order, after the position ``after``, up
+        to ``limit``, in one statement: as rows of ``RECORD``, ``RECORD_ID``, ``SORT_VALUE`` and its
+        ``listed_beside``."""
         values: dict[str, Any] = {**filters, "page_limit": limit}
         if account_id is not None:
             values["account_id"] = account_id
@@ -251,7 +247,7 @@ class PlainRecordRepository:
             values |= {"after_value": after[0], "after_id": after[1]}
         statement_for = functools.partial(
             _plain_page,
-            listing,
+            records,  # type: ignore[arg-type]  # a class is hashable: mypy reads its __hash__ as its instances'
             sort=sort,
             after=after is not None,
             filters=frozenset(filters),

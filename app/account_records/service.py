@@ -13,7 +13,6 @@ from app.account_records.repository import (
     RECORD,
     RECORD_ID,
     SORT_VALUE,
-    PlainListing,
     PlainRecordRepository,
     ScopedRepository,
 )
@@ -23,7 +22,7 @@ from app.models import Account
 from app.plumbing.batch import Written
 from app.plumbing.concurrency import ExpectedVersion, check_version
 from app.plumbing.errors import AccountArchived, DuplicateExternalId, InvalidFields, NotFound, RuleViolation
-from app.plumbing.pagination import PageRequest, decode_cursor, split_page
+from app.plumbing.pagination import PageRequest, decode_cursor, given, split_page
 from app.plumbing.plain_rows import Columns, renamed_columns
 from app.rules.document import RulesConfig
 
@@ -174,28 +173,29 @@ RecordFields = Callable[[Columns, RulesConfig], dict[str, Any]]
 
 async def read_listed_page(
     connection: asyncpg.Connection,
-    listing: PlainListing,
+    records: type[ScopedRepository[Any]],
     fields: RecordFields,
     query: Any,
     caller: Presented,
     admit: Callable[[Any], Awaitable[Principal]],
     rules_in_force: Callable[[], Awaitable[RulesConfig]],
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of ``listing``'s records as their ``fields``, as ``caller`` may read them (``admit``
-    turns the caller's row into who is calling, or refuses): what the list's own operation answers
-    for ``query`` (its sort, cursor, ``account_id`` and the listing's filters, nothing else), in one
-    statement with the caller. Each record's attributes are its columns and the listing's ``beside``."""
+    """A page of the list of ``records`` (its repository) as their ``fields``, as ``caller`` may read
+    them (``admit`` turns the caller's row into who is calling, or refuses): what the list's own
+    operation answers for ``query`` (its sort, cursor, ``account_id`` and value filters, nothing
+    else), in one statement with the caller. Each record's attributes are its columns and what the
+    list reads beside it (``listed_beside``)."""
     page = PageRequest.of(query, query.sort)
-    key = listing.sort_keys[page.field]
+    key = records.sort_keys[page.field]
     after = decode_cursor(page.cursor, page.sort, key) if page.cursor is not None else None
-    filters = {name: value for name in listing.filters if (value := getattr(query, name)) is not None}
     record, rows = await PlainRecordRepository(connection).page_with_caller(
-        listing, caller, page.sort, page.limit + 1, after, filters, query.account_id
+        records, caller, page.sort, page.limit + 1, after, given(query, records.value_filters), query.account_id
     )
     await admit(record)
     rules = await rules_in_force()
     kept, next_cursor = split_page(rows, page, key, lambda row: (row[SORT_VALUE], row[RECORD_ID]))
-    renamed = renamed_columns(listing.model)
+    renamed = renamed_columns(records.model)  # type: ignore[arg-type]  # as in ``page_with_caller``
     return [
-        fields(Columns.whole(row[RECORD], renamed, {name: row[name] for name in listing.beside}), rules) for row in kept
+        fields(Columns.whole(row[RECORD], renamed, {name: row[name] for name in records.listed_beside}), rules)
+        for row in kept
     ], next_cursor

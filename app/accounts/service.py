@@ -51,7 +51,7 @@ from app.plumbing.errors import (
     NotFound,
     RuleViolation,
 )
-from app.plumbing.pagination import ListQuery, PageRequest, decode_cursor, split_page
+from app.plumbing.pagination import ListQuery, PageRequest, decode_cursor, given, split_page
 from app.plumbing.plain_rows import AttributeRow, Columns, PlainStatement
 from app.plumbing.schemas import Money, money_text, optional_money_text
 from app.plumbing.transactions import transaction
@@ -750,7 +750,7 @@ class PlainAccountReader:
         page = PageRequest.of(query, query.sort)
         key = SORT_KEYS[page.field]
         after = decode_cursor(page.cursor, page.sort, key) if page.cursor is not None else None
-        filters = {name: value for name in PLAIN_PAGE_FILTERS if (value := getattr(query, name)) is not None}
+        filters = given(query, PLAIN_PAGE_FILTERS)
         record, rows = await self.repository.page_with_caller(
             caller, page.sort, page.limit + 1, after, filters, query.archived
         )

@@ -1,11 +1,12 @@
 """All SQL of contacts: lists, the decision chain and what refers to a contact."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 from sqlalchemy import ColumnElement, func, or_, select
 
-from app.account_records.repository import PlainListing, ScopedRepository, ValueFilter
+from app.account_records.repository import ScopedRepository, ValueFilter
 from app.contacts.schemas import ContactListQuery
 from app.models import Contact, Interaction
 from app.plumbing.pagination import SortKey
@@ -17,27 +18,21 @@ SORT_KEYS = {
 }
 
 
-# The filters that compare a column with the query's value (bound as it is, so a plain page takes them).
-VALUE_FILTERS: dict[str, ValueFilter] = {
-    "external_id": lambda value: Contact.external_id == value,
-    "attitude": lambda value: Contact.attitude == value,
-    "influence": lambda value: Contact.influence == value,
-    "status": lambda value: Contact.status == value,
-    "updated_since": lambda value: Contact.updated_at >= value,
-}
-LISTING = PlainListing(Contact, SORT_KEYS, VALUE_FILTERS)
-
-
 class ContactRepository(ScopedRepository[Contact]):
     model = Contact
     noun = "contact"
     unique_messages = {"uq_contacts_external_id": "Another contact already has external_id {external_id!r}."}
     sort_keys = SORT_KEYS
+    value_filters: ClassVar[Mapping[str, ValueFilter]] = {
+        "external_id": lambda value: Contact.external_id == value,
+        "attitude": lambda value: Contact.attitude == value,
+        "influence": lambda value: Contact.influence == value,
+        "status": lambda value: Contact.status == value,
+        "updated_since": lambda value: Contact.updated_at >= value,
+    }
 
     def conditions(self, query: ContactListQuery) -> list[ColumnElement[bool]]:
-        given = {name: value for name in VALUE_FILTERS if (value := getattr(query, name)) is not None}
-        conditions = [VALUE_FILTERS[name](value) for name, value in given.items()]
-        conditions += query.metadata_matches(Contact.metadata_)
+        conditions = super().conditions(query) + query.metadata_matches(Contact.metadata_)
         if query.buying_role is not None:
             conditions.append(Contact.buying_roles.contains([query.buying_role]))
         if query.q:

@@ -11,7 +11,7 @@ from app.account_records.exports import export_records
 from app.account_records.router import listed_route
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
-from app.contacts.repository import LISTING
+from app.contacts.repository import ContactRepository
 from app.contacts.schemas import (
     ContactBatchUpsert,
     ContactCreate,
@@ -51,7 +51,11 @@ def _listed_fields(contact: Columns, _rules: RulesConfig) -> dict[str, Any]:
 def hot_routes(*, replica: bool) -> list[PlainRoute]:
     """The list of contacts, served ahead of FastAPI's routing (see ``listed_route``) where there is
     no replica: it reads the primary, beside the caller."""
-    return [] if replica else [listed_route("/v1/contacts", "contacts_list", LISTING, _listed_fields, ContactListQuery)]
+    return (
+        []
+        if replica
+        else [listed_route("/v1/contacts", "contacts_list", ContactRepository, _listed_fields, ContactListQuery)]
+    )
 
 
 @router.get("/v1/contacts", name="contacts_list", response_model=Page[ContactRead], responses=LIST_EXPORTS)

@@ -1,11 +1,12 @@
 """All SQL of opportunities."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, func, select
 
-from app.account_records.repository import PlainListing, ScopedRepository, ValueFilter
+from app.account_records.repository import ScopedRepository, ValueFilter
 from app.models import Account, BuyingCenter, Offering, Opportunity
 from app.models.base import UNDATED, UNDATED_VALUE
 from app.opportunities.schemas import OpportunityListQuery
@@ -27,32 +28,27 @@ SORT_KEYS = {
 }
 
 
-# The filters that compare a column with the query's value (bound as it is, so a plain page takes them).
-VALUE_FILTERS: dict[str, ValueFilter] = {
-    "external_id": lambda value: Opportunity.external_id == value,
-    "stage": lambda value: Opportunity.stage == value,
-    "type": lambda value: Opportunity.type == value,
-    "owner_id": lambda value: Opportunity.owner_id == value,
-    "offering_id": lambda value: Opportunity.offering_id == value,
-    "buying_center_id": lambda value: Opportunity.buying_center_id == value,
-    "expected_close_from": lambda value: Opportunity.expected_close_date >= value,
-    "expected_close_to": lambda value: Opportunity.expected_close_date <= value,
-    "updated_since": lambda value: Opportunity.updated_at >= value,
-}
-# Each opportunity is read beside its account's tier, whose sales policy it follows.
-LISTING = PlainListing(Opportunity, SORT_KEYS, VALUE_FILTERS, beside={"account_tier": Account.tier})
-
-
 class OpportunityRepository(ScopedRepository[Opportunity]):
     model = Opportunity
     noun = "opportunity"
     unique_messages = {"uq_opportunities_external_id": "Another opportunity already has external_id {external_id!r}."}
     sort_keys = SORT_KEYS
+    value_filters: ClassVar[Mapping[str, ValueFilter]] = {
+        "external_id": lambda value: Opportunity.external_id == value,
+        "stage": lambda value: Opportunity.stage == value,
+        "type": lambda value: Opportunity.type == value,
+        "owner_id": lambda value: Opportunity.owner_id == value,
+        "offering_id": lambda value: Opportunity.offering_id == value,
+        "buying_center_id": lambda value: Opportunity.buying_center_id == value,
+        "expected_close_from": lambda value: Opportunity.expected_close_date >= value,
+        "expected_close_to": lambda value: Opportunity.expected_close_date <= value,
+        "updated_since": lambda value: Opportunity.updated_at >= value,
+    }
+    # Each opportunity is listed beside its account's tier, whose sales policy it follows.
+    listed_beside: ClassVar[Mapping[str, Any]] = {"account_tier": Account.tier}
 
     def conditions(self, query: OpportunityListQuery) -> list[ColumnElement[bool]]:
-        given = {name: value for name in VALUE_FILTERS if (value := getattr(query, name)) is not None}
-        conditions = [VALUE_FILTERS[name](value) for name, value in given.items()]
-        conditions += query.metadata_matches(Opportunity.metadata_)
+        conditions = super().conditions(query) + query.metadata_matches(Opportunity.metadata_)
         if query.open is not None:
             closed = Opportunity.stage.in_(CLOSED_STAGES)
             conditions.append(~closed if query.open else closed)

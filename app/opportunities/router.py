@@ -12,7 +12,7 @@ from app.account_records.router import listed_route
 from app.auth import policy
 from app.auth.dependencies import CurrentPrincipal
 from app.db import SessionDep
-from app.opportunities.repository import LISTING
+from app.opportunities.repository import OpportunityRepository
 from app.opportunities.schemas import (
     ExceptionApprovalCreate,
     OpportunityBatchUpsert,
@@ -54,7 +54,11 @@ def _listed_fields(opportunity: Columns, rules: RulesConfig) -> dict[str, Any]:
 def hot_routes() -> list[PlainRoute]:
     """The pipeline's list, served ahead of FastAPI's routing (see ``listed_route``): on the primary,
     beside the caller, as its documented route reads it."""
-    return [listed_route("/v1/opportunities", "opportunities_list", LISTING, _listed_fields, OpportunityListQuery)]
+    return [
+        listed_route(
+            "/v1/opportunities", "opportunities_list", OpportunityRepository, _listed_fields, OpportunityListQuery
+        )
+    ]
 
 
 @router.get("", name="opportunities_list", response_model=Page[OpportunityRead], responses=LIST_EXPORTS)

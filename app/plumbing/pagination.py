@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -64,6 +64,11 @@ class Page(BaseModel, Generic[T]):
 def page_fields(items: list[Any], next_cursor: str | None) -> dict[str, Any]:
     """A ``Page``'s fields as they are, for a body serialised by hand (see app/plumbing/responses.py)."""
     return {"items": items, "next_cursor": next_cursor, "count": _counted()}
+
+
+def given(query: BaseModel, names: Iterable[str]) -> dict[str, Any]:
+    """The values ``query`` gives of these parameters, by name: those that are not None."""
+    return {name: value for name in names if (value := getattr(query, name)) is not None}
 
 
 class ListQuery(BaseModel):
