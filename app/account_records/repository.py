@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, ClassVar, Generic, TypeVar
 
 import asyncpg
-from sqlalchemy import ColumnElement, Select, Subquery, asc, bindparam, desc, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, Subquery, bindparam, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
@@ -21,7 +21,17 @@ from app.auth.repository import CallerKind, rows_beside_caller, with_caller
 from app.models import Account
 from app.plumbing import set_wise
 from app.plumbing.errors import DuplicateExternalId, PreconditionFailed
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, given, split_page
+from app.plumbing.pagination import (
+    PageRequest,
+    SortKey,
+    apply_keyset,
+    bound_keyset,
+    count_matching,
+    direction_of,
+    given,
+    keyset_values,
+    split_page,
+)
 from app.plumbing.plain_rows import PlainStatement, whole_rows
 from app.plumbing.sql import SetWise, in_set
 
@@ -189,9 +199,7 @@ def _plain_page(
     who calls, the order, whether it starts after a cursor, which filters it takes, whether it lists
     one account's records. Its values are bound by name: the filters', ``account_id``, ``after_value``
     and ``after_id`` (the cursor's position) and ``page_limit``."""
-    model, key = records.model, records.sort_keys[sort.removeprefix("-")]
-    descending = sort.startswith("-")
-    direction: Callable[[Any], ColumnElement[Any]] = desc if descending else asc
+    model, key, direction = records.model, records.sort_keys[sort.removeprefix("-")], direction_of(sort)
 
     def page(who: Subquery) -> Select[Any]:
         beside = [column.label(name) for name, column in records.listed_beside.items()]
@@ -210,11 +218,7 @@ def _plain_page(
             statement = statement.where(model.account_id == bindparam("account_id"))
         else:
             statement = statement.where(Account.archived_at.is_(None))
-        if after:
-            position = tuple_(key.expression, model.id)
-            start = tuple_(bindparam("after_value", type_=key.expression.type), bindparam("after_id"))
-            statement = statement.where(position < start if descending else position > start)
-        return statement.order_by(direction(key.expression), direction(model.id)).limit(bindparam("page_limit"))
+        return bound_keyset(statement, sort, key, model.id, after)
 
     return with_caller(caller, page, lambda found: (direction(found.c[SORT_VALUE]), direction(found.c[RECORD_ID])))
 
@@ -240,11 +244,9 @@ class PlainRecordRepository:
         of the account ``account_id`` when given, in ``sort`` order, after the position ``after``, up
         to ``limit``, in one statement: as rows of ``RECORD``, ``RECORD_ID``, ``SORT_VALUE`` and its
         ``listed_beside``."""
-        values: dict[str, Any] = {**filters, "page_limit": limit}
+        values = {**filters, **keyset_values(limit, after)}
         if account_id is not None:
             values["account_id"] = account_id
-        if after is not None:
-            values |= {"after_value": after[0], "after_id": after[1]}
         statement_for = functools.partial(
             _plain_page,
             records,  # type: ignore[arg-type]  # a class is hashable: mypy reads its __hash__ as its instances'

@@ -26,7 +26,6 @@ from sqlalchemy import (
     select,
     text,
     true,
-    tuple_,
     union_all,
     update,
 )
@@ -51,7 +50,16 @@ from app.models import (
 from app.models.accounts import UNSCORED, UNSCORED_VALUE
 from app.plumbing import metadata, set_wise
 from app.plumbing.errors import DuplicateExternalId, PreconditionFailed
-from app.plumbing.pagination import PageRequest, SortKey, apply_keyset, count_matching, split_page
+from app.plumbing.pagination import (
+    PageRequest,
+    SortKey,
+    apply_keyset,
+    bound_keyset,
+    count_matching,
+    direction_of,
+    keyset_values,
+    split_page,
+)
 from app.plumbing.plain_rows import AnyRow, Columns, PlainStatement, fetch_row
 from app.plumbing.sql import SetWise, in_set, one_of
 
@@ -191,8 +199,7 @@ def _plain_page(caller: CallerKind, sort: str, after: bool, filters: frozenset[s
     """A page of accounts beside their caller, in one statement compiled once per shape: who calls,
     the order, whether it starts after a cursor, which filters it takes. Its values are bound by name:
     the filters', ``after_value`` and ``after_id`` (the cursor's position) and ``page_limit``."""
-    key, descending = SORT_KEYS[sort.removeprefix("-")], sort.startswith("-")
-    direction: Callable[[Any], ColumnElement[Any]] = desc if descending else asc
+    key, direction = SORT_KEYS[sort.removeprefix("-")], direction_of(sort)
     # The filters' own SQL, with a bound parameter standing for each value.
     bound: Any = {name: bindparam(name) for name in filters}
 
@@ -203,11 +210,7 @@ def _plain_page(caller: CallerKind, sort: str, after: bool, filters: frozenset[s
             .where(*AccountFilters(**bound, archived=archived).conditions())
             .where(or_(who.c.role != KAM, kam_visibility(who.c.user_id)))
         )
-        if after:
-            position = tuple_(key.expression, Account.id)
-            start = tuple_(bindparam("after_value", type_=key.expression.type), bindparam("after_id"))
-            statement = statement.where(position < start if descending else position > start)
-        return statement.order_by(direction(key.expression), direction(Account.id)).limit(bindparam("page_limit"))
+        return bound_keyset(statement, sort, key, Account.id, after)
 
     # The lateral page's order is kept by the outer statement's own (51 rows at most).
     return with_caller(caller, page, lambda found: (direction(found.c[_SORT_VALUE]), direction(found.c.id)))
@@ -611,9 +614,7 @@ class PlainAccountRepository:
         it may see that ``filters`` (of ``PLAIN_PAGE_FILTERS``, by value) and ``archived`` keep, in
         ``sort`` order, after the position ``after``, up to ``limit``, with their people and stored
         facts, in one statement: as rows (see ``view_inputs``, ``view_row``, ``page_position``)."""
-        values = {**filters, "page_limit": limit}
-        if after is not None:
-            values |= {"after_value": after[0], "after_id": after[1]}
+        values = {**filters, **keyset_values(limit, after)}
         statement_for = functools.partial(
             _plain_page, sort=sort, after=after is not None, filters=frozenset(filters), archived=archived
         )

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, asc, bindparam, desc, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -214,6 +214,37 @@ def apply_keyset(
     else:
         statement = statement.order_by(key.expression.asc(), id_column.asc())
     return statement.limit(request.limit + 1)
+
+
+def direction_of(sort: str) -> Callable[[Any], ColumnElement[Any]]:
+    """How a list in ``sort`` order orders each of its columns (``-name``: descending)."""
+    return desc if sort.startswith("-") else asc
+
+
+def bound_keyset(
+    statement: Select[Any],
+    sort: str,
+    key: SortKey,
+    id_column: ColumnElement[uuid.UUID] | QueryableAttribute[uuid.UUID],
+    after: bool,
+) -> Select[Any]:
+    """As ``apply_keyset``, for a statement compiled once and run with its values bound by name (see
+    ``keyset_values``): in ``sort`` order, after ``after_value`` and ``after_id`` when ``after`` (a
+    cursor was given), up to ``page_limit`` rows."""
+    direction = direction_of(sort)
+    if after:
+        position = tuple_(key.expression, id_column)
+        start = tuple_(bindparam("after_value", type_=key.expression.type), bindparam("after_id"))
+        statement = statement.where(position < start if sort.startswith("-") else position > start)
+    return statement.order_by(direction(key.expression), direction(id_column)).limit(bindparam("page_limit"))
+
+
+def keyset_values(limit: int, after: tuple[Any, uuid.UUID] | None) -> dict[str, Any]:
+    """The values a ``bound_keyset`` statement binds: up to ``limit`` rows after the position ``after``."""
+    values: dict[str, Any] = {"page_limit": limit}
+    if after is not None:
+        values |= {"after_value": after[0], "after_id": after[1]}
+    return values
 
 
 def split_page(
