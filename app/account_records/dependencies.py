@@ -43,5 +43,5 @@ async def read_listed(
     return await read_plainly(
         request,
         await credentials_of(request),
-        lambda connection, context: read_listed_page(connection, records, fields, query, *context),
+        lambda connection, caller: read_listed_page(connection, records, fields, query, caller),
     )

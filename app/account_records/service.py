@@ -2,7 +2,7 @@
 only while its account is live, check the people it names."""
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -17,7 +17,7 @@ from app.account_records.repository import (
     ScopedRepository,
 )
 from app.accounts.service import AccountService
-from app.auth.principal import Presented, Principal
+from app.auth.principal import PlainCaller
 from app.models import Account
 from app.plumbing.batch import Written
 from app.plumbing.concurrency import ExpectedVersion, check_version
@@ -176,12 +176,10 @@ async def read_listed_page(
     records: type[ScopedRepository[Any]],
     fields: RecordFields,
     query: Any,
-    caller: Presented,
-    admit: Callable[[Any], Awaitable[Principal]],
-    rules_in_force: Callable[[], Awaitable[RulesConfig]],
+    caller: PlainCaller,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of the list of ``records`` (its repository) as their ``fields``, as ``caller`` may read
-    them (``admit`` turns the caller's row into who is calling, or refuses): what the list's own
+    them: what the list's own
     operation answers for ``query`` (its sort, cursor, ``account_id`` and value filters, nothing
     else), in one statement with the caller. Each record's attributes are its columns and what the
     list reads beside it (``listed_beside``)."""
@@ -189,10 +187,16 @@ async def read_listed_page(
     key = records.sort_keys[page.field]
     after = decode_cursor(page.cursor, page.sort, key) if page.cursor is not None else None
     record, rows = await PlainRecordRepository(connection).page_with_caller(
-        records, caller, page.sort, page.limit + 1, after, given(query, records.value_filters), query.account_id
+        records,
+        caller.presented,
+        page.sort,
+        page.limit + 1,
+        after,
+        given(query, records.value_filters),
+        query.account_id,
     )
-    await admit(record)
-    rules = await rules_in_force()
+    await caller.admit(record)
+    rules = await caller.rules_in_force()
     kept, next_cursor = split_page(rows, page, key, lambda row: (row[SORT_VALUE], row[RECORD_ID]))
     renamed = renamed_columns(records.model)  # type: ignore[arg-type]  # as in ``page_with_caller``
     return [

@@ -19,7 +19,7 @@ async def read_account_screen(
     return await read_plainly(
         request,
         credentials,
-        lambda connection, context: read_screen(
-            account_reader(request, connection), request.app.state.kept_screen_parts, account_id, parts, *context
+        lambda connection, caller: read_screen(
+            account_reader(request, connection), request.app.state.kept_screen_parts, account_id, parts, caller
         ),
     )

@@ -2,7 +2,7 @@
 answers it, read in one statement (see repository.py) on the plain read's connection."""
 
 import uuid
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from app.account_screen.repository import (
 from app.account_screen.schemas import INCLUDED_PAGE
 from app.accounts.kept_fields import KeptFields
 from app.accounts.service import PlainAccountReader
-from app.auth.principal import Presented, Principal
+from app.auth.principal import PlainCaller
 from app.contacts.schemas import relationship_map_fields
 from app.contacts.service import contact_fields, map_of
 from app.financials.service import financial_fields
@@ -55,9 +55,7 @@ async def read_screen(
     kept_parts: KeptFields,
     account_id: uuid.UUID,
     parts: Collection[str],
-    caller: Presented,
-    admit: Callable[[Any], Awaitable[Principal]],
-    rules_in_force: Callable[[], Awaitable[RulesConfig]],
+    caller: PlainCaller,
 ) -> dict[str, Any]:
     """The account's fields (see ``account_fields``) as ``caller`` may read it, with ``parts`` beside
     them, each as its own operation answers it: in one statement, whatever the account holds.
@@ -66,7 +64,7 @@ async def read_screen(
     the clock), so each is kept in ``kept_parts`` as the account's fields are (see
     app/accounts/kept_fields.py): an account's screen read again with nothing changed builds none."""
     statement_for = screen_statement_for(frozenset(parts), INCLUDED_PAGE)
-    account, record, rules = await reader.read_one_beside(account_id, caller, admit, rules_in_force, statement_for)
+    account, record, rules = await reader.read_one(account_id, caller, statement_for)
     now, tier = datetime.now(UTC), account["tier"]
 
     def part(name: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from app.accounts.schemas import AccountListQuery
 from app.accounts.service import AccountService, PlainAccountReader
 from app.auth.dependencies import CurrentPrincipal, admit, presented
-from app.auth.principal import Presented, Principal
+from app.auth.principal import PlainCaller
 from app.db import LaggingSessionDep, SessionDep
 from app.plumbing.concurrency import etag
 from app.plumbing.plain_rows import lent_connection
@@ -44,16 +44,13 @@ async def lagging_account_service(
 LaggingAccountServiceDep = Annotated[AccountService, Depends(lagging_account_service)]
 
 
-# What a plain reader's read takes besides its own arguments: who presented themselves, how their row
-# becomes who is calling (or a 401), and the rules in force then.
-CallerContext = tuple[Presented, Callable[[Any], Awaitable[Principal]], Callable[[], Awaitable[RulesConfig]]]
 T = TypeVar("T")
 
 
 async def read_plainly(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None,
-    read: Callable[[asyncpg.Connection, CallerContext], Awaitable[T]],
+    read: Callable[[asyncpg.Connection, PlainCaller], Awaitable[T]],
 ) -> T:
     """The hot paths, called by their routes rather than declared as dependencies (whose resolution
     would cost more than the read): who is calling and what is read in one plain statement on a
@@ -68,8 +65,7 @@ async def read_plainly(
             )
             return rules
 
-        context = (caller, partial(admit, connection, request, caller), rules_in_force)
-        return await read(connection, context)
+        return await read(connection, PlainCaller(caller, partial(admit, connection, request, caller), rules_in_force))
 
 
 def account_reader(request: Request, connection: asyncpg.Connection) -> PlainAccountReader:
@@ -81,11 +77,12 @@ async def read_one_account(
     request: Request, credentials: HTTPAuthorizationCredentials | None, account_id: uuid.UUID
 ) -> dict[str, Any]:
     """One account's fields (see ``account_fields``), read plainly."""
-    return await read_plainly(
+    fields, _, _ = await read_plainly(
         request,
         credentials,
-        lambda connection, context: account_reader(request, connection).read_one(account_id, *context),
+        lambda connection, caller: account_reader(request, connection).read_one(account_id, caller),
     )
+    return fields
 
 
 async def read_account_page(
@@ -93,7 +90,7 @@ async def read_account_page(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of accounts as their fields, read plainly (``query`` filters on the account's columns only)."""
     return await read_plainly(
-        request, credentials, lambda connection, context: account_reader(request, connection).read_page(query, *context)
+        request, credentials, lambda connection, caller: account_reader(request, connection).read_page(query, caller)
     )
 
 

@@ -1,7 +1,7 @@
 """Account use cases: load what the rules need, apply them, write through the repository."""
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -36,7 +36,7 @@ from app.accounts.schemas import (
     TierDecisionCreate,
 )
 from app.auth import policy
-from app.auth.principal import Presented, Principal
+from app.auth.principal import PlainCaller, Principal
 from app.auth.repository import CallerKind
 from app.glossary import BatchOutcome
 from app.models import Account, TierChange
@@ -696,31 +696,17 @@ class PlainAccountReader:
     async def read_one(
         self,
         account_id: uuid.UUID,
-        caller: Presented,
-        admit: Callable[[Any], Awaitable[Principal]],
-        rules_in_force: Callable[[], Awaitable[RulesConfig]],
-    ) -> dict[str, Any]:
-        """The account's fields (see ``account_fields``) as ``caller`` may read it: ``admit`` turns
-        the caller's row into who is calling (or refuses), ``rules_in_force`` gives the rules then."""
-        fields, _, _ = await self.read_one_beside(account_id, caller, admit, rules_in_force)
-        return fields
-
-    async def read_one_beside(
-        self,
-        account_id: uuid.UUID,
-        caller: Presented,
-        admit: Callable[[Any], Awaitable[Principal]],
-        rules_in_force: Callable[[], Awaitable[RulesConfig]],
+        caller: PlainCaller,
         statement_for: Callable[[CallerKind], PlainStatement] | None = None,
     ) -> tuple[dict[str, Any], Any, RulesConfig]:
-        """As ``read_one``, by the statement ``statement_for`` the caller's kind (see
-        ``account_beside``); with the row read, which holds what it read beside the account, and the
-        rules in force."""
-        record, found = await self.repository.get_with_caller(account_id, caller, statement_for)
-        principal = await admit(record)
+        """The account's fields (see ``account_fields``) as ``caller`` may read it, the row read (which
+        holds what the statement ``statement_for`` the caller's kind read beside the account, see
+        ``account_beside``) and the rules in force."""
+        record, found = await self.repository.get_with_caller(account_id, caller.presented, statement_for)
+        principal = await caller.admit(record)
         if not found:
             raise NotFound(f"No account with id {account_id}.")
-        rules, now = await rules_in_force(), datetime.now(UTC)
+        rules, now = await caller.rules_in_force(), datetime.now(UTC)
         if not facts_stored(record):
             return await self._read_gathering_facts(account_id, principal, rules, now), record, rules
         return (
@@ -738,13 +724,7 @@ class PlainAccountReader:
             service = AccountService(session, rules, now, principal)
             return account_fields(await service.view(await service.get(account_id)))
 
-    async def read_page(
-        self,
-        query: AccountListQuery,
-        caller: Presented,
-        admit: Callable[[Any], Awaitable[Principal]],
-        rules_in_force: Callable[[], Awaitable[RulesConfig]],
-    ) -> tuple[list[dict[str, Any]], str | None]:
+    async def read_page(self, query: AccountListQuery, caller: PlainCaller) -> tuple[list[dict[str, Any]], str | None]:
         """A page of accounts as their fields (see ``account_fields``), as ``AccountService.read_page``
         gives it, for a query filtering only on the account's own columns (``PLAIN_PAGE_FILTERS``)."""
         page = PageRequest.of(query, query.sort)
@@ -752,10 +732,10 @@ class PlainAccountReader:
         after = decode_cursor(page.cursor, page.sort, key) if page.cursor is not None else None
         filters = given(query, PLAIN_PAGE_FILTERS)
         record, rows = await self.repository.page_with_caller(
-            caller, page.sort, page.limit + 1, after, filters, query.archived
+            caller.presented, page.sort, page.limit + 1, after, filters, query.archived
         )
-        principal = await admit(record)
-        rules, now = await rules_in_force(), datetime.now(UTC)
+        principal = await caller.admit(record)
+        rules, now = await caller.rules_in_force(), datetime.now(UTC)
         if not all(facts_stored(row) for row in rows):
             # An account whose facts are not stored yet: the page is read through a session, which
             # gathers and stores them.

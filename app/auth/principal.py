@@ -1,9 +1,12 @@
 """The authenticated caller of a request."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app.auth.credentials import AccessClaims
+from app.rules.document import RulesConfig
 
 
 @dataclass(frozen=True)
@@ -26,3 +29,14 @@ class Presented:
     token_hash: str | None
     claims: AccessClaims | None
     email: str | None = None
+
+
+@dataclass(frozen=True)
+class PlainCaller:
+    """The caller of a plain read (one read beside the caller in one statement): what it presented;
+    ``admit``, which turns the caller's row read beside it into who is calling (or refuses); and
+    ``rules_in_force``, the rules in force then."""
+
+    presented: Presented
+    admit: Callable[[Any], Awaitable[Principal]]
+    rules_in_force: Callable[[], Awaitable[RulesConfig]]
