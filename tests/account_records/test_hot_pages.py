@@ -11,10 +11,12 @@ from sqlalchemy import text
 from app.contacts.schemas import ContactSort
 from app.opportunities.schemas import OpportunitySort
 from app.rules.document import DEFAULT_RULES
+from tests.auth.test_authentication import form, set_password
 from tests.contacts.factories import create_contact
 from tests.factories import KEY_SCORES, assert_problem, create_account
 from tests.opportunities.factories import create_opportunity
 
+PASSWORD = "correct horse battery"
 CONTACT_SORTS = get_args(ContactSort)
 OPPORTUNITY_SORTS = get_args(OpportunitySort)
 
@@ -190,3 +192,23 @@ async def test_a_page_reads_on_when_a_migration_changed_the_table_it_reads_rows_
     table = path.removeprefix("/v1/")
     await connection.execute(text(f"ALTER TABLE {table} ADD COLUMN nickname text"))
     assert await _pages(client, path, {}) == before
+
+
+@pytest.mark.parametrize("path", ["/v1/contacts", "/v1/opportunities"])
+async def test_a_signed_in_kam_reads_the_records_of_its_own_accounts(
+    client, anonymous, session_factory, portfolio, path
+):
+    # Found by its sign-in rather than an API token: the plain page's other way to its caller.
+    kam = await set_password(session_factory, "hot-lister@example.com", PASSWORD)
+    own = await create_account(client, name="Signed in", owner_id=str(kam.id))
+    if path == "/v1/contacts":
+        await create_contact(client, own["id"], last_name="Mine")
+    else:
+        await create_opportunity(client, own["id"], name="Mine")
+    signed_in = await anonymous.post("/v1/auth/token", data=form("hot-lister@example.com", PASSWORD))
+    anonymous.headers["Authorization"] = f"Bearer {signed_in.json()['access_token']}"
+    pages = await _same_as_documented(anonymous, path, {})
+    assert [item["account_id"] for item in await _items(anonymous, path, {})] == [own["id"]]
+    assert len(pages) == 1
+    anonymous.headers["Authorization"] = "Bearer not.a.jwt"
+    assert_problem(await anonymous.get(path), 401)
