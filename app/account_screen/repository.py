@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 
+from app.account_screen.schemas import INCLUDED_PAGE
 from app.accounts.repository import account_beside
 from app.auth.repository import CallerKind
 from app.contacts.repository import SORT_KEYS as CONTACT_SORT_KEYS
@@ -111,13 +112,17 @@ def screen_statement_for(parts: frozenset[str], limit: int) -> Callable[[CallerK
     return functools.partial(screen_statement, parts, limit)
 
 
-def part_inputs(name: str, record: Any) -> tuple[Any, ...]:
-    """Every value of the row the screen read that part ``name`` is built from: the columns that read
-    it (``<name>`` and ``<name>__<what>``) and, for the map beside the contacts' page, that page."""
-    inputs = tuple(record[column] for column in record.keys() if column.partition("__")[0] == name)
-    if name == "relationship_map" and MAP_AFTER_PAGE in record.keys():
-        inputs += (record[MAP_AFTER_PAGE],)
-    return inputs
+def part_inputs(name: str, parts: frozenset[str], record: Any) -> tuple[Any, ...]:
+    """Every value of the row the screen read (with ``parts``) that part ``name`` is built from."""
+    return tuple(record[column] for column in _part_columns(name, parts))
+
+
+@functools.lru_cache(maxsize=512)
+def _part_columns(name: str, parts: frozenset[str]) -> tuple[str, ...]:
+    """The columns of the screen's row (with ``parts``) that part ``name`` is built from: those that
+    read it and, for the map beside the contacts' page, that page."""
+    columns = tuple(column.name for column in _columns(name, INCLUDED_PAGE, parts))
+    return (*columns, MAP_AFTER_PAGE) if name == "relationship_map" and MAP_AFTER_PAGE in parts else columns
 
 
 def lines_by_period(rows: Sequence[Any]) -> dict[Any, list[Columns]]:

@@ -63,7 +63,8 @@ async def read_screen(
     A part is a pure function of what the row holds of it, the account's tier and the rules (not of
     the clock), so each is kept in ``kept_parts`` as the account's fields are (see
     app/accounts/kept_fields.py): an account's screen read again with nothing changed builds none."""
-    statement_for = screen_statement_for(frozenset(parts), INCLUDED_PAGE)
+    shape = frozenset(parts)
+    statement_for = screen_statement_for(shape, INCLUDED_PAGE)
     account, record, rules = await reader.read_one(account_id, caller, statement_for)
     now, tier = datetime.now(UTC), account["tier"]
 
@@ -71,6 +72,6 @@ async def read_screen(
         def build() -> tuple[dict[str, Any], None]:
             return _part(name, record, tier, rules), None
 
-        return kept_parts.fields((account_id, name), (tier, *part_inputs(name, record)), rules, now, build)
+        return kept_parts.fields((account_id, name), (tier, *part_inputs(name, shape, record)), rules, now, build)
 
     return {**account, **{name: part(name) for name in parts}}
