@@ -5,6 +5,7 @@ import asyncio
 import functools
 import getpass
 import json
+import multiprocessing
 import os
 import signal
 import sys
@@ -173,7 +174,10 @@ def worker_command(settings: Settings) -> None:
 
 
 def serve(settings: Settings) -> None:
-    import uvicorn
+    # Imported here, not at the top: the other commands need no HTTP server.
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
 
     url = database_url(settings)
     migrate(url)
@@ -190,15 +194,13 @@ def serve(settings: Settings) -> None:
             flush=True,
         )
     # Workers (and the app factory) read the URL from the environment; this process keeps the
-    # embedded server and stops it when uvicorn returns after Ctrl-C or SIGTERM.
+    # embedded server and stops it when the server returns after Ctrl-C or SIGTERM.
     os.environ["KAM_DATABASE_URL"] = url
     get_settings.cache_clear()
-    print(f"Serving on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
-    # uvicorn shuts down gracefully on SIGTERM and SIGINT, then raises the signal again. Turning
-    # that into an ordinary exit lets the embedded server's exit hook stop PostgreSQL.
+    # Until granian takes the signals over, a stop is an ordinary exit: the embedded server's exit
+    # hook stops PostgreSQL.
     signal.signal(signal.SIGTERM, _exit_quietly)
     signal.signal(signal.SIGINT, _exit_quietly)
-    configure_logging(settings.log_level)
     # Imported here, not at the top: the other commands need none of the app's routers.
     from app.main import connection_plan
 
@@ -212,20 +214,29 @@ def serve(settings: Settings) -> None:
         if workers > 1:
             # Set before the workers start (and import prometheus_client): they share their metrics here.
             os.environ[MULTIPROCESS_DIR_VARIABLE] = metrics_dir
-        uvicorn.run(
-            "app.main:create_app",
+        # Each worker a new interpreter, as forking this process would not give: the metrics' library,
+        # already imported here, chooses at import whether the workers share their counts.
+        multiprocessing.set_start_method("spawn", force=True)
+        server = Server(
+            "app.main:create_served_app",
             factory=True,
-            host=settings.host,
+            interface=Interfaces.ASGI,
+            address=settings.host,
             port=settings.port,
             workers=workers,
-            log_level=settings.log_level,
-            proxy_headers=True,
-            server_header=False,
-            # Logging is ours (JSON lines, one per request from the app); uvicorn's would repeat it.
-            log_config=None,
-            access_log=False,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
+            log_level=LogLevels(settings.log_level),
+            # Logging is ours (JSON lines, one per request from the app); granian's would repeat it.
+            log_access=False,
+            # A worker that dies is started again; one that dies again at once stops the service
+            # (a worker that cannot start is not started again for ever).
+            respawn_failed_workers=True,
         )
+        # After granian's own logging set-up, which would write its lines apart from ours.
+        configure_logging(settings.log_level)
+        print(f"Serving on http://{settings.host}:{settings.port} (API docs at /docs)", flush=True)
+        # Returns once every worker has finished its requests after SIGTERM or SIGINT; exits 1 when
+        # a worker failed.
+        server.serve()
 
 
 def _exit_quietly(signum: int, frame: object) -> None:

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from granian.utils.proxies import wrap_asgi_with_proxy_headers
+from starlette.types import ASGIApp
 
 from app import __version__, unit_of_work
 from app.account_screen.router import hot_routes as account_read_routes
@@ -204,3 +206,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         *opportunity_list_routes(),
     ]
     return app
+
+
+def create_served_app() -> ASGIApp:
+    """The app as `kam serve` serves it: behind a load balancer in KAM_FORWARDED_ALLOW_IPS, the client's
+    address and scheme are the ones X-Forwarded-For and X-Forwarded-Proto name."""
+    settings = get_settings()
+    served: ASGIApp = wrap_asgi_with_proxy_headers(create_app(settings), settings.forwarded_allow_ips)
+    return served

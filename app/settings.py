@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address the service listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the service listens on.")
     workers: Annotated[int, Field(ge=1)] | Literal["auto"] = Field(
-        default=1, description="uvicorn worker processes serving requests; auto: one per CPU of the container's quota."
+        default=1, description="Worker processes serving requests; auto: one per CPU of the container's quota."
     )
     currency: str = Field(
         default="USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of every amount (reports show it)."

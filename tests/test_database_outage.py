@@ -136,7 +136,7 @@ async def test_the_plain_pool_forgets_connections_the_server_dropped(database_ur
 
 
 async def test_a_worker_starts_while_the_database_is_away(database_url, proxy, tmp_path):
-    """A worker uvicorn starts again during an outage starts, answers 503s, and stops: a start that
+    """A worker the server starts again during an outage starts, answers 503s, and stops: a start that
     failed would stop every worker of the service. Nothing in a worker's start reaches the database."""
     await proxy.stop()
     settings = Settings(

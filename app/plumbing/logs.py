@@ -1,6 +1,6 @@
 """Logging: one JSON object per line (time, level, logger, message and the fields of the event), or
-readable lines when the output is a terminal. Every standard-library logger, uvicorn's included,
-goes through the same formatter."""
+readable lines when the output is a terminal. Every standard-library logger, the HTTP server's
+included, goes through the same formatter."""
 
 import logging
 import sys
@@ -17,19 +17,10 @@ _HANDLER_NAME = "kam"
 _CHATTY = ("procrastinate",)
 
 
-def _drop_uvicorn_colours(
-    _logger: object, _method: str, event_dict: structlog.typing.EventDict
-) -> structlog.typing.EventDict:
-    # uvicorn adds a second, ANSI-coloured copy of some messages as an extra field.
-    event_dict.pop("color_message", None)
-    return event_dict
-
-
 _SHARED_PROCESSORS: list[structlog.typing.Processor] = [
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.stdlib.ExtraAdder(),
-    _drop_uvicorn_colours,
     structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
 ]
 
@@ -62,6 +53,7 @@ def configure_logging(level: str, *, json_lines: bool | None = None) -> None:
     quieter = root.level if root.level <= logging.DEBUG else max(logging.WARNING, root.level)
     for name in _CHATTY:
         logging.getLogger(name).setLevel(quieter)
-    for name in ("uvicorn", "uvicorn.error"):
+    # granian's, which it writes to standard output in its own format unless they are taken over.
+    for name in ("_granian", "granian.access"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True

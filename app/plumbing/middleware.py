@@ -30,7 +30,9 @@ class EdgeMiddleware:
       Modified`` and no body: a web app re-reading a record it holds gets the answer in a few bytes;
     - sends ``X-Content-Type-Options: nosniff`` on every response, so no browser guesses a JSON body
       into something it runs, and ``Cache-Control: no-store`` on the API's answers (unless a route set
-      its own), so no proxy or browser cache keeps a user's data.
+      its own), so no proxy or browser cache keeps a user's data;
+    - sends an empty ``Server`` header: granian names itself in that header unless the app sends one,
+      and cannot be told to leave it out (the name of the server software helps only an attacker).
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -69,6 +71,7 @@ class EdgeMiddleware:
                     headers[:] = [(n, v) for n, v in headers if n.lower() not in _BODY_HEADERS]
                 headers.append((_REQUEST_ID_NAME, request_id.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"server", b""))
                 if api and not any(name.lower() == b"cache-control" for name, _ in headers):
                     headers.append((b"cache-control", b"no-store"))
             elif not_modified:

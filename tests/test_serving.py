@@ -1,0 +1,77 @@
+"""What the HTTP server behind `kam serve` gives a deployment: requests in flight finish on SIGTERM, a
+worker that dies is started again, and a trusted proxy's X-Forwarded-For names the client."""
+
+import json
+import signal
+import socket
+import time
+
+import httpx
+import psutil
+import pytest
+
+from tests.running_service import AS_ADMIN, Service
+
+pytestmark = pytest.mark.slow
+
+
+def _workers(service: Service) -> list[psutil.Process]:
+    """The processes serving requests (a spawned interpreter each), not multiprocessing's own helpers."""
+    children = psutil.Process(service.process.pid).children()
+    return [child for child in children if "resource_tracker" not in " ".join(child.cmdline())]
+
+
+def test_a_request_in_flight_when_sigterm_comes_is_answered_before_the_service_stops(tmp_path):
+    service = Service(tmp_path / "data", run_jobs="false")
+    service.wait_ready()
+    body = json.dumps({"name": "Stopped Mid-Request AG", "external_id": "mid-1"}).encode()
+    with socket.create_connection(("127.0.0.1", service.port), timeout=30) as connection:
+        head = (
+            f"POST /v1/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {AS_ADMIN['Authorization']}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        connection.sendall(head.encode() + body[:10])
+        time.sleep(0.5)
+        service.process.send_signal(signal.SIGTERM)
+        time.sleep(1)
+        connection.sendall(body[10:])
+        answer = connection.recv(65536).decode()
+    assert answer.startswith("HTTP/1.1 201"), answer[:200]
+    assert service.process.wait(timeout=30) == 0
+
+
+def test_a_worker_that_dies_is_started_again(tmp_path):
+    service = Service(tmp_path / "data", workers="2", run_jobs="false")
+    service.wait_ready()
+    first, second = _workers(service)
+    first.kill()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        workers = _workers(service)
+        if len(workers) == 2 and first.pid not in {worker.pid for worker in workers}:
+            break
+        time.sleep(0.3)
+    assert second.pid in {worker.pid for worker in _workers(service)}
+    assert len(_workers(service)) == 2
+    # Each request on a new connection, so the new worker answers some of them.
+    answers = [httpx.get(f"{service.url}/v1/users/me", headers=AS_ADMIN) for _ in range(20)]
+    assert [answer.status_code for answer in answers] == [200] * 20
+    service.stop(signal.SIGTERM)
+    assert service.process.returncode == 0
+
+
+def _clients_logged(service: Service) -> list[str]:
+    service.stop(signal.SIGTERM)
+    lines = [json.loads(line) for line in service.process.stderr.read().decode().splitlines() if line.startswith("{")]
+    return [line["client"] for line in lines if line.get("logger") == "kam.access" and line["path"] == "/healthz"]
+
+
+@pytest.mark.parametrize(
+    ("trusted", "client"), [("127.0.0.1", "203.0.113.7"), ("10.0.0.1", "127.0.0.1")], ids=["trusted", "not trusted"]
+)
+def test_x_forwarded_for_names_the_client_only_from_a_trusted_proxy(tmp_path, trusted, client):
+    service = Service(tmp_path / "data", run_jobs="false", log_level="info", forwarded_allow_ips=trusted)
+    service.wait_ready()
+    answer = httpx.get(f"{service.url}/healthz", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert answer.status_code == 200
+    assert _clients_logged(service) == [client]
