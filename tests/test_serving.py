@@ -16,9 +16,16 @@ pytestmark = pytest.mark.slow
 
 
 def _workers(service: Service) -> list[psutil.Process]:
-    """The processes serving requests (a spawned interpreter each), not multiprocessing's own helpers."""
-    children = psutil.Process(service.process.pid).children()
-    return [child for child in children if "resource_tracker" not in " ".join(child.cmdline())]
+    """The live processes serving requests (a spawned interpreter each), not multiprocessing's own
+    helpers nor a dead worker not yet reaped."""
+    workers = []
+    for child in psutil.Process(service.process.pid).children():
+        try:
+            if "resource_tracker" not in " ".join(child.cmdline()):
+                workers.append(child)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue
+    return workers
 
 
 def test_a_request_in_flight_when_sigterm_comes_is_answered_before_the_service_stops(tmp_path):
