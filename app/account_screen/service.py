@@ -6,6 +6,8 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from app.account_screen.repository import (
     LISTS,
     active_contacts,
@@ -23,6 +25,7 @@ from app.financials.service import financial_fields
 from app.opportunities.service import opportunity_fields
 from app.plans.schemas import PlanRead
 from app.plumbing.pagination import page_fields
+from app.plumbing.responses import json_body
 from app.rules.document import RulesConfig
 from app.teams.service import team_member_fields
 
@@ -52,25 +55,27 @@ def _part(name: str, record: Any, tier: str | None, rules: RulesConfig) -> dict[
 
 async def read_screen(
     reader: PlainAccountReader,
-    kept_parts: KeptFields,
+    kept_parts: KeptFields[orjson.Fragment],
     account_id: uuid.UUID,
     parts: Collection[str],
     caller: PlainCaller,
 ) -> dict[str, Any]:
     """The account's fields (see ``account_fields``) as ``caller`` may read it, with ``parts`` beside
-    them, each as its own operation answers it: in one statement, whatever the account holds.
+    them, each as its own operation answers it, as JSON already written: in one statement, whatever
+    the account holds.
 
     A part is a pure function of what the row holds of it, the account's tier and the rules (not of
     the clock), so each is kept in ``kept_parts`` as the account's fields are (see
-    app/accounts/kept_fields.py): an account's screen read again with nothing changed builds none."""
+    app/accounts/kept_fields.py), as its JSON: an account's screen read again with nothing changed
+    builds none and writes only the account's fields."""
     shape = frozenset(parts)
     statement_for = screen_statement_for(shape, INCLUDED_PAGE)
     account, record, rules = await reader.read_one(account_id, caller, statement_for)
     now, tier = datetime.now(UTC), account["tier"]
 
-    def part(name: str) -> dict[str, Any]:
-        def build() -> tuple[dict[str, Any], None]:
-            return _part(name, record, tier, rules), None
+    def part(name: str) -> orjson.Fragment:
+        def build() -> tuple[orjson.Fragment, None]:
+            return orjson.Fragment(json_body(_part(name, record, tier, rules))), None
 
         return kept_parts.fields((account_id, name), (tier, *part_inputs(name, shape, record)), rules, now, build)
 

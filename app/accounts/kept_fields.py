@@ -15,34 +15,37 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from app.rules.document import RulesConfig
 
 # Accounts kept per process: a few dozen pages of the portfolio, some tens of megabytes.
 KEPT_ACCOUNTS = 2_000
 
+# What is kept: an account's fields, or a screen part's JSON.
+F = TypeVar("F")
+
 
 @dataclass(frozen=True, slots=True)
-class _Kept:
+class _Kept(Generic[F]):
     row: Sequence[Any]
     rules: RulesConfig
     made: datetime
     until: datetime | None
-    fields: dict[str, Any]
+    fields: F
 
     def holds(self, row: Sequence[Any], rules: RulesConfig, now: datetime) -> bool:
         timely = self.made <= now and (self.until is None or now < self.until)
         return timely and self.rules is rules and self.row == row
 
 
-class KeptFields:
+class KeptFields(Generic[F]):
     """The process's kept fields, by key: an account's id, or an account's id and a part of its
     screen (see the module's docstring)."""
 
     def __init__(self, size: int = KEPT_ACCOUNTS) -> None:
         self.size = size
-        self._kept: OrderedDict[Any, _Kept] = OrderedDict()
+        self._kept: OrderedDict[Any, _Kept[F]] = OrderedDict()
 
     def fields(
         self,
@@ -50,8 +53,8 @@ class KeptFields:
         row: Sequence[Any],
         rules: RulesConfig,
         now: datetime,
-        build: Callable[[], tuple[dict[str, Any], datetime | None]],
-    ) -> dict[str, Any]:
+        build: Callable[[], tuple[F, datetime | None]],
+    ) -> F:
         """The fields of the account (or part) ``key`` read as ``row`` (every value they are built
         from) under ``rules`` at ``now``: those kept, if they hold; else ``build``'s (the fields and
         the moment they lapse, None for never), kept from now on. The fields given are shared: read

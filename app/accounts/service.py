@@ -687,7 +687,10 @@ class PlainAccountReader:
     facts in one plain statement on a lent connection, judged by the pure rules; no session, no ORM."""
 
     def __init__(
-        self, connection: asyncpg.Connection, session_factory: async_sessionmaker[AsyncSession], kept: KeptFields
+        self,
+        connection: asyncpg.Connection,
+        session_factory: async_sessionmaker[AsyncSession],
+        kept: KeptFields[dict[str, Any]],
     ) -> None:
         self.repository = PlainAccountRepository(connection)
         self.session_factory = session_factory
