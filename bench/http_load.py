@@ -3,8 +3,9 @@ the same load, side by side.
 
     python bench/http_load.py --accounts 10000 --workers 1 2
 
-Seeds (or reuses) the demo portfolio of bench/run.py, starts `kam serve` and the bare app
-(bench/bare.py, Starlette + asyncpg) with the same number of uvicorn workers, and drives each with
+Seeds (or reuses) the demo portfolio of bench/run.py, starts `kam serve` (granian) and the bare app
+(bench/bare.py, Starlette + asyncpg under uvicorn, the ruler the goals were set against) with the
+same number of workers, and drives each with
 wrk (`apt-get install wrk`): 32 connections for 10 seconds after a warm-up. Prints requests/s, p50
 and p99 of each and the service's share of the bare throughput. Background jobs are off in the
 measured service (`KAM_RUN_JOBS=false`), so only requests are measured. Machines are shared and
