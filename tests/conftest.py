@@ -186,3 +186,14 @@ async def committed_client(database_url: str, engine: AsyncEngine) -> AsyncItera
             tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
             await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
         await pooled.dispose()
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """The data directory of a `kam serve` run with its embedded PostgreSQL (see
+    tests/running_service.py); a server a failed test left running is killed."""
+    from tests.running_service import postgres_processes
+
+    yield tmp_path / "data"
+    for process in postgres_processes(tmp_path / "data" / "pg"):
+        process.kill()

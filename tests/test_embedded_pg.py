@@ -16,13 +16,6 @@ from tests.running_service import AS_ADMIN, Service, postgres_processes, wait_un
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def data_dir(tmp_path):
-    yield tmp_path / "data"
-    for process in postgres_processes(tmp_path / "data" / "pg"):
-        process.kill()
-
-
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_the_service_stops_the_embedded_server(data_dir, sig):
     service = Service(data_dir)

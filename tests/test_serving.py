@@ -1,5 +1,6 @@
 """What the HTTP server behind `kam serve` gives a deployment: requests in flight finish on SIGTERM, a
-worker that dies is started again, and a trusted proxy's X-Forwarded-For names the client."""
+worker that dies is started again (one that dies again at once stops the service), and a trusted
+proxy's X-Forwarded-For names the client."""
 
 import json
 import signal
@@ -10,7 +11,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.running_service import AS_ADMIN, Service
+from tests.running_service import AS_ADMIN, Service, wait_until_gone
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +29,8 @@ def _workers(service: Service) -> list[psutil.Process]:
     return workers
 
 
-def test_a_request_in_flight_when_sigterm_comes_is_answered_before_the_service_stops(tmp_path):
-    service = Service(tmp_path / "data", run_jobs="false")
+def test_a_request_in_flight_when_sigterm_comes_is_answered_before_the_service_stops(data_dir):
+    service = Service(data_dir, run_jobs="false")
     service.wait_ready()
     body = json.dumps({"name": "Stopped Mid-Request AG", "external_id": "mid-1"}).encode()
     with socket.create_connection(("127.0.0.1", service.port), timeout=30) as connection:
@@ -47,8 +48,8 @@ def test_a_request_in_flight_when_sigterm_comes_is_answered_before_the_service_s
     assert service.process.wait(timeout=30) == 0
 
 
-def test_a_worker_that_dies_is_started_again(tmp_path):
-    service = Service(tmp_path / "data", workers="2", run_jobs="false")
+def test_a_worker_that_dies_is_started_again(data_dir):
+    service = Service(data_dir, workers="2", run_jobs="false")
     service.wait_ready()
     first, second = _workers(service)
     first.kill()
@@ -67,8 +68,22 @@ def test_a_worker_that_dies_is_started_again(tmp_path):
     assert service.process.returncode == 0
 
 
+def test_a_worker_that_dies_again_at_once_stops_the_service_and_its_database(data_dir):
+    service = Service(data_dir, run_jobs="false")
+    service.wait_ready()
+    (first,) = _workers(service)
+    first.kill()
+    deadline = time.monotonic() + 30
+    while not (again := [worker for worker in _workers(service) if worker.pid != first.pid]):
+        assert time.monotonic() < deadline, "no worker was started again"
+        time.sleep(0.1)
+    again[0].kill()
+    assert service.process.wait(timeout=30) == 1
+    assert wait_until_gone(data_dir / "pg") == []
+
+
 def _clients_logged(service: Service) -> list[str]:
-    service.stop(signal.SIGTERM)
+    """The clients the access log of a stopped ``service`` names for its health checks."""
     lines = [json.loads(line) for line in service.process.stderr.read().decode().splitlines() if line.startswith("{")]
     return [line["client"] for line in lines if line.get("logger") == "kam.access" and line["path"] == "/healthz"]
 
@@ -76,9 +91,10 @@ def _clients_logged(service: Service) -> list[str]:
 @pytest.mark.parametrize(
     ("trusted", "client"), [("127.0.0.1", "203.0.113.7"), ("10.0.0.1", "127.0.0.1")], ids=["trusted", "not trusted"]
 )
-def test_x_forwarded_for_names_the_client_only_from_a_trusted_proxy(tmp_path, trusted, client):
-    service = Service(tmp_path / "data", run_jobs="false", log_level="info", forwarded_allow_ips=trusted)
+def test_x_forwarded_for_names_the_client_only_from_a_trusted_proxy(data_dir, trusted, client):
+    service = Service(data_dir, run_jobs="false", log_level="info", forwarded_allow_ips=trusted)
     service.wait_ready()
     answer = httpx.get(f"{service.url}/healthz", headers={"X-Forwarded-For": "203.0.113.7"})
     assert answer.status_code == 200
+    service.stop(signal.SIGTERM)
     assert _clients_logged(service) == [client]
