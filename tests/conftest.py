@@ -192,8 +192,12 @@ async def committed_client(database_url: str, engine: AsyncEngine) -> AsyncItera
 def data_dir(tmp_path):
     """The data directory of a `kam serve` run with its embedded PostgreSQL (see
     tests/running_service.py); a server a failed test left running is killed."""
+    import psutil
+
     from tests.running_service import postgres_processes
 
     yield tmp_path / "data"
     for process in postgres_processes(tmp_path / "data" / "pg"):
-        process.kill()
+        # A server stopping on its own may be gone between the listing and the kill.
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
