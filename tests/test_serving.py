@@ -6,6 +6,7 @@ import json
 import signal
 import socket
 import time
+from typing import Any
 
 import httpx
 import psutil
@@ -82,9 +83,23 @@ def test_a_worker_that_dies_again_at_once_stops_the_service_and_its_database(dat
     assert wait_until_gone(data_dir / "pg") == []
 
 
+def _logged(service: Service) -> list[dict[str, Any]]:
+    """The JSON lines a stopped ``service`` wrote to standard error."""
+    return [json.loads(line) for line in service.process.stderr.read().decode().splitlines() if line.startswith("{")]
+
+
+def test_the_servers_own_lines_are_json_lines_as_the_services_are(data_dir):
+    service = Service(data_dir, run_jobs="false", log_level="info")
+    service.wait_ready()
+    service.stop(signal.SIGTERM)
+    told = [line["event"] for line in _logged(service) if line.get("logger", "").startswith("_granian")]
+    assert any(event.startswith("Listening at") for event in told)
+    assert any(event.startswith("Shutting down") for event in told)
+
+
 def _clients_logged(service: Service) -> list[str]:
     """The clients the access log of a stopped ``service`` names for its health checks."""
-    lines = [json.loads(line) for line in service.process.stderr.read().decode().splitlines() if line.startswith("{")]
+    lines = _logged(service)
     return [line["client"] for line in lines if line.get("logger") == "kam.access" and line["path"] == "/healthz"]
 
 

@@ -53,7 +53,8 @@ def configure_logging(level: str, *, json_lines: bool | None = None) -> None:
     quieter = root.level if root.level <= logging.DEBUG else max(logging.WARNING, root.level)
     for name in _CHATTY:
         logging.getLogger(name).setLevel(quieter)
-    # granian's, which it writes to standard output in its own format unless they are taken over.
-    for name in ("_granian", "granian.access"):
-        logging.getLogger(name).handlers = []
-        logging.getLogger(name).propagate = True
+    # granian's, which it writes to standard output in its own format unless it is taken over (its
+    # access log is off: the service writes its own, see app/plumbing/telemetry.py).
+    granian = logging.getLogger("_granian")
+    granian.handlers = []
+    granian.propagate = True
