@@ -179,10 +179,9 @@ async def read_listed_page(
     caller: PlainCaller,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of the list of ``records`` (its repository) as their ``fields``, as ``caller`` may read
-    them: what the list's own
-    operation answers for ``query`` (its sort, cursor, ``account_id`` and value filters, nothing
-    else), in one statement with the caller. Each record's attributes are its columns and what the
-    list reads beside it (``listed_beside``)."""
+    them: what the list's own operation answers for ``query`` (its sort, cursor, ``account_id`` and
+    value filters, nothing else), in one statement with the caller. Each record's attributes are its
+    columns and what the list reads beside it (``listed_beside``)."""
     page = PageRequest.of(query, query.sort)
     key = records.sort_keys[page.field]
     after = decode_cursor(page.cursor, page.sort, key) if page.cursor is not None else None
