@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 from app import __version__, unit_of_work
 from app.account_screen.router import hot_routes as account_read_routes
 from app.account_screen.router import router as account_screen_router
+from app.account_screen.service import KeptScreens
 from app.accounts.kept_fields import KeptFields
 from app.accounts.router import hot_routes as account_list_routes
 from app.accounts.router import router as accounts_router
@@ -148,7 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.rules_cache = RulesCache()
     app.state.kept_fields = KeptFields()
-    app.state.kept_screen_parts = KeptFields()
+    app.state.kept_screens = KeptScreens()
     app.state.readable = Readable(settings.locale, settings.currency)
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     install_error_handlers(app)

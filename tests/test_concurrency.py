@@ -107,3 +107,32 @@ async def test_a_deadlock_is_a_503_to_send_again_and_writes_nothing(committed_cl
     assert response.headers["retry-after"] == "1"
     names = sorted(account["name"] for account in (await client.get("/v1/accounts")).json()["items"])
     assert names == ["First", "Second"]
+
+
+async def test_two_syncs_writing_contacts_of_the_same_accounts_at_once_both_land(committed_client):
+    """Each write of a record an account's screen shows is counted, before the commit, on a row per
+    account: two transactions counting the same accounts take their rows in the same order."""
+    client = committed_client
+    accounts = [(await client.post("/v1/accounts", json={"name": f"Shared {n}"})).json()["id"] for n in range(4)]
+    tokens = [(await client.post("/v1/tokens", json={"name": f"sync {n}"})).json()["token"] for n in range(2)]
+
+    def items(side, order):
+        return [
+            {"external_id": f"{side}-{n}", "account_id": accounts[n], "first_name": "Pat", "last_name": f"{side} {n}"}
+            for n in order
+        ]
+
+    results = await asyncio.gather(
+        *(
+            client.post(
+                "/v1/contacts/batch/upsert",
+                json={"items": items(side, order)},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            for side, order, token in (("left", [0, 1, 2, 3], tokens[0]), ("right", [3, 2, 1, 0], tokens[1]))
+        )
+    )
+    assert [response.status_code for response in results] == [200, 200], [r.text for r in results]
+    for account_id in accounts:
+        screen = (await client.get(f"/v1/accounts/{account_id}", params={"include": "contacts"})).json()
+        assert len(screen["contacts"]["items"]) == 2

@@ -12,7 +12,8 @@ from tests.opportunities.factories import create_opportunity
 from tests.test_query_counts import counting
 
 # The transaction's statements: who is calling, the write, its audit entries, the account's facts,
-# its judgement and events. BEGIN, COMMIT and the tests' savepoints are not counted.
+# its judgement and events, the count of its screen. BEGIN, COMMIT and the tests' savepoints are not
+# counted.
 WRITE_BUDGET = 15
 # A batch of accounts: who is calling, the keys, users and parents it names, then its writes and the
 # unit of work's steps, each set-wise. Nothing written: nothing but the reads.

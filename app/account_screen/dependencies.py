@@ -20,6 +20,6 @@ async def read_account_screen(
         request,
         credentials,
         lambda connection, caller: read_screen(
-            account_reader(request, connection), request.app.state.kept_screen_parts, account_id, parts, caller
+            account_reader(request, connection), request.app.state.kept_screens, account_id, parts, caller
         ),
     )

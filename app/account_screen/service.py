@@ -2,15 +2,19 @@
 answers it, read in one statement (see repository.py) on the plain read's connection."""
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
+from app.account_screen.kept_reads import KeptReads
 from app.account_screen.repository import (
     LISTS,
+    VERSION,
     active_contacts,
+    kept_columns,
     lines_by_period,
     part_inputs,
     screen_statement_for,
@@ -30,13 +34,23 @@ from app.rules.document import RulesConfig
 from app.teams.service import team_member_fields
 
 
-def _part(name: str, record: Any, tier: str | None, rules: RulesConfig) -> dict[str, Any]:
+@dataclass
+class KeptScreens:
+    """What the process keeps of the account screens it answered: the records each read, and each
+    part as JSON."""
+
+    reads: KeptReads = field(default_factory=KeptReads)
+    parts: KeptFields[orjson.Fragment] = field(default_factory=KeptFields)
+
+
+def _part(
+    name: str, account_id: uuid.UUID, read: Mapping[str, Any], tier: str | None, rules: RulesConfig
+) -> dict[str, Any]:
     """Part ``name`` of the screen, as its own operation answers it (as plain values, see
-    ``json_body``), from the row that read it."""
+    ``json_body``), from what the screen read of it."""
     if name == "relationship_map":
-        account_id: uuid.UUID = record["id"]
-        return relationship_map_fields(account_id, map_of(active_contacts(record)))
-    items, next_cursor = LISTS[name].page(record[name], INCLUDED_PAGE)
+        return relationship_map_fields(account_id, map_of(active_contacts(read)))
+    items, next_cursor = LISTS[name].page(read[name], INCLUDED_PAGE)
     if name == "contacts":
         return page_fields([contact_fields(contact) for contact in items], next_cursor)
     if name == "opportunities":
@@ -47,15 +61,15 @@ def _part(name: str, record: Any, tier: str | None, rules: RulesConfig) -> dict[
         return page_fields([PlanRead.model_validate(plan).model_dump(mode="json") for plan in items], next_cursor)
     if name == "team":
         # Each member's user as the summary reads it, from {"<id>": [name, email]} read beside them.
-        users = record["team__users"] or {}
+        users = read["team__users"] or {}
         return page_fields([team_member_fields(member, *users[str(member.user_id)]) for member in items], next_cursor)
-    lines = lines_by_period(record["financials__lines"])
+    lines = lines_by_period(read["financials__lines"])
     return page_fields([financial_fields(period, lines.get(period.id, [])) for period in items], next_cursor)
 
 
 async def read_screen(
     reader: PlainAccountReader,
-    kept_parts: KeptFields[orjson.Fragment],
+    kept: KeptScreens,
     account_id: uuid.UUID,
     parts: Collection[str],
     caller: PlainCaller,
@@ -64,19 +78,28 @@ async def read_screen(
     them, each as its own operation answers it, as JSON already written: in one statement, whatever
     the account holds.
 
-    A part is a pure function of what the row holds of it, the account's tier and the rules (not of
-    the clock), so each is kept in ``kept_parts`` as the account's fields are (see
-    app/accounts/kept_fields.py), as its JSON: an account's screen read again with nothing changed
-    builds none and writes only the account's fields."""
+    The records the parts show are read only when they were written since this process last read
+    them for the same parts (``kept.reads``, see app/account_screen/kept_reads.py). A part is a pure
+    function of what was read of it, the account's tier and the rules (not of the clock), so each is
+    kept in ``kept.parts`` as the account's fields are (see app/accounts/kept_fields.py), as its
+    JSON: an account's screen read again with nothing changed builds none and writes only the
+    account's fields."""
     shape = frozenset(parts)
-    statement_for = screen_statement_for(shape, INCLUDED_PAGE)
-    account, record, rules = await reader.read_one(account_id, caller, statement_for)
+    key = (account_id, shape)
+    kept_read = kept.reads.get(key)
+    account, record, rules = await reader.read_one(
+        account_id,
+        caller,
+        screen_statement_for(shape, INCLUDED_PAGE),
+        {"kept_version": None if kept_read is None else kept_read.version},
+    )
+    read = kept.reads.columns(key, kept_read, record, VERSION, kept_columns(shape))
     now, tier = datetime.now(UTC), account["tier"]
 
     def part(name: str) -> orjson.Fragment:
         def build() -> tuple[orjson.Fragment, None]:
-            return orjson.Fragment(json_body(_part(name, record, tier, rules))), None
+            return orjson.Fragment(json_body(_part(name, account_id, read, tier, rules))), None
 
-        return kept_parts.fields((account_id, name), (tier, *part_inputs(name, shape, record)), rules, now, build)
+        return kept.parts.fields((account_id, name), (tier, *part_inputs(name, shape, read)), rules, now, build)
 
     return {**account, **{name: part(name) for name in parts}}

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import asyncpg
@@ -157,11 +158,14 @@ def view_inputs(row: Mapping[str, Any]) -> tuple[Columns, Columns | None]:
     return _account_of_row(row), facts
 
 
-def account_beside(kind: CallerKind, columns: Sequence[ColumnElement[Any]] = ()) -> PlainStatement:
+def account_beside(
+    kind: CallerKind, beside: Callable[[Select[Any]], Select[Any]] = lambda read: read
+) -> PlainStatement:
     """The read of one account beside its caller (found as ``kind`` says), in one statement: with
-    ``columns`` beside the account's, each a subquery of the account's own records (correlated to
-    ``accounts``), read only when the caller may see it."""
-    return with_caller(kind, lambda who: _account_for(who).add_columns(*columns))
+    what ``beside`` adds to the account's read (columns after the account's, each a subquery of the
+    account's own records correlated to ``accounts``, and the tables they join), read only when the
+    caller may see it."""
+    return with_caller(kind, lambda who: beside(_account_for(who)))
 
 
 _ACCOUNT_BY = {kind: account_beside(kind) for kind in CALLERS}
@@ -588,17 +592,19 @@ class PlainAccountRepository:
         account_id: uuid.UUID,
         presented: Presented,
         statement_for: Callable[[CallerKind], PlainStatement] | None = None,
+        values: Mapping[str, object] = MappingProxyType({}),
     ) -> tuple[Any, bool]:
         """The caller ``presented`` names, as ``CallerRepository.find`` reads it, or None; and whether
         there is one and it may see the account, whose row (with its people and its stored facts, see
         ``view_inputs``) is then the caller's, in one statement: ``statement_for`` the caller's kind,
-        when given, may read more beside the account (see ``account_beside``; the row holds it)."""
+        when given, may read more beside the account (see ``account_beside``; the row holds it), with
+        ``values`` bound."""
         named = caller_named(presented)
         if named is None:
             return None, False
         kind, caller = named
         statement = _ACCOUNT_BY[kind] if statement_for is None else statement_for(kind)
-        record = await fetch_row(self.connection, statement, **caller, account_id=account_id)
+        record = await fetch_row(self.connection, statement, **caller, **values, account_id=account_id)
         return record, record is not None and record["id"] is not None
 
     async def page_with_caller(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import partial
+from types import MappingProxyType
 from typing import Any, cast
 
 import asyncpg
@@ -701,11 +702,12 @@ class PlainAccountReader:
         account_id: uuid.UUID,
         caller: PlainCaller,
         statement_for: Callable[[CallerKind], PlainStatement] | None = None,
+        values: Mapping[str, object] = MappingProxyType({}),
     ) -> tuple[dict[str, Any], Any, RulesConfig]:
         """The account's fields (see ``account_fields``) as ``caller`` may read it, the row read (which
-        holds what the statement ``statement_for`` the caller's kind read beside the account, see
-        ``account_beside``) and the rules in force."""
-        record, found = await self.repository.get_with_caller(account_id, caller.presented, statement_for)
+        holds what the statement ``statement_for`` the caller's kind read beside the account, with
+        ``values`` bound, see ``account_beside``) and the rules in force."""
+        record, found = await self.repository.get_with_caller(account_id, caller.presented, statement_for, values)
         principal = await caller.admit(record)
         if not found:
             raise NotFound(f"No account with id {account_id}.")

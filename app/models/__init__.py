@@ -1,6 +1,6 @@
 """ORM classes; importing this package registers every table on ``Base.metadata``."""
 
-from app.models.accounts import Account, AccountName, AccountTeamMember, TierChange
+from app.models.accounts import Account, AccountName, AccountScreenVersion, AccountTeamMember, TierChange
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.buying_centers import BuyingCenter
@@ -25,6 +25,7 @@ __all__ = [
     "Account",
     "AccountFactsRow",
     "AccountName",
+    "AccountScreenVersion",
     "AccountTeamMember",
     "Action",
     "ApiToken",

@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -120,6 +121,20 @@ class AccountName(Base):
     __table_args__ = (
         Index("ix_account_names_name_trigrams", text("name_trigrams(lower(name))"), postgresql_using="gin"),
     )
+
+
+class AccountScreenVersion(Base):
+    """How many times the records an account's screen shows beside it (its contacts, deals, plans,
+    team members, financials and their revenue lines) were written, counted once per transaction by
+    the unit of work (app/account_screen/versions.py). A process that kept what the screen read at
+    one count reads those records again only when the count moved. No row: never counted (0)."""
+
+    __tablename__ = "account_screen_versions"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
 class TierChange(UUIDPrimaryKey, Base):

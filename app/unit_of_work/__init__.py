@@ -5,14 +5,16 @@ A session made by ``session_factory`` does, in this order:
 1. at every flush, and for every set-wise write (app/plumbing/set_wise.py), it notes
    a. the audit entries of each audited record created, changed or deleted (app/audit/trail.py),
    b. the accounts whose stored facts those records change (app/account_facts/refresher.py),
-   c. the changes events tell (app/events/notes.py);
+   c. the changes events tell (app/events/notes.py),
+   d. the accounts whose screen those records change (app/account_screen/versions.py);
 2. before the commit, whoever commits (``transaction`` in app/plumbing/transactions.py, a test), once
    however many flushes there were, it
    a. flushes what is left,
    b. gathers and stores the facts of the noted accounts,
    c. writes the events of the noted changes, then judges the accounts touched and writes the events
       of the computed views that turned (app/events/emitter.py),
-   d. stores the audit entries, in one statement;
+   d. stores the audit entries, in one statement,
+   e. counts a write of the records each noted account's screen shows;
 3. after the commit, it calls the wake-ups it was given (the job queue's: the webhook fan-out, a
    re-evaluation).
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.account_facts import refresher
 from app.account_facts.repository import new_accounts, stale_accounts, take_gathered
+from app.account_screen import versions as screen_versions
 from app.audit import trail
 from app.auth.audit_context import get_context
 from app.events import notes
@@ -65,6 +66,7 @@ class UnitOfWork:
         pending.audit.extend(trail.updated_rows(context, changes))
         pending.audit.extend(trail.deleted_rows(context, deleted))
         refresher.note_written(session, created, [*changed, *deleted])
+        screen_versions.note_written(session, [*created, *changed, *deleted])
         pending.told.extend(notes.created(created))
         pending.told.extend(notes.updated(changes))
         pending.told.extend(notes.deleted(deleted))
@@ -95,6 +97,7 @@ class UnitOfWork:
         await session.flush()  # nothing is expected; anything written is audited all the same
         audit, pending.audit = pending.audit, []
         await trail.write(session, audit)
+        await screen_versions.count_writes(session)
 
     def after_commit(self, session: AsyncSession) -> None:
         """Step 3."""

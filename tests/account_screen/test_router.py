@@ -14,7 +14,7 @@ from tests.plans.factories import create_plan
 EVERYTHING = "contacts,opportunities,plans,team,financials,relationship_map"
 
 
-def _typed(body) -> str:
+def typed(body) -> str:
     """A body as text, so that 15 and 15.0 differ as they do on the wire."""
     return json.dumps(body, sort_keys=True)
 
@@ -50,15 +50,13 @@ async def test_each_included_part_is_what_its_own_operation_answers(client, user
     assert screen.status_code == 200, screen.text
     body = screen.json()
     plain = await client.get(f"/v1/accounts/{account_id}")
-    assert _typed({key: value for key, value in body.items() if key not in EVERYTHING.split(",")}) == _typed(
-        plain.json()
-    )
-    await _assert_each_part_is_what_its_own_operation_answers(client, account_id, body)
+    assert typed({key: value for key, value in body.items() if key not in EVERYTHING.split(",")}) == typed(plain.json())
+    await assert_each_part_is_what_its_own_operation_answers(client, account_id, body)
     # The lists and the screen build their items from plain values; the read of one record, through
     # its model: each item is what that read answers.
     for part in ("contacts", "opportunities"):
         for item in body[part]["items"]:
-            assert _typed(item) == _typed((await client.get(f"/v1/{part}/{item['id']}")).json()), part
+            assert typed(item) == typed((await client.get(f"/v1/{part}/{item['id']}")).json()), part
     assert len(body["contacts"]["items"]) == 5 and body["contacts"]["next_cursor"] is None
     assert [len(body[part]["items"]) for part in ("opportunities", "plans", "team", "financials")] == [3, 1, 1, 2]
     assert body["financials"]["items"][0]["lines"]
@@ -67,7 +65,7 @@ async def test_each_included_part_is_what_its_own_operation_answers(client, user
     assert "etag" not in screen.headers and plain.headers["etag"] == f'"{account["version"]}"'
 
 
-async def _assert_each_part_is_what_its_own_operation_answers(client, account_id, body):
+async def assert_each_part_is_what_its_own_operation_answers(client, account_id, body):
     own = {
         "contacts": f"/v1/contacts?account_id={account_id}",
         "opportunities": f"/v1/opportunities?account_id={account_id}",
@@ -77,7 +75,7 @@ async def _assert_each_part_is_what_its_own_operation_answers(client, account_id
         "relationship_map": f"/v1/accounts/{account_id}/relationship-map",
     }
     for part, path in own.items():
-        assert _typed(body[part]) == _typed((await client.get(path)).json()), part
+        assert typed(body[part]) == typed((await client.get(path)).json()), part
 
 
 async def test_a_screen_read_again_shows_what_changed_in_each_part(client, users):
@@ -99,7 +97,7 @@ async def test_a_screen_read_again_shows_what_changed_in_each_part(client, users
         return response.json()
 
     first = await screen()
-    assert _typed(await screen()) == _typed(first)
+    assert typed(await screen()) == typed(first)
     changes = [
         client.patch(f"/v1/contacts/{report['id']}", json={"reports_to_id": boss["id"], "last_name": "Moved"}),
         client.patch(f"/v1/plans/{plan['id']}", json={"name": "Renamed plan"}),
@@ -110,7 +108,7 @@ async def test_a_screen_read_again_shows_what_changed_in_each_part(client, users
         response = await change
         assert response.status_code in (200, 201), response.text
     again = await screen()
-    await _assert_each_part_is_what_its_own_operation_answers(client, account_id, again)
+    await assert_each_part_is_what_its_own_operation_answers(client, account_id, again)
     assert [contact["last_name"] for contact in again["contacts"]["items"]] == ["Boss", "Moved"]
     assert [person["name"] for person in again["relationship_map"]["chain"][0]["reports"]] == ["Cora Moved"]
     assert again["plans"]["items"][0]["name"] == "Renamed plan"
@@ -121,7 +119,7 @@ async def test_a_screen_read_again_shows_what_changed_in_each_part(client, users
     document["tier_policies"]["key"]["max_discount_percent"] = 20
     assert (await client.put("/v1/rules", json=document)).status_code == 202
     under_new_rules = await screen()
-    await _assert_each_part_is_what_its_own_operation_answers(client, account_id, under_new_rules)
+    await assert_each_part_is_what_its_own_operation_answers(client, account_id, under_new_rules)
     assert [item["policy_exceptions"] for item in again["opportunities"]["items"]] != [[]]
     assert [item["policy_exceptions"] for item in under_new_rules["opportunities"]["items"]] == [[]]
 
@@ -179,10 +177,10 @@ async def test_the_map_beside_a_full_page_of_contacts_holds_the_active_ones_past
     body = (await client.get(f"/v1/accounts/{account['id']}", params={"include": "contacts,relationship_map"})).json()
     assert len(body["contacts"]["items"]) == 50 and body["contacts"]["next_cursor"] is not None
     own = (await client.get(f"/v1/accounts/{account['id']}/relationship-map")).json()
-    assert _typed(body["relationship_map"]) == _typed(own)
+    assert typed(body["relationship_map"]) == typed(own)
     assert len(own["chain"][0]["reports"]) == 39 and len(own["champions"]) == 39
     alone = (await client.get(f"/v1/accounts/{account['id']}", params={"include": "relationship_map"})).json()
-    assert _typed(alone["relationship_map"]) == _typed(own)
+    assert typed(alone["relationship_map"]) == typed(own)
 
 
 async def test_the_screen_of_an_account_whose_facts_are_not_stored_gathers_them(client, connection):
