@@ -77,6 +77,9 @@ def _writes(client, users, world):
         "plan deleted": lambda: client.delete(f"/v1/plans/{plan['id']}"),
         "member removed": lambda: client.delete(f"/v1/accounts/{account_id}/team/{users['kam'].id}"),
         "member's user renamed": lambda: client.patch(f"/v1/users/{users['kam'].id}", json={"name": "Kim Renamed"}),
+        "member's work handed over": lambda: client.post(
+            f"/v1/users/{users['kam'].id}/handover", json={"to_user_id": str(users["other_kam"].id), "reason": "left"}
+        ),
         "period's lines replaced": lambda: client.put(
             f"/v1/accounts/{account_id}/financials/2025", json={"revenue": "100.00", "lines": other_lines}
         ),
@@ -98,6 +101,7 @@ WRITES = [
     "plan deleted",
     "member removed",
     "member's user renamed",
+    "member's work handed over",
     "period's lines replaced",
     "period added",
     "period deleted",
