@@ -172,3 +172,18 @@ async def test_a_screen_read_at_its_count_leaves_its_records_unread(client, user
     assert [unread[part] for part in EVERYTHING.split(",")] == [None] * 6
     again = await fetch_row(driver, statement, **values, kept_version=counted - 1)
     assert again["contacts"] == read["contacts"]
+
+
+async def test_a_fix_by_hand_counted_as_the_operating_guide_says_shows_at_the_next_read(client, users, connection):
+    world = await _world(client, users)
+    account_id = world["account"]
+    assert [contact["last_name"] for contact in (await _screen(client, account_id))["contacts"]["items"]] == ["Boss"]
+    fix = text("UPDATE contacts SET last_name = 'Fixed' WHERE id = :id")
+    await connection.execute(fix, {"id": world["contact"]["id"]})
+    # docs/operating.md, "What a worker keeps".
+    counted = text(
+        "INSERT INTO account_screen_versions VALUES (:id, 1) ON CONFLICT (account_id) DO UPDATE "
+        "SET version = account_screen_versions.version + 1"
+    )
+    await connection.execute(counted, {"id": account_id})
+    assert [contact["last_name"] for contact in (await _screen(client, account_id))["contacts"]["items"]] == ["Fixed"]
