@@ -35,6 +35,7 @@ from app.jobs.queue import run_worker
 from app.plumbing.capacity import worker_count
 from app.plumbing.errors import Conflict
 from app.plumbing.logs import configure_logging
+from app.plumbing.supervision import SUPERVISOR_VARIABLE
 from app.plumbing.telemetry import MULTIPROCESS_DIR_VARIABLE
 from app.plumbing.transactions import transaction
 from app.rules_versions.repository import RulesRepository
@@ -207,6 +208,8 @@ def serve(settings: Settings) -> None:
     workers = worker_count(settings.workers)
     # The workers read the count from the environment, to take their share of the connections.
     os.environ["KAM_WORKERS"] = str(workers)
+    # And who started them, to stop if this process is killed outright.
+    os.environ[SUPERVISOR_VARIABLE] = str(os.getpid())
     warning = connection_plan(settings.model_copy(update={"workers": workers})).warning
     if warning is not None:
         print(f"kam: {warning}", file=sys.stderr, flush=True)

@@ -1,5 +1,6 @@
 """The application factory: middleware, error handlers, routers."""
 
+import asyncio
 import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -50,6 +51,7 @@ from app.plumbing.pagination import no_count_yet
 from app.plumbing.plain_rows import PlainPool
 from app.plumbing.query_parameters import refuse_unknown_query
 from app.plumbing.readable import Readable
+from app.plumbing.supervision import stop_when_orphaned, supervisor
 from app.plumbing.telemetry import RequestTelemetryMiddleware
 from app.programme.router import router as programme_router
 from app.reports.router import account_router as account_report_router
@@ -116,10 +118,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         pgbouncer=settings.database_pgbouncer,
     )
     jobs.start(app.state.session_factory)
+    started_by = supervisor()
+    watch = None if started_by is None else asyncio.create_task(stop_when_orphaned(started_by))
     freeze_startup_objects()
     try:
         yield
     finally:
+        if watch is not None:
+            watch.cancel()
         await jobs.close()
         await app.state.plain_pool.close()
         del app.state.plain_pool  # closed: the app may serve again only with the sessions given to it

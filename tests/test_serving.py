@@ -83,6 +83,21 @@ def test_a_worker_that_dies_again_at_once_stops_the_service_and_its_database(dat
     assert wait_until_gone(data_dir / "pg") == []
 
 
+def test_the_workers_of_a_service_killed_outright_stop_on_their_own(data_dir):
+    # kill -9 leaves the service no moment to stop its workers: each notices it lost the process
+    # that started it, and stops as on SIGTERM, letting go of the port and its connections.
+    service = Service(data_dir, workers="2", run_jobs="false")
+    service.wait_ready()
+    workers = _workers(service)
+    assert len(workers) == 2
+    service.process.kill()
+    service.process.wait(timeout=10)
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert alive == [], "a worker outlived the service"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", service.port))
+
+
 def _logged(service: Service) -> list[dict[str, Any]]:
     """The JSON lines a stopped ``service`` wrote to standard error."""
     return [json.loads(line) for line in service.process.stderr.read().decode().splitlines() if line.startswith("{")]
