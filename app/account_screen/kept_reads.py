@@ -28,14 +28,13 @@ class KeptReads:
         return self._kept.get(key)
 
     def columns(
-        self, key: Any, kept: KeptRead | None, record: Mapping[str, Any], version: str, names: Collection[str]
+        self, key: Any, kept: KeptRead | None, version: int, record: Mapping[str, Any], names: Collection[str]
     ) -> Mapping[str, Any]:
         """Columns ``names`` of the screen ``key`` as last read: ``kept`` (what ``get`` gave before the
-        statement ran) if ``record`` was read at its count (column ``version``), when the statement
-        left them unread; else ``record``'s own, kept from now on. Shared: read them, never change
-        them."""
-        if kept is None or kept.version != record[version]:
-            kept = KeptRead(record[version], {name: record[name] for name in names})
+        statement ran) if ``record`` was read at its count, ``version``, when the statement left them
+        unread; else ``record``'s own, kept from now on. Shared: read them, never change them."""
+        if kept is None or kept.version != version:
+            kept = KeptRead(version, {name: record[name] for name in names})
         self._kept[key] = kept
         self._kept.move_to_end(key)
         if len(self._kept) > self.size:

@@ -93,7 +93,7 @@ async def read_screen(
         screen_statement_for(shape, INCLUDED_PAGE),
         {"kept_version": None if kept_read is None else kept_read.version},
     )
-    read = kept.reads.columns(key, kept_read, record, VERSION, kept_columns(shape))
+    read = kept.reads.columns(key, kept_read, record[VERSION], record, kept_columns(shape))
     now, tier = datetime.now(UTC), account["tier"]
 
     def part(name: str) -> orjson.Fragment:
