@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.repository import AccountRepository
-from app.models import Account, AccountFactsRow, AuditEntry, Event
+from app.models import Account, AccountFactsRow, AccountScreenVersion, AuditEntry, Contact, Event
 from app.plumbing.transactions import savepoint, transaction
 
 
@@ -56,3 +56,39 @@ async def test_a_transaction_that_fails_leaves_nothing_and_says_why(session_fact
     async with session_factory() as session:
         assert await session.get(Account, account.id) is None
         assert await _counts(session, account.id) == (0, 0, 0)
+
+
+async def test_a_record_a_savepoint_rolled_back_with_its_account_counts_nothing_and_the_rest_commits(session_factory):
+    # The records' accounts are noted for the screen's count at the flush; an account the savepoint
+    # rolled back is gone by the commit, and counting it would break the commit of the rest.
+    async with transaction(session_factory) as session:
+        kept = Account(name="Kept", status="active", scores={}, rules_version=1)
+        await AccountRepository(session).write_new([kept], [])
+        session.add(_contact(kept.id, "Stays"))
+        try:
+            async with savepoint(session):
+                gone = Account(name="Gone", status="active", scores={}, rules_version=1)
+                await AccountRepository(session).write_new([gone], [])
+                session.add(_contact(gone.id, "Leaves"))
+                await session.flush()
+                raise RuntimeError("the item fails after its contact was written")
+        except RuntimeError:
+            pass
+    async with session_factory() as session:
+        counts = dict(
+            (await session.execute(select(AccountScreenVersion.account_id, AccountScreenVersion.version))).all()
+        )
+        assert counts == {kept.id: 1}
+        assert await session.scalar(select(func.count()).where(Contact.account_id == kept.id)) == 1
+
+
+def _contact(account_id, last_name):
+    return Contact(
+        account_id=account_id,
+        first_name="Pat",
+        last_name=last_name,
+        attitude="neutral",
+        influence="medium",
+        relationship_strength="none",
+        status="active",
+    )
