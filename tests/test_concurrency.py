@@ -110,8 +110,9 @@ async def test_a_deadlock_is_a_503_to_send_again_and_writes_nothing(committed_cl
 
 
 async def test_two_syncs_writing_contacts_of_the_same_accounts_at_once_both_land(committed_client):
-    """Each write of a record an account's screen shows is counted, before the commit, on a row per
-    account: two transactions counting the same accounts take their rows in the same order."""
+    """Each write of a record an account's screen shows is also counted, before the commit, on a row
+    per account: two batches naming the same accounts in opposite orders still both land (the
+    batches lock their accounts in id order first, and the count takes its rows in that order too)."""
     client = committed_client
     accounts = [(await client.post("/v1/accounts", json={"name": f"Shared {n}"})).json()["id"] for n in range(4)]
     tokens = [(await client.post("/v1/tokens", json={"name": f"sync {n}"})).json()["token"] for n in range(2)]
